@@ -1,0 +1,13 @@
+# Every third-party dependency is found here, once, from Debian's packages
+# (scripts/bootstrap installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
+find_package(Threads REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+# valijson is header-only and ships no CMake config in Debian.
+find_path(VALIJSON_INCLUDE_DIR valijson/schema.hpp REQUIRED)
+if(EVT_BUILD_TESTS)
+  find_package(doctest REQUIRED)
+endif()

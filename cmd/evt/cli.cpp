@@ -1,0 +1,87 @@
+#include "cli.hpp"
+
+#include "evt/config/connection.hpp"
+#include "evt/error.hpp"
+#include "evt/output/terminal_escape.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace evt::cli {
+
+void add_global_options(CLI::App& app, Globals& g) {
+  app.option_defaults()->always_capture_default();
+  app.add_option("-b,--brokers", g.brokers, "Bootstrap brokers HOST:PORT[,…] (env EVT_BROKERS)");
+  app.add_option("-X", g.properties, "Client property key=value (any librdkafka property)")
+      ->allow_extra_args(false);
+  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)");
+  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)");
+  app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
+  app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
+  app.add_option("--timeout", g.timeout_s, "Seconds to wait for brokers")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--debug", g.debug, "librdkafka debug contexts (e.g. broker,protocol)");
+}
+
+int timeout_ms(const Globals& g) { return static_cast<int>(std::lround(g.timeout_s * 1000)); }
+
+void note(const Globals& g, const std::string& message) {
+  if (!g.quiet) {
+    std::fprintf(stderr, "evt: %s\n", message.c_str());
+  }
+}
+
+void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
+
+kafka::ClientConfig client_config(const Globals& g) {
+  kafka::Properties props;
+  for (const auto& p : g.properties) {
+    props.push_back(kafka::parse_property(p));
+  }
+  if (!g.debug.empty()) {
+    props.emplace_back("debug", g.debug);
+  }
+  const auto conn = config::resolve_connection(
+      config::system_request(g.brokers, g.context, std::move(props)));
+  for (const auto& w : conn.warnings) {
+    warn(w);
+  }
+  if (conn.from_sandbox) {
+    note(g, "using the local sandbox at " + conn.brokers);
+  } else if (g.verbose > 0) {
+    note(g, "brokers " + conn.brokers + " (from " + conn.source + ")");
+  }
+  kafka::ClientConfig config;
+  config.brokers = conn.brokers;
+  config.properties = conn.properties;
+  config.timeout_ms = timeout_ms(g);
+  // librdkafka's own log lines reach the user only when asked for.
+  if (g.verbose > 1 || !g.debug.empty()) {
+    config.log_sink = [](int level, std::string_view facility, std::string_view message) {
+      std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
+                   output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());
+    };
+  }
+  return config;
+}
+
+std::string output_format(const Globals& g, const std::vector<std::string>& allowed,
+                          const std::string& fallback) {
+  if (g.output.empty()) {
+    return fallback;
+  }
+  for (const auto& a : allowed) {
+    if (a == g.output) {
+      return a;
+    }
+  }
+  std::string list;
+  for (const auto& a : allowed) {
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  throw UsageError("unsupported output format '" + g.output + "'", "this command supports: " + list);
+}
+
+} // namespace evt::cli

@@ -1,0 +1,10 @@
+#pragma once
+
+#include "cli.hpp"
+
+namespace evt::cli {
+
+// `evt config view | get-contexts | use-context NAME`.
+void add_config(CLI::App& root, const Globals& g);
+
+} // namespace evt::cli

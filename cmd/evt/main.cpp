@@ -1,0 +1,103 @@
+// evt: one binary, one subcommand per file. main() builds the CLI, is the
+// only place that catches everything, and maps errors to exit codes.
+#include "cli.hpp"
+#include "config.hpp"
+#include "sandbox.hpp"
+#include "topics.hpp"
+#if __has_include("schema.hpp")
+#include "schema.hpp"
+#define EVT_HAS_SCHEMA 1
+#endif
+#if __has_include("publish.hpp")
+#include "publish.hpp"
+#define EVT_HAS_PUBLISH 1
+#endif
+#if __has_include("tail.hpp")
+#include "tail.hpp"
+#define EVT_HAS_TAIL 1
+#endif
+#if __has_include("lag.hpp")
+#include "lag.hpp"
+#define EVT_HAS_LAG 1
+#endif
+
+#include "evt/error.hpp"
+#include "evt/signals.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdio>
+#include <exception>
+
+namespace {
+
+std::string version_text() {
+  return std::string("evt ") + EVT_VERSION + " (librdkafka " + rd_kafka_version_str() + ")";
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"evt: event tooling for Apache Kafka", "evt"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer("Run 'evt COMMAND --help' for a command's flags; 'man evt' for more.");
+  evt::cli::Globals globals;
+  evt::cli::add_global_options(app, globals);
+
+  evt::cli::add_sandbox(app, globals);
+  evt::cli::add_topics(app, globals);
+  evt::cli::add_config(app, globals);
+#ifdef EVT_HAS_PUBLISH
+  evt::cli::add_publish(app, globals);
+#endif
+#ifdef EVT_HAS_TAIL
+  evt::cli::add_tail(app, globals);
+#endif
+#ifdef EVT_HAS_SCHEMA
+  evt::cli::add_schema(app, globals);
+#endif
+#ifdef EVT_HAS_LAG
+  evt::cli::add_lag(app, globals);
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes become evt's usage code 2.
+    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
+    return static_cast<int>(evt::ExitCode::usage);
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  evt::install_signal_handlers();
+  try {
+    return run(argc, argv);
+  } catch (const evt::cli::Exit& e) {
+    return e.code;
+  } catch (const evt::BrokenPipe&) {
+    return 0;  // the reader went away (evt tail | head): not an error
+  } catch (const evt::Error& e) {
+    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    if (!e.hint().empty()) {
+      std::fprintf(stderr, "evt: hint: %s\n", e.hint().c_str());
+    }
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "evt: error: out of memory\n");
+    return static_cast<int>(evt::ExitCode::runtime);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    return static_cast<int>(evt::ExitCode::runtime);
+  }
+}

@@ -1,0 +1,10 @@
+#pragma once
+
+#include "cli.hpp"
+
+namespace evt::cli {
+
+// `evt topics [list]`, `evt topics describe TOPIC`, `evt topics create TOPIC`.
+void add_topics(CLI::App& root, const Globals& g);
+
+} // namespace evt::cli

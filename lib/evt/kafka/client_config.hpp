@@ -1,0 +1,31 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace evt::kafka {
+
+// An ordered list of librdkafka properties; later entries win.
+using Properties = std::vector<std::pair<std::string, std::string>>;
+
+// Receives librdkafka's log lines; evt only forwards them with -v/--debug.
+using LogSink = std::function<void(int level, std::string_view facility, std::string_view message)>;
+
+// Everything needed to open a client: where the brokers are and how to talk to them.
+struct ClientConfig {
+  std::string brokers;      // bootstrap.servers
+  Properties properties;    // -X and context properties, applied after evt's defaults
+  int timeout_ms = 10000;   // bound for every blocking broker call
+  LogSink log_sink;         // null: librdkafka's log lines are dropped
+};
+
+// Parses one kcat-style "-X key=value" argument; throws UsageError when malformed.
+std::pair<std::string, std::string> parse_property(std::string_view arg);
+
+// True for property names whose values are secrets (passwords, keys, tokens).
+bool is_secret_property(std::string_view name);
+
+} // namespace evt::kafka

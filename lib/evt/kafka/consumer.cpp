@@ -1,0 +1,184 @@
+#include "evt/kafka/consumer.hpp"
+
+#include "evt/error.hpp"
+#include "evt/kafka/handle.hpp"
+
+namespace evt::kafka {
+
+struct Consumer::Impl {
+  ClientConfig config;
+  ClientState state;
+  HandlePtr rk;
+  QueuePtr queue;
+  bool closed = false;
+  std::vector<rd_kafka_message_t*> scratch;
+};
+
+Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = config;
+  ClientConfig effective = config;
+  Properties defaults = {
+      {"enable.partition.eof", "true"},
+      {"auto.offset.reset", options.auto_offset_reset},
+      {"enable.auto.commit", options.auto_commit ? "true" : "false"},
+      {"enable.auto.offset.store", "false"},
+      // Bigger fetches: evt usually reads ranges to the end as fast as it can.
+      {"fetch.wait.max.ms", "100"},
+      {"queued.min.messages", "100000"},
+  };
+  // librdkafka's consumer wants a group.id even for manual assignment; with
+  // no group we never commit, so a throwaway id is harmless.
+  defaults.emplace_back("group.id", options.group ? *options.group : "evt-no-group");
+  effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  auto conf = make_conf(effective, m_impl->state);
+  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
+  rd_kafka_poll_set_consumer(m_impl->rk.get());
+  m_impl->queue.reset(rd_kafka_queue_get_consumer(m_impl->rk.get()));
+}
+
+Consumer::~Consumer() {
+  try {
+    close();
+  } catch (...) {
+    // Destructors must not throw; close() errors were already reportable.
+  }
+}
+
+void Consumer::assign(const std::vector<StartPosition>& positions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  for (const auto& p : positions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)
+        ->offset = p.offset == k_offset_stored ? RD_KAFKA_OFFSET_STORED : p.offset;
+  }
+  const auto err = rd_kafka_assign(m_impl->rk.get(), tpl.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot assign partitions", m_impl->config.brokers);
+  }
+}
+
+void Consumer::subscribe(const std::vector<std::string>& topics) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+  for (const auto& t : topics) {
+    rd_kafka_topic_partition_list_add(tpl.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  const auto err = rd_kafka_subscribe(m_impl->rk.get(), tpl.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot subscribe", m_impl->config.brokers);
+  }
+}
+
+namespace {
+
+Record to_record(const rd_kafka_message_t* m) {
+  Record r;
+  r.topic = rd_kafka_topic_name(m->rkt);
+  r.partition = m->partition;
+  r.offset = m->offset;
+  rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  r.timestamp = rd_kafka_message_timestamp(m, &tstype);
+  r.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::create_time
+                     : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
+                                                                    : TimestampType::none;
+  if (m->key != nullptr) {
+    r.key.emplace(static_cast<const char*>(m->key), m->key_len);
+  }
+  if (m->payload != nullptr) {
+    r.value.emplace(static_cast<const char*>(m->payload), m->len);
+  }
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
+                       RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      Header h{name, std::nullopt};
+      if (value != nullptr) {
+        h.value.emplace(static_cast<const char*>(value), size);
+      }
+      r.headers.push_back(std::move(h));
+    }
+  }
+  return r;
+}
+
+} // namespace
+
+void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
+  check_fatal(m_impl->state);
+  auto& scratch = m_impl->scratch;
+  scratch.resize(max_records);
+  const ssize_t n =
+      rd_kafka_consume_batch_queue(m_impl->queue.get(), timeout_ms, scratch.data(), max_records);
+  if (n < 0) {
+    throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
+  }
+  std::string error;
+  for (ssize_t i = 0; i < n; ++i) {
+    MessagePtr m(scratch[static_cast<size_t>(i)]);
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      batch.reached_end.push_back({rd_kafka_topic_name(m->rkt), m->partition});
+    } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Keep consuming what came before; report the first error after the batch.
+      if (error.empty()) {
+        const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
+        error = std::string(topic) + "[" + std::to_string(m->partition) +
+                "]: " + rd_kafka_message_errstr(m.get());
+        if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+          throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
+        }
+      }
+    } else {
+      batch.records.push_back(to_record(m.get()));
+    }
+  }
+  if (!error.empty()) {
+    throw BrokerError("cannot read " + error);
+  }
+}
+
+void Consumer::commit(const std::vector<StartPosition>& next_offsets) {
+  if (next_offsets.empty()) {
+    return;
+  }
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+  for (const auto& p : next_offsets) {
+    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)
+        ->offset = p.offset;
+  }
+  const auto err = rd_kafka_commit(m_impl->rk.get(), tpl.get(), 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    throw_kafka_error(err, "cannot commit offsets", m_impl->config.brokers);
+  }
+}
+
+std::vector<StartPosition> Consumer::committed(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  const auto err = rd_kafka_committed(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot fetch committed offsets", m_impl->config.brokers);
+  }
+  std::vector<StartPosition> result;
+  for (int i = 0; i < tpl->cnt; ++i) {
+    result.push_back({{tpl->elems[i].topic, tpl->elems[i].partition}, tpl->elems[i].offset});
+  }
+  return result;
+}
+
+void Consumer::close() {
+  if (m_impl == nullptr || m_impl->closed) {
+    return;
+  }
+  m_impl->closed = true;
+  m_impl->queue.reset();
+  rd_kafka_consumer_close(m_impl->rk.get());
+}
+
+} // namespace evt::kafka

@@ -1,0 +1,158 @@
+#include "evt/kafka/producer.hpp"
+
+#include "evt/error.hpp"
+#include "evt/kafka/handle.hpp"
+
+namespace evt::kafka {
+
+namespace {
+
+// Filled by the delivery callback during rd_kafka_poll (our own thread),
+// drained by poll()/flush(); the callback itself never throws.
+struct DeliveryQueue {
+  std::vector<DeliveryReport> pending;
+};
+
+void delivery_cb(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque) {
+  auto* queue = static_cast<DeliveryQueue*>(static_cast<ClientState*>(opaque)->owner);
+  DeliveryReport r;
+  r.token = reinterpret_cast<uintptr_t>(msg->_private);
+  r.delivered = msg->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (!r.delivered) {
+    r.error = rd_kafka_err2str(msg->err);
+  }
+  r.partition = msg->partition;
+  r.offset = msg->offset;
+  try {
+    queue->pending.push_back(std::move(r));
+  } catch (...) {
+    // Out of memory: nothing sensible to do inside a C callback.
+  }
+}
+
+} // namespace
+
+struct Producer::Impl {
+  ClientConfig config;
+  ClientState state;
+  DeliveryQueue delivered;
+  HandlePtr rk;
+  size_t produced = 0;
+  size_t reported = 0;
+  void drain(std::vector<DeliveryReport>& reports) {
+    reported += delivered.pending.size();
+    reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
+                   std::make_move_iterator(delivered.pending.end()));
+    delivered.pending.clear();
+  }
+};
+
+Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = config;
+  // evt's producer defaults go first so -X properties can still override them.
+  ClientConfig effective = config;
+  Properties defaults;
+  if (options.idempotent) {
+    defaults.emplace_back("enable.idempotence", "true");
+    defaults.emplace_back("acks", "all");
+  }
+  if (!options.compression.empty()) {
+    defaults.emplace_back("compression.codec", options.compression);
+  }
+  if (!options.partitioner.empty()) {
+    defaults.emplace_back("partitioner", options.partitioner);
+  }
+  if (options.delivery_timeout_ms > 0) {
+    defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
+  }
+  defaults.emplace_back("linger.ms", "5");
+  effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  m_impl->state.owner = &m_impl->delivered;
+  auto conf = make_conf(effective, m_impl->state);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
+  m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
+}
+
+Producer::~Producer() = default;
+
+void Producer::produce(const Record& record, uint64_t token) {
+  auto* rk = m_impl->rk.get();
+  for (;;) {
+    check_fatal(m_impl->state);
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (!record.headers.empty()) {
+      hdrs = rd_kafka_headers_new(record.headers.size());
+      for (const auto& h : record.headers) {
+        rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                            h.value ? h.value->data() : nullptr,
+                            h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+      }
+    }
+    // A non-null pointer with length 0 is an empty key/value; nullptr is NULL.
+    static const char k_empty[1] = {0};
+    const void* key = record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr;
+    void* value = record.value
+                      ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data())
+                      : nullptr;
+    const size_t key_len = record.key ? record.key->size() : 0;
+    const size_t value_len = record.value ? record.value->size() : 0;
+    const int64_t timestamp = record.timestamp > 0 ? record.timestamp : 0;
+    const auto err = rd_kafka_producev(
+        rk, RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(value, value_len),
+        RD_KAFKA_V_KEY(key, key_len),
+        RD_KAFKA_V_TIMESTAMP(timestamp),
+        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)),
+        RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      ++m_impl->produced;
+      return;
+    }
+    if (hdrs != nullptr) {
+      rd_kafka_headers_destroy(hdrs);  // ownership passes only on success
+    }
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(rk, 50);
+      continue;
+    }
+    throw_kafka_error(err, "cannot produce to '" + record.topic + "'", m_impl->config.brokers);
+  }
+}
+
+void Producer::poll(int timeout_ms, std::vector<DeliveryReport>& reports) {
+  rd_kafka_poll(m_impl->rk.get(), timeout_ms);
+  m_impl->drain(reports);
+  check_fatal(m_impl->state);
+}
+
+size_t Producer::flush(int timeout_ms, std::vector<DeliveryReport>& reports) {
+  rd_kafka_flush(m_impl->rk.get(), timeout_ms);
+  poll(0, reports);
+  return in_flight();
+}
+
+void Producer::purge(std::vector<DeliveryReport>& reports) {
+  rd_kafka_purge(m_impl->rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  // Purged records get their (failed) reports on the next poll.
+  for (int i = 0; i < 20 && in_flight() > 0; ++i) {
+    rd_kafka_poll(m_impl->rk.get(), 50);
+    m_impl->drain(reports);
+  }
+}
+
+size_t Producer::in_flight() const { return m_impl->produced - m_impl->reported; }
+
+int Producer::partition_count(const std::string& topic) {
+  auto md = fetch_metadata(m_impl->rk.get(), &topic, m_impl->config.timeout_ms,
+                           m_impl->config.brokers);
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return md->topics[i].partition_cnt;
+    }
+  }
+  throw UsageError("topic '" + topic + "' does not exist", "`evt topics` lists the topics");
+}
+
+} // namespace evt::kafka

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "evt/kafka/client_config.hpp"
+#include "evt/record.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace evt::kafka {
+
+// The outcome of one produced record, matched to the caller's token.
+struct DeliveryReport {
+  uint64_t token = 0;
+  bool delivered = false;
+  std::string error;         // set when !delivered
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+
+// How the producer behaves; defaults are evt's safe ones.
+struct ProducerOptions {
+  bool idempotent = true;        // enable.idempotence=true, acks=all
+  std::string compression;       // empty: librdkafka's default (none)
+  std::string partitioner;       // empty: murmur2_random (Java-compatible)
+  int delivery_timeout_ms = -1;  // -1: librdkafka's default message.timeout.ms
+};
+
+// A producer whose every record ends in exactly one DeliveryReport.
+class Producer {
+public:
+  Producer(const ClientConfig& config, const ProducerOptions& options = {});
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Enqueues a record (partition -1 lets the partitioner choose). When the
+  // local queue is full it serves delivery reports until there is room.
+  // Throws UsageError/BrokerError for errors that concern every record.
+  void produce(const Record& record, uint64_t token);
+
+  // Serves delivery callbacks for up to timeout_ms and moves the finished
+  // reports into `reports` (appended).
+  void poll(int timeout_ms, std::vector<DeliveryReport>& reports);
+
+  // Waits up to timeout_ms for everything in flight; appends reports.
+  // Returns how many records are still undelivered.
+  size_t flush(int timeout_ms, std::vector<DeliveryReport>& reports);
+
+  // Gives up on everything still queued or in flight: each gets a failed report.
+  void purge(std::vector<DeliveryReport>& reports);
+
+  // Records handed to produce() without a report yet.
+  size_t in_flight() const;
+
+  // The number of partitions of a topic (from metadata); throws if unknown.
+  int partition_count(const std::string& topic);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace evt::kafka

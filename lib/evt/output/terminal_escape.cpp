@@ -1,0 +1,120 @@
+#include "evt/output/terminal_escape.hpp"
+
+#include <array>
+
+namespace evt::output {
+namespace {
+
+constexpr std::array<char, 16> k_hex = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                        '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+void append_hex_escape(std::string& out, unsigned char c) {
+  out += "\\x";
+  out += k_hex[c >> 4];
+  out += k_hex[c & 0xf];
+}
+
+// Length of a valid UTF-8 sequence starting at i (1-4), or 0 if invalid.
+// Rejects overlongs, surrogates and code points above U+10FFFF.
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t len = 0;
+  uint32_t cp = 0;
+  if (b0 < 0x80) {
+    return 1;
+  }
+  if ((b0 & 0xe0) == 0xc0) {
+    len = 2;
+    cp = b0 & 0x1f;
+  } else if ((b0 & 0xf0) == 0xe0) {
+    len = 3;
+    cp = b0 & 0x0f;
+  } else if ((b0 & 0xf8) == 0xf0) {
+    len = 4;
+    cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) {
+    return 0;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xc0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return 0;
+  }
+  // C1 controls (U+0080..U+009F) are as dangerous as C0 ones (CSI = U+009B).
+  if (cp >= 0x80 && cp <= 0x9f) {
+    return 0;
+  }
+  return len;
+}
+
+} // namespace
+
+void append_terminal_safe(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      if (c == '\\') {
+        out += "\\\\";
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: append_hex_escape(out, c); break;
+      }
+      ++i;
+      continue;
+    }
+    const size_t len = utf8_sequence_length(bytes, i);
+    if (len == 0) {
+      append_hex_escape(out, c);
+      ++i;
+    } else {
+      out.append(bytes.substr(i, len));
+      i += len;
+    }
+  }
+}
+
+std::string terminal_safe(std::string_view bytes) {
+  std::string out;
+  append_terminal_safe(out, bytes);
+  return out;
+}
+
+bool is_printable_utf8(std::string_view bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f) {
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    const size_t len = utf8_sequence_length(bytes, i);
+    if (len == 0) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+} // namespace evt::output

@@ -1,0 +1,131 @@
+#include "evt/sandbox/control_channel.hpp"
+
+#include "evt/error.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace evt::sandbox {
+namespace {
+
+sockaddr_un make_address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) {
+    throw Error(ExitCode::runtime, "control socket path too long: " + path);
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
+}
+
+// Reads until newline, EOF or timeout.
+std::string read_line(int fd, int timeout_ms) {
+  std::string line;
+  char c = 0;
+  while (line.size() < 65536) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (::poll(&pfd, 1, timeout_ms) <= 0) {
+      break;
+    }
+    if (::read(fd, &c, 1) != 1 || c == '\n') {
+      break;
+    }
+    line.push_back(c);
+  }
+  return line;
+}
+
+void write_all(int fd, const std::string& data) {
+  for (size_t sent = 0; sent < data.size();) {
+    const ssize_t w = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (w <= 0) {
+      return;
+    }
+    sent += static_cast<size_t>(w);
+  }
+}
+
+} // namespace
+
+ControlServer::ControlServer(std::string socket_path, CommandHandler handler)
+    : m_path(std::move(socket_path)), m_handler(std::move(handler)) {
+  const auto addr = make_address(m_path);
+  ::unlink(m_path.c_str());
+  m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(m_fd, 8) != 0) {
+    throw Error(ExitCode::runtime,
+                "cannot create control socket " + m_path + ": " + std::strerror(errno));
+  }
+  ::chmod(m_path.c_str(), 0600);
+  m_thread = std::thread([this] { serve(); });
+}
+
+ControlServer::~ControlServer() {
+  m_stop = true;
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
+  ::close(m_fd);
+  ::unlink(m_path.c_str());
+}
+
+void ControlServer::serve() {
+  while (!m_stop) {
+    pollfd pfd{m_fd, POLLIN, 0};
+    if (::poll(&pfd, 1, 200) <= 0) {
+      continue;
+    }
+    const int client = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) {
+      continue;
+    }
+    const std::string command = read_line(client, 2000);
+    std::string answer;
+    try {
+      answer = "ok " + m_handler(command);
+    } catch (const Error& e) {
+      answer = "error " + std::to_string(static_cast<int>(e.code())) + " " + e.what();
+    } catch (const std::exception& e) {
+      answer = std::string("error 3 ") + e.what();
+    }
+    write_all(client, answer + "\n");
+    ::close(client);
+  }
+}
+
+std::string send_control_command(const std::string& socket_path, const std::string& command,
+                                 int timeout_ms) {
+  const auto addr = make_address(socket_path);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    throw Error(ExitCode::runtime, "cannot reach the sandbox at " + socket_path + ": " + reason,
+                "is `evt sandbox` running?");
+  }
+  write_all(fd, command + "\n");
+  const std::string answer = read_line(fd, timeout_ms);
+  ::close(fd);
+  if (answer.starts_with("ok")) {
+    return answer.size() > 3 ? answer.substr(3) : std::string();
+  }
+  if (answer.starts_with("error ")) {
+    const auto space = answer.find(' ', 6);
+    const int code = std::atoi(answer.substr(6, space - 6).c_str());
+    throw Error(static_cast<ExitCode>(code == 0 ? 3 : code),
+                space == std::string::npos ? answer : answer.substr(space + 1));
+  }
+  throw Error(ExitCode::runtime, "the sandbox did not answer within " +
+                                     std::to_string(timeout_ms) + " ms");
+}
+
+} // namespace evt::sandbox

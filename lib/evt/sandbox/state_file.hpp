@@ -1,0 +1,34 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace evt::sandbox {
+
+// What a running `evt sandbox` tells other evt commands about itself.
+struct SandboxState {
+  long pid = 0;
+  std::string bootstrap;        // the address clients should use
+  std::string control_socket;   // Unix socket path for `evt sandbox ctl`
+};
+
+// $XDG_RUNTIME_DIR/evt, else $XDG_CACHE_HOME/evt, else ~/.cache/evt.
+std::filesystem::path state_dir();
+
+// Creates the state directory (mode 0700) and returns it; throws on failure.
+std::filesystem::path ensure_state_dir();
+
+// Where the state file of the running sandbox lives.
+std::filesystem::path state_file_path();
+
+// Writes the state file (mode 0600); throws on I/O errors.
+void write_state(const SandboxState& state);
+
+// The running sandbox, if the state file names a live process.
+std::optional<SandboxState> find_running_sandbox();
+
+// Removes the state file if it still belongs to `pid`.
+void remove_state(long pid);
+
+} // namespace evt::sandbox
