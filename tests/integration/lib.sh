@@ -1,0 +1,95 @@
+# Shared helpers for integration scenarios. Each scenario file sources this,
+# runs the real evt binary ($EVT) and asserts exactly on stdout, stderr and
+# exit codes. Exit 77 tells ctest the scenario was skipped.
+set -u
+
+: "${EVT:?EVT must point at the evt binary}"
+: "${EVT_SRC:?EVT_SRC must point at the source tree}"
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/evt-it-${TEST_NAME}.XXXXXX")
+cd "$TEST_DIR" || exit 1
+# Isolate every scenario: no user config, no sandbox state from elsewhere.
+export HOME="$TEST_DIR/home" XDG_RUNTIME_DIR="$TEST_DIR/run" XDG_CONFIG_HOME="$TEST_DIR/config"
+export XDG_CACHE_HOME="$TEST_DIR/cache"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+unset EVT_BROKERS EVT_CONTEXT EVT_CONFIG NO_COLOR
+SANDBOX_PID=""
+
+cleanup() {
+  if [ -n "$SANDBOX_PID" ]; then
+    kill "$SANDBOX_PID" 2>/dev/null
+    wait "$SANDBOX_PID" 2>/dev/null
+  fi
+  if [ "${KEEP_TEST_DIR:-0}" = 0 ]; then rm -rf "$TEST_DIR"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL [$TEST_NAME]: $*" >&2
+  exit 1
+}
+
+skip() {
+  echo "SKIP [$TEST_NAME]: $*"
+  exit 77
+}
+
+# start_sandbox [args…]: starts `evt sandbox --port 0`, waits for its address,
+# sets BROKERS and exports EVT_BROKERS.
+start_sandbox() {
+  "$EVT" sandbox --port 0 "$@" >"$TEST_DIR/sandbox.out" 2>"$TEST_DIR/sandbox.err" &
+  SANDBOX_PID=$!
+  for _ in $(seq 1 100); do
+    BROKERS=$(head -n 1 "$TEST_DIR/sandbox.out" 2>/dev/null)
+    [ -n "$BROKERS" ] && break
+    kill -0 "$SANDBOX_PID" 2>/dev/null || fail "sandbox exited: $(cat "$TEST_DIR/sandbox.err")"
+    sleep 0.05
+  done
+  [ -n "$BROKERS" ] || fail "sandbox printed no address"
+  export EVT_BROKERS="$BROKERS"
+}
+
+# unique_topic PREFIX: a topic name no other scenario uses.
+unique_topic() {
+  echo "${1:-t}-$$-$RANDOM"
+}
+
+# run_evt [--timeout S] ARGS…: runs evt, capturing OUT, ERR and RC.
+run_evt() {
+  local limit=30
+  if [ "${1:-}" = "--timeout" ]; then limit=$2; shift 2; fi
+  OUT=$(timeout "$limit" "$EVT" "$@" 2>"$TEST_DIR/stderr")
+  RC=$?
+  ERR=$(cat "$TEST_DIR/stderr")
+}
+
+# expect_eq ACTUAL EXPECTED [WHAT]
+expect_eq() {
+  if [ "$1" != "$2" ]; then
+    fail "${3:-value}: expected [$2] got [$1]"
+  fi
+}
+
+# expect_contains HAYSTACK NEEDLE [WHAT]
+expect_contains() {
+  case "$1" in
+    *"$2"*) ;;
+    *) fail "${3:-output} does not contain [$2]: [$1]" ;;
+  esac
+}
+
+# expect_not_contains HAYSTACK NEEDLE [WHAT]
+expect_not_contains() {
+  case "$1" in
+    *"$2"*) fail "${3:-output} unexpectedly contains [$2]: [$1]" ;;
+    *) ;;
+  esac
+}
+
+# expect_rc EXPECTED [WHAT]: checks RC from the last run_evt.
+expect_rc() {
+  if [ "$RC" != "$1" ]; then
+    fail "${2:-exit code}: expected $1 got $RC; stderr: $ERR"
+  fi
+}
