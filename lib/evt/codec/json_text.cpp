@@ -1,0 +1,108 @@
+#include "evt/codec/json_text.hpp"
+
+#include <cstdint>
+
+namespace evt::codec {
+
+bool is_valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    // Fast path over ASCII, 8 bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t chunk = 0;
+      for (int k = 0; k < 8; ++k) {
+        chunk |= static_cast<uint64_t>(p[i + k]) << (8 * k);
+      }
+      if ((chunk & 0x8080808080808080ULL) != 0) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) {
+      break;
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) {
+      return false;
+    }
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xc0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (p[i + k] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += '"';
+  size_t run_start = 0;
+  const auto flush_run = [&](size_t end) {
+    out.append(text.data() + run_start, end - run_start);
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const char* simple = nullptr;
+    switch (c) {
+    case '"': simple = "\\\""; break;
+    case '\\': simple = "\\\\"; break;
+    case '\n': simple = "\\n"; break;
+    case '\t': simple = "\\t"; break;
+    case '\r': simple = "\\r"; break;
+    default: break;
+    }
+    if (simple != nullptr) {
+      flush_run(i);
+      out += simple;
+      run_start = i + 1;
+    } else if (c < 0x20 || c == 0x7f) {
+      flush_run(i);
+      out += "\\u00";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xf];
+      run_start = i + 1;
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      // U+0080..U+009F: C1 controls, encoded in UTF-8 as C2 80..C2 9F.
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      flush_run(i);
+      out += "\\u00";
+      out += k_hex[c1 >> 4];
+      out += k_hex[c1 & 0xf];
+      ++i;
+      run_start = i + 1;
+    }
+  }
+  flush_run(text.size());
+  out += '"';
+}
+
+} // namespace evt::codec

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace evt::codec {
+
+// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view bytes);
+
+// Appends `text` (valid UTF-8) as a quoted JSON string. Besides what JSON
+// requires, DEL and the C1 controls (U+0080–U+009F) are escaped too, so
+// the output is safe to show on a terminal.
+void append_json_string(std::string& out, std::string_view text);
+
+} // namespace evt::codec

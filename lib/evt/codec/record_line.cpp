@@ -1,0 +1,229 @@
+#include "evt/codec/record_line.hpp"
+
+#include "evt/codec/base64.hpp"
+#include "evt/codec/json_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <charconv>
+
+namespace evt::codec {
+namespace {
+
+void append_int(std::string& out, int64_t v) {
+  std::array<char, 24> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  out.append(buf.data(), end);
+}
+
+// "name":"text" | "name":null | "name_base64":"…"
+void append_bytes_field(std::string& out, std::string_view name,
+                        const std::optional<std::string>& bytes) {
+  out += '"';
+  out += name;
+  if (!bytes) {
+    out += "\":null";
+    return;
+  }
+  if (is_valid_utf8(*bytes)) {
+    out += "\":";
+    append_json_string(out, *bytes);
+  } else {
+    out += "_base64\":\"";
+    out += base64_encode(*bytes);
+    out += '"';
+  }
+}
+
+const char* timestamp_type_name(TimestampType t) {
+  switch (t) {
+  case TimestampType::create_time: return "create";
+  case TimestampType::log_append_time: return "log_append";
+  case TimestampType::none: break;
+  }
+  return nullptr;
+}
+
+constexpr std::array<std::string_view, 10> k_fields = {
+    "topic", "partition", "offset", "timestamp", "timestamp_type",
+    "key",   "key_base64", "value", "value_base64", "headers"};
+
+[[noreturn]] void bad(const std::string& why) { throw RecordLineError(why); }
+
+// Reads "name" / "name_base64" into bytes; absent → nullopt, unless
+// `allow_json` lets a non-string JSON value stand for its compact text.
+std::optional<std::string> read_bytes(const nlohmann::json& obj, const std::string& name,
+                                      bool allow_json, bool& present) {
+  const auto it = obj.find(name);
+  const auto b64 = obj.find(name + "_base64");
+  present = it != obj.end() || b64 != obj.end();
+  if (it != obj.end() && b64 != obj.end()) {
+    bad("both \"" + name + "\" and \"" + name + "_base64\" are set; use one");
+  }
+  if (b64 != obj.end()) {
+    if (!b64->is_string()) {
+      bad("\"" + name + "_base64\" must be a base64 string");
+    }
+    auto decoded = base64_decode(b64->get_ref<const std::string&>());
+    if (!decoded) {
+      bad("\"" + name + "_base64\" is not valid base64");
+    }
+    return decoded;
+  }
+  if (it == obj.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  if (it->is_string()) {
+    return it->get<std::string>();
+  }
+  if (allow_json) {
+    return it->dump();
+  }
+  bad("\"" + name + "\" must be a string or null");
+}
+
+} // namespace
+
+void append_record_line(std::string& out, const Record& r) {
+  out += "{\"topic\":";
+  append_json_string(out, r.topic);  // topic names are ASCII in Kafka
+  out += ",\"partition\":";
+  append_int(out, r.partition);
+  out += ",\"offset\":";
+  append_int(out, r.offset);
+  if (r.timestamp >= 0) {
+    out += ",\"timestamp\":";
+    append_int(out, r.timestamp);
+    if (const char* t = timestamp_type_name(r.timestamp_type)) {
+      out += ",\"timestamp_type\":\"";
+      out += t;
+      out += '"';
+    }
+  }
+  out += ',';
+  append_bytes_field(out, "key", r.key);
+  out += ',';
+  append_bytes_field(out, "value", r.value);
+  out += ",\"headers\":[";
+  bool first = true;
+  for (const auto& h : r.headers) {
+    out += first ? "{" : ",{";
+    first = false;
+    append_bytes_field(out, "key", std::optional<std::string>(h.key));
+    out += ',';
+    append_bytes_field(out, "value", h.value);
+    out += '}';
+  }
+  out += "]}\n";
+}
+
+bool is_record_line(const nlohmann::json& j) {
+  if (!j.is_object() || (!j.contains("value") && !j.contains("value_base64"))) {
+    return false;
+  }
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(k_fields.begin(), k_fields.end(), k) == k_fields.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Record record_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) {
+    bad("a record line must be a JSON object");
+  }
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(k_fields.begin(), k_fields.end(), k) == k_fields.end()) {
+      bad("unknown field \"" + k + "\"");
+    }
+  }
+  Record r;
+  if (const auto it = j.find("topic"); it != j.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      bad("\"topic\" must be a string");
+    }
+    r.topic = it->get<std::string>();
+  }
+  const auto read_int = [&](const char* name, auto& target, int64_t min, int64_t max) {
+    const auto it = j.find(name);
+    if (it == j.end() || it->is_null()) {
+      return;
+    }
+    if (!it->is_number_integer()) {
+      bad(std::string("\"") + name + "\" must be an integer");
+    }
+    const auto v = it->get<int64_t>();
+    if (v < min || v > max) {
+      bad(std::string("\"") + name + "\" is out of range");
+    }
+    target = static_cast<std::remove_reference_t<decltype(target)>>(v);
+  };
+  read_int("partition", r.partition, -1, INT32_MAX);
+  read_int("offset", r.offset, -1, INT64_MAX);
+  read_int("timestamp", r.timestamp, -1, INT64_MAX);
+  if (const auto it = j.find("timestamp_type"); it != j.end() && !it->is_null()) {
+    const auto t = it->is_string() ? it->get<std::string>() : std::string();
+    if (t == "create") {
+      r.timestamp_type = TimestampType::create_time;
+    } else if (t == "log_append") {
+      r.timestamp_type = TimestampType::log_append_time;
+    } else {
+      bad("\"timestamp_type\" must be \"create\" or \"log_append\"");
+    }
+  }
+  bool present = false;
+  r.key = read_bytes(j, "key", false, present);
+  r.value = read_bytes(j, "value", true, present);
+  if (!present) {
+    bad("missing \"value\" (use null for a Kafka NULL value)");
+  }
+  if (const auto it = j.find("headers"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      bad("\"headers\" must be an array of {\"key\":…,\"value\":…} objects");
+    }
+    size_t index = 0;
+    for (const auto& h : *it) {
+      const std::string where = "headers[" + std::to_string(index++) + "]";
+      if (!h.is_object()) {
+        bad(where + " must be an object with \"key\" and \"value\"");
+      }
+      for (const auto& [k, v] : h.items()) {
+        if (k != "key" && k != "value" && k != "key_base64" && k != "value_base64") {
+          bad(where + " has unknown field \"" + k + "\"");
+        }
+      }
+      bool key_present = false;
+      Header header;
+      try {
+        auto key = read_bytes(h, "key", false, key_present);
+        if (!key) {
+          bad("missing \"key\"");
+        }
+        header.key = std::move(*key);
+        bool value_present = false;
+        header.value = read_bytes(h, "value", false, value_present);
+      } catch (const RecordLineError& e) {
+        bad(where + ": " + e.what());
+      }
+      r.headers.push_back(std::move(header));
+    }
+  }
+  return r;
+}
+
+Record parse_record_line(std::string_view line) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's message carries the byte position; keep it short.
+    std::string what = e.what();
+    const auto pos = what.find("parse error");
+    throw RecordLineError("not JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  }
+  return record_from_json(j);
+}
+
+} // namespace evt::codec
