@@ -1,0 +1,190 @@
+#include "evt/config/config_file.hpp"
+#include "evt/config/connection.hpp"
+#include "evt/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+using namespace evt::config;
+
+namespace {
+
+const char* k_good = R"(current-context: local
+contexts:
+  local:
+    brokers: 127.0.0.1:9092
+  prod:
+    brokers: kafka-1.prod:9093,kafka-2.prod:9093
+    properties:
+      security.protocol: SASL_SSL
+      sasl.mechanism: SCRAM-SHA-512
+      sasl.username: svc
+      sasl.password: hunter2
+      ssl.key.password: s3cret
+)";
+
+struct FakeWorld {
+  std::map<std::string, std::string> env;
+  ConfigFile file;
+  std::optional<evt::sandbox::SandboxState> sandbox;
+
+  ConnectionRequest request(std::string brokers = {}, std::string context = {},
+                            evt::kafka::Properties props = {}) {
+    ConnectionRequest r;
+    r.brokers_flag = std::move(brokers);
+    r.context_flag = std::move(context);
+    r.property_flags = std::move(props);
+    r.getenv = [this](const std::string& n) -> std::optional<std::string> {
+      auto it = env.find(n);
+      return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    r.load_config = [this] { return file; };
+    r.find_sandbox = [this] { return sandbox; };
+    return r;
+  }
+};
+
+std::string usage_error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const evt::UsageError& e) {
+    CHECK(e.code() == evt::ExitCode::usage);
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_CASE("config file parsing") {
+  const auto cfg = parse_config(k_good, "/x/config.yaml");
+  CHECK(cfg.current_context == "local");
+  REQUIRE(cfg.contexts.size() == 2);
+  CHECK(cfg.contexts[1].name == "prod");
+  CHECK(cfg.contexts[1].brokers == "kafka-1.prod:9093,kafka-2.prod:9093");
+  REQUIRE(cfg.contexts[1].properties.size() == 5);
+  CHECK(cfg.contexts[1].properties[0] == std::pair<std::string, std::string>("security.protocol", "SASL_SSL"));
+  CHECK(parse_config("", "/x").contexts.empty());
+}
+
+TEST_CASE("bad config files name file, line and column") {
+  CHECK(usage_error_of([] { parse_config("contexts:\n  a: [1,\n", "/c.yaml"); })
+            .starts_with("/c.yaml:3:1: invalid YAML"));
+  CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers: x\n    color: red\n", "/c.yaml"); }) ==
+        "/c.yaml:4:5: unknown key 'color' in context 'a' (expected brokers, properties)");
+  CHECK(usage_error_of([] { parse_config("current-context: nope\ncontexts:\n  a: {brokers: x}\n", "/c.yaml"); }) ==
+        "/c.yaml:1:18: current-context 'nope' is not one of the contexts");
+  CHECK(usage_error_of([] { parse_config("- a\n- b\n", "/c.yaml"); })
+            .starts_with("/c.yaml:1:1: the config must be a mapping"));
+  CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    properties: [x]\n", "/c.yaml"); }) ==
+        "/c.yaml:3:17: properties of context 'a' must be a mapping");
+  CHECK(usage_error_of([] { parse_config("contexts: 5\n", "/c.yaml"); }) ==
+        "/c.yaml:1:11: 'contexts' must map context names to their settings");
+}
+
+TEST_CASE("secrets are redacted in view") {
+  const auto text = render_redacted(parse_config(k_good, "/x"));
+  CHECK(text.find("hunter2") == std::string::npos);
+  CHECK(text.find("s3cret") == std::string::npos);
+  CHECK(text.find("sasl.password: \"***\"") != std::string::npos);
+  CHECK(text.find("sasl.username: svc") != std::string::npos);
+  // The redacted text is itself a valid config with the same shape.
+  const auto again = parse_config(text, "/y");
+  CHECK(again.contexts.size() == 2);
+  CHECK(again.current_context == "local");
+}
+
+TEST_CASE("a config file with secrets readable by others warns") {
+  const auto dir = std::filesystem::temp_directory_path() / ("evt-cfg-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "config.yaml";
+  std::ofstream(path) << k_good;
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  auto cfg = load_config(path, true);
+  REQUIRE(cfg.warnings.size() == 1);
+  CHECK(cfg.warnings[0].find("chmod 600") != std::string::npos);
+  std::filesystem::permissions(path, std::filesystem::perms(0600));
+  CHECK(load_config(path, true).warnings.empty());
+
+  SUBCASE("use-context rewrites current-context") {
+    use_context(path, "prod");
+    CHECK(load_config(path, true).current_context == "prod");
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms(0077)) ==
+          std::filesystem::perms::none);
+    CHECK(usage_error_of([&] { use_context(path, "staging"); }) ==
+          "unknown context 'staging' in " + path.string());
+  }
+  CHECK(usage_error_of([&] { load_config(dir / "missing.yaml", true); })
+            .starts_with("cannot read config file"));
+  CHECK(load_config(dir / "missing.yaml", false).contexts.empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("connection precedence: flag, environment, config, sandbox") {
+  FakeWorld w;
+  w.file = parse_config(k_good, "/x/config.yaml");
+  w.sandbox = evt::sandbox::SandboxState{42, "127.0.0.1:9092", "/run/s.sock"};
+
+  SUBCASE("the current context when nothing else is said") {
+    const auto c = resolve_connection(w.request());
+    CHECK(c.brokers == "127.0.0.1:9092");
+    CHECK(c.source == "context local (/x/config.yaml)");
+    CHECK_FALSE(c.from_sandbox);
+  }
+  SUBCASE("EVT_CONTEXT selects a context with its properties") {
+    w.env["EVT_CONTEXT"] = "prod";
+    const auto c = resolve_connection(w.request());
+    CHECK(c.brokers == "kafka-1.prod:9093,kafka-2.prod:9093");
+    CHECK(c.properties.size() == 5);
+  }
+  SUBCASE("--context beats EVT_CONTEXT") {
+    w.env["EVT_CONTEXT"] = "prod";
+    CHECK(resolve_connection(w.request("", "local")).brokers == "127.0.0.1:9092");
+  }
+  SUBCASE("EVT_BROKERS beats the config file and skips current-context properties") {
+    w.file.current_context = "prod";
+    w.env["EVT_BROKERS"] = "env:1";
+    const auto c = resolve_connection(w.request());
+    CHECK(c.brokers == "env:1");
+    CHECK(c.source == "EVT_BROKERS");
+    CHECK(c.properties.empty());
+  }
+  SUBCASE("--brokers beats EVT_BROKERS; an explicit context still gives properties") {
+    w.env["EVT_BROKERS"] = "env:1";
+    const auto c = resolve_connection(w.request("flag:1", "prod", {{"acks", "1"}}));
+    CHECK(c.brokers == "flag:1");
+    CHECK(c.source == "--brokers");
+    REQUIRE(c.properties.size() == 6);
+    CHECK(c.properties.back() == std::pair<std::string, std::string>("acks", "1"));
+  }
+  SUBCASE("-X properties come after context properties so they win") {
+    const auto c = resolve_connection(w.request("", "prod", {{"sasl.username", "other"}}));
+    CHECK(c.properties.back().second == "other");
+  }
+  SUBCASE("the sandbox is the last resort") {
+    w.file = ConfigFile{};
+    const auto c = resolve_connection(w.request());
+    CHECK(c.brokers == "127.0.0.1:9092");
+    CHECK(c.from_sandbox);
+    CHECK(c.source == "sandbox (pid 42)");
+  }
+  SUBCASE("nothing configured is a usage error that says how to configure") {
+    w.file = ConfigFile{};
+    w.sandbox.reset();
+    const auto msg = usage_error_of([&] { resolve_connection(w.request()); });
+    CHECK(msg == "no broker configured");
+  }
+  SUBCASE("an unknown context is a usage error listing the known ones") {
+    try {
+      resolve_connection(w.request("", "staging"));
+      FAIL("expected an error");
+    } catch (const evt::UsageError& e) {
+      CHECK(std::string(e.what()) == "unknown context 'staging' in /x/config.yaml");
+      CHECK(e.hint() == "known contexts: local, prod");
+    }
+  }
+}

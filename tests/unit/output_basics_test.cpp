@@ -1,0 +1,31 @@
+#include "evt/output/table.hpp"
+#include "evt/output/terminal_escape.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace evt::output;
+
+TEST_CASE("terminal escaping neutralises control sequences") {
+  CHECK(terminal_safe("plain") == "plain");
+  CHECK(terminal_safe("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(terminal_safe("\x1b]0;title\x07") == "\\x1b]0;title\\x07");
+  CHECK(terminal_safe("a\nb\tc\r") == "a\\nb\\tc\\r");
+  CHECK(terminal_safe("back\\slash") == "back\\\\slash");
+  CHECK(terminal_safe("\x7f") == "\\x7f");
+  CHECK(terminal_safe("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI encoded in UTF-8
+  CHECK(terminal_safe("\x9b" "2J") == "\\x9b2J");            // raw C1 byte
+  CHECK(terminal_safe("caf\xc3\xa9 \xe2\x82\xac") == "caf\xc3\xa9 \xe2\x82\xac");
+  CHECK(terminal_safe("\xff\xfe") == "\\xff\\xfe");
+  CHECK(terminal_safe(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(is_printable_utf8("hello\n"));
+  CHECK_FALSE(is_printable_utf8("\x1b"));
+  CHECK_FALSE(is_printable_utf8("\xff"));
+}
+
+TEST_CASE("tables align columns") {
+  Table t({"NAME", "N"});
+  t.align_right(1);
+  t.add_row({"a", "10"});
+  t.add_row({"long-name", "7"});
+  CHECK(t.render() == "NAME        N\na          10\nlong-name   7\n");
+}
