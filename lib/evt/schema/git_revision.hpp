@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace evt::schema {
+
+// The files under one folder of a git revision, read through the `git`
+// command: path relative to that folder -> contents.
+struct RevisionTree {
+  std::map<std::string, std::string> files;
+};
+
+// Reads every file under `dir` (inside a git work tree) as it was at
+// `revision`. Throws evt::Error (exit 2) when git is missing, `dir` is not
+// in a repository, or the revision is unknown.
+RevisionTree read_revision_tree(const std::filesystem::path& dir, const std::string& revision);
+
+} // namespace evt::schema

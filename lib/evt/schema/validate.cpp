@@ -1,0 +1,158 @@
+// Event validation with valijson. evt resolves sibling-file $refs itself and
+// refuses remote ones, so validating never touches the network.
+#include "evt/schema/validate.hpp"
+
+#include <deque>
+#include <regex>
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "evt/codec/record_line.hpp"
+#include "evt/error.hpp"
+#include "evt/schema/json_schema_model.hpp"
+
+namespace evt::schema {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t k_max_depth = 1000;
+constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
+
+std::string pointer_token(std::string token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+// valijson's context is {"<root>", "[name]", "[0]", …}.
+std::string to_pointer(const std::vector<std::string>& context) {
+  std::string p;
+  for (const auto& c : context) {
+    if (c == "<root>") continue;
+    std::string token = c.size() >= 2 && c.front() == '[' && c.back() == ']' ? c.substr(1, c.size() - 2) : c;
+    p += "/" + pointer_token(token);
+  }
+  return p;
+}
+
+} // namespace
+
+json LineResult::errors_json() const {
+  json a = json::array();
+  for (const auto& e : errors) a.push_back({{"pointer", e.pointer}, {"reason", e.reason}});
+  return a;
+}
+
+std::string format_line_error(const std::string& input, std::size_t line, const EventError& error) {
+  return (input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) + ": " +
+         (error.pointer.empty() ? "/" : error.pointer) + ": " + error.reason;
+}
+
+struct EventValidator::Impl {
+  valijson::Schema schema;
+  std::deque<json> fetched; // documents valijson fetched through us; alive as long as the schema
+};
+
+EventValidator::EventValidator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+EventValidator::EventValidator(EventValidator&&) noexcept = default;
+EventValidator& EventValidator::operator=(EventValidator&&) noexcept = default;
+EventValidator::~EventValidator() = default;
+
+EventValidator EventValidator::from_file(const fs::path& schema_file) {
+  return from_json(read_json_file(schema_file, k_max_schema_bytes, k_max_depth), schema_file.parent_path());
+}
+
+EventValidator EventValidator::from_json(const json& document, const fs::path& base_dir) {
+  auto impl = std::make_unique<Impl>();
+  const JsonDraft draft = detect_draft(document);
+  valijson::SchemaParser parser(draft == JsonDraft::draft4 ? valijson::SchemaParser::kDraft4
+                                                           : valijson::SchemaParser::kDraft7);
+  static const std::regex k_scheme("^[A-Za-z][A-Za-z0-9+.-]*:");
+  Impl* raw = impl.get();
+  auto fetch = [raw, base_dir](const std::string& uri) -> const json* {
+    if (std::regex_search(uri, k_scheme) || uri.rfind("//", 0) == 0)
+      throw Error(ExitCode::usage, "schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
+                  "copy the referenced schema next to this file and use a relative $ref");
+    if (base_dir.empty()) throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
+    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_depth));
+    return &raw->fetched.back();
+  };
+  auto release = [](const json*) {};
+  try {
+    valijson::adapters::NlohmannJsonAdapter adapter(document);
+    parser.populateSchema(adapter, impl->schema, valijson::SchemaParser::FunctionPtrs<
+                                                     valijson::adapters::NlohmannJsonAdapter>::FetchDoc(fetch),
+                          valijson::SchemaParser::FunctionPtrs<valijson::adapters::NlohmannJsonAdapter>::FreeDoc(release));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::usage, std::string("cannot use the schema: ") + e.what());
+  }
+  return EventValidator(std::move(impl));
+}
+
+std::vector<EventError> EventValidator::validate(const json& event) const {
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter adapter(event);
+  std::vector<EventError> errors;
+  if (validator.validate(m_impl->schema, adapter, &results)) return errors;
+  valijson::ValidationResults::Error e;
+  std::vector<EventError> all;
+  while (results.popError(e)) all.push_back({to_pointer(e.context), e.description});
+  // valijson also reports every enclosing schema that failed because of a
+  // nested one ("Failed to validate against schema associated with
+  // property…"); keep the specific reasons.
+  for (const auto& err : all)
+    if (err.reason.rfind("Failed to validate", 0) != 0) errors.push_back(err);
+  if (errors.empty()) errors = all;
+  return errors;
+}
+
+ValidationSummary EventValidator::validate_stream(std::istream& in,
+                                                  const std::function<void(const LineResult&)>& on_invalid) const {
+  ValidationSummary summary;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    ++summary.lines;
+    LineResult result;
+    result.line = number;
+    json event;
+    try {
+      event = parse_json_text(line, "line " + std::to_string(number), k_max_depth);
+      if (codec::is_record_line(event)) {
+        Record record = codec::record_from_json(event);
+        if (!record.value) continue; // a tombstone carries no event
+        event = parse_json_text(*record.value, "value on line " + std::to_string(number), k_max_depth);
+      }
+    } catch (const std::exception& e) {
+      ++summary.not_json;
+      result.not_json = true;
+      result.errors.push_back({"", std::string("not JSON: ") + e.what()});
+      on_invalid(result);
+      continue;
+    }
+    result.errors = validate(event);
+    if (result.errors.empty()) continue;
+    ++summary.invalid;
+    on_invalid(result);
+  }
+  return summary;
+}
+
+} // namespace evt::schema
