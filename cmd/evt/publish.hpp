@@ -1,0 +1,11 @@
+#pragma once
+
+#include "cli.hpp"
+
+namespace evt::cli {
+
+// `evt publish` (send events from flags or JSON Lines) and
+// `evt partition-of` (where a key lands, Java-compatible).
+void add_publish(CLI::App& root, const Globals& g);
+
+} // namespace evt::cli

@@ -1,0 +1,208 @@
+#include "evt/codec/cloudevents.hpp"
+
+#include "evt/codec/base64.hpp"
+#include "evt/codec/json_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace evt::codec {
+namespace {
+
+constexpr char k_hex[] = "0123456789abcdef";
+
+// One generator per thread, seeded from the OS: ids only need to be
+// unique, not secret, and std::random_device per id would be slow.
+std::mt19937_64& generator() {
+  thread_local std::mt19937_64 gen = [] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seq);
+  }();
+  return gen;
+}
+
+void append_hex(std::string& out, uint64_t bits, int digits) {
+  for (int i = digits - 1; i >= 0; --i) {
+    out += k_hex[(bits >> (4 * i)) & 0xf];
+  }
+}
+
+bool is_lower_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool all_zero(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
+}
+
+void set_header(Record& record, std::string_view key, const std::string& value) {
+  // Drop what an input record line carried under the same name, so the
+  // record never has two different ce_type headers.
+  std::erase_if(record.headers, [&](const Header& h) { return h.key == key; });
+  record.headers.push_back(Header{std::string(key), value});
+}
+
+void append_member(std::string& out, std::string_view name, std::string_view value) {
+  out += ',';
+  append_json_string(out, name);
+  out += ':';
+  append_json_string(out, value);
+}
+
+} // namespace
+
+std::string uuid_v4() {
+  auto& gen = generator();
+  uint64_t hi = gen();
+  uint64_t lo = gen();
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                             // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;      // variant 10xx
+  std::string out;
+  out.reserve(36);
+  append_hex(out, hi >> 32, 8);
+  out += '-';
+  append_hex(out, (hi >> 16) & 0xffff, 4);
+  out += '-';
+  append_hex(out, hi & 0xffff, 4);
+  out += '-';
+  append_hex(out, lo >> 48, 4);
+  out += '-';
+  append_hex(out, lo & 0xffffffffffffULL, 12);
+  return out;
+}
+
+std::string rfc3339_utc(std::chrono::system_clock::time_point when) {
+  using namespace std::chrono;
+  const auto ms = duration_cast<milliseconds>(when.time_since_epoch()).count();
+  auto secs = static_cast<std::time_t>(ms / 1000);
+  auto frac = static_cast<int>(ms % 1000);
+  if (frac < 0) {
+    frac += 1000;
+    --secs;
+  }
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  std::array<char, 40> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return buf.data();
+}
+
+std::string new_traceparent() {
+  auto& gen = generator();
+  uint64_t t1 = 0;
+  uint64_t t2 = 0;
+  uint64_t p = 0;
+  // All-zero ids are invalid; the odds are nil, but keep the promise.
+  while (t1 == 0 && t2 == 0) {
+    t1 = gen();
+    t2 = gen();
+  }
+  while (p == 0) {
+    p = gen();
+  }
+  std::string out = "00-";
+  out.reserve(55);
+  append_hex(out, t1, 16);
+  append_hex(out, t2, 16);
+  out += '-';
+  append_hex(out, p, 16);
+  out += "-01";
+  return out;
+}
+
+bool is_valid_traceparent(std::string_view v) {
+  // 00-<32 hex>-<16 hex>-<2 hex>, lower case; version ff is forbidden and
+  // only version 00's exact length is accepted here.
+  if (v.size() != 55 || v[2] != '-' || v[35] != '-' || v[52] != '-') {
+    return false;
+  }
+  const auto version = v.substr(0, 2);
+  const auto trace = v.substr(3, 32);
+  const auto parent = v.substr(36, 16);
+  const auto flags = v.substr(53, 2);
+  return version == "00" && is_lower_hex(trace) && is_lower_hex(parent) && is_lower_hex(flags) &&
+         !all_zero(trace) && !all_zero(parent);
+}
+
+bool is_valid_extension_name(std::string_view name) {
+  return !name.empty() && name.size() <= 20 &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
+
+void apply_binary_envelope(Record& record, const CloudEventAttributes& a) {
+  set_header(record, "ce_specversion", a.specversion);
+  set_header(record, "ce_id", a.id);
+  set_header(record, "ce_source", a.source);
+  set_header(record, "ce_type", a.type);
+  if (!a.time.empty()) {
+    set_header(record, "ce_time", a.time);
+  }
+  if (!a.subject.empty()) {
+    set_header(record, "ce_subject", a.subject);
+  }
+  if (!a.dataschema.empty()) {
+    set_header(record, "ce_dataschema", a.dataschema);
+  }
+  for (const auto& [name, value] : a.extensions) {
+    set_header(record, "ce_" + name, value);
+  }
+  if (!a.datacontenttype.empty()) {
+    set_header(record, "content-type", a.datacontenttype);
+  }
+}
+
+void append_structured_event(std::string& out, const CloudEventAttributes& a,
+                             std::optional<std::string_view> data, bool data_is_json) {
+  out += "{\"specversion\":";
+  append_json_string(out, a.specversion);
+  append_member(out, "id", a.id);
+  append_member(out, "source", a.source);
+  append_member(out, "type", a.type);
+  if (!a.time.empty()) {
+    append_member(out, "time", a.time);
+  }
+  if (!a.subject.empty()) {
+    append_member(out, "subject", a.subject);
+  }
+  if (!a.dataschema.empty()) {
+    append_member(out, "dataschema", a.dataschema);
+  }
+  if (!a.datacontenttype.empty()) {
+    append_member(out, "datacontenttype", a.datacontenttype);
+  }
+  for (const auto& [name, value] : a.extensions) {
+    append_member(out, name, value);
+  }
+  if (!data) {
+    // no data member
+  } else if (data_is_json) {
+    out += ",\"data\":";
+    out += *data;
+  } else if (is_valid_utf8(*data)) {
+    append_member(out, "data", *data);
+  } else {
+    append_member(out, "data_base64", base64_encode(*data));
+  }
+  out += '}';
+}
+
+void apply_structured_envelope(Record& record, const CloudEventAttributes& a, bool data_is_json) {
+  std::string value;
+  std::optional<std::string_view> data;
+  if (record.value) {
+    data = *record.value;
+    value.reserve(record.value->size() + 256);
+  }
+  append_structured_event(value, a, data, data_is_json);
+  record.value = std::move(value);
+  set_header(record, "content-type", std::string(k_structured_content_type));
+}
+
+} // namespace evt::codec

@@ -1,0 +1,68 @@
+#pragma once
+// CloudEvents 1.0 over Kafka: the attributes evt fills in and the two ways
+// of carrying them (binary: ce_* headers; structured: one JSON value).
+// See docs in man/evt-publish.1 (ENVELOPES) and conventions.md.
+
+#include "evt/record.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace evt::codec {
+
+// How an event is wrapped before it is sent.
+enum class EnvelopeMode { none, binary, structured };
+
+// The content type of a structured-mode CloudEvent.
+inline constexpr std::string_view k_structured_content_type =
+    "application/cloudevents+json; charset=UTF-8";
+
+// The attributes of one CloudEvent; optional ones are left out when empty.
+struct CloudEventAttributes {
+  std::string id;               // required (a UUID v4 by default)
+  std::string source;           // required, a URI-reference
+  std::string type;             // required
+  std::string specversion = "1.0";
+  std::string time;             // RFC 3339
+  std::string datacontenttype;  // e.g. application/json
+  std::string subject;
+  std::string dataschema;
+  // Extension attributes in order: name (lower-case a-z, 0-9) and value.
+  std::vector<std::pair<std::string, std::string>> extensions;
+};
+
+// A random (version 4, RFC 4122 variant) UUID in lower-case text form.
+std::string uuid_v4();
+
+// The instant as RFC 3339 in UTC with milliseconds: 2024-05-01T12:00:00.123Z.
+std::string rfc3339_utc(std::chrono::system_clock::time_point when);
+
+// A fresh W3C traceparent: version 00, random trace and parent ids, sampled.
+std::string new_traceparent();
+
+// True for a well-formed version-00 W3C traceparent with non-zero ids.
+bool is_valid_traceparent(std::string_view value);
+
+// True for a valid extension attribute name (a-z, 0-9, 1–20 characters).
+bool is_valid_extension_name(std::string_view name);
+
+// Puts the attributes on the record as binary-mode headers (ce_<name> and
+// content-type), replacing headers of the same names already there.
+void apply_binary_envelope(Record& record, const CloudEventAttributes& attributes);
+
+// Appends the structured-mode JSON of the event. `data_is_json` says the
+// data bytes are JSON text (embedded as is under "data"); other UTF-8 data
+// becomes a JSON string, other bytes "data_base64"; nullopt: no data.
+void append_structured_event(std::string& out, const CloudEventAttributes& attributes,
+                             std::optional<std::string_view> data, bool data_is_json);
+
+// Replaces the record's value with the structured event (a NULL value
+// gives an event without data) and sets its content-type header.
+void apply_structured_envelope(Record& record, const CloudEventAttributes& attributes,
+                               bool data_is_json);
+
+} // namespace evt::codec
