@@ -1,0 +1,191 @@
+#include "evt/codec/cloudevents.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+using namespace evt::codec;
+using evt::Header;
+using evt::Record;
+
+namespace {
+
+CloudEventAttributes sample() {
+  CloudEventAttributes a;
+  a.id = "id-1";
+  a.source = "/orders";
+  a.type = "OrderPlaced";
+  a.time = "2024-05-01T12:00:00.000Z";
+  a.datacontenttype = "application/json";
+  return a;
+}
+
+std::optional<std::string> header(const Record& r, const std::string& key) {
+  for (const auto& h : r.headers) {
+    if (h.key == key) {
+      return h.value;
+    }
+  }
+  return std::nullopt;
+}
+
+size_t header_count(const Record& r, const std::string& key) {
+  size_t n = 0;
+  for (const auto& h : r.headers) {
+    n += h.key == key ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("uuid v4: format, version and variant, unique") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto u = uuid_v4();
+    REQUIRE(u.size() == 36);
+    CHECK(u[8] == '-');
+    CHECK(u[13] == '-');
+    CHECK(u[18] == '-');
+    CHECK(u[23] == '-');
+    CHECK(u[14] == '4');
+    CHECK(std::string("89ab").find(u[19]) != std::string::npos);
+    seen.insert(u);
+  }
+  CHECK(seen.size() == 2000);
+}
+
+TEST_CASE("RFC 3339 time in UTC with milliseconds") {
+  using namespace std::chrono;
+  CHECK(rfc3339_utc(system_clock::time_point{}) == "1970-01-01T00:00:00.000Z");
+  CHECK(rfc3339_utc(system_clock::time_point{milliseconds(1700000000123)}) == "2023-11-14T22:13:20.123Z");
+  CHECK(rfc3339_utc(system_clock::time_point{milliseconds(951782400000)}) == "2000-02-29T00:00:00.000Z");
+}
+
+TEST_CASE("traceparent validation and generation") {
+  CHECK(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+  CHECK(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"));
+  CHECK_FALSE(is_valid_traceparent("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"));  // upper case
+  CHECK_FALSE(is_valid_traceparent("00-00000000000000000000000000000000-b7ad6b7169203331-01"));  // zero trace
+  CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"));  // zero parent
+  CHECK_FALSE(is_valid_traceparent("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));  // version ff
+  CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331"));     // no flags
+  CHECK_FALSE(is_valid_traceparent("00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+  CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319g-b7ad6b7169203331-01"));  // not hex
+  CHECK_FALSE(is_valid_traceparent(""));
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const auto t = new_traceparent();
+    CHECK(is_valid_traceparent(t));
+    seen.insert(t);
+  }
+  CHECK(seen.size() == 200);
+}
+
+TEST_CASE("extension attribute names") {
+  CHECK(is_valid_extension_name("traceparent"));
+  CHECK(is_valid_extension_name("correlationid"));
+  CHECK(is_valid_extension_name("a1"));
+  CHECK_FALSE(is_valid_extension_name(""));
+  CHECK_FALSE(is_valid_extension_name("Trace"));
+  CHECK_FALSE(is_valid_extension_name("trace_parent"));
+  CHECK_FALSE(is_valid_extension_name("abcdefghijklmnopqrstu"));  // 21 characters
+}
+
+TEST_CASE("binary envelope: ce_ headers and content-type, replacing old ones") {
+  Record r;
+  r.value = "{\"id\":1}";
+  r.headers.push_back(Header{"ce_type", std::string("Old")});
+  r.headers.push_back(Header{"keep", std::string("me")});
+  auto a = sample();
+  a.subject = "order-1";
+  a.dataschema = "https://example.com/order.json";
+  a.extensions.emplace_back("correlationid", "c-9");
+  apply_binary_envelope(r, a);
+  CHECK(r.value == "{\"id\":1}");  // binary mode leaves the data alone
+  CHECK(header(r, "ce_specversion") == "1.0");
+  CHECK(header(r, "ce_id") == "id-1");
+  CHECK(header(r, "ce_source") == "/orders");
+  CHECK(header(r, "ce_type") == "OrderPlaced");
+  CHECK(header_count(r, "ce_type") == 1);
+  CHECK(header(r, "ce_time") == "2024-05-01T12:00:00.000Z");
+  CHECK(header(r, "ce_subject") == "order-1");
+  CHECK(header(r, "ce_dataschema") == "https://example.com/order.json");
+  CHECK(header(r, "ce_correlationid") == "c-9");
+  CHECK(header(r, "content-type") == "application/json");
+  CHECK(header(r, "keep") == "me");
+}
+
+TEST_CASE("binary envelope leaves out empty optional attributes") {
+  Record r;
+  r.value = "x";
+  auto a = sample();
+  a.time.clear();
+  a.datacontenttype.clear();
+  apply_binary_envelope(r, a);
+  CHECK(r.headers.size() == 4);
+  CHECK_FALSE(header(r, "ce_subject"));
+  CHECK_FALSE(header(r, "content-type"));
+}
+
+TEST_CASE("structured envelope: JSON data embedded, text as string, bytes as base64") {
+  const auto a = sample();
+  SUBCASE("json data") {
+    std::string out;
+    append_structured_event(out, a, std::string_view("{\"id\":1}"), true);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["specversion"] == "1.0");
+    CHECK(j["id"] == "id-1");
+    CHECK(j["source"] == "/orders");
+    CHECK(j["type"] == "OrderPlaced");
+    CHECK(j["time"] == "2024-05-01T12:00:00.000Z");
+    CHECK(j["datacontenttype"] == "application/json");
+    CHECK(j["data"] == nlohmann::json{{"id", 1}});
+    CHECK_FALSE(j.contains("subject"));
+  }
+  SUBCASE("text data") {
+    std::string out;
+    append_structured_event(out, a, std::string_view("hello \"you\""), false);
+    CHECK(nlohmann::json::parse(out)["data"] == "hello \"you\"");
+  }
+  SUBCASE("binary data") {
+    std::string out;
+    append_structured_event(out, a, std::string_view("\xff\x00", 2), false);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["data_base64"] == "/wA=");
+    CHECK_FALSE(j.contains("data"));
+  }
+  SUBCASE("no data") {
+    std::string out;
+    append_structured_event(out, a, std::nullopt, false);
+    CHECK_FALSE(nlohmann::json::parse(out).contains("data"));
+  }
+  SUBCASE("extensions and attribute escaping") {
+    auto b = a;
+    b.subject = "quote \" and \n newline";
+    b.extensions.emplace_back("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    std::string out;
+    append_structured_event(out, b, std::string_view("1"), true);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["subject"] == "quote \" and \n newline");
+    CHECK(j["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    CHECK(j["data"] == 1);
+  }
+}
+
+TEST_CASE("structured envelope replaces the value and sets the content type") {
+  Record r;
+  r.value = "{\"a\":[1,2]}";
+  r.headers.push_back(Header{"content-type", std::string("text/plain")});
+  apply_structured_envelope(r, sample(), true);
+  REQUIRE(r.value);
+  const auto j = nlohmann::json::parse(*r.value);
+  CHECK(j["data"]["a"][1] == 2);
+  CHECK(r.headers.size() == 1);
+  CHECK(header(r, "content-type") == std::string(k_structured_content_type));
+  Record tombstone;
+  apply_structured_envelope(tombstone, sample(), true);
+  REQUIRE(tombstone.value);
+  CHECK_FALSE(nlohmann::json::parse(*tombstone.value).contains("data"));
+}
