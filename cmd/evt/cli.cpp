@@ -10,19 +10,24 @@
 namespace evt::cli {
 
 void add_global_options(CLI::App& app, Globals& g) {
-  app.option_defaults()->always_capture_default();
-  app.add_option("-b,--brokers", g.brokers, "Bootstrap brokers HOST:PORT[,…] (env EVT_BROKERS)");
-  app.add_option("-X", g.properties, "Client property key=value (any librdkafka property)")
-      ->allow_extra_args(false);
-  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)");
-  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)");
-  app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")
+  app.add_option("-b,--brokers", g.brokers, "Bootstrap brokers (env EVT_BROKERS)")
+      ->type_name("HOST:PORT,...");
+  app.add_option("-X", g.properties, "Client property (any librdkafka property)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")
+      ->type_name("NAME");
+  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")
+      ->type_name("FORMAT");
+  app.add_option("--color", g.color, "Colour (honours NO_COLOR)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
-  app.add_option("--timeout", g.timeout_s, "Seconds to wait for brokers")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--debug", g.debug, "librdkafka debug contexts (e.g. broker,protocol)");
+  app.add_option("--timeout", g.timeout_s, "Seconds to wait for brokers (default 10)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
+  app.add_option("--debug", g.debug, "librdkafka debug contexts, e.g. broker,protocol")
+      ->type_name("CONTEXTS");
 }
 
 int timeout_ms(const Globals& g) { return static_cast<int>(std::lround(g.timeout_s * 1000)); }
