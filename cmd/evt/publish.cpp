@@ -188,14 +188,14 @@ std::optional<std::string> read_data_file(const std::string& path, size_t max_by
     std::fclose(f);
   }
   if (bytes.size() > max_bytes) {
-    throw InputError("--data-file '" + path + "' is larger than --max-size (" + std::to_string(max_bytes) + " bytes)");
+    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
   }
   return bytes;
 }
 
 // Prints the result on stderr and returns the exit code.
 int report(const Globals& g, const PublishOpts& o, const ops::PublishResult& r,
-           const std::vector<std::string>& inputs) {
+           const std::vector<std::string>& inputs, bool single) {
   for (const auto& f : r.failures) {
     std::fprintf(stderr, "evt: %s\n", ops::describe_failure(inputs.at(f.input), f).c_str());
   }
@@ -204,6 +204,9 @@ int report(const Globals& g, const PublishOpts& o, const ops::PublishResult& r,
   };
   switch (r.stop) {
   case ops::StopReason::rejected:
+    if (single) {
+      break;
+    }
     std::fprintf(stderr, "evt: stopped at %s: nothing after it was sent (--skip-invalid goes on)\n",
                  at(r.stopped_at).c_str());
     break;
@@ -214,6 +217,8 @@ int report(const Globals& g, const PublishOpts& o, const ops::PublishResult& r,
     std::fprintf(stderr, "evt: error: %s\n", output::terminal_safe(r.client_error).c_str());
     break;
   case ops::StopReason::interrupted:
+    std::fprintf(stderr, "evt: interrupted: stopped reading, flushed what was in flight\n");
+    break;
   case ops::StopReason::none: break;
   }
   if (r.counts.large > 0) {
@@ -315,14 +320,15 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   ops::PublishSession session(builder, producer.get(), delivery, events);
   ops::PublishResult result;
   if (single) {
-    session.submit_data(o.data ? o.data : read_data_file(o.data_file, max_bytes));
+    // Read a little past the limit so the guard can name the real size.
+    session.submit_data(o.data ? o.data : read_data_file(o.data_file, 2 * max_bytes + (1 << 20)));
     result = session.finish();
   } else {
     result = ops::publish_lines(*reader, session);
   }
   out.flush();
   progress.clear();
-  return report(g, o, result, inputs);
+  return report(g, o, result, inputs, single);
 }
 
 int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
