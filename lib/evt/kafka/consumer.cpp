@@ -182,3 +182,104 @@ void Consumer::close() {
 }
 
 } // namespace evt::kafka
+
+// ---- Zero-copy polling and the current assignment (added for evt tail) ----
+
+namespace evt::kafka {
+
+size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
+                           std::vector<TopicPartition>& reached_end, size_t max_records,
+                           int timeout_ms, bool with_headers) {
+  check_fatal(m_impl->state);
+  auto& scratch = m_impl->scratch;
+  scratch.resize(max_records);
+  const ssize_t n =
+      rd_kafka_consume_batch_queue(m_impl->queue.get(), timeout_ms, scratch.data(), max_records);
+  if (n < 0) {
+    throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
+  }
+  // Destroy every message even when a visit throws (e.g. a closed stdout).
+  struct Release {
+    std::vector<rd_kafka_message_t*>& messages;
+    ssize_t count;
+    ~Release() {
+      for (ssize_t i = 0; i < count; ++i) {
+        rd_kafka_message_destroy(messages[static_cast<size_t>(i)]);
+      }
+    }
+  } release{scratch, n};
+  std::vector<HeaderView> headers;
+  std::string error;
+  size_t visited = 0;
+  RecordView v;
+  for (ssize_t i = 0; i < n; ++i) {
+    const rd_kafka_message_t* m = scratch[static_cast<size_t>(i)];
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      reached_end.push_back({rd_kafka_topic_name(m->rkt), m->partition});
+      continue;
+    }
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (error.empty()) {
+        const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
+        error = std::string(topic) + "[" + std::to_string(m->partition) +
+                "]: " + rd_kafka_message_errstr(m);
+        if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+          throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
+        }
+      }
+      continue;
+    }
+    v.topic = rd_kafka_topic_name(m->rkt);
+    v.partition = m->partition;
+    v.offset = m->offset;
+    rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    v.timestamp = rd_kafka_message_timestamp(m, &tstype);
+    v.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::create_time
+                       : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
+                                                                      : TimestampType::none;
+    v.key = m->key != nullptr ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
+                              : std::nullopt;
+    v.value = m->payload != nullptr
+                  ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->payload), m->len)
+                  : std::nullopt;
+    headers.clear();
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (with_headers &&
+        rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+      const char* name = nullptr;
+      const void* value = nullptr;
+      size_t size = 0;
+      for (size_t k = 0;
+           rd_kafka_header_get_all(hdrs, k, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++k) {
+        headers.push_back({name, value != nullptr ? std::optional<std::string_view>(
+                                                        std::in_place, static_cast<const char*>(value), size)
+                                                  : std::nullopt});
+      }
+    }
+    v.headers = headers;
+    visit(v);
+    ++visited;
+  }
+  if (!error.empty()) {
+    throw BrokerError("cannot read " + error);
+  }
+  return visited;
+}
+
+std::vector<TopicPartition> Consumer::assignment() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  const auto err = rd_kafka_assignment(m_impl->rk.get(), &raw);
+  TplPtr tpl(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot read the assignment", m_impl->config.brokers);
+  }
+  std::vector<TopicPartition> result;
+  for (int i = 0; tpl && i < tpl->cnt; ++i) {
+    result.push_back({tpl->elems[i].topic, tpl->elems[i].partition});
+  }
+  return result;
+}
+
+} // namespace evt::kafka

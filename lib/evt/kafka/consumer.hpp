@@ -1,9 +1,11 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
+#include "evt/kafka/record_view.hpp"
 #include "evt/record.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +60,17 @@ public:
   // Appends up to max_records records to `batch`, waiting at most timeout_ms
   // for the first one. Throws BrokerError on fatal or topic-level errors.
   void poll(ConsumedBatch& batch, size_t max_records, int timeout_ms);
+
+  // Like poll, without copying: calls `visit` for each record, borrowed for
+  // the duration of the call, and appends partitions that reached their end
+  // to `reached_end`. Headers are decoded only when `with_headers`.
+  // Returns the number of records visited.
+  size_t poll_view(const std::function<void(const RecordView&)>& visit,
+                   std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
+                   bool with_headers = true);
+
+  // The partitions currently assigned (by assign() or by the group).
+  std::vector<TopicPartition> assignment();
 
   // Commits "next offset to read" per partition (synchronously).
   void commit(const std::vector<StartPosition>& next_offsets);
