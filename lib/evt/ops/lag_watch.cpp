@@ -1,0 +1,50 @@
+#include "evt/ops/lag_watch.hpp"
+
+#include <algorithm>
+
+namespace evt::ops {
+
+void LagWatch::add(const LagSnapshot& snapshot, double time_s) {
+  m_latest.clear();
+  m_groups.clear();
+  std::map<std::string, std::optional<bool>> has_members;
+  for (const auto& g : snapshot.groups) {
+    m_groups[g.group] = LagStatus::pending;
+    if (g.members) {
+      has_members[g.group] = !g.members->empty();
+    }
+  }
+  for (const auto& row : snapshot.partitions) {
+    const Key key{row.group, row.partition};
+    auto it = m_histories.try_emplace(key, m_window).first;
+    it->second.add({time_s, row.committed, row.log_end, row.lag});
+    const auto eval = evaluate(it->second, has_members[row.group]);
+    m_latest[key] = eval;
+    auto& group = m_groups[row.group];
+    group = std::max(group, eval.status);
+  }
+}
+
+std::optional<LagEvaluation> LagWatch::evaluation(const std::string& group,
+                                                  const TopicPartition& partition) const {
+  const auto it = m_latest.find({group, partition});
+  if (it == m_latest.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+LagStatus LagWatch::group_status(const std::string& group) const {
+  const auto it = m_groups.find(group);
+  return it == m_groups.end() ? LagStatus::pending : it->second;
+}
+
+LagStatus LagWatch::worst() const {
+  LagStatus worst = LagStatus::pending;
+  for (const auto& [g, s] : m_groups) {
+    worst = std::max(worst, s);
+  }
+  return worst;
+}
+
+} // namespace evt::ops
