@@ -48,39 +48,42 @@ bool luhn_valid(std::string_view digits) {
 }
 
 std::optional<size_t> find_card_number(std::string_view bytes) {
-  const size_t n = bytes.size();
-  size_t i = 0;
-  while (i < n) {
-    if (!is_digit(bytes[i])) {
-      ++i;
+  // Runs every value of a publish through here: one pass that only counts
+  // digits, and a Luhn check only for runs of a card's length and prefix.
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  while (p < end) {
+    if (!is_digit(*p)) {
+      ++p;
       continue;
     }
     // A maximal run: digits, each pair possibly split by one space or dash.
-    const size_t start = i;
-    std::array<char, k_max_card_digits> digits{};
+    const char* const start = p;
     size_t count = 0;
-    size_t j = i;
     for (;;) {
-      if (count < digits.size()) {
-        digits[count] = bytes[j];
-      }
       ++count;
-      ++j;
-      if (j < n && is_digit(bytes[j])) {
+      ++p;
+      if (p < end && is_digit(*p)) {
         continue;
       }
-      if (j + 1 < n && (bytes[j] == ' ' || bytes[j] == '-') && is_digit(bytes[j + 1])) {
-        ++j;
+      if (p + 1 < end && (*p == ' ' || *p == '-') && is_digit(p[1])) {
+        ++p;
         continue;
       }
       break;
     }
-    const char first = bytes[start];
-    if (count >= k_min_card_digits && count <= k_max_card_digits && first >= '2' && first <= '6' &&
-        luhn_valid(std::string_view(digits.data(), count))) {
-      return start;
+    if (count >= k_min_card_digits && count <= k_max_card_digits && *start >= '2' && *start <= '6') {
+      std::array<char, k_max_card_digits> digits{};
+      size_t n = 0;
+      for (const char* q = start; q < p; ++q) {
+        if (is_digit(*q)) {
+          digits[n++] = *q;
+        }
+      }
+      if (luhn_valid(std::string_view(digits.data(), n))) {
+        return static_cast<size_t>(start - bytes.data());
+      }
     }
-    i = j;
   }
   return std::nullopt;
 }

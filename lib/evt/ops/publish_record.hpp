@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,6 +85,8 @@ private:
   bool m_event_parsed = false;  // m_event holds the current value
   bool m_value_is_json = false; // the current value is known to be JSON
   codec::CloudEventAttributes m_attributes;
+  std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};
+  std::string m_time_text;      // m_time_ms as RFC 3339
 };
 
 } // namespace evt::ops
