@@ -87,7 +87,7 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point when) {
   }
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  std::array<char, 40> buf{};
+  std::array<char, 96> buf{};  // room for any int fields, so no truncation
   std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
   return buf.data();
