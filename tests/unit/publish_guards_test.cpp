@@ -67,3 +67,19 @@ TEST_CASE("byte sizes") {
   CHECK_THROWS_AS(parse_byte_size("99999999999999999999999", "--max-size"), evt::UsageError);
   CHECK_THROWS_WITH_AS(parse_byte_size("x", "--warn-size"), "--warn-size: 'x' is not a byte size", evt::UsageError);
 }
+
+TEST_CASE("card numbers are found at every offset and grouping") {
+  for (const std::string card : {"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "3782 822463 10005",
+                                 "5500005555555559"}) {
+    for (size_t prefix = 0; prefix < 30; ++prefix) {
+      for (size_t suffix : {0, 1, 13, 27}) {
+        const std::string text = std::string(prefix, 'x') + card + std::string(suffix, 'y');
+        CAPTURE(text);
+        CHECK(find_card_number(text) == prefix);
+      }
+    }
+  }
+  // separators around a short run do not make it long enough
+  CHECK_FALSE(find_card_number("- - - - - - - 4111 - - - - - - -"));
+  CHECK_FALSE(find_card_number(std::string(100, ' ') + "12" + std::string(100, '-')));
+}

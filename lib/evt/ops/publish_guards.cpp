@@ -47,43 +47,80 @@ bool luhn_valid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
-std::optional<size_t> find_card_number(std::string_view bytes) {
-  // Runs every value of a publish through here: one pass that only counts
-  // digits, and a Luhn check only for runs of a card's length and prefix.
-  const char* p = bytes.data();
-  const char* const end = p + bytes.size();
-  while (p < end) {
-    if (!is_digit(*p)) {
-      ++p;
+namespace {
+
+// A character that can be part of a grouped card number.
+bool in_card_class(char c) { return is_digit(c) || c == ' ' || c == '-'; }
+
+// Looks for a card-like run inside [lo, hi), a stretch of digits, spaces
+// and dashes with no such character right before or after it.
+std::optional<size_t> scan_stretch(std::string_view bytes, size_t lo, size_t hi) {
+  size_t i = lo;
+  while (i < hi) {
+    if (!is_digit(bytes[i])) {
+      ++i;
       continue;
     }
     // A maximal run: digits, each pair possibly split by one space or dash.
-    const char* const start = p;
+    const size_t start = i;
     size_t count = 0;
     for (;;) {
       ++count;
-      ++p;
-      if (p < end && is_digit(*p)) {
+      ++i;
+      if (i < hi && is_digit(bytes[i])) {
         continue;
       }
-      if (p + 1 < end && (*p == ' ' || *p == '-') && is_digit(p[1])) {
-        ++p;
+      if (i + 1 < hi && (bytes[i] == ' ' || bytes[i] == '-') && is_digit(bytes[i + 1])) {
+        ++i;
         continue;
       }
       break;
     }
-    if (count >= k_min_card_digits && count <= k_max_card_digits && *start >= '2' && *start <= '6') {
+    if (count >= k_min_card_digits && count <= k_max_card_digits && bytes[start] >= '2' && bytes[start] <= '6') {
       std::array<char, k_max_card_digits> digits{};
       size_t n = 0;
-      for (const char* q = start; q < p; ++q) {
-        if (is_digit(*q)) {
-          digits[n++] = *q;
+      for (size_t q = start; q < i; ++q) {
+        if (is_digit(bytes[q])) {
+          digits[n++] = bytes[q];
         }
       }
       if (luhn_valid(std::string_view(digits.data(), n))) {
-        return static_cast<size_t>(start - bytes.data());
+        return start;
       }
     }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<size_t> find_card_number(std::string_view bytes) {
+  // Every value of a publish passes through here. A card number spans at
+  // least 13 characters of [0-9 -], so probing every 13th byte finds every
+  // such stretch; only stretches that are hit are examined in detail.
+  const size_t n = bytes.size();
+  size_t examined = 0;  // bytes before this were examined
+  size_t probe = k_min_card_digits - 1;
+  while (probe < n) {
+    if (!in_card_class(bytes[probe])) {
+      probe += k_min_card_digits;
+      continue;
+    }
+    size_t lo = probe;
+    while (lo > examined && in_card_class(bytes[lo - 1])) {
+      --lo;
+    }
+    size_t hi = probe + 1;
+    while (hi < n && in_card_class(bytes[hi])) {
+      ++hi;
+    }
+    if (hi - lo >= k_min_card_digits) {
+      if (const auto at = scan_stretch(bytes, lo, hi)) {
+        return at;
+      }
+    }
+    examined = hi;
+    probe = hi + k_min_card_digits;
   }
   return std::nullopt;
 }
