@@ -241,14 +241,14 @@ std::string render_table(const LagSnapshot& snap, const ReportStyle& style) {
 
 namespace {
 
-nlohmann::json row_json(const PartitionLag& r, const ReportStyle& style) {
-  auto opt = [](const auto& v) -> nlohmann::json {
+nlohmann::ordered_json row_json(const PartitionLag& r, const ReportStyle& style) {
+  auto opt = [](const auto& v) -> nlohmann::ordered_json {
     if (v) {
       return *v;
     }
     return nullptr;
   };
-  nlohmann::json j = {{"partition", r.partition.partition},
+  nlohmann::ordered_json j = {{"partition", r.partition.partition},
                       {"committed", opt(r.committed)},
                       {"log_start", r.log_start},
                       {"log_end", r.log_end},
@@ -263,7 +263,7 @@ nlohmann::json row_json(const PartitionLag& r, const ReportStyle& style) {
   }
   if (style.watch != nullptr) {
     const auto e = style.watch->evaluation(r.group, r.partition).value_or(LagEvaluation{});
-    auto rounded = [](const std::optional<double>& v) -> nlohmann::json {
+    auto rounded = [](const std::optional<double>& v) -> nlohmann::ordered_json {
       if (v) {
         return std::round(*v * 1000.0) / 1000.0;
       }
@@ -271,15 +271,15 @@ nlohmann::json row_json(const PartitionLag& r, const ReportStyle& style) {
     };
     j["consume_rate"] = rounded(e.consume_rate);
     j["produce_rate"] = rounded(e.produce_rate);
-    j["trend"] = e.trend == LagTrend::unknown ? nlohmann::json(nullptr) : nlohmann::json(to_string(e.trend));
+    j["trend"] = e.trend == LagTrend::unknown ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(e.trend));
     j["catch_up_seconds"] = rounded(e.catch_up_s);
-    j["status"] = e.status == LagStatus::pending ? nlohmann::json(nullptr)
-                                                 : nlohmann::json(to_string(e.status));
+    j["status"] = e.status == LagStatus::pending ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(to_string(e.status));
   }
   return j;
 }
 
-nlohmann::json time_json(const std::optional<double>& s) {
+nlohmann::ordered_json time_json(const std::optional<double>& s) {
   if (s) {
     return round_ms(*s);
   }
@@ -294,9 +294,9 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return std::tie(a.group, a.partition) < std::tie(b.group, b.partition);
   });
-  nlohmann::json groups = nlohmann::json::array();
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
   for (const auto& summary : snap.groups) {
-    nlohmann::json g = {{"group", summary.group}, {"state", nullptr}};
+    nlohmann::ordered_json g = {{"group", summary.group}, {"state", nullptr}};
     if (summary.state) {
       g["state"] = kafka::to_string(*summary.state);
     }
@@ -311,14 +311,14 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
     }
     if (style.watch != nullptr) {
       const auto s = style.watch->group_status(summary.group);
-      g["status"] = s == LagStatus::pending ? nlohmann::json(nullptr) : nlohmann::json(to_string(s));
+      g["status"] = s == LagStatus::pending ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(s));
     }
-    nlohmann::json topics = nlohmann::json::array();
+    nlohmann::ordered_json topics = nlohmann::ordered_json::array();
     for (const auto& tt : totals.topics) {
       if (tt.group != summary.group) {
         continue;
       }
-      nlohmann::json parts = nlohmann::json::array();
+      nlohmann::ordered_json parts = nlohmann::ordered_json::array();
       for (const auto& r : rows) {
         if (r.group == summary.group && r.partition.topic == tt.topic) {
           parts.push_back(row_json(r, style));
@@ -335,9 +335,9 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
     g["topics"] = std::move(topics);
     g["members"] = nullptr;
     if (summary.members) {
-      nlohmann::json members = nlohmann::json::array();
+      nlohmann::ordered_json members = nlohmann::ordered_json::array();
       for (const auto& m : *summary.members) {
-        nlohmann::json assignment = nlohmann::json::array();
+        nlohmann::ordered_json assignment = nlohmann::ordered_json::array();
         for (const auto& tp : m.assignment) {
           assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition}});
         }
@@ -350,9 +350,9 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
     }
     groups.push_back(std::move(g));
   }
-  nlohmann::json doc = {{"time", utc_time(snap.taken_ms)}, {"time_ms", snap.taken_ms},
+  nlohmann::ordered_json doc = {{"time", utc_time(snap.taken_ms)}, {"time_ms", snap.taken_ms},
                         {"groups", std::move(groups)}};
-  return doc.dump(compact ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return doc.dump(compact ? -1 : 2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string render_prometheus(const LagSnapshot& snap) {

@@ -1,6 +1,7 @@
 #include "evt/ops/lag_watch.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace evt::ops {
 
@@ -8,6 +9,7 @@ void LagWatch::add(const LagSnapshot& snapshot, double time_s) {
   m_latest.clear();
   m_groups.clear();
   std::map<std::string, std::optional<bool>> has_members;
+  std::set<std::string> undecided;  // groups with a committed partition still pending
   for (const auto& g : snapshot.groups) {
     m_groups[g.group] = LagStatus::pending;
     if (g.members) {
@@ -22,6 +24,16 @@ void LagWatch::add(const LagSnapshot& snapshot, double time_s) {
     m_latest[key] = eval;
     auto& group = m_groups[row.group];
     group = std::max(group, eval.status);
+    if (eval.status == LagStatus::pending && row.committed) {
+      undecided.insert(row.group);
+    }
+  }
+  // "OK" needs every partition judged: one still waiting for its second
+  // sample keeps the group pending, while any bad status shows at once.
+  for (const auto& g : undecided) {
+    if (m_groups[g] == LagStatus::ok) {
+      m_groups[g] = LagStatus::pending;
+    }
   }
 }
 
