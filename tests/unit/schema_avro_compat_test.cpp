@@ -63,8 +63,25 @@ TEST_CASE("avro: TYPE_MISMATCH located inside fields, arrays and maps") {
 TEST_CASE("avro: MISSING_UNION_BRANCH both ways") {
   CHECK(check(R"(["null","int"])", R"("string")") == V{"MISSING_UNION_BRANCH /"});
   CHECK(check(R"(["null","long"])", R"("int")").empty()); // promotion into a branch
-  CHECK(check(R"("string")", R"(["null","string"])") == V{"MISSING_UNION_BRANCH /0"});
   CHECK(check(R"(["string","null"])", R"(["null","string"])").empty());
+  // Union writer, union reader: the writer branch the reader lacks, by index.
+  CHECK(check(R"(["null","string"])", R"(["null","string","int"])") == V{"MISSING_UNION_BRANCH /2"});
+}
+
+TEST_CASE("avro: a non-union reader of a writer union reads each branch (Java's rule)") {
+  // Every branch readable, through promotions: compatible.
+  CHECK(check(R"("long")", R"(["int","long"])").empty());
+  CHECK(check(R"("double")", R"(["int","long","float"])").empty());
+  // A branch it cannot read is reported as that branch's own problem, here.
+  CHECK(check(R"("string")", R"(["null","string"])") == V{"TYPE_MISMATCH /"});
+  auto r = parse_avro_schema(json::parse(R"("string")"));
+  auto w = parse_avro_schema(json::parse(R"(["null","string"])"));
+  auto found = check_avro_compatibility(r->root(), w->root());
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].message == "reader type: STRING not compatible with writer type: NULL");
+  // Inside a record field.
+  CHECK(check(record(R"({"name":"id","type":"string"})"), record(R"({"name":"id","type":["null","string"],"default":null})")) ==
+        V{"TYPE_MISMATCH /fields/0/type"});
 }
 
 TEST_CASE("avro: MISSING_ENUM_SYMBOLS unless the reader has a default") {
@@ -72,6 +89,12 @@ TEST_CASE("avro: MISSING_ENUM_SYMBOLS unless the reader has a default") {
   CHECK(check(R"({"type":"enum","name":"Status","symbols":["NEW","PAID"]})", w) == V{"MISSING_ENUM_SYMBOLS /symbols"});
   CHECK(check(R"({"type":"enum","name":"Status","symbols":["NEW","PAID","UNKNOWN"],"default":"UNKNOWN"})", w).empty());
   CHECK(check(w, R"({"type":"enum","name":"Status","symbols":["NEW"]})").empty());
+  // Missing symbols are listed sorted, as Java does.
+  auto r = parse_avro_schema(json::parse(R"({"type":"enum","name":"Status","symbols":["NEW"]})"));
+  auto wr = parse_avro_schema(json::parse(w));
+  auto found = check_avro_compatibility(r->root(), wr->root());
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].message == "[PAID, SHIPPED]");
 }
 
 TEST_CASE("avro: NAME_MISMATCH and aliases, FIXED_SIZE_MISMATCH") {
@@ -83,6 +106,68 @@ TEST_CASE("avro: NAME_MISMATCH and aliases, FIXED_SIZE_MISMATCH") {
         V{"FIXED_SIZE_MISMATCH /size"});
   CHECK(check(R"({"type":"fixed","name":"Sha","size":16})", R"({"type":"fixed","name":"Hash","size":16})") ==
         V{"NAME_MISMATCH /name"});
+}
+
+TEST_CASE("avro: aliases resolve against the reader's namespace; logical types are ignored") {
+  // A relative alias takes the namespace of the type it belongs to.
+  CHECK(check(R"({"type":"record","name":"Purchase","namespace":"shop","aliases":["Order"],"fields":[]})",
+              R"({"type":"record","name":"Order","namespace":"shop","fields":[]})").empty());
+  // A fully qualified alias from another namespace.
+  CHECK(check(R"({"type":"record","name":"Purchase","namespace":"sales","aliases":["shop.Order"],"fields":[]})",
+              R"({"type":"record","name":"Order","namespace":"shop","fields":[]})").empty());
+  // Aliases belong to the reader: a writer alias does not help.
+  CHECK(check(R"({"type":"record","name":"Purchase","namespace":"shop","fields":[]})",
+              R"({"type":"record","name":"Order","namespace":"shop","aliases":["Purchase"],"fields":[]})") ==
+        V{"NAME_MISMATCH /name"});
+  // Same unqualified name in another namespace matches (Java compares unqualified names).
+  CHECK(check(R"({"type":"record","name":"Order","namespace":"a","fields":[]})",
+              R"({"type":"record","name":"Order","namespace":"b","fields":[]})").empty());
+  // Logical types resolve as their underlying types.
+  CHECK(check(R"({"type":"long","logicalType":"timestamp-millis"})", R"({"type":"int","logicalType":"date"})").empty());
+  CHECK(check(R"({"type":"int","logicalType":"date"})", R"({"type":"long","logicalType":"timestamp-millis"})") ==
+        V{"TYPE_MISMATCH /"});
+  // Nested records, arrays of records and maps resolve their items.
+  const auto inner_old = R"({"type":"array","items":{"type":"record","name":"L","fields":[{"name":"q","type":"int"}]}})";
+  const auto inner_new = R"({"type":"array","items":{"type":"record","name":"L","fields":[{"name":"q","type":"long"},{"name":"z","type":"string"}]}})";
+  CHECK(check(inner_new, inner_old) == V{"READER_FIELD_MISSING_DEFAULT_VALUE /items/fields/1"});
+  CHECK(check(R"({"type":"map","values":"double"})", R"({"type":"map","values":"float"})").empty());
+  CHECK(check(R"({"type":"array","items":"bytes"})", R"({"type":"array","items":"string"})").empty());
+  CHECK(check(R"({"type":"fixed","name":"F","size":4})", R"("bytes")") == V{"TYPE_MISMATCH /"});
+}
+
+TEST_CASE("avro: thousands of chained named types are refused, not a crash") {
+  auto code_of = [](const json& reader, const json& writer, const char* message) {
+    auto r = parse_avro_schema(reader);
+    auto w = parse_avro_schema(writer);
+    try {
+      check_avro_compatibility(r->root(), w->root());
+    } catch (const evt::Error& e) {
+      CHECK(std::string(e.what()).find(message) != std::string::npos);
+      return static_cast<int>(e.code());
+    }
+    return 0;
+  };
+  // R<i> holds R<i-1> by name, all defined in a shallow array; the reader's
+  // "defs" field is absent from the writer (it has a default), so the first
+  // comparison starts at the deep end of the chain.
+  auto chain = [](const char* defs_name) {
+    json types = json::array();
+    types.push_back(json::parse(R"({"type":"record","name":"R0","fields":[{"name":"f","type":"int"}]})"));
+    for (int i = 1; i < 3000; ++i)
+      types.push_back({{"type", "record"}, {"name", "R" + std::to_string(i)},
+                       {"fields", json::array({{{"name", "f"}, {"type", "R" + std::to_string(i - 1)}}})}});
+    json fields = json::array();
+    fields.push_back({{"name", defs_name}, {"type", {{"type", "array"}, {"items", types}}}, {"default", json::array()}});
+    fields.push_back({{"name", "last"}, {"type", "R2999"}});
+    return json{{"type", "record"}, {"name", "Top"}, {"fields", fields}};
+  };
+  CHECK(code_of(chain("defs"), chain("writer_defs"), "nest too deeply") == 2);
+  // A union of many records against itself: every pair is compared.
+  json branches = json::array();
+  for (int i = 0; i < 600; ++i)
+    branches.push_back({{"type", "record"}, {"name", "U" + std::to_string(i)},
+                        {"fields", json::array({{{"name", "f"}, {"type", "int"}}})}});
+  CHECK(code_of(branches, branches, "too complex") == 2);
 }
 
 TEST_CASE("avro: recursive records terminate") {

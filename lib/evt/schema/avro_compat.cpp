@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "evt/error.hpp"
+
 namespace evt::schema {
 
 namespace {
@@ -16,6 +18,17 @@ std::string upper(std::string s) {
   return s;
 }
 
+// Named types can be chained by reference without deep JSON (a union of
+// thousands of records, each holding the previous one), so the walk needs its
+// own limit: past it evt refuses clearly instead of exhausting the stack.
+constexpr std::size_t k_max_depth = 1000;
+// Unions of many named types compare every reader branch with every writer
+// branch; past this many distinct pairs evt gives up clearly.
+constexpr std::size_t k_max_pairs = 200'000;
+// Incompatibilities found deep down are copied into every enclosing result
+// with a longer location; this bounds the bytes that may take.
+constexpr std::size_t k_max_result_bytes = 64u << 20;
+
 class Checker {
 public:
   std::vector<AvroIncompatibility> check(const AvroNode* reader, const AvroNode* writer, const std::string& location) {
@@ -24,15 +37,35 @@ public:
     auto key = std::make_pair(reader, writer);
     if (auto it = m_done.find(key); it != m_done.end()) return rebase(it->second, location);
     if (!m_in_progress.insert(key).second) return {};
+    if (m_in_progress.size() > k_max_depth)
+      throw Error(ExitCode::usage,
+                  "Avro schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) + " levels)",
+                  "flatten the schema; evt refuses schemas this deep to stay safe");
+    if (m_done.size() > k_max_pairs)
+      throw Error(ExitCode::usage,
+                  "Avro schemas are too complex to compare (more than " + std::to_string(k_max_pairs) +
+                      " type pairs)",
+                  "split very large unions of named types");
+    struct Leave {
+      std::set<std::pair<const AvroNode*, const AvroNode*>>& s;
+      std::pair<const AvroNode*, const AvroNode*> k;
+      ~Leave() { s.erase(k); }
+    } leave{m_in_progress, key};
     auto result = compute(reader, writer);
-    m_in_progress.erase(key);
     m_done[key] = result;
     return rebase(result, location);
   }
 
 private:
-  static std::vector<AvroIncompatibility> rebase(std::vector<AvroIncompatibility> v, const std::string& prefix) {
-    for (auto& i : v) i.location = prefix + i.location;
+  std::vector<AvroIncompatibility> rebase(std::vector<AvroIncompatibility> v, const std::string& prefix) {
+    for (auto& i : v) {
+      i.location = prefix + i.location;
+      m_result_bytes += i.location.size() + i.message.size() + sizeof(AvroIncompatibility);
+    }
+    if (m_result_bytes > k_max_result_bytes)
+      throw Error(ExitCode::usage, "Avro schemas are too complex to compare (the findings exceed " +
+                                       std::to_string(k_max_result_bytes >> 20) + " MiB)",
+                  "compare smaller schemas, or fix the first findings and check again");
     return v;
   }
 
@@ -48,7 +81,16 @@ private:
 
   // Locations are relative ("" = here, "/x" = below); check() prefixes them.
   std::vector<AvroIncompatibility> compute(const AvroNode* r, const AvroNode* w) {
-    if (w->type == AvroType::union_ && r->type != AvroType::union_) return writer_union(r, w);
+    // A reader that is not a union must read every branch the writer may
+    // have used; as in Java, each branch's own problems are reported here.
+    if (w->type == AvroType::union_ && r->type != AvroType::union_) {
+      std::vector<AvroIncompatibility> out;
+      for (const AvroNode* branch : w->branches) {
+        auto sub = check(r, branch, "");
+        out.insert(out.end(), sub.begin(), sub.end());
+      }
+      return out;
+    }
     if (r->type == w->type) {
       switch (r->type) {
       case AvroType::array: return check(r->items, w->items, "/items");
@@ -62,9 +104,9 @@ private:
       }
       case AvroType::enumeration: {
         std::vector<AvroIncompatibility> out = names(r, w);
-        std::vector<std::string> missing;
+        std::set<std::string> missing; // sorted, as Java lists them
         for (const auto& s : w->symbols)
-          if (std::find(r->symbols.begin(), r->symbols.end(), s) == r->symbols.end()) missing.push_back(s);
+          if (std::find(r->symbols.begin(), r->symbols.end(), s) == r->symbols.end()) missing.insert(s);
         // A reader enum default absorbs symbols it does not know.
         if (!missing.empty() && !r->enum_default) {
           std::string list;
@@ -115,7 +157,8 @@ private:
     }
   }
 
-  // Every branch the writer may have used must be readable.
+  // Union reader, union writer: every branch the writer may have used must
+  // be readable by some reader branch.
   std::vector<AvroIncompatibility> writer_union(const AvroNode* r, const AvroNode* w) {
     std::vector<AvroIncompatibility> out;
     for (std::size_t i = 0; i < w->branches.size(); ++i) {
@@ -149,6 +192,7 @@ private:
 
   std::map<std::pair<const AvroNode*, const AvroNode*>, std::vector<AvroIncompatibility>> m_done;
   std::set<std::pair<const AvroNode*, const AvroNode*>> m_in_progress;
+  std::size_t m_result_bytes = 0;
 };
 
 } // namespace
