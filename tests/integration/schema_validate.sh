@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # evt schema validate: line numbers, pointers, exit codes, record lines.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+# A private temp dir as cwd (removed at exit), so runs never see each other's files.
+. "$EVT_SRC/tests/integration/lib.sh"
 cat > s.json <<'J'
 {"type":"object","required":["id","total"],"properties":{"id":{"type":"string"},"total":{"type":"number","minimum":0},
  "lines":{"type":"array","items":{"type":"object","properties":{"qty":{"type":"integer"}}}}}}
@@ -30,4 +31,32 @@ grep -q '"line":2' out.txt || fail "json output: $(cat out.txt)"
 echo '{"$ref":"https://example.com/x.json"}' > remote.json
 echo '{}' | "$EVT" schema validate --schema remote.json > /dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] || fail "remote ref schema exit $rc"
+# Hostile input: a schema nesting ~1000 levels and an event as deep validate
+# (valijson recurses; this used to overflow the stack), a $ref chain deeper
+# than the limit is refused, and keywords valijson would ignore are refused.
+python3 -c '
+s = "{\"type\":\"integer\"}"
+for i in range(998): s = "{\"type\":\"array\",\"items\":" + s + "}"
+open("deep.json", "w").write(s)
+open("deep.jsonl", "w").write("[" * 998 + "1" + "]" * 998 + "\n" + "[" * 998 + "\"x\"" + "]" * 998 + "\n")
+import json
+d = {"$defs": {("a%d" % i): {"not": {"$ref": "#/$defs/a%d" % (i + 1)}} for i in range(3000)}}
+d["$defs"]["a3000"] = {}
+d["$ref"] = "#/$defs/a0"
+open("chain.json", "w").write(json.dumps(d))
+' || fail "python3 needed"
+timeout 60 "$EVT" schema validate --schema deep.json deep.jsonl > out.txt 2> err.txt; rc=$?
+[ $rc -eq 1 ] || fail "deep schema exit $rc: $(tail -c 300 err.txt)"
+grep -q '^deep.jsonl:2: /0/0/0/.*/0: ' out.txt || fail "deep line 2 not reported: $(tail -c 300 out.txt)"
+grep -q '^deep.jsonl:1:' out.txt && fail "deep valid line 1 reported"
+echo '{}' | timeout 60 "$EVT" schema validate --schema chain.json > out.txt 2> err.txt; rc=$?
+[ $rc -eq 2 ] || fail "\$ref chain exit $rc"
+grep -q 'nests deeper than 1000 levels (counting \$ref hops)' err.txt || fail "\$ref chain message: $(cat err.txt)"
+echo '{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":{"prefixItems":[{"type":"string"}]}}}' > pi.json
+echo '{"a":[1]}' | "$EVT" schema validate --schema pi.json > out.txt 2> err.txt; rc=$?
+[ $rc -eq 2 ] || fail "unenforceable keyword exit $rc"
+grep -q 'pi.json#/properties/a: evt schema validate cannot enforce "prefixItems"' err.txt || fail "prefixItems message: $(cat err.txt)"
+# The same word as a property name or inside enum data is not a keyword.
+echo '{"properties":{"prefixItems":{"type":"string"}},"enum":[{"prefixItems":"x"}]}' > named.json
+echo '{"prefixItems":"x"}' | "$EVT" schema validate --schema named.json > out.txt 2>&1 || fail "property named prefixItems: $(cat out.txt)"
 echo ok

@@ -13,6 +13,7 @@
 
 #include "evt/codec/record_line.hpp"
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 #include "evt/schema/json_schema_model.hpp"
 
 namespace evt::schema {
@@ -46,6 +47,49 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return p;
 }
 
+// Keywords valijson (drafts 4 to 7) would silently ignore, so events that
+// break them would pass: evt refuses the schema instead of passing them.
+const char* unenforced_keyword(const json& schema, std::string& where, const std::string& ptr = "") {
+  static const char* const k_unenforced[] = {"unevaluatedProperties", "unevaluatedItems", "prefixItems",
+                                             "dependentRequired", "dependentSchemas", "minContains",
+                                             "maxContains", "$dynamicRef", "$recursiveRef"};
+  if (schema.is_array()) {
+    for (std::size_t i = 0; i < schema.size(); ++i)
+      if (const char* k = unenforced_keyword(schema[i], where, ptr + "/" + std::to_string(i))) return k;
+    return nullptr;
+  }
+  if (!schema.is_object()) return nullptr;
+  for (const char* k : k_unenforced)
+    if (schema.contains(k)) {
+      where = ptr.empty() ? "/" : ptr;
+      return k;
+    }
+  for (const auto& [key, value] : schema.items()) {
+    if (key == "enum" || key == "const" || key == "default" || key == "examples") continue; // data, not schemas
+    const std::string here = ptr + "/" + pointer_token(key);
+    if (key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs" ||
+        key == "dependencies") {
+      // Maps from names to schemas: the names are not keywords.
+      if (!value.is_object()) continue;
+      for (const auto& [name, sub] : value.items())
+        if (const char* k = unenforced_keyword(sub, where, here + "/" + pointer_token(name))) return k;
+    } else if (const char* k = unenforced_keyword(value, where, here)) {
+      return k;
+    }
+  }
+  return nullptr;
+}
+
+void refuse_unenforced(const json& schema, const std::string& origin) {
+  std::string where;
+  if (const char* k = unenforced_keyword(schema, where))
+    throw Error(ExitCode::usage,
+                origin + "#" + where + ": evt schema validate cannot enforce \"" + k +
+                    "\" (JSON Schema 2019-09/2020-12), so events breaking it would pass",
+                "express the rule with draft-07 keywords (items as an array + additionalItems, dependencies, "
+                "additionalProperties); evt schema check does understand it");
+}
+
 } // namespace
 
 json LineResult::errors_json() const {
@@ -70,10 +114,17 @@ EventValidator& EventValidator::operator=(EventValidator&&) noexcept = default;
 EventValidator::~EventValidator() = default;
 
 EventValidator EventValidator::from_file(const fs::path& schema_file) {
-  return from_json(read_json_file(schema_file, k_max_schema_bytes, k_max_depth), schema_file.parent_path());
+  // evt's own loader first: it resolves every $ref (refusing remote ones),
+  // and bounds nesting counted across $ref hops, which valijson does not.
+  load_json_schema_file(schema_file);
+  json document = read_json_file(schema_file, k_max_schema_bytes, k_max_depth);
+  refuse_unenforced(document, schema_file.string());
+  return from_json(document, schema_file.parent_path());
 }
 
 EventValidator EventValidator::from_json(const json& document, const fs::path& base_dir) {
+  load_json_schema(document, base_dir);
+  refuse_unenforced(document, "schema");
   auto impl = std::make_unique<Impl>();
   const JsonDraft draft = detect_draft(document);
   valijson::SchemaParser parser(draft == JsonDraft::draft4 ? valijson::SchemaParser::kDraft4
@@ -86,14 +137,19 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
                   "copy the referenced schema next to this file and use a relative $ref");
     if (base_dir.empty()) throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_depth));
+    refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
     return &raw->fetched.back();
   };
   auto release = [](const json*) {};
   try {
-    valijson::adapters::NlohmannJsonAdapter adapter(document);
-    parser.populateSchema(adapter, impl->schema, valijson::SchemaParser::FunctionPtrs<
-                                                     valijson::adapters::NlohmannJsonAdapter>::FetchDoc(fetch),
-                          valijson::SchemaParser::FunctionPtrs<valijson::adapters::NlohmannJsonAdapter>::FreeDoc(release));
+    // valijson parses recursively with large frames: give it room.
+    run_with_big_stack([&] {
+      valijson::adapters::NlohmannJsonAdapter adapter(document);
+      parser.populateSchema(
+          adapter, impl->schema,
+          valijson::SchemaParser::FunctionPtrs<valijson::adapters::NlohmannJsonAdapter>::FetchDoc(fetch),
+          valijson::SchemaParser::FunctionPtrs<valijson::adapters::NlohmannJsonAdapter>::FreeDoc(release));
+    });
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
@@ -122,6 +178,15 @@ std::vector<EventError> EventValidator::validate(const json& event) const {
 
 ValidationSummary EventValidator::validate_stream(std::istream& in,
                                                   const std::function<void(const LineResult&)>& on_invalid) const {
+  ValidationSummary summary;
+  // valijson validates recursively: deep events against recursive schemas
+  // need more stack than the main thread may have.
+  run_with_big_stack([&] { summary = validate_lines(in, on_invalid); });
+  return summary;
+}
+
+ValidationSummary EventValidator::validate_lines(std::istream& in,
+                                                 const std::function<void(const LineResult&)>& on_invalid) const {
   ValidationSummary summary;
   std::string line;
   std::size_t number = 0;

@@ -40,7 +40,9 @@ std::string format_line_error(const std::string& input, std::size_t line, const 
 class EventValidator {
 public:
   // Loads the schema; $refs may point to sibling files, never to remote
-  // URLs. Throws evt::Error (exit 2) when the schema cannot be used.
+  // URLs. Throws evt::Error (exit 2) when the schema cannot be used,
+  // including keywords valijson cannot enforce (unevaluated*, prefixItems,
+  // dependentRequired/dependentSchemas, min/maxContains, dynamic refs).
   static EventValidator from_file(const std::filesystem::path& schema_file);
   static EventValidator from_json(const nlohmann::json& schema, const std::filesystem::path& base_dir = {});
 
@@ -57,6 +59,8 @@ public:
   ValidationSummary validate_stream(std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const;
 
 private:
+  ValidationSummary validate_lines(std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const;
+
   struct Impl;
   explicit EventValidator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
