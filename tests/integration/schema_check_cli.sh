@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # evt schema check, pairwise: exit codes, every output format, hostile input.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+# A private temp dir as cwd (removed at exit), so runs never see each other's files.
+. "$EVT_SRC/tests/integration/lib.sh"
 expect_rc() { local want=$1; shift; "$@" >out.txt 2>err.txt; local rc=$?; [ $rc -eq "$want" ] || { cat out.txt err.txt; fail "'$*' exited $rc, want $want"; }; }
 
 cat > v1.json <<'J'

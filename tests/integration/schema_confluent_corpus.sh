@@ -8,4 +8,8 @@ out=$("$EVT" schema conformance "$corpus" --known "$EVT_SRC/tests/schema_known_d
 rc=$?
 echo "$out"
 [ $rc -eq 0 ] || { echo "FAIL: corpus disagreements (exit $rc)"; exit 1; }
-echo "$out" | grep -Eq '^[0-9]+/[0-9]+ cases agree' || { echo "FAIL: no summary line"; exit 1; }
+# Every case must agree, and the whole corpus must have been read (263 cases).
+summary=$(echo "$out" | tail -n 1)
+[[ $summary =~ ^([0-9]+)/([0-9]+)\ cases\ agree ]] || { echo "FAIL: no summary line"; exit 1; }
+[ "${BASH_REMATCH[2]}" -ge 263 ] || { echo "FAIL: only ${BASH_REMATCH[2]} corpus cases read, want 263"; exit 1; }
+[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || { echo "FAIL: not every case agrees: $summary"; exit 1; }

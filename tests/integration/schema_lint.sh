@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # evt schema lint: each playbook rule, switching rules off, allowed fields.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+# A private temp dir as cwd (removed at exit), so runs never see each other's files.
+. "$EVT_SRC/tests/integration/lib.sh"
 mkdir -p repo/PlaceOrder repo/OrderShipped
 cat > repo/PlaceOrder/v1.json <<'J'
 {"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"},"cardNumber":{"type":"string"},

@@ -3,7 +3,8 @@
 # published version, new compatible version, new incompatible version,
 # deleted subject, ignore list.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+# A private temp dir as cwd (removed at exit), so runs never see each other's files.
+. "$EVT_SRC/tests/integration/lib.sh"
 command -v git >/dev/null || { echo "git not installed: skipped"; exit 77; }
 run() { "$EVT" "$@" >out.txt 2>err.txt; echo $?; }
 
