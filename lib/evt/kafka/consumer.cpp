@@ -3,6 +3,8 @@
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
 
+#include <algorithm>
+
 namespace evt::kafka {
 
 struct Consumer::Impl {
@@ -192,9 +194,19 @@ size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
                            int timeout_ms, bool with_headers) {
   check_fatal(m_impl->state);
   auto& scratch = m_impl->scratch;
-  scratch.resize(max_records);
-  const ssize_t n =
-      rd_kafka_consume_batch_queue(m_impl->queue.get(), timeout_ms, scratch.data(), max_records);
+  scratch.resize(std::max<size_t>(max_records, 1));
+  // consume_batch_queue waits until the batch is full or the timeout ends:
+  // take what is queued now, and wait only when nothing is (for one record,
+  // then take the rest), so a slow reader never sleeps with records queued.
+  rd_kafka_queue_t* q = m_impl->queue.get();
+  ssize_t n = rd_kafka_consume_batch_queue(q, 0, scratch.data(), scratch.size());
+  if (n == 0 && timeout_ms != 0) {
+    n = rd_kafka_consume_batch_queue(q, timeout_ms, scratch.data(), 1);
+    if (n == 1 && scratch.size() > 1) {
+      const ssize_t more = rd_kafka_consume_batch_queue(q, 0, scratch.data() + 1, scratch.size() - 1);
+      n += std::max<ssize_t>(more, 0);
+    }
+  }
   if (n < 0) {
     throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
   }
