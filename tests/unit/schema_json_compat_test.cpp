@@ -163,3 +163,25 @@ TEST_CASE("json schema loader: hostile nesting is refused, not a crash") {
   json doc = {{"$ref", "#/definitions/d0"}, {"definitions", defs}};
   CHECK_THROWS_AS(load_json_schema(doc), evt::Error);
 }
+
+TEST_CASE("json schema compat: propertyNames (evt extension; Confluent ignores it)") {
+  using V = std::vector<std::string>;
+  const char* open = R"({"type":"object"})";
+  const char* lower = R"({"type":"object","propertyNames":{"pattern":"^[a-z]+$"}})";
+  const char* lower_digits = R"({"type":"object","propertyNames":{"pattern":"^[a-z0-9]+$"}})";
+  const char* short_names = R"({"type":"object","propertyNames":{"maxLength":8}})";
+  const char* longer_names = R"({"type":"object","propertyNames":{"maxLength":16}})";
+  // A new constraint on names rejects objects that were valid: breaking.
+  CHECK(diffs(open, lower) == V{"SCHEMA_ADDED #/propertyNames"});
+  CHECK_FALSE(compatible(open, lower));
+  // Dropping it accepts more: fine.
+  CHECK(diffs(lower, open) == V{"SCHEMA_REMOVED #/propertyNames"});
+  CHECK(compatible(lower, open));
+  // A changed one is compared like any schema, located under propertyNames.
+  CHECK(diffs(lower, lower_digits) == V{"PATTERN_CHANGED #/propertyNames/pattern"});
+  CHECK_FALSE(compatible(lower, lower_digits));
+  CHECK(diffs(short_names, longer_names) == V{"MAX_LENGTH_INCREASED #/propertyNames/maxLength"});
+  CHECK(compatible(short_names, longer_names));
+  CHECK_FALSE(compatible(longer_names, short_names));
+  CHECK(diffs(lower, lower).empty());
+}

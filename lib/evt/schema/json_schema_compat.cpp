@@ -358,6 +358,13 @@ void compare_object(Context& ctx, const JsonNode* o, const JsonNode* u) {
   compare_additional_properties(ctx, o, u);
   compare_unevaluated(ctx, "unevaluatedProperties", o->unevaluated_properties, u->unevaluated_properties,
                       "UNEVALUATED_PROPERTIES");
+  {
+    // Confluent does not compare propertyNames; evt does, with its generic
+    // names: a new constraint on names is SCHEMA_ADDED (breaking), dropping
+    // it SCHEMA_REMOVED, and a changed one is compared like any schema.
+    PathScope scope(ctx, "propertyNames");
+    compare(ctx, o->property_names, u->property_names);
+  }
   compare_limit(ctx, "maxProperties", o->max_properties, u->max_properties, "MAX_PROPERTIES");
   compare_limit(ctx, "minProperties", o->min_properties, u->min_properties, "MIN_PROPERTIES");
 }

@@ -366,6 +366,8 @@ private:
         }
       }
     }
+    if (auto it = j.find("propertyNames"); it != j.end())
+      n.property_names = load(doc, *it, ptr + "/propertyNames");
     n.min_properties = int_keyword(j, "minProperties");
     n.max_properties = int_keyword(j, "maxProperties");
   }

@@ -75,6 +75,7 @@ struct JsonNode {
   std::map<std::string, std::set<std::string>> property_dependencies;
   std::map<std::string, const JsonNode*> schema_dependencies;
   std::optional<std::int64_t> min_properties, max_properties;
+  const JsonNode* property_names = nullptr; // the schema every property name must match
 
   // array
   const JsonNode* all_items = nullptr;
