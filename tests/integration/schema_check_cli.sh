@@ -47,6 +47,15 @@ python3 -c 'print("{\"not\":"*20000 + "{}" + "}"*20000)' > deep.json 2>/dev/null
   s=""; for i in $(seq 1 5000); do s="$s{\"not\":"; done; s="$s{}"; for i in $(seq 1 5000); do s="$s}"; done; echo "$s" > deep.json; }
 expect_rc 2 timeout 20 "$EVT" schema check v1.json deep.json
 grep -q 'deeper than' err.txt || fail "deep nesting message: $(cat err.txt)"
+# Just under the limit: ~1000 levels load and compare (this used to overflow the stack).
+python3 -c '
+s = "{\"type\":\"integer\"}"
+for i in range(998): s = "{\"type\":\"array\",\"items\":" + s + "}"
+open("deep998.json", "w").write(s)
+open("deep998b.json", "w").write(s.replace("integer", "string"))' || fail "python3 needed"
+expect_rc 0 timeout 60 "$EVT" schema check deep998.json deep998.json
+expect_rc 1 timeout 60 "$EVT" schema check deep998.json deep998b.json
+grep -q 'TYPE_CHANGED #/items/items/items' out.txt || fail "deep finding: $(head -c 300 out.txt)"
 head -c 70000000 /dev/zero | tr '\0' ' ' > huge.json
 expect_rc 2 timeout 20 "$EVT" schema check v1.json huge.json
 grep -q 'over the limit' err.txt || fail "huge file message: $(cat err.txt)"

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 
 namespace evt::schema {
 
@@ -199,7 +200,8 @@ private:
 
 std::vector<AvroIncompatibility> check_avro_compatibility(const AvroNode* reader, const AvroNode* writer) {
   Checker checker;
-  auto out = checker.check(reader, writer, "");
+  std::vector<AvroIncompatibility> out;
+  run_with_big_stack([&] { out = checker.check(reader, writer, ""); });
   for (auto& i : out)
     if (i.location.empty()) i.location = "/";
   return out;

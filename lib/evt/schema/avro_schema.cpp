@@ -7,6 +7,7 @@
 #include <set>
 
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 #include "evt/schema/json_schema_model.hpp"
 
 namespace evt::schema {
@@ -255,7 +256,7 @@ private:
 std::shared_ptr<AvroSchema> parse_avro_schema(const json& document, const std::string& origin, std::size_t max_depth) {
   auto schema = std::make_shared<AvroSchema>();
   AvroParser parser(*schema, origin, max_depth);
-  parser.parse_root(document);
+  run_with_big_stack([&] { parser.parse_root(document); });
   return schema;
 }
 

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 
 namespace evt::schema {
 
@@ -654,7 +655,8 @@ std::vector<Difference> diff_json_schemas(const JsonNode* original, const JsonNo
   Shared shared;
   shared.policy = policy;
   Context ctx(shared);
-  compare(ctx, original, update);
+  // The walk recurses per level (bounded by k_max_depth): give it room.
+  run_with_big_stack([&] { compare(ctx, original, update); });
   return ctx.diffs();
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 
 namespace evt::schema {
 
@@ -499,7 +500,10 @@ private:
 std::shared_ptr<JsonSchemaGraph> load_json_schema_file(const fs::path& file, const JsonSchemaLimits& limits) {
   auto graph = std::make_shared<JsonSchemaGraph>();
   JsonSchemaLoader loader(*graph, limits);
-  loader.load_root(read_json_file(file, limits.max_file_bytes, limits.max_depth), file, file.parent_path());
+  json document = read_json_file(file, limits.max_file_bytes, limits.max_depth);
+  // The loader recurses once per level with large frames; the depth limit
+  // bounds the levels, the big stack makes sure they fit.
+  run_with_big_stack([&] { loader.load_root(std::move(document), file, file.parent_path()); });
   return graph;
 }
 
@@ -507,7 +511,7 @@ std::shared_ptr<JsonSchemaGraph> load_json_schema(const json& document, const fs
                                                   const JsonSchemaLimits& limits) {
   auto graph = std::make_shared<JsonSchemaGraph>();
   JsonSchemaLoader loader(*graph, limits);
-  loader.load_root(document, {}, base_dir);
+  run_with_big_stack([&] { loader.load_root(document, {}, base_dir); });
   return graph;
 }
 
