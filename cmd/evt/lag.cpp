@@ -179,8 +179,9 @@ int run_lag(const Globals& g, const LagOpts& opts) {
         gs.state = listed_states[gs.group];
       }
     }
-    const double t = std::chrono::duration<double>(Clock::now() - start).count();
-    watch.add(snap, t);
+    if (watching) {
+      watch.add(snap, std::chrono::duration<double>(Clock::now() - start).count());
+    }
     print_notes(g, snap, seen_notes);
     render(out, snap, format, style, watching);
   }

@@ -92,23 +92,34 @@ Groups::committed_offsets(const std::vector<std::string>& groups,
   const auto& c = m_impl->config;
   rd_kafka_t* rk = m_impl->rk.get();
   QueuePtr queue(rd_kafka_queue_new(rk));
-  TplPtr tpl;
-  if (!partitions.empty()) {
-    tpl.reset(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
-    for (const auto& tp : partitions) {
-      rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  // Matching an OffsetFetch answer to its request is quadratic in librdkafka
+  // 2.0.2, so long partition lists go in a few slices (a bounded number of
+  // requests per group, whatever the partition count).
+  std::vector<TplPtr> slices;
+  const size_t chunk = partitions.empty() ? 1 : std::max<size_t>(2500, (partitions.size() + 3) / 4);
+  for (size_t begin = 0; begin < partitions.size(); begin += chunk) {
+    const size_t n = std::min(chunk, partitions.size() - begin);
+    TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(n)));
+    for (size_t i = begin; i < begin + n; ++i) {
+      rd_kafka_topic_partition_list_add(tpl.get(), partitions[i].topic.c_str(), partitions[i].partition);
     }
+    slices.push_back(std::move(tpl));
+  }
+  if (slices.empty()) {
+    slices.emplace_back();  // no list: everything the group committed
   }
   // librdkafka takes one group per call; issuing every call before waiting
   // for any lets the requests of all groups travel at the same time.
   auto options = admin_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, c.timeout_ms);
   for (const auto& group : groups) {
-    GroupOffsetsPtr request(rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), tpl.get()));
-    rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
-    rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options.get(), queue.get());
+    for (const auto& tpl : slices) {
+      GroupOffsetsPtr request(rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), tpl.get()));
+      rd_kafka_ListConsumerGroupOffsets_t* requests[] = {request.get()};
+      rd_kafka_ListConsumerGroupOffsets(rk, requests, 1, options.get(), queue.get());
+    }
   }
   std::map<std::string, std::map<TopicPartition, int64_t>> result;
-  for (size_t n = 0; n < groups.size(); ++n) {
+  for (size_t n = 0; n < groups.size() * slices.size(); ++n) {
     auto ev = wait_result(queue.get(), c.timeout_ms, "cannot fetch committed offsets", c.brokers);
     if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       throw BrokerError(std::string("cannot fetch committed offsets: ") +

@@ -120,6 +120,12 @@ TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTarge
   auto rk = make_handle(RD_KAFKA_CONSUMER, reader_conf(config, state));
   rd_kafka_poll_set_consumer(rk.get());
   QueuePtr queue(rd_kafka_queue_get_consumer(rk.get()));
+  // Fill the topic cache first: partitions assigned to topics the client has
+  // no metadata for wait for the next metadata refresh (most of a second).
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(rk.get(), 1, nullptr, &md, limits.timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    MetadataPtr owned(md);
+  }
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
   const size_t per_wave = std::max<size_t>(1, limits.max_partitions_at_once);
   auto it = targets.begin();

@@ -19,7 +19,7 @@ using TargetTimestamps = std::map<TopicPartition, std::map<int64_t, int64_t>>;
 
 // How far record_timestamps may go.
 struct TimestampLimits {
-  size_t max_partitions_at_once = 2000;  // partitions assigned to the reader at a time
+  size_t max_partitions_at_once = 5000;  // partitions assigned to the reader at a time
   int timeout_ms = 10000;                // for the whole call
 };
 

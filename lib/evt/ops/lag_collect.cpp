@@ -3,6 +3,7 @@
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/record_timestamps.hpp"
+#include "evt/kafka/watermarks.hpp"
 #include "evt/signals.hpp"
 
 #include <chrono>
@@ -12,10 +13,11 @@
 namespace evt::ops {
 
 struct LagCollector::Impl {
-  explicit Impl(const kafka::ClientConfig& c) : config(c), admin(c), groups(c) {}
+  explicit Impl(const kafka::ClientConfig& c) : config(c), admin(c), groups(c), watermarks(c) {}
   kafka::ClientConfig config;
   kafka::Admin admin;
   kafka::Groups groups;
+  kafka::Watermarks watermarks;
   // Whether the brokers answer ListGroups/DescribeGroups; learnt once.
   std::optional<bool> group_apis;
 };
@@ -162,7 +164,7 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
     snap.groups.push_back(std::move(summary));
   }
 
-  const auto ranges = impl.admin.offset_ranges({all_parts.begin(), all_parts.end()});
+  const auto ranges = impl.watermarks.ranges({all_parts.begin(), all_parts.end()});
   for (const auto& g : request.groups) {
     const auto& offsets = committed[g];
     for (const auto& tp : group_parts[g]) {
