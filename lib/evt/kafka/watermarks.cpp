@@ -70,6 +70,14 @@ std::map<TopicPartition, OffsetRange>
 Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
   std::vector<OffsetRange> found(partitions.size());
   const size_t chunk = chunk_size(partitions.size(), k_min_chunk, k_max_chunks);
+  if (chunk < partitions.size()) {
+    // Parallel calls on a cold topic cache would each ask for metadata.
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(m_impl->rk.get(), 1, nullptr, &md, m_impl->config.timeout_ms) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      MetadataPtr owned(md);
+    }
+  }
   std::vector<std::future<void>> jobs;
   for (size_t begin = 0; begin < partitions.size(); begin += chunk) {
     const size_t n = std::min(chunk, partitions.size() - begin);
