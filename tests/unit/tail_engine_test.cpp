@@ -143,3 +143,14 @@ TEST_CASE("a bounded read with no progress fails after the idle timeout") {
   o.poll_timeout_ms = 1;
   CHECK_THROWS_AS(run_tail(src, {plan(0, 0, 5, 5)}, RecordFilter(), out, o), evt::BrokerError);
 }
+
+TEST_CASE("a count of zero reads nothing") {
+  FakeSource src;
+  src.polls.push_back({{rec(0, 0)}, {}});
+  CollectOutput out;
+  TailOptions o;
+  o.count = 0;
+  run_tail(src, {plan(0, 0, std::nullopt, 1)}, RecordFilter(), out, o);
+  CHECK(out.shown.empty());
+  CHECK(src.polls.size() == 1);
+}

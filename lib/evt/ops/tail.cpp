@@ -36,6 +36,10 @@ public:
     std::vector<TopicPartition> reached;
     auto last_progress = Clock::now();
     const auto visit = [this](const kafka::RecordView& r) { on_record(r); };
+    if (m_options.count && *m_options.count == 0) {
+      m_stats.count_reached = true;
+      return m_stats;
+    }
     while (!finished(source)) {
       if (m_options.stop_requested && m_options.stop_requested()) {
         m_stats.interrupted = true;
