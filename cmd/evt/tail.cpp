@@ -185,14 +185,7 @@ int run_tail(const Globals& g, TailOpts& o) {
   // Serving them from the heap instead is measurably faster (see benchmarks).
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  // librdkafka 2.0.2 counts queued.min.messages on the one consumer queue
-  // all partitions feed, and once it is exceeded every partition backs off
-  // for fetch.error.backoff.ms (~1 s stalls when output is slower than
-  // fetching). Bound the local queue by bytes (queued.max.messages.kbytes)
-  // instead. -X still overrides this.
-  auto consumer_config = config;
-  consumer_config.properties.insert(consumer_config.properties.begin(), {"queued.min.messages", "1000000"});
-  kafka::Consumer consumer(consumer_config, consumer_options);
+  kafka::Consumer consumer(config, consumer_options);
   if (options.group) {
     consumer.subscribe(o.topics);
   } else {

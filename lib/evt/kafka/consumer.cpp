@@ -27,7 +27,12 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
       {"enable.auto.offset.store", "false"},
       // Bigger fetches: evt usually reads ranges to the end as fast as it can.
       {"fetch.wait.max.ms", "100"},
-      {"queued.min.messages", "100000"},
+      // librdkafka 2.0.2 counts queued.min.messages on the one consumer
+      // queue all partitions feed; once exceeded, every partition backs off
+      // for fetch.error.backoff.ms (~1 s stalls when the reader is slower
+      // than fetching). Bound the queue by bytes instead
+      // (queued.max.messages.kbytes). -X still overrides this.
+      {"queued.min.messages", "1000000"},
   };
   // librdkafka's consumer wants a group.id even for manual assignment; with
   // no group we never commit, so a throwaway id is harmless.
@@ -112,8 +117,13 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
   check_fatal(m_impl->state);
   auto& scratch = m_impl->scratch;
   scratch.resize(max_records);
-  const ssize_t n =
-      rd_kafka_consume_batch_queue(m_impl->queue.get(), timeout_ms, scratch.data(), max_records);
+  // consume_batch_queue waits until the batch is full or the timeout ends:
+  // take what is queued now, and wait only when nothing is.
+  auto* q = m_impl->queue.get();
+  ssize_t n = rd_kafka_consume_batch_queue(q, 0, scratch.data(), max_records);
+  if (n == 0 && timeout_ms != 0) {
+    n = rd_kafka_consume_batch_queue(q, timeout_ms, scratch.data(), 1);
+  }
   if (n < 0) {
     throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
   }

@@ -47,8 +47,6 @@ ConfPtr make_conf(const ClientConfig& config, ClientState& state) {
   state.log_sink = config.log_sink;
   set_property(conf.get(), "bootstrap.servers", config.brokers);
   set_property(conf.get(), "client.id", "evt");
-  // Keep keyed records where Java producers put them (see conventions).
-  set_property(conf.get(), "partitioner", "murmur2_random");
   set_property(conf.get(), "log.connection.close", "false");
   for (const auto& [key, value] : config.properties) {
     set_property(conf.get(), key, value);

@@ -60,9 +60,9 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
   if (!options.compression.empty()) {
     defaults.emplace_back("compression.codec", options.compression);
   }
-  if (!options.partitioner.empty()) {
-    defaults.emplace_back("partitioner", options.partitioner);
-  }
+  // Keep keyed records where Java producers put them (see conventions).
+  defaults.emplace_back("partitioner",
+                        options.partitioner.empty() ? "murmur2_random" : options.partitioner);
   if (options.delivery_timeout_ms > 0) {
     defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
   }
