@@ -2,24 +2,12 @@
 // only place that catches everything, and maps errors to exit codes.
 #include "cli.hpp"
 #include "config.hpp"
-#include "sandbox.hpp"
-#include "topics.hpp"
-#if __has_include("schema.hpp")
-#include "schema.hpp"
-#define EVT_HAS_SCHEMA 1
-#endif
-#if __has_include("publish.hpp")
-#include "publish.hpp"
-#define EVT_HAS_PUBLISH 1
-#endif
-#if __has_include("tail.hpp")
-#include "tail.hpp"
-#define EVT_HAS_TAIL 1
-#endif
-#if __has_include("lag.hpp")
 #include "lag.hpp"
-#define EVT_HAS_LAG 1
-#endif
+#include "publish.hpp"
+#include "sandbox.hpp"
+#include "schema.hpp"
+#include "tail.hpp"
+#include "topics.hpp"
 
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
@@ -47,18 +35,10 @@ int run(int argc, char** argv) {
   evt::cli::add_sandbox(app, globals);
   evt::cli::add_topics(app, globals);
   evt::cli::add_config(app, globals);
-#ifdef EVT_HAS_PUBLISH
   evt::cli::add_publish(app, globals);
-#endif
-#ifdef EVT_HAS_TAIL
   evt::cli::add_tail(app, globals);
-#endif
-#ifdef EVT_HAS_SCHEMA
   evt::cli::add_schema(app, globals);
-#endif
-#ifdef EVT_HAS_LAG
   evt::cli::add_lag(app, globals);
-#endif
 
   try {
     app.parse(argc, argv);
