@@ -12,15 +12,13 @@
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
 
-#include <librdkafka/rdkafka.h>
-
 #include <cstdio>
 #include <exception>
 
 namespace {
 
 std::string version_text() {
-  return std::string("evt ") + EVT_VERSION + " (librdkafka " + rd_kafka_version_str() + ")";
+  return std::string("evt ") + EVT_VERSION + " (librdkafka " + evt::kafka::library_version() + ")";
 }
 
 int run(int argc, char** argv) {

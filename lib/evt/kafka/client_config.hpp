@@ -28,4 +28,7 @@ std::pair<std::string, std::string> parse_property(std::string_view arg);
 // True for property names whose values are secrets (passwords, keys, tokens).
 bool is_secret_property(std::string_view name);
 
+// The version of the librdkafka evt runs with (not the one it was built with).
+std::string library_version();
+
 } // namespace evt::kafka

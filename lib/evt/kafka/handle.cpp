@@ -33,6 +33,8 @@ void error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
 
 } // namespace
 
+std::string library_version() { return rd_kafka_version_str(); }
+
 void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
   std::array<char, 512> err{};
   const auto res = rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err.data(), err.size());
