@@ -8,6 +8,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 # valijson is header-only and ships no CMake config in Debian.
 find_path(VALIJSON_INCLUDE_DIR valijson/schema.hpp REQUIRED)
+# RapidJSON (header-only) parses events on evt publish's hot path.
+find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 if(EVT_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

@@ -77,6 +77,7 @@ RecordBuilder::RecordBuilder(PublishSpec spec, SchemaSelector* schemas)
 
 BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Rejection& why) {
   m_event_parsed = false;
+  m_fast_is_value = false;
   m_value_is_json = false;
   if (m_spec.input == InputMode::raw) {
     if (line.empty()) {
@@ -106,20 +107,28 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
       return reject(why, std::string("not a record line: ") + e.what());
     }
   } else {
-    try {
-      m_event = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      return reject(why, "not JSON: " + short_parse_error(e) +
-                             (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
+    // RapidJSON first (several times faster); nlohmann, the reference,
+    // for the lines it refuses (to name the error) and for record lines.
+    const bool fast = m_fast.parse(line);
+    const bool record_line = fast && m_spec.input == InputMode::auto_detect && is_record_line(m_fast.root());
+    if (!fast || record_line) {
+      try {
+        m_event = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception& e) {
+        return reject(why, "not JSON: " + short_parse_error(e) +
+                               (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
+      }
     }
-    if (m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event)) {
+    const bool nlohmann_record_line = !fast && m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event);
+    if (record_line || nlohmann_record_line) {
       try {
         record = codec::record_from_json(m_event);
       } catch (const codec::RecordLineError& e) {
         return reject(why, std::string("bad record line: ") + e.what());
       }
     } else {
-      m_event_parsed = true;
+      m_event_parsed = !fast;
+      m_fast_is_value = fast;
       m_value_is_json = true;
       record.key.reset();
       record.headers.clear();
@@ -149,6 +158,7 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
 BuildResult RecordBuilder::from_data(const std::optional<std::string>& data, Record& record,
                                      Rejection& why) {
   m_event_parsed = false;
+  m_fast_is_value = false;
   m_value_is_json = false;
   record = Record{};
   record.topic = m_spec.topic;
@@ -190,6 +200,48 @@ std::string RecordBuilder::event_type(const Record& record) const {
   return {};
 }
 
+BuildResult RecordBuilder::check_schema(Record& record, Rejection& why) {
+  if (m_spec.attributes.type.empty() && !m_event_parsed && is_structured_cloudevent(record)) {
+    parse_value_json(record, why);  // the type lives inside the event
+  }
+  std::string problem;
+  const auto* check = m_schemas->find(event_type(record), problem);
+  if (check == nullptr) {
+    return reject(why, problem);
+  }
+  // valijson recurses with the event's depth; bound it on the main thread
+  // (a value RapidJSON parsed is already known to be within the bound).
+  if (!m_fast_is_value && json_nesting_depth(*record.value) > k_max_event_depth) {
+    return reject(why, "the event is nested deeper than " + std::to_string(k_max_event_depth) +
+                           " levels, too deep to check against the schema");
+  }
+  if (m_fast_is_value && !is_structured_cloudevent(record) && check->fast.accepts(m_fast.root())) {
+    return BuildResult::ok;
+  }
+  // Refused by the fast check (or not parsed for it): the full validator
+  // decides and names the errors.
+  const nlohmann::json* data = nullptr;
+  if (!parse_value_json(record, why)) {
+    return BuildResult::rejected;
+  }
+  if (is_structured_cloudevent(record) && m_event.is_object() && m_event.contains("data")) {
+    data = &m_event["data"];
+  } else {
+    data = &m_event;
+  }
+  const auto errors = check->full.validate(*data);
+  if (!errors.empty()) {
+    why.schema = true;
+    why.pointer = errors.front().pointer.empty() ? "/" : errors.front().pointer;
+    why.reason = errors.front().reason;
+    if (errors.size() > 1) {
+      why.reason += " (and " + std::to_string(errors.size() - 1) + " more)";
+    }
+    return BuildResult::rejected;
+  }
+  return BuildResult::ok;
+}
+
 BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
   record.offset = -1;
   record.timestamp_type = TimestampType::none;
@@ -226,27 +278,8 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
   }
 
   if (m_schemas != nullptr && record.value) {
-    if (m_spec.attributes.type.empty() && !m_event_parsed && is_structured_cloudevent(record)) {
-      parse_value_json(record, why);  // the type lives inside the event
-    }
-    std::string problem;
-    const auto* validator = m_schemas->find(event_type(record), problem);
-    if (validator == nullptr) {
-      return reject(why, problem);
-    }
-    const auto* data = event_data();
-    if (data == nullptr) {
-      return BuildResult::rejected;
-    }
-    const auto errors = validator->validate(*data);
-    if (!errors.empty()) {
-      why.schema = true;
-      why.pointer = errors.front().pointer.empty() ? "/" : errors.front().pointer;
-      why.reason = errors.front().reason;
-      if (errors.size() > 1) {
-        why.reason += " (and " + std::to_string(errors.size() - 1) + " more)";
-      }
-      return BuildResult::rejected;
+    if (const auto checked = check_schema(record, why); checked != BuildResult::ok) {
+      return checked;
     }
   }
 

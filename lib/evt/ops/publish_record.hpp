@@ -6,6 +6,7 @@
 #include "evt/codec/cloudevents.hpp"
 #include "evt/codec/key_field.hpp"
 #include "evt/ops/publish_guards.hpp"
+#include "evt/ops/publish_json.hpp"
 #include "evt/record.hpp"
 
 #include <nlohmann/json.hpp>
@@ -79,9 +80,13 @@ private:
   bool parse_value_json(const Record& record, Rejection& why);
   std::string event_type(const Record& record) const;
 
+  BuildResult check_schema(Record& record, Rejection& why);
+
   PublishSpec m_spec;
   SchemaSelector* m_schemas;
-  nlohmann::json m_event;       // the value parsed as JSON, when needed
+  FastJson m_fast;              // the line parsed with RapidJSON
+  bool m_fast_is_value = false; // m_fast holds the current value
+  nlohmann::json m_event;       // the value parsed as nlohmann::json, when needed
   bool m_event_parsed = false;  // m_event holds the current value
   bool m_value_is_json = false; // the current value is known to be JSON
   codec::CloudEventAttributes m_attributes;

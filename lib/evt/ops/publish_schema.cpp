@@ -7,13 +7,19 @@ namespace evt::ops {
 
 namespace fs = std::filesystem;
 
+SchemaCheck SchemaCheck::from_file(const fs::path& file) {
+  // The full validator first: it refuses what valijson cannot enforce.
+  auto full = schema::EventValidator::from_file(file);
+  return SchemaCheck{std::move(full), schema::FastEventValidator::from_file(file)};
+}
+
 SchemaSelector SchemaSelector::from_file(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
     throw UsageError("schema file '" + file.string() + "' does not exist");
   }
   SchemaSelector s;
-  s.m_single.emplace(schema::EventValidator::from_file(file));
+  s.m_single.emplace(SchemaCheck::from_file(file));
   return s;
 }
 
@@ -41,7 +47,7 @@ std::optional<fs::path> SchemaSelector::schema_file_for(const std::string& type)
   return versions.back();
 }
 
-const schema::EventValidator* SchemaSelector::find(const std::string& type, std::string& why) {
+const SchemaCheck* SchemaSelector::find(const std::string& type, std::string& why) {
   if (m_single) {
     return &*m_single;
   }
@@ -51,7 +57,7 @@ const schema::EventValidator* SchemaSelector::find(const std::string& type, std:
     }
     return it->second.get();
   }
-  std::unique_ptr<schema::EventValidator> validator;
+  std::unique_ptr<SchemaCheck> validator;
   if (type.empty()) {
     why = "the event has no type to find its schema in " + m_dir.string() +
           " (give --type, or a ce_type header in the record line)";
@@ -60,7 +66,7 @@ const schema::EventValidator* SchemaSelector::find(const std::string& type, std:
   } else if (file->extension() != ".json") {
     why = "the latest schema of '" + type + "' (" + file->string() + ") is not a JSON Schema";
   } else {
-    validator = std::make_unique<schema::EventValidator>(schema::EventValidator::from_file(*file));
+    validator = std::make_unique<SchemaCheck>(SchemaCheck::from_file(*file));
   }
   if (!validator) {
     m_missing[type] = why;

@@ -1,0 +1,86 @@
+// The pass/fail validator behind `evt publish --schema`. The schema is
+// compiled exactly as validate.cpp does (valijson's compiled schema does not
+// depend on the adapter it was read with); only the events are read through
+// RapidJSON, which parses several times faster than nlohmann::json.
+#include "evt/schema/fast_validate.hpp"
+
+#include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
+#include "evt/schema/compiled_check.hpp"
+#include "evt/schema/json_schema_model.hpp"
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/adapters/rapidjson_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <deque>
+
+namespace evt::schema {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t k_max_depth = 1000;
+constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
+
+} // namespace
+
+struct FastEventValidator::Impl {
+  std::unique_ptr<CompiledCheck> compiled;  // null: the schema needs valijson
+  valijson::Schema schema;
+  std::deque<json> fetched;  // documents the schema refers to; alive as long as it
+};
+
+FastEventValidator::FastEventValidator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+FastEventValidator::FastEventValidator(FastEventValidator&&) noexcept = default;
+FastEventValidator& FastEventValidator::operator=(FastEventValidator&&) noexcept = default;
+FastEventValidator::~FastEventValidator() = default;
+
+FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
+  const json document = read_json_file(schema_file, k_max_schema_bytes, k_max_depth);
+  const fs::path base_dir = schema_file.parent_path();
+  auto impl = std::make_unique<Impl>();
+  impl->compiled = CompiledCheck::compile(document);
+  valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4 ? valijson::SchemaParser::kDraft4
+                                                                            : valijson::SchemaParser::kDraft7);
+  Impl* raw = impl.get();
+  // EventValidator::from_file has already refused remote $refs; what is
+  // left are sibling files.
+  auto fetch = [raw, base_dir](const std::string& uri) -> const json* {
+    if (base_dir.empty()) {
+      throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
+    }
+    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_depth));
+    return &raw->fetched.back();
+  };
+  auto release = [](const json*) {};
+  using Fns = valijson::SchemaParser::FunctionPtrs<valijson::adapters::NlohmannJsonAdapter>;
+  try {
+    run_with_big_stack([&] {
+      valijson::adapters::NlohmannJsonAdapter adapter(document);
+      parser.populateSchema(adapter, impl->schema, Fns::FetchDoc(fetch), Fns::FreeDoc(release));
+    });
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::usage, std::string("cannot use the schema: ") + e.what());
+  }
+  return FastEventValidator(std::move(impl));
+}
+
+bool FastEventValidator::accepts(const rapidjson::Value& event) const {
+  if (m_impl->compiled) {
+    return m_impl->compiled->accepts(event);
+  }
+  // No results object: valijson stops at the first failure and builds no
+  // error texts.
+  valijson::Validator validator;
+  valijson::adapters::RapidJsonAdapter adapter(event);
+  return validator.validate(m_impl->schema, adapter, nullptr);
+}
+
+} // namespace evt::schema
