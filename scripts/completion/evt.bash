@@ -37,7 +37,7 @@ _evt() {
     -b|--brokers|-X|--timeout|--debug|--context) return ;;
     -o|--output)
       case "$cmd" in
-        tail) COMPREPLY=($(compgen -W "pretty jsonl raw template json" -- "$cur")) ;;
+        tail) COMPREPLY=($(compgen -W "pretty jsonl raw template" -- "$cur")) ;;
         schema) COMPREPLY=($(compgen -W "text json github junit" -- "$cur")) ;;
         lag) COMPREPLY=($(compgen -W "text json prometheus" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
@@ -56,8 +56,11 @@ _evt() {
       [ "$cmd" = schema ] && COMPREPLY=($(compgen -W "auto json avro" -- "$cur")); return ;;
     --policy) COMPREPLY=($(compgen -W "strict lenient" -- "$cur")); return ;;
     --envelope) COMPREPLY=($(compgen -W "cloudevents cloudevents-structured none" -- "$cur")); return ;;
+    --input) COMPREPLY=($(compgen -W "auto record value raw" -- "$cur")); return ;;
+    --keep) COMPREPLY=($(compgen -W "partition timestamp partition,timestamp" -- "$cur")); return ;;
+    --binary) COMPREPLY=($(compgen -W "escape hex base64" -- "$cur")); return ;;
     --partitioner) COMPREPLY=($(compgen -W "murmur2_random murmur2 consistent_random consistent random fnv1a fnv1a_random" -- "$cur")); return ;;
-    --compression) COMPREPLY=($(compgen -W "none gzip snappy lz4 zstd" -- "$cur")); return ;;
+    -z|--compression) COMPREPLY=($(compgen -W "none gzip snappy lz4 zstd" -- "$cur")); return ;;
     --fail-on) COMPREPLY=($(compgen -W "warn stall stop" -- "$cur")); return ;;
     --disable) COMPREPLY=($(compgen -W "event-name-past-tense schema-version envelope-fields explicit-additional-properties sensitive-field" -- "$cur")); return ;;
   esac
@@ -84,15 +87,15 @@ _evt() {
         "") flags="view get-contexts use-context" ;;
       esac ;;
     publish)
-      flags="-t --topic -f --file --data --data-file --key --key-field --header --type --source --subject
-             --dataschema --correlation-id --traceparent --envelope --input -p --partition --partitioner
-             --schema --schema-dir --skip-invalid --allow-pii --max-size --warn-size --compression --rate
-             --dry-run --delivery-timeout" ;;
-    partition-of) flags="--partitions -t --topic" ;;
+      flags="-t --topic -f --file --data --data-file --input -k --key --key-field -H --header -p --partition
+             --partitioner --keep --envelope --type --source --subject --dataschema --content-type
+             --correlation-id --traceparent --schema --schema-dir --skip-invalid --max-size --warn-size
+             --allow-pii -z --compression --rate --delivery-timeout --dry-run" ;;
+    partition-of) flags="-n --partitions -t --topic" ;;
     tail)
       [[ "$cur" != -* ]] && { COMPREPLY=($(compgen -W "$(_evt_topics)" -- "$cur")); return; }
-      flags="-s --start --end -p --partitions -n --count -e --exit -g --group -f --format --type --key
-             --header --where --grep --out --binary" ;;
+      flags="-s --start --offset --end -p --partitions -n --count -e --exit -g --group -f --format --out
+             --binary --type --type-field --key --header --where --grep" ;;
     schema)
       case "$sub" in
         check) flags="--mode --format --policy --against" ;;
