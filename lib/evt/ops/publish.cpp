@@ -69,22 +69,27 @@ bool PublishSession::submit_line(LineRef where, std::string_view line) {
   if (m_result.stop != StopReason::none) {
     return false;
   }
-  ++m_result.counts.lines;
   const auto built = m_builder.from_line(line, m_record, m_rejection);
+  return submit_built(where, built, m_record, m_rejection);
+}
+
+bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why) {
+  if (m_result.stop != StopReason::none) {
+    return false;
+  }
   switch (built) {
-  case BuildResult::skipped: return true;
-  case BuildResult::rejected:
-    --m_result.counts.lines;  // reject_line counts it
-    return reject_line(where, m_rejection);
+  case BuildResult::skipped: ++m_result.counts.lines; return true;
+  case BuildResult::rejected: return reject_line(where, why);  // counts the line
   case BuildResult::ok_large:
     ++m_result.counts.large;
     if (m_events.large) {
-      m_events.large(where, record_size(m_record));
+      m_events.large(where, record_size(record));
     }
     break;
   case BuildResult::ok: break;
   }
-  return send(where);
+  ++m_result.counts.lines;
+  return send(where, record);
 }
 
 bool PublishSession::reject_line(LineRef where, const Rejection& why) {
@@ -121,10 +126,10 @@ bool PublishSession::submit_data(const std::optional<std::string>& data) {
       m_events.large(where, record_size(m_record));
     }
   }
-  return send(where);
+  return send(where, m_record);
 }
 
-bool PublishSession::send(LineRef where) {
+bool PublishSession::send(LineRef where, const Record& record) {
   if (m_options.rate > 0) {
     // Pace against the start time, not the previous record, so short
     // stalls are caught up and the average rate holds.
@@ -145,15 +150,15 @@ bool PublishSession::send(LineRef where) {
       return false;
     }
   }
-  m_result.counts.bytes += record_size(m_record);
+  m_result.counts.bytes += record_size(record);
   if (m_producer == nullptr) {
     ++m_result.counts.produced;
     if (m_events.dry_run) {
-      m_events.dry_run(m_record);
+      m_events.dry_run(record);
     }
   } else {
     try {
-      m_producer->produce(m_record, token_of(where));
+      m_producer->produce(record, token_of(where));
     } catch (const Error& e) {
       m_result.client_error = e.what();
       m_result.client_error_code = e.code();

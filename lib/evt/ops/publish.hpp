@@ -89,6 +89,10 @@ public:
   // (rejected line, failed delivery, SIGINT, client error).
   bool submit_line(LineRef where, std::string_view line);
 
+  // Sends (or counts and reports) one input line already built by `from_line`
+  // elsewhere, e.g. on a worker thread; the same contract as submit_line.
+  bool submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why);
+
   // Counts and reports a line rejected before building (e.g. too long);
   // false when the run must stop.
   bool reject_line(LineRef where, const Rejection& why);
@@ -104,7 +108,7 @@ public:
   PublishResult finish();
 
 private:
-  bool send(LineRef where);
+  bool send(LineRef where, const Record& record);
   void serve_reports(int timeout_ms);
   void handle_reports();
   void maybe_progress();
@@ -132,5 +136,10 @@ private:
 // input or a stop, then finishes the run. Lines over the reader's limit
 // are rejected.
 PublishResult publish_lines(LineReader& reader, PublishSession& session);
+
+// The same with the lines built (parsed, checked, enveloped) by `builder`,
+// the session's own, on a worker thread, while this thread reads and
+// sends them in input order. Stops exactly where publish_lines would.
+PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& session, RecordBuilder& builder);
 
 } // namespace evt::ops
