@@ -57,6 +57,22 @@ expect_eq "$OUT" "0" "three conditions"
 sel --key nobody
 expect_eq "$OUT" "" "nothing matches"
 
+# A ~ search on a 200 KB string is linear and does not crash (std::regex
+# recursed once per character and overflowed the stack).
+produce c-4 "{\"note\":\"$(head -c 200000 /dev/zero | tr '\0' a)b\"}"                         # 5
+sel --where 'note ~ ^a*b$'
+expect_eq "$OUT" "5" "--where regex on a long value"
+sel --where 'note ~ .*z'
+expect_eq "$OUT" "" "--where regex on a long value, no match"
+
+run_evt tail "$T" -e --where 'note ~ a{2'
+expect_rc 2
+expect_eq "$(printf '%s\n' "$ERR" | head -n 1)" \
+  "evt: error: invalid --where 'note ~ a{2': invalid regular expression: Unmatched \\{ (POSIX extended syntax, as grep -E)" "bad regex"
+run_evt tail "$T" -e --where 'a[ == 1'
+expect_rc 2
+expect_eq "$ERR" "$(printf '%s\n%s' "evt: error: invalid JSON path 'a[': array indexes are written [N]" \
+  "evt: hint: write a path such as customer.id, items[0].sku, or . for the whole value")" "bad path"
 run_evt tail "$T" -e --where 'amount >'
 expect_rc 2
 expect_eq "$(printf '%s\n' "$ERR" | head -n 1)" "evt: error: invalid --where 'amount >': the value to compare with is missing" "bad --where"

@@ -145,3 +145,36 @@ TEST_CASE("record filter: key, header, grep, type and where combine with AND") {
   s.wheres = {"amount == 6"};
   CHECK_FALSE(matches(s, binary_event));
 }
+
+TEST_CASE("where ~: POSIX extended regex, linear on long values, NULs kept") {
+  // std::regex recursed once per character and crashed on ~100 KB strings.
+  std::string big = "{\"a\":\"";
+  for (int i = 0; i < 100'000; ++i) {
+    big += "ab";
+  }
+  big += "\"}";
+  CHECK_FALSE(where("a ~ .*c", big));
+  CHECK(where("a ~ ^(a|b)*$", big));
+  CHECK(where("a ~ (ab)+$", big));
+  CHECK_FALSE(where("a ~ ^(ab)*a$", big));
+  // Extended syntax: + ? | {n} and classes, as grep -E.
+  CHECK(where("s ~ ^x{2}y?z+$", R"({"s":"xxzz"})"));
+  CHECK(where("s ~ [[:digit:]]+", R"({"s":"id-42"})"));
+  CHECK_FALSE(where("s ~ [[:digit:]]+", R"({"s":"id"})"));
+  // A NUL inside the string does not end it.
+  CHECK(where("s ~ b$", R"({"s":"a\u0000b"})"));
+  CHECK_FALSE(where("s ~ ^a$", R"({"s":"a\u0000b"})"));
+  const auto err = where_error("s ~ a{2");
+  CHECK(err.starts_with("invalid --where 's ~ a{2': invalid regular expression: "));
+  CHECK(err.find("POSIX extended syntax") != std::string::npos);
+}
+
+TEST_CASE("where: path errors carry a hint") {
+  try {
+    parse_where("a[ == 1");
+    FAIL("no error");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()) == "invalid JSON path 'a[': array indexes are written [N]");
+    CHECK(e.hint().find("customer.id") != std::string::npos);
+  }
+}

@@ -2,6 +2,9 @@
 
 #include "evt/error.hpp"
 
+#include <regex.h>
+
+#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -11,6 +14,8 @@ namespace {
 const char* const k_where_hint =
     "write --where 'PATH OP VALUE' with OP one of == != < > <= >= ~ exists, "
     "e.g. --where 'amount > 100' or --where 'customer.id == \"c-1\"'";
+
+const char* const k_path_hint = "write a path such as customer.id, items[0].sku, or . for the whole value";
 
 [[noreturn]] void bad(std::string_view text, const std::string& why) {
   throw UsageError("invalid --where '" + std::string(text) + "': " + why, k_where_hint);
@@ -70,6 +75,31 @@ bool equal(const nlohmann::json& node, const nlohmann::json& literal) {
 
 } // namespace
 
+WherePattern::WherePattern(const std::string& pattern) {
+  auto* re = new regex_t;
+  // REG_NOSUB: only "does it match" is asked, which lets glibc match with
+  // its state-set automaton, without backtracking or recursion.
+  const int rc = regcomp(re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+  if (rc != 0) {
+    std::array<char, 256> why{};
+    regerror(rc, re, why.data(), why.size());
+    delete re;
+    throw UsageError("invalid regular expression: " + std::string(why.data()) +
+                     " (POSIX extended syntax, as grep -E)");
+  }
+  m_compiled.reset(re, [](void* p) {
+    regfree(static_cast<regex_t*>(p));
+    delete static_cast<regex_t*>(p);
+  });
+}
+
+bool WherePattern::search(std::string_view text) const {
+  // REG_STARTEND: the text is given by its bounds, so NULs inside JSON
+  // strings do not cut it short.
+  regmatch_t bounds{0, static_cast<regoff_t>(text.size())};
+  return regexec(static_cast<const regex_t*>(m_compiled.get()), text.data(), 1, &bounds, REG_STARTEND) == 0;
+}
+
 std::vector<PathStep> parse_json_path(std::string_view text) {
   std::vector<PathStep> path;
   std::string_view s = text;
@@ -80,7 +110,7 @@ std::vector<PathStep> parse_json_path(std::string_view text) {
     s.remove_prefix(1);
   }
   if (s.empty()) {
-    throw UsageError("empty JSON path", "write a path such as customer.id or items[0].sku");
+    throw UsageError("empty JSON path", k_path_hint);
   }
   size_t i = 0;
   bool expect_key = true;
@@ -91,7 +121,8 @@ std::vector<PathStep> parse_json_path(std::string_view text) {
       const auto inner = close == std::string_view::npos ? std::string_view() : s.substr(i + 1, close - i - 1);
       const auto [ptr, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), index);
       if (inner.empty() || ec != std::errc() || ptr != inner.data() + inner.size()) {
-        throw UsageError("invalid JSON path '" + std::string(text) + "': array indexes are written [N]");
+        throw UsageError("invalid JSON path '" + std::string(text) + "': array indexes are written [N]",
+                         k_path_hint);
       }
       path.emplace_back(index);
       i = close + 1;
@@ -100,7 +131,7 @@ std::vector<PathStep> parse_json_path(std::string_view text) {
     }
     if (s[i] == '.') {
       if (expect_key) {
-        throw UsageError("invalid JSON path '" + std::string(text) + "': empty field name");
+        throw UsageError("invalid JSON path '" + std::string(text) + "': empty field name", k_path_hint);
       }
       ++i;
       expect_key = true;
@@ -112,7 +143,7 @@ std::vector<PathStep> parse_json_path(std::string_view text) {
     expect_key = false;
   }
   if (expect_key) {
-    throw UsageError("invalid JSON path '" + std::string(text) + "': it ends with '.'");
+    throw UsageError("invalid JSON path '" + std::string(text) + "': it ends with '.'", k_path_hint);
   }
   return path;
 }
@@ -164,9 +195,9 @@ WhereExpr parse_where(std::string_view text) {
   if (expr.op == WhereOp::regex) {
     const std::string pattern = expr.literal.is_string() ? expr.literal.get<std::string>() : std::string(rest);
     try {
-      expr.pattern.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      bad(text, "invalid regular expression: " + std::string(e.what()));
+      expr.pattern.emplace(pattern);
+    } catch (const UsageError& e) {
+      bad(text, e.what());
     }
   }
   return expr;
@@ -210,10 +241,10 @@ bool evaluate(const WhereExpr& expr, const nlohmann::json& doc) {
   case WhereOp::eq: return equal(*node, expr.literal);
   case WhereOp::regex: {
     if (node->is_string()) {
-      return std::regex_search(node->get_ref<const std::string&>(), *expr.pattern);
+      return expr.pattern->search(node->get_ref<const std::string&>());
     }
     if (node->is_number() || node->is_boolean()) {
-      return std::regex_search(node->dump(), *expr.pattern);
+      return expr.pattern->search(node->dump());
     }
     return false;
   }
