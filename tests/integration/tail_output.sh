@@ -88,6 +88,15 @@ expect_eq "$ERR" "evt: wrote 2 record(s) to capture.jsonl" "--out note"
 run_evt tail "$T" -s 1:3 -o jsonl
 expect_eq "$(cat capture.jsonl)" "$OUT" "capture = the jsonl of the range"
 
+# A value of 100,000 nested arrays: pretty shows it as text instead of
+# overflowing the stack.
+{ head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; echo; } | timeout 20 kcat -P -b "$BROKERS" -t "$T" -p 0 || fail "kcat -P"
+run_evt --color never tail "$T" -s -1 -e -o pretty
+expect_rc 0 "pretty on a deep value"
+expect_eq "$ERR" "" "stderr of pretty on a deep value"
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 2p)" "  (JSON nested deeper than 512 levels, shown as text)" "deep value note"
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 3p | cut -c1-6)" "  [[[[" "deep value text"
+
 # A reader that goes away ends evt quietly with 0.
 for _ in 1 2 3 4 5; do seq 1 20000; done | timeout 20 kcat -P -b "$BROKERS" -t "$T" -p 0 || fail "kcat -P"
 timeout 20 "$EVT" tail "$T" -e -o raw 2>head.err | head -n 1 >head.out

@@ -167,3 +167,25 @@ TEST_CASE("rfc3339 times") {
   append_rfc3339_ms(s, 951'782'400'999);  // leap day 2000
   CHECK(s == "2000-02-29T00:00:00.999Z");
 }
+
+TEST_CASE("pretty: deeply nested JSON is shown as text, without overflowing the stack") {
+  Record r = sample();
+  r.headers.clear();
+  r.value = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto deep = format(r, style(RecordStyle::pretty));
+  CHECK(deep.find("  (JSON nested deeper than 512 levels, shown as text)\n  [[[") != std::string::npos);
+  CHECK(deep.ends_with("]]]\n\n"));
+  // Structured CloudEvents with deep data fall back the same way.
+  r.headers = {{"content-type", "application/cloudevents+json"}};
+  r.value = R"({"specversion":"1.0","type":"T","data":)" + std::string(100'000, '[') +
+            std::string(100'000, ']') + "}";
+  const auto structured = format(r, style(RecordStyle::pretty));
+  CHECK(structured.find("cloudevent (structured)") == std::string::npos);
+  CHECK(structured.find("shown as text") != std::string::npos);
+  // 512 levels are still printed as JSON; brackets inside strings do not count.
+  r.headers.clear();
+  r.value = std::string(512, '[') + "\"" + std::string(1000, '[') + "\"" + std::string(512, ']');
+  const auto at_limit = format(r, style(RecordStyle::pretty));
+  CHECK(at_limit.find("shown as text") == std::string::npos);
+  CHECK(at_limit.find("[\n") != std::string::npos);
+}

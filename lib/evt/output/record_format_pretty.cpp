@@ -123,6 +123,40 @@ void append_text_block(std::string& out, std::string_view text) {
   }
 }
 
+// Printing a parsed document recurses once per nesting level (append_json
+// and nlohmann's dump); nlohmann's parser does not, so a hostile value of
+// 100,000 nested arrays parses fine and then overflows the stack when
+// printed. Deeper values are shown as text.
+constexpr size_t k_max_pretty_depth = 512;
+
+// True when the JSON text nests at most `limit` levels (a byte scan that
+// skips strings; it does not validate).
+bool nesting_within(std::string_view v, size_t limit) {
+  size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : v) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) {
+        return false;
+      }
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
 bool looks_like_json_container(std::string_view v) {
   for (const char c : v) {
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
@@ -147,7 +181,11 @@ void append_value_block(const Painter& p, std::optional<std::string_view> value,
     out += '\n';
     return;
   }
-  if (looks_like_json_container(*value)) {
+  if (looks_like_json_container(*value) && !nesting_within(*value, k_max_pretty_depth)) {
+    out += "  ";
+    p.paint(k_dim, "(JSON nested deeper than " + std::to_string(k_max_pretty_depth) + " levels, shown as text)");
+    out += '\n';
+  } else if (looks_like_json_container(*value)) {
     const auto j = nlohmann::json::parse(value->begin(), value->end(), nullptr, false);
     if (!j.is_discarded()) {
       out += "  ";
@@ -202,6 +240,9 @@ std::string attribute_text(const nlohmann::json& v) {
 
 // Structured mode: the envelope's attributes on one line, then its data.
 bool append_structured_event(const Painter& p, const kafka::RecordView& r, BinaryDisplay binary) {
+  if (!nesting_within(*r.value, k_max_pretty_depth)) {
+    return false;  // shown as a plain value, which says why
+  }
   const auto j = nlohmann::json::parse(r.value->begin(), r.value->end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return false;
