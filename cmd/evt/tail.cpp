@@ -147,7 +147,11 @@ int run_tail(const Globals& g, TailOpts& o) {
     file = std::make_unique<output::Sink>(f);
   }
   BatchWriter writer(std::move(formatter), &out, file.get());
-  const auto config = client_config(g);
+  auto config = client_config(g);
+  // Bounded reads end on the client's end-of-partition event (the last
+  // offsets may be transaction markers or compacted away, so no record
+  // reaches the end offset); the time search needs it too. -X cannot turn it off.
+  config.properties.emplace_back("enable.partition.eof", "true");
   kafka::Admin admin(config);
   ops::TailOptions options;
   if (o.count >= 0) {

@@ -19,6 +19,13 @@ run_evt --timeout 40 -X session.timeout.ms=6000 tail "$T" -g g1 -e -f '%s\n'
 expect_rc 0 "second group read"
 expect_eq "$OUT" "$(printf '9\n10')" "second read: only what the group had not read"
 
+# Nothing new: -e must end on the end-of-partition event, which -X cannot
+# turn off (without it the read never ended).
+run_evt --timeout 40 -X session.timeout.ms=6000 -X enable.partition.eof=false tail "$T" -g g1 -e -f '%s\n'
+expect_rc 0 "third group read"
+expect_eq "$OUT" "" "third read: nothing new"
+expect_eq "$ERR" "" "third read: stderr"
+
 run_evt tail "$T" -g g1 -s 3:4
 expect_rc 2
 expect_eq "$(printf '%s\n' "$ERR" | head -n 1)" "evt: error: with -g, reading starts at the group's committed offsets" "ranges need no group"

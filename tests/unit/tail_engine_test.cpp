@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <deque>
 
 using namespace evt::ops;
@@ -26,7 +27,7 @@ public:
 
   size_t poll(const std::function<void(const evt::kafka::RecordView&)>& visit,
               std::vector<TopicPartition>& reached_end, size_t, int, bool) override {
-    if (polls.empty()) {
+    if (polls.empty() || assignment().empty() != assigned.empty()) {
       ++empty_polls;
       return 0;
     }
@@ -39,7 +40,11 @@ public:
     reached_end.insert(reached_end.end(), p.eof.begin(), p.eof.end());
     return p.records.size();
   }
-  std::vector<TopicPartition> assignment() override { return assigned; }
+  // Group mode: the assignment is empty (still joining) until this time.
+  std::chrono::steady_clock::time_point assigned_from{};
+  std::vector<TopicPartition> assignment() override {
+    return std::chrono::steady_clock::now() >= assigned_from ? assigned : std::vector<TopicPartition>{};
+  }
   void commit(const std::map<TopicPartition, int64_t>& next) override { commits.push_back(next); }
 };
 
@@ -153,4 +158,53 @@ TEST_CASE("a count of zero reads nothing") {
   run_tail(src, {plan(0, 0, std::nullopt, 1)}, RecordFilter(), out, o);
   CHECK(out.shown.empty());
   CHECK(src.polls.size() == 1);
+}
+
+TEST_CASE("a bounded read ends on EOF when a transaction marker or compaction leaves the last offset unused") {
+  // Records 0..3, then a commit marker at 4: the end is 5 and no record has
+  // offset 4, so only the client's end-of-partition event can finish the read.
+  FakeSource src;
+  src.polls.push_back({{rec(0, 0), rec(0, 1), rec(0, 2), rec(0, 3)}, {}});
+  src.polls.push_back({{}, {{"t", 0}}});
+  src.polls.push_back({{rec(0, 5)}, {}});  // written after the start: never polled
+  CollectOutput out;
+  const auto stats = run_tail(src, {plan(0, 0, 5, 5)}, RecordFilter(), out, TailOptions{});
+  CHECK(stats.read == 4);
+  CHECK(out.shown == std::vector<std::string>{"0@0", "0@1", "0@2", "0@3"});
+  CHECK(src.polls.size() == 1);
+}
+
+TEST_CASE("group mode: a bounded read that stops making progress after the join fails after the idle timeout") {
+  FakeSource src;
+  src.assigned = {{"t", 0}};
+  src.polls.push_back({{rec(0, 0)}, {}});  // then nothing: the broker went away
+  CollectOutput out;
+  TailOptions o;
+  o.group = true;
+  o.idle_timeout_ms = 50;
+  const auto started = std::chrono::steady_clock::now();
+  // Guard: without a stall check the loop would never end.
+  o.stop_requested = [&] { return std::chrono::steady_clock::now() - started > std::chrono::seconds(20); };
+  try {
+    run_tail(src, {plan(0, 0, 3, 3), plan(1, 0, 4, 4)}, RecordFilter(), out, o);
+    FAIL("no error");
+  } catch (const evt::BrokerError& e) {
+    // Only the partition assigned to this member is pending.
+    CHECK(std::string(e.what()).ends_with("short of their end: t/0"));
+  }
+}
+
+TEST_CASE("group mode: a slow join is not a stall") {
+  FakeSource src;
+  src.assigned = {{"t", 0}};
+  src.assigned_from = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);
+  src.polls.push_back({{}, {}});  // the first fetch after the join brings nothing yet
+  src.polls.push_back({{rec(0, 0), rec(0, 1)}, {{"t", 0}}});
+  CollectOutput out;
+  TailOptions o;
+  o.group = true;
+  o.idle_timeout_ms = 30;  // shorter than the join
+  const auto stats = run_tail(src, {plan(0, 0, 2, 2)}, RecordFilter(), out, o);
+  CHECK(out.shown == std::vector<std::string>{"0@0", "0@1"});
+  CHECK_FALSE(stats.interrupted);
 }

@@ -61,7 +61,9 @@ public:
       if (m_stats.count_reached) {
         break;
       }
-      if (n > 0 || !reached.empty()) {
+      if (n > 0 || !reached.empty() || m_assignment_changed) {
+        // A new group assignment restarts the clock: joining is not a stall.
+        m_assignment_changed = false;
         last_progress = Clock::now();
       } else if (stalled(last_progress)) {
         throw BrokerError("no records arrived for " + std::to_string(m_options.idle_timeout_ms / 1000) +
@@ -133,11 +135,15 @@ private:
       if (!m_bounded) {
         return false;
       }
-      const auto assigned = source.assignment();
-      if (assigned.empty()) {
+      auto assigned = source.assignment();
+      if (assigned != m_assigned) {
+        m_assigned = std::move(assigned);
+        m_assignment_changed = true;
+      }
+      if (m_assigned.empty()) {
         return false;  // still joining
       }
-      for (const auto& tp : assigned) {
+      for (const auto& tp : m_assigned) {
         const auto it = m_parts.find(tp);
         if (it != m_parts.end() && !it->second.done) {
           return false;
@@ -156,13 +162,34 @@ private:
     return true;
   }
 
+  // The partitions this reader is responsible for: all planned ones, or in
+  // group mode those the group assigned to it.
+  std::vector<std::pair<TopicPartition, const PartState*>> own_parts() const {
+    std::vector<std::pair<TopicPartition, const PartState*>> own;
+    if (!m_options.group) {
+      for (const auto& [tp, s] : m_parts) {
+        own.emplace_back(tp, &s);
+      }
+      return own;
+    }
+    for (const auto& tp : m_assigned) {
+      const auto it = m_parts.find(tp);
+      own.emplace_back(tp, it != m_parts.end() ? &it->second : nullptr);
+    }
+    return own;
+  }
+
   bool stalled(Clock::time_point last_progress) const {
-    if (m_options.idle_timeout_ms <= 0 || !m_bounded || m_options.group) {
+    if (m_options.idle_timeout_ms <= 0 || !m_bounded) {
       return false;
     }
-    // A partition waiting for records beyond the current end is not stalled.
-    for (const auto& [tp, s] : m_parts) {
-      if (!s.done && *s.end > s.log_end) {
+    if (m_options.group && m_assigned.empty()) {
+      return false;  // still joining the group
+    }
+    // A partition waiting for records beyond the current end (or without an
+    // end: a group partition the plan did not know) is not stalled.
+    for (const auto& [tp, s] : own_parts()) {
+      if (s == nullptr || (!s->done && (!s->end || *s->end > s->log_end))) {
         return false;
       }
     }
@@ -171,8 +198,8 @@ private:
 
   std::string pending_list() const {
     std::string list;
-    for (const auto& [tp, s] : m_parts) {
-      if (!s.done) {
+    for (const auto& [tp, s] : own_parts()) {
+      if (s != nullptr && !s->done) {
         list += (list.empty() ? "" : ", ") + tp.topic + "/" + std::to_string(tp.partition);
       }
     }
@@ -197,6 +224,8 @@ private:
   const TailOptions& m_options;
   std::map<TopicPartition, PartState> m_parts;
   bool m_bounded = true;
+  std::vector<TopicPartition> m_assigned;  // group mode: the current assignment
+  bool m_assignment_changed = false;
   TailStats m_stats;
   uint64_t m_batch_shown = 0;
   PartState* m_last = nullptr;
