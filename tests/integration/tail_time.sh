@@ -37,4 +37,13 @@ expect_rc 0
 expect_eq "$OUT" "" "after the last record"
 run_evt tail "$T" -s @2020-01-01 -e -f '%s\n'
 expect_eq "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" 80 "before the first record"
+
+# Fetches failing during the search: bounded by --timeout, said with a next step.
+run_evt sandbox ctl fail Fetch 1000 NOT_LEADER_FOR_PARTITION
+expect_rc 0 "fault injection"
+run_evt --timeout 30 --timeout 2 tail "$T" -s @2026-01-01T00:30:00Z -e
+expect_rc 3 "search with failing fetches"
+expect_eq "$ERR" "$(printf '%s\n%s' \
+  "evt: error: timed out after 2 s reading record timestamps for a time position (the broker's offsets-for-times gave none)" \
+  "evt: hint: check that the brokers are up, or raise --timeout")" "search timeout message"
 exit 0

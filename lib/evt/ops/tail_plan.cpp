@@ -58,7 +58,10 @@ public:
     std::vector<TopicPartition> reached;
     while (!pending.empty()) {
       if (std::chrono::steady_clock::now() > deadline) {
-        throw BrokerError("timed out reading record timestamps for a time position");
+        throw BrokerError("timed out after " + std::to_string(m_timeout_ms / 1000) +
+                              " s reading record timestamps for a time position (the broker's "
+                              "offsets-for-times gave none)",
+                          "check that the brokers are up, or raise --timeout");
       }
       reached.clear();
       m_consumer.poll_view(
