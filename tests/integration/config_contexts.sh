@@ -52,6 +52,36 @@ run_evt topics
 expect_rc 2
 expect_contains "$ERR" "evt: error: $cfg:3:1: invalid YAML"
 
+# A file without contexts, a directory, a binary file, duplicate keys.
+printf '# nothing here yet\n' >"$cfg"
+run_evt config view
+expect_rc 0
+expect_eq "$OUT" "# $cfg"$'\ncontexts: {}' "view of a file without contexts"
+run_evt config get-contexts
+expect_rc 0
+expect_eq "$OUT" "CURRENT  NAME  BROKERS" "get-contexts without contexts"
+
+printf 'contexts:\n  a: {brokers: x}\n  a: {brokers: y}\n' >"$cfg"
+run_evt config view
+expect_rc 2
+expect_eq "$ERR" "evt: error: $cfg:3:3: duplicate key 'a' (context names must be unique)"$'\n'"evt: hint: see \`man evt\` (CONFIGURATION) for the file format"
+
+head -c 64 "$EVT" >"$cfg"
+run_evt config view
+expect_rc 2
+expect_contains "$ERR" "evt: error: $cfg: not a YAML text file (it contains NUL bytes)"
+
+mkdir -p "$TEST_DIR/dir.yaml"
+EVT_CONFIG="$TEST_DIR/dir.yaml" run_evt topics
+expect_rc 2
+expect_contains "$ERR" "evt: error: cannot read config file $TEST_DIR/dir.yaml: Is a directory"
+rm -f "$cfg"
+mkdir "$cfg"
+run_evt config get-contexts
+expect_rc 2
+expect_contains "$ERR" "evt: error: cannot read config file $cfg: Is a directory"
+rmdir "$cfg"
+
 EVT_CONFIG="$TEST_DIR/absent.yaml" run_evt topics
 expect_rc 2
 expect_contains "$ERR" "cannot read config file $TEST_DIR/absent.yaml"

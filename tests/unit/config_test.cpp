@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace evt::config;
@@ -187,4 +188,96 @@ TEST_CASE("connection precedence: flag, environment, config, sandbox") {
       CHECK(e.hint() == "known contexts: local, prod");
     }
   }
+}
+
+TEST_CASE("YAML edge cases in the config file") {
+  SUBCASE("numbers and booleans as property values keep their text") {
+    const auto cfg = parse_config(
+        "contexts:\n  a:\n    brokers: h:1\n    properties:\n      linger.ms: 5\n"
+        "      enable.idempotence: true\n      socket.timeout.ms: 0x10\n",
+        "/c.yaml");
+    REQUIRE(cfg.contexts.at(0).properties.size() == 3);
+    CHECK(cfg.contexts[0].properties[0].second == "5");
+    CHECK(cfg.contexts[0].properties[1].second == "true");
+    CHECK(cfg.contexts[0].properties[2].second == "0x10");
+  }
+  SUBCASE("duplicate keys are refused, not silently resolved") {
+    CHECK(usage_error_of([] { parse_config("contexts:\n  a: {brokers: x}\n  a: {brokers: y}\n", "/c.yaml"); }) ==
+          "/c.yaml:3:3: duplicate key 'a' (context names must be unique)");
+    CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers: x\n    brokers: y\n", "/c.yaml"); }) ==
+          "/c.yaml:4:5: duplicate key 'brokers' in context 'a'");
+    CHECK(usage_error_of([] {
+            parse_config("contexts:\n  a:\n    properties:\n      acks: 1\n      acks: all\n", "/c.yaml");
+          }) == "/c.yaml:5:7: duplicate key 'acks' in the properties of context 'a'");
+    CHECK(usage_error_of([] { parse_config("current-context: a\ncurrent-context: b\n", "/c.yaml"); }) ==
+          "/c.yaml:2:1: duplicate key 'current-context'");
+  }
+  SUBCASE("an empty file, comments only, or 'contexts:' with nothing under it") {
+    CHECK(parse_config("", "/c.yaml").contexts.empty());
+    CHECK(parse_config("# nothing yet\n", "/c.yaml").contexts.empty());
+    CHECK(parse_config("contexts:\n", "/c.yaml").contexts.empty());
+  }
+  SUBCASE("complex keys are a usage error, not a crash or exit 3") {
+    CHECK(usage_error_of([] { parse_config("? [a, b]\n: c\n", "/c.yaml"); }) ==
+          "/c.yaml:1:3: keys must be plain names");
+    CHECK(usage_error_of([] { parse_config("contexts:\n  ? {x: 1}\n  : {brokers: y}\n", "/c.yaml"); }) ==
+          "/c.yaml:2:5: keys must be plain names");
+  }
+  SUBCASE("a binary file") {
+    CHECK(usage_error_of([] { parse_config(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10), "/c.yaml"); }) ==
+          "/c.yaml: not a YAML text file (it contains NUL bytes)");
+    CHECK(usage_error_of([] { parse_config("\xff\xfe\x01garbage: [", "/c.yaml"); }).starts_with("/c.yaml"));
+  }
+  SUBCASE("null values are reported, not taken as empty strings") {
+    CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers:\n", "/c.yaml"); })
+              .ends_with("brokers of context 'a' must be a string"));
+  }
+}
+
+TEST_CASE("config view of a file without contexts") {
+  ConfigFile empty;
+  empty.path = "/c.yaml";
+  const auto text = render_redacted(empty);
+  CHECK(text == "contexts: {}\n");
+  CHECK(parse_config(text, "/c.yaml").contexts.empty());
+}
+
+TEST_CASE("a config path that is not a readable file is an error, not an empty config") {
+  const auto dir = std::filesystem::temp_directory_path() / ("evt-cfgdir-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "config.yaml");
+  CHECK(usage_error_of([&] { load_config(dir / "config.yaml", false); }) ==
+        "cannot read config file " + (dir / "config.yaml").string() + ": Is a directory");
+  const auto unreadable = dir / "secret.yaml";
+  std::ofstream(unreadable) << k_good;
+  std::filesystem::permissions(unreadable, std::filesystem::perms::none);
+  if (::access(unreadable.c_str(), R_OK) != 0) {  // root reads anything
+    CHECK(usage_error_of([&] { load_config(unreadable, false); }) ==
+          "cannot read config file " + unreadable.string() + ": Permission denied");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("use-context never exposes the file through a world-readable temporary") {
+  const auto dir = std::filesystem::temp_directory_path() / ("evt-cfguse-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto real = dir / "real.yaml";
+  std::ofstream(real) << k_good;
+  std::filesystem::permissions(real, std::filesystem::perms(0600));
+  const auto link = dir / "config.yaml";
+  std::filesystem::create_symlink(real, link);
+  const auto old_umask = ::umask(0);
+  use_context(link, "prod");
+  ::umask(old_umask);
+  // The symlink still points at the real file, which was updated in place.
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(load_config(real, true).current_context == "prod");
+  CHECK((std::filesystem::status(real).permissions() & std::filesystem::perms(0077)) ==
+        std::filesystem::perms::none);
+  // No temporary left behind.
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) {
+    ++files;
+  }
+  CHECK(files == 2);
+  std::filesystem::remove_all(dir);
 }

@@ -2,12 +2,17 @@
 
 #include "evt/error.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <array>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+#include <optional>
+#include <set>
 
 namespace evt::config {
 
@@ -51,17 +56,57 @@ std::string scalar(const fs::path& path, const YAML::Node& node, const std::stri
   return node.as<std::string>();
 }
 
-} // namespace
-
-ConfigFile parse_config(const std::string& text, const fs::path& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw UsageError(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
-                         std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg,
-                     "fix the file or point EVT_CONFIG at another one");
+// A mapping key as text; complex keys ({a: b}: c, [x]: y) are not allowed.
+std::string key_of(const fs::path& path, const YAML::Node& key) {
+  if (!key.IsScalar()) {
+    invalid(path, key, "keys must be plain names");
   }
+  return key.as<std::string>();
+}
+
+// YAML forbids duplicate keys but yaml-cpp keeps both; a second "prod:" or
+// "brokers:" would silently lose to the first, so refuse it.
+void check_unique(const fs::path& path, std::set<std::string>& seen, const YAML::Node& key,
+                  const std::string& name, const std::string& where) {
+  if (!seen.insert(name).second) {
+    invalid(path, key, "duplicate key '" + name + "'" + where);
+  }
+}
+
+Context parse_context(const fs::path& path, const YAML::Node& key, const YAML::Node& body) {
+  Context ctx;
+  ctx.name = key_of(path, key);
+  if (!body.IsMap()) {
+    invalid(path, body, "context '" + ctx.name + "' must be a mapping");
+  }
+  std::set<std::string> fields;
+  for (const auto& field : body) {
+    const auto name = key_of(path, field.first);
+    check_unique(path, fields, field.first, name, " in context '" + ctx.name + "'");
+    if (name == "brokers") {
+      ctx.brokers = scalar(path, field.second, "brokers of context '" + ctx.name + "'");
+    } else if (name == "properties") {
+      if (!field.second.IsMap()) {
+        invalid(path, field.second, "properties of context '" + ctx.name + "' must be a mapping");
+      }
+      std::set<std::string> props;
+      for (const auto& prop : field.second) {
+        const auto prop_name = key_of(path, prop.first);
+        check_unique(path, props, prop.first, prop_name,
+                     " in the properties of context '" + ctx.name + "'");
+        // Numbers and booleans (linger.ms: 5, enable.idempotence: true)
+        // are kept as the text the user wrote.
+        ctx.properties.emplace_back(prop_name, scalar(path, prop.second, "property " + prop_name));
+      }
+    } else {
+      invalid(path, field.first,
+              "unknown key '" + name + "' in context '" + ctx.name + "' (expected brokers, properties)");
+    }
+  }
+  return ctx;
+}
+
+ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
   ConfigFile config;
   config.path = path;
   if (root.IsNull()) {
@@ -70,43 +115,25 @@ ConfigFile parse_config(const std::string& text, const fs::path& path) {
   if (!root.IsMap()) {
     invalid(path, root, "the config must be a mapping with 'contexts' and 'current-context'");
   }
+  std::set<std::string> keys;
   for (const auto& entry : root) {
-    const auto key = entry.first.as<std::string>();
+    const auto key = key_of(path, entry.first);
     if (key != "contexts" && key != "current-context") {
       invalid(path, entry.first, "unknown key '" + key + "' (expected contexts, current-context)");
     }
+    check_unique(path, keys, entry.first, key, "");
   }
   if (root["current-context"]) {
     config.current_context = scalar(path, root["current-context"], "current-context");
   }
-  if (const auto contexts = root["contexts"]; contexts) {
+  if (const auto contexts = root["contexts"]; contexts && !contexts.IsNull()) {
     if (!contexts.IsMap()) {
       invalid(path, contexts, "'contexts' must map context names to their settings");
     }
+    std::set<std::string> names;
     for (const auto& entry : contexts) {
-      Context ctx;
-      ctx.name = entry.first.as<std::string>();
-      const auto& body = entry.second;
-      if (!body.IsMap()) {
-        invalid(path, body, "context '" + ctx.name + "' must be a mapping");
-      }
-      for (const auto& field : body) {
-        const auto name = field.first.as<std::string>();
-        if (name == "brokers") {
-          ctx.brokers = scalar(path, field.second, "brokers of context '" + ctx.name + "'");
-        } else if (name == "properties") {
-          if (!field.second.IsMap()) {
-            invalid(path, field.second, "properties of context '" + ctx.name + "' must be a mapping");
-          }
-          for (const auto& prop : field.second) {
-            ctx.properties.emplace_back(prop.first.as<std::string>(),
-                                        scalar(path, prop.second, "property " + prop.first.as<std::string>()));
-          }
-        } else {
-          invalid(path, field.first,
-                  "unknown key '" + name + "' in context '" + ctx.name + "' (expected brokers, properties)");
-        }
-      }
+      auto ctx = parse_context(path, entry.first, entry.second);
+      check_unique(path, names, entry.first, ctx.name, " (context names must be unique)");
       config.contexts.push_back(std::move(ctx));
     }
   }
@@ -117,20 +144,82 @@ ConfigFile parse_config(const std::string& text, const fs::path& path) {
   return config;
 }
 
+} // namespace
+
+ConfigFile parse_config(const std::string& text, const fs::path& path) {
+  // A NUL byte means this is not a text file (yaml-cpp would stop there and
+  // parse whatever came before it).
+  if (text.find('\0') != std::string::npos) {
+    throw UsageError(path.string() + ": not a YAML text file (it contains NUL bytes)",
+                     "fix the file or point EVT_CONFIG at another one");
+  }
+  try {
+    return parse_root(YAML::Load(text), path);
+  } catch (const YAML::Exception& e) {
+    std::string where = path.string();
+    if (!e.mark.is_null()) {
+      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    }
+    throw UsageError(where + ": invalid YAML: " + e.msg,
+                     "fix the file or point EVT_CONFIG at another one");
+  }
+}
+
+namespace {
+
+// Reads the whole file; nullopt when it does not exist. Anything else that
+// stops us reading it (a directory, no permission) is an error: silently
+// running without the user's contexts would be worse.
+std::optional<std::string> read_config_text(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return std::nullopt;
+    }
+    throw UsageError("cannot read config file " + path.string() + ": " + std::strerror(errno),
+                     "check EVT_CONFIG and the file's permissions");
+  }
+  std::string text;
+  std::array<char, 8192> buf{};
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      throw UsageError("cannot read config file " + path.string() + ": " + reason,
+                       "EVT_CONFIG must name a YAML file");
+    }
+    if (n == 0) {
+      break;
+    }
+    text.append(buf.data(), static_cast<size_t>(n));
+    if (text.size() > (16U << 20)) {
+      ::close(fd);
+      throw UsageError("config file " + path.string() + " is larger than 16 MiB",
+                       "EVT_CONFIG must name a YAML file");
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+} // namespace
+
 ConfigFile load_config(const fs::path& path, bool must_exist) {
-  std::ifstream in(path);
-  if (!in) {
+  const auto text = read_config_text(path);
+  if (!text) {
     if (must_exist) {
-      throw UsageError("cannot read config file " + path.string(),
+      throw UsageError("cannot read config file " + path.string() + ": no such file",
                        "check EVT_CONFIG, or create the file (see `man evt`)");
     }
     ConfigFile empty;
     empty.path = path;
     return empty;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto config = parse_config(buf.str(), path);
+  auto config = parse_config(*text, path);
   // Like ssh: secrets in a file that others can read deserve a warning.
   bool has_secret = false;
   for (const auto& c : config.contexts) {
@@ -153,7 +242,11 @@ std::string render_redacted(const ConfigFile& config) {
   if (!config.current_context.empty()) {
     out << YAML::Key << "current-context" << YAML::Value << config.current_context;
   }
-  out << YAML::Key << "contexts" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "contexts" << YAML::Value;
+  if (config.contexts.empty()) {
+    out << YAML::Flow;  // "contexts: {}" rather than an indented "{}"
+  }
+  out << YAML::BeginMap;
   for (const auto& c : config.contexts) {
     out << YAML::Key << c.name << YAML::Value << YAML::BeginMap;
     if (!c.brokers.empty()) {
@@ -186,20 +279,41 @@ void use_context(const fs::path& path, const std::string& name) {
   root["current-context"] = name;
   YAML::Emitter out;
   out << root;
-  // Write beside and rename, keeping the file's permissions.
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream file(tmp, std::ios::trunc);
-    file << out.c_str() << "\n";
-    if (!file) {
-      throw Error(ExitCode::runtime, "cannot write " + tmp);
-    }
-  }
+  // Write beside and rename. The temporary file starts owner-only (it holds
+  // the same secrets) and gets the original's permissions before the
+  // rename; a symlinked config is updated where it points.
   std::error_code ec;
-  fs::permissions(tmp, fs::status(path).permissions(), ec);
-  fs::rename(tmp, path, ec);
+  fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : path;
   if (ec) {
-    throw Error(ExitCode::runtime, "cannot update " + path.string() + ": " + ec.message());
+    target = path;
+  }
+  const std::string tmp = target.string() + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw Error(ExitCode::runtime, "cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  const std::string text = std::string(out.c_str()) + "\n";
+  bool ok = true;
+  for (size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    ok = n > 0;
+    done += ok ? static_cast<size_t>(n) : 0;
+  }
+  struct stat st{};
+  if (ok && ::stat(target.c_str(), &st) == 0) {
+    ok = ::fchmod(fd, st.st_mode & 07777) == 0;
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok) {
+    fs::rename(tmp, target, ec);
+  }
+  if (!ok || ec) {
+    const std::string reason = ec ? ec.message() : std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw Error(ExitCode::runtime, "cannot update " + target.string() + ": " + reason);
   }
 }
 
