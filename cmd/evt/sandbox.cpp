@@ -45,16 +45,24 @@ int run_sandbox(const Globals& g, const SandboxOpts& opts, bool port_given) {
   }
   sandbox::Sandbox box(options, sink);
   const auto socket = (sandbox::ensure_state_dir() / ("sandbox-" + std::to_string(::getpid()) + ".sock")).string();
-  box.publish_state(socket);
+  const auto previous = sandbox::find_running_sandbox();
+  const bool published = box.publish_state(socket);
   // First line of stdout: the bootstrap address, for scripts.
   std::printf("%s\n", box.bootstrap().c_str());
   std::fflush(stdout);
+  if (!published) {
+    warn("another sandbox" +
+         (previous ? " (pid " + std::to_string(previous->pid) + ", " + previous->bootstrap + ")"
+                   : std::string()) +
+         " is already running; other evt commands keep using it. Reach this one with -b " +
+         box.bootstrap() + " and `evt sandbox ctl --control " + socket + "`");
+  }
   if (box.fell_back_to_ephemeral()) {
     warn("port " + std::to_string(sandbox::k_default_port) +
          " is taken; the sandbox listens on " + box.bootstrap() + " instead");
   }
   note(g, "sandbox up: " + std::to_string(opts.brokers) + " broker(s) at " + box.bootstrap() +
-              "; other evt commands in this session find it automatically");
+              (published ? "; other evt commands in this session find it automatically" : ""));
   note(g, "fault injection: evt sandbox ctl down|up|rtt|fail …; stop with Ctrl-C");
   while (!interrupted()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -94,12 +102,14 @@ void add_sandbox(CLI::App& root, const Globals& g) {
   sub->add_option("--brokers", opts->brokers, "Number of brokers")->check(CLI::Range(1, 32));
   sub->add_option("--topic", opts->topics, "Create topic NAME[:PARTITIONS] (repeatable)");
   sub->footer("Fault injection: evt sandbox ctl status | down ID | up ID | rtt ID MS |\n"
-              "  fail KIND COUNT ERROR | clear KIND | topic NAME PARTITIONS");
+              "  fail KIND COUNT ERROR | clear KIND | topic NAME PARTITIONS |\n"
+              "  leader TOPIC PARTITION ID|none");
   auto ctl_opts = std::make_shared<CtlOpts>();
   auto* ctl = sub->add_subcommand("ctl", "Control a running sandbox (fault injection)");
   ctl->add_option("--control", ctl_opts->control, "Control socket (default: the running sandbox)");
   ctl->add_option("command", ctl_opts->words, "status | down ID | up ID | rtt ID MS | "
-                                              "fail KIND COUNT ERROR | clear KIND | topic NAME N")
+                                              "fail KIND COUNT ERROR | clear KIND | topic NAME N | "
+                                              "leader TOPIC P ID")
       ->required();
   ctl->final_callback([&g, ctl_opts] { throw Exit{run_ctl(g, *ctl_opts)}; });
   sub->final_callback([&g, opts, port, sub] {

@@ -2,9 +2,26 @@
 #include "evt/kafka/client_config.hpp"
 #include "evt/kafka/handle.hpp"
 #include "evt/kafka/mock_cluster.hpp"
+#include "evt/sandbox/control_channel.hpp"
 #include "evt/sandbox/sandbox.hpp"
+#include "evt/sandbox/state_file.hpp"
+#include "evt/sandbox/tcp_proxy.hpp"
 
 #include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+#include <vector>
 
 using namespace evt;
 
@@ -96,9 +113,138 @@ TEST_CASE("sandbox control commands") {
   CHECK(box.execute("topic t1 3") == "created topic t1");
   CHECK(box.execute("down 1") == "broker 1 down");
   CHECK(box.execute("up 1") == "broker 1 up");
+  CHECK(box.execute("leader t1 2 none") == "t1[2] leader none");
+  CHECK(box.execute("leader t1 2 1") == "t1[2] leader 1");
+  CHECK(code_of([&] { box.execute("leader t1 2 5"); }) == ExitCode::usage);
+  CHECK(code_of([&] { box.execute("leader t1 x 1"); }) == ExitCode::usage);
   CHECK(code_of([&] { box.execute("down 2"); }) == ExitCode::usage);
   CHECK(code_of([&] { box.execute("fail Produce x E"); }) == ExitCode::usage);
   CHECK(code_of([&] { box.execute("fail Produce 1 NOPE"); }) == ExitCode::usage);
   CHECK(code_of([&] { box.execute("explode"); }) == ExitCode::usage);
   CHECK(code_of([&] { box.execute(""); }) == ExitCode::usage);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long elapsed_ms(Clock::time_point since) {
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+}
+
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// A private XDG_RUNTIME_DIR for tests that touch sandbox state files.
+struct TempRuntimeDir {
+  std::filesystem::path dir;
+  std::string saved;
+  bool had = false;
+  TempRuntimeDir() {
+    dir = std::filesystem::temp_directory_path() / ("evt-rt-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    if (const char* old = std::getenv("XDG_RUNTIME_DIR")) {
+      saved = old;
+      had = true;
+    }
+    ::setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
+  }
+  ~TempRuntimeDir() {
+    if (had) {
+      ::setenv("XDG_RUNTIME_DIR", saved.c_str(), 1);
+    } else {
+      ::unsetenv("XDG_RUNTIME_DIR");
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a control client that never ends its line does not block the sandbox") {
+  TempRuntimeDir rt;
+  const auto socket = (rt.dir / "ctl.sock").string();
+  sandbox::ControlServer server(socket, [](std::string_view cmd) { return std::string(cmd); });
+  // A client that connects, sends half a line and then nothing, forever.
+  const int stuck = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket.c_str(), socket.size() + 1);
+  REQUIRE(::connect(stuck, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  CHECK(::write(stuck, "sta", 3) == 3);
+  std::thread dribble([stuck] {
+    // One byte a second keeps a per-byte timeout alive indefinitely.
+    for (int i = 0; i < 4; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(900));
+      (void)::send(stuck, "x", 1, MSG_NOSIGNAL);
+    }
+  });
+  const auto start = Clock::now();
+  CHECK(sandbox::send_control_command(socket, "hello", 10000) == "hello");
+  CHECK(elapsed_ms(start) < 3500);  // the stuck client got at most ~2 s
+  dribble.join();
+  ::close(stuck);
+}
+
+TEST_CASE("the bootstrap proxy stops promptly with a client that never reads") {
+  // Upstream: a server that writes far more than socket buffers hold.
+  const int listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listen_fd, 4) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int upstream_port = ntohs(addr.sin_port);
+  std::atomic<bool> stop{false};
+  std::thread flood([&] {
+    const int c = ::accept(listen_fd, nullptr, nullptr);
+    std::vector<char> chunk(1 << 16, 'x');
+    while (!stop) {
+      if (::send(c, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    ::close(c);
+  });
+  int client = -1;
+  Clock::time_point start;
+  {
+    sandbox::TcpProxy proxy(0, "127.0.0.1", upstream_port);
+    client = connect_loopback(proxy.port());  // never reads
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    start = Clock::now();
+  }  // ~TcpProxy joins every connection thread
+  CHECK(elapsed_ms(start) < 2000);
+  stop = true;
+  flood.join();
+  ::close(client);
+  ::close(listen_fd);
+}
+
+TEST_CASE("only one sandbox owns the state file") {
+  TempRuntimeDir rt;
+  sandbox::StateLock first;
+  CHECK(first.owns());
+  {
+    sandbox::StateLock second;
+    CHECK_FALSE(second.owns());
+  }
+  sandbox::SandboxOptions options;
+  options.port = 0;
+  sandbox::Sandbox box(options, nullptr);
+  // The lock above stands for a sandbox already running: this one must not
+  // overwrite its state.
+  CHECK_FALSE(box.publish_state((rt.dir / "b.sock").string()));
+  CHECK_FALSE(std::filesystem::exists(sandbox::state_file_path()));
 }

@@ -89,6 +89,22 @@ void MockCluster::set_broker_down(int32_t broker_id, bool down) {
   }
 }
 
+void MockCluster::set_partition_leader(const std::string& topic, int32_t partition,
+                                       int32_t broker_id) {
+  if (broker_id != -1) {
+    check_broker(broker_id, m_impl->brokers);
+  }
+  if (topic.empty() || partition < 0) {
+    throw UsageError("a partition needs a topic name and a number >= 0");
+  }
+  const auto err =
+      rd_kafka_mock_partition_set_leader(m_impl->cluster, topic.c_str(), partition, broker_id);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw UsageError("cannot move the leader of " + topic + "[" + std::to_string(partition) +
+                     "]: " + rd_kafka_err2str(err));
+  }
+}
+
 void MockCluster::set_rtt(int32_t broker_id, int rtt_ms) {
   check_broker(broker_id, m_impl->brokers);
   if (rtt_ms < 0) {

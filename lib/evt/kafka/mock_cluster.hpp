@@ -28,6 +28,10 @@ public:
   // Takes a broker down (its connections close, it stops answering) or back up.
   void set_broker_down(int32_t broker_id, bool down);
 
+  // Moves a partition's leadership to a broker, or -1 for no leader (its
+  // metadata then reports an error, as an offline partition does).
+  void set_partition_leader(const std::string& topic, int32_t partition, int32_t broker_id);
+
   // Adds round-trip latency to every response of a broker.
   void set_rtt(int32_t broker_id, int rtt_ms);
 

@@ -8,7 +8,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace evt::sandbox {
@@ -24,19 +26,45 @@ sockaddr_un make_address(const std::string& path) {
   return addr;
 }
 
-// Reads until newline, EOF or timeout.
+// Reads until newline, EOF, 64 KiB or the deadline: a client that connects
+// and never finishes its line cannot hold the (single) server thread for
+// longer than `timeout_ms` in all.
 std::string read_line(int fd, int timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   std::string line;
-  char c = 0;
+  std::array<char, 512> buf{};
   while (line.size() < 65536) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      break;
+    }
     pollfd pfd{fd, POLLIN, 0};
-    if (::poll(&pfd, 1, timeout_ms) <= 0) {
+    const int ready = ::poll(&pfd, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready <= 0) {
       break;
     }
-    if (::read(fd, &c, 1) != 1 || c == '\n') {
+    // Peek first so nothing after the newline is consumed.
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_PEEK);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
       break;
     }
-    line.push_back(c);
+    const auto* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', static_cast<size_t>(n)));
+    const size_t take = nl != nullptr ? static_cast<size_t>(nl - buf.data()) + 1 : static_cast<size_t>(n);
+    if (::recv(fd, buf.data(), take, 0) != static_cast<ssize_t>(take)) {
+      break;
+    }
+    line.append(buf.data(), nl != nullptr ? take - 1 : take);
+    if (nl != nullptr) {
+      break;
+    }
   }
   return line;
 }

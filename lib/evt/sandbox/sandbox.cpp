@@ -55,6 +55,7 @@ struct Sandbox::Impl {
   std::unique_ptr<kafka::MockCluster> cluster;
   std::unique_ptr<TcpProxy> proxy;
   std::unique_ptr<ControlServer> control;
+  std::unique_ptr<StateLock> state_lock;
   bool fell_back = false;
   bool state_published = false;
   std::mutex mutex;  // control commands come from the control thread
@@ -90,6 +91,7 @@ Sandbox::~Sandbox() {
   if (m_impl->state_published) {
     remove_state(static_cast<long>(::getpid()));
   }
+  m_impl->state_lock.reset();  // only after the state file is gone
 }
 
 std::string Sandbox::bootstrap() const {
@@ -111,7 +113,7 @@ std::string Sandbox::execute(std::string_view command) {
     }
   };
   if (words.empty()) {
-    throw UsageError("empty command", "commands: status, down, up, rtt, fail, clear, topic");
+    throw UsageError("empty command", "commands: status, down, up, rtt, fail, clear, topic, leader");
   }
   const std::string& verb = words[0];
   if (verb == "status") {
@@ -143,20 +145,32 @@ std::string Sandbox::execute(std::string_view command) {
     cluster.clear_request_errors(kafka::api_key_from_name(words[1]));
     return "cleared " + words[1];
   }
+  if (verb == "leader") {
+    need(4, "leader TOPIC PARTITION BROKER_ID|none");
+    // "none" because a bare -1 reads as an option on the command line.
+    const int leader = words[3] == "none" ? -1 : parse_int(words[3], "broker id");
+    cluster.set_partition_leader(words[1], parse_int(words[2], "partition"), leader);
+    return words[1] + "[" + words[2] + "] leader " + words[3];
+  }
   if (verb == "topic") {
     need(3, "topic NAME PARTITIONS");
     cluster.create_topic(words[1], parse_int(words[2], "partition count"));
     return "created topic " + words[1];
   }
   throw UsageError("unknown sandbox command '" + verb + "'",
-                   "commands: status, down, up, rtt, fail, clear, topic");
+                   "commands: status, down, up, rtt, fail, clear, topic, leader");
 }
 
-void Sandbox::publish_state(const std::string& socket_path) {
+bool Sandbox::publish_state(const std::string& socket_path) {
   m_impl->control = std::make_unique<ControlServer>(
       socket_path, [this](std::string_view command) { return execute(command); });
+  m_impl->state_lock = std::make_unique<StateLock>();
+  if (!m_impl->state_lock->owns()) {
+    return false;
+  }
   write_state({static_cast<long>(::getpid()), bootstrap(), socket_path});
   m_impl->state_published = true;
+  return true;
 }
 
 } // namespace evt::sandbox

@@ -39,12 +39,15 @@ public:
   bool fell_back_to_ephemeral() const;
 
   // Executes one control command ("down 1", "rtt 1 200", "fail Produce 5
-  // REQUEST_TIMED_OUT", "clear Produce", "topic NAME PARTITIONS", "status")
+  // REQUEST_TIMED_OUT", "clear Produce", "topic NAME PARTITIONS",
+  // "leader TOPIC PARTITION BROKER|none", "status")
   // and returns the answer text; throws UsageError for a bad command.
   std::string execute(std::string_view command);
 
-  // Starts the control channel at `socket_path` and publishes the state file.
-  void publish_state(const std::string& socket_path);
+  // Starts the control channel at `socket_path` and publishes the state file,
+  // unless another running sandbox already owns it: then returns false and
+  // this sandbox is reachable only by its address (and ctl --control).
+  bool publish_state(const std::string& socket_path);
 
 private:
   struct Impl;

@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -41,7 +45,9 @@ void write_state(const SandboxState& state) {
   ensure_state_dir();
   std::error_code ec;
   const auto path = state_file_path();
-  const auto tmp = path.string() + ".tmp";
+  // Per-process temporary name: two sandboxes starting at once never write
+  // into the same file.
+  const auto tmp = path.string() + ".tmp." + std::to_string(state.pid);
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << nlohmann::json{{"pid", state.pid},
@@ -91,6 +97,21 @@ void remove_state(long pid) {
       fs::remove(state_file_path(), ec);
     }
   } catch (const nlohmann::json::exception&) {
+  }
+}
+
+StateLock::StateLock() {
+  const auto path = ensure_state_dir() / "sandbox.lock";
+  m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
+
+StateLock::~StateLock() {
+  if (m_fd >= 0) {
+    ::close(m_fd);  // releases the lock
   }
 }
 

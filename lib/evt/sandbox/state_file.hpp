@@ -31,4 +31,21 @@ std::optional<SandboxState> find_running_sandbox();
 // Removes the state file if it still belongs to `pid`.
 void remove_state(long pid);
 
+// An exclusive lock (flock) on the state directory's lock file, held by the
+// sandbox that publishes the state file for as long as it runs, so a second
+// sandbox cannot overwrite (and, when it exits, delete) the first one's state.
+class StateLock {
+public:
+  // Tries to take the lock without waiting; owns() says whether it did.
+  StateLock();
+  ~StateLock();
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+  bool owns() const { return m_fd >= 0; }
+
+private:
+  int m_fd = -1;
+};
+
 } // namespace evt::sandbox

@@ -3,6 +3,7 @@
 #include "evt/error.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -13,6 +14,8 @@
 #include <cerrno>
 #include <cstring>
 #include <list>
+#include <memory>
+#include <system_error>
 #include <mutex>
 #include <vector>
 
@@ -55,37 +58,64 @@ int connect_to(const std::string& host, int port) {
   return fd;
 }
 
+void set_nonblocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL, 0);
+  ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// Writes all of `data` to a non-blocking socket, waiting for room in short
+// polls so that a peer that stops reading cannot hang the proxy's shutdown.
+bool write_all(int fd, const char* data, size_t size, const std::atomic<bool>& stop) {
+  while (size > 0) {
+    const ssize_t w = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (w > 0) {
+      data += w;
+      size -= static_cast<size_t>(w);
+      continue;
+    }
+    if (w < 0 && errno == EINTR) {
+      continue;
+    }
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (stop) {
+        return false;
+      }
+      pollfd pfd{fd, POLLOUT, 0};
+      ::poll(&pfd, 1, 200);
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 // Copies bytes both ways until either side closes or the proxy stops.
+// Both sockets are non-blocking: every read and write returns promptly, so
+// the 200 ms poll bounds how long a stop takes.
 void pump(int a, int b, const std::atomic<bool>& stop) {
+  set_nonblocking(a);
+  set_nonblocking(b);
   std::array<char, 65536> buf{};
-  std::array<pollfd, 2> fds{{{a, POLLIN, 0}, {b, POLLIN, 0}}};
-  while (!stop) {
+  bool closed = false;
+  while (!stop && !closed) {
+    std::array<pollfd, 2> fds{{{a, POLLIN, 0}, {b, POLLIN, 0}}};
     const int n = ::poll(fds.data(), fds.size(), 200);
     if (n < 0 && errno != EINTR) {
       break;
     }
-    bool closed = false;
+    if (n <= 0) {
+      continue;  // timeout or EINTR: revents are not meaningful
+    }
     for (size_t i = 0; i < 2 && !closed; ++i) {
       if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
         continue;
       }
-      const ssize_t got = ::read(fds[i].fd, buf.data(), buf.size());
-      if (got <= 0) {
-        closed = true;
-        break;
+      const ssize_t got = ::recv(fds[i].fd, buf.data(), buf.size(), 0);
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        continue;
       }
-      const int out = fds[1 - i].fd;
-      for (ssize_t sent = 0; sent < got;) {
-        const ssize_t w = ::write(out, buf.data() + sent, static_cast<size_t>(got - sent));
-        if (w <= 0) {
-          closed = true;
-          break;
-        }
-        sent += w;
-      }
-    }
-    if (closed) {
-      break;
+      closed = got <= 0 ||
+               !write_all(fds[1 - i].fd, buf.data(), static_cast<size_t>(got), stop);
     }
   }
   ::close(a);
@@ -127,8 +157,25 @@ TcpProxy::~TcpProxy() {
 }
 
 void TcpProxy::accept_loop() {
-  std::list<std::thread> connections;
+  // One thread per connection; finished ones are joined as we go so a
+  // long-lived sandbox does not collect a thread per client it ever served.
+  struct Connection {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::list<Connection> connections;
+  const auto reap = [&connections] {
+    for (auto it = connections.begin(); it != connections.end();) {
+      if (*it->done) {
+        it->thread.join();
+        it = connections.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
   while (!m_stop) {
+    reap();
     pollfd pfd{m_listen_fd, POLLIN, 0};
     if (::poll(&pfd, 1, 200) <= 0) {
       continue;
@@ -142,10 +189,21 @@ void TcpProxy::accept_loop() {
       ::close(client);  // the broker is down: the client sees a disconnect
       continue;
     }
-    connections.emplace_back([client, upstream, this] { pump(client, upstream, m_stop); });
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    try {
+      std::thread t([client, upstream, done, this] {
+        pump(client, upstream, m_stop);
+        *done = true;
+      });
+      connections.push_back({std::move(t), done});
+    } catch (const std::system_error&) {
+      // No thread for it (resource limits): refuse this one connection.
+      ::close(client);
+      ::close(upstream);
+    }
   }
-  for (auto& t : connections) {
-    t.join();
+  for (auto& c : connections) {
+    c.thread.join();
   }
 }
 
