@@ -7,9 +7,13 @@
 #include "evt/output/terminal_escape.hpp"
 #include "evt/sandbox/control_channel.hpp"
 #include "evt/sandbox/state_file.hpp"
+#include "evt/signals.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <memory>
 
 namespace evt::cli {
@@ -35,8 +39,13 @@ std::string join_ids(const std::vector<int32_t>& ids) {
 
 int run_list(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
-  kafka::Admin admin(client_config(g));
-  const auto cluster = admin.describe_cluster(opts.internal);
+  kafka::ClusterInfo cluster;
+  {
+    // Read-only and nothing printed yet: Ctrl-C may end the metadata wait.
+    ExitOnInterrupt exit_on_interrupt;
+    kafka::Admin admin(client_config(g));
+    cluster = admin.describe_cluster(opts.internal);
+  }
   output::Sink out;
   if (format == "json") {
     nlohmann::json j = nlohmann::json::array();
@@ -58,23 +67,52 @@ int run_list(const Globals& g, const TopicsOpts& opts) {
   return 0;
 }
 
+// A partition whose metadata carries an error (no leader, offline) cannot
+// answer ListOffsets; it is shown without offsets instead of failing the
+// whole description.
+bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.leader >= 0; }
+
 int run_describe(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
-  kafka::Admin admin(client_config(g));
-  const auto topic = admin.describe_topic(opts.topic);
-  std::vector<TopicPartition> tps;
-  for (const auto& p : topic.partitions) {
-    tps.push_back({topic.name, p.id});
+  kafka::TopicInfo topic;
+  std::map<TopicPartition, kafka::OffsetRange> ranges;
+  {
+    ExitOnInterrupt exit_on_interrupt;  // read-only, nothing printed yet
+    kafka::Admin admin(client_config(g));
+    topic = admin.describe_topic(opts.topic);
+    std::vector<TopicPartition> tps;
+    for (const auto& p : topic.partitions) {
+      if (has_offsets(p)) {
+        tps.push_back({topic.name, p.id});
+      }
+    }
+    ranges = admin.offset_ranges(tps);
   }
-  const auto ranges = admin.offset_ranges(tps);
+  if (!topic.error.empty()) {
+    warn("topic " + terminal_safe(topic.name) + ": " + topic.error);
+  }
+  for (const auto& p : topic.partitions) {
+    if (!has_offsets(p)) {
+      warn("partition " + std::to_string(p.id) + ": " +
+           (p.error.empty() ? std::string("no leader") : p.error));
+    }
+  }
   output::Sink out;
   if (format == "json") {
     nlohmann::json parts = nlohmann::json::array();
     for (const auto& p : topic.partitions) {
-      const auto& r = ranges.at({topic.name, p.id});
-      parts.push_back({{"partition", p.id}, {"leader", p.leader}, {"replicas", p.replicas},
-                       {"isr", p.isrs}, {"log_start", r.start}, {"log_end", r.end},
-                       {"records", r.end - r.start}});
+      nlohmann::json part = {{"partition", p.id}, {"leader", p.leader}, {"replicas", p.replicas},
+                             {"isr", p.isrs}};
+      if (has_offsets(p)) {
+        const auto& r = ranges.at({topic.name, p.id});
+        part["log_start"] = r.start;
+        part["log_end"] = r.end;
+        part["records"] = r.end - r.start;
+      } else {
+        part["log_start"] = part["log_end"] = part["records"] = nullptr;
+        part["error"] = p.error.empty() ? std::string("no leader") : p.error;
+      }
+      parts.push_back(std::move(part));
     }
     out.write(nlohmann::json{{"topic", topic.name}, {"partitions", parts}}
                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
@@ -86,6 +124,11 @@ int run_describe(const Globals& g, const TopicsOpts& opts) {
     table.align_right(c);
   }
   for (const auto& p : topic.partitions) {
+    if (!has_offsets(p)) {
+      table.add_row({std::to_string(p.id), p.leader >= 0 ? std::to_string(p.leader) : "-",
+                     join_ids(p.replicas), join_ids(p.isrs), "-", "-", "-"});
+      continue;
+    }
     const auto& r = ranges.at({topic.name, p.id});
     table.add_row({std::to_string(p.id), std::to_string(p.leader), join_ids(p.replicas),
                    join_ids(p.isrs), std::to_string(r.start), std::to_string(r.end),
@@ -105,7 +148,20 @@ std::optional<std::string> sandbox_control_for(const std::string& brokers) {
   return std::nullopt;
 }
 
+// Kafka's own rule for topic names; checked here so the sandbox (which
+// would accept anything) and a real broker refuse the same names.
+void check_topic_name(const std::string& name) {
+  const bool valid_chars = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+  });
+  if (name.empty() || name.size() > 249 || name == "." || name == ".." || !valid_chars) {
+    throw UsageError("invalid topic name '" + terminal_safe(name) + "'",
+                     "topic names are 1-249 characters of A-Z a-z 0-9 . _ -");
+  }
+}
+
 int run_create(const Globals& g, const TopicsOpts& opts) {
+  check_topic_name(opts.topic);
   const auto config = client_config(g);
   if (const auto socket = sandbox_control_for(config.brokers)) {
     if (!opts.configs.empty()) {

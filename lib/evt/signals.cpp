@@ -1,13 +1,26 @@
 #include "evt/signals.hpp"
 
-#include <atomic>
+#include "evt/error.hpp"
+
+#include <unistd.h>
+
 #include <csignal>
 
 namespace evt {
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
+volatile std::sig_atomic_t g_exit_now = 0;  // ExitOnInterrupt nesting depth
 
-extern "C" void on_signal(int sig) { g_signal = sig; }
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+  if (g_exit_now > 0) {
+    // Only async-signal-safe calls here: write(2) and _exit(2).
+    static const char k_message[] = "evt: error: interrupted\n";
+    const ssize_t ignored = ::write(STDERR_FILENO, k_message, sizeof k_message - 1);
+    (void)ignored;
+    ::_exit(static_cast<int>(ExitCode::interrupted));
+  }
+}
 } // namespace
 
 void install_signal_handlers() {
@@ -23,5 +36,16 @@ void install_signal_handlers() {
 bool interrupted() { return g_signal != 0; }
 
 int interrupt_signal() { return g_signal; }
+
+ExitOnInterrupt::ExitOnInterrupt() {
+  g_exit_now = g_exit_now + 1;
+  // A signal that came before the guard was up only set the flag.
+  if (g_signal != 0) {
+    g_exit_now = g_exit_now - 1;
+    throw Interrupted();
+  }
+}
+
+ExitOnInterrupt::~ExitOnInterrupt() { g_exit_now = g_exit_now - 1; }
 
 } // namespace evt

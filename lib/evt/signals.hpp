@@ -12,4 +12,18 @@ bool interrupted();
 // The signal that arrived (SIGINT or SIGTERM), or 0.
 int interrupt_signal();
 
+// While one is alive, SIGINT/SIGTERM end the process at once with exit 130
+// ("evt: error: interrupted" on stderr) instead of only setting the flag.
+// For blocking read-only calls librdkafka cannot cancel (metadata,
+// ListOffsets), where waiting out --timeout would ignore Ctrl-C, and only
+// where nothing is buffered, in flight or uncommitted. Throws
+// evt::Interrupted when a signal already arrived. Main thread only.
+class ExitOnInterrupt {
+public:
+  ExitOnInterrupt();
+  ~ExitOnInterrupt();
+  ExitOnInterrupt(const ExitOnInterrupt&) = delete;
+  ExitOnInterrupt& operator=(const ExitOnInterrupt&) = delete;
+};
+
 } // namespace evt

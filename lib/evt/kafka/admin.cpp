@@ -3,8 +3,11 @@
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
 
+#include "evt/signals.hpp"
+
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <string_view>
 
 namespace evt::kafka {
@@ -108,9 +111,9 @@ std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk,
   for (const auto& tp : partitions) {
     rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition)->offset = query;
   }
-  const auto err = rd_kafka_offsets_for_times(rk, tpl.get(), timeout_ms);
+  const auto err = rd_kafka_offsets_for_times(rk, tpl.get(), std::max(timeout_ms, 1));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw_kafka_error(err, "cannot list offsets", brokers);
+    throw_client_error(rk, err, "cannot list offsets", brokers);
   }
   for (int i = 0; i < tpl->cnt; ++i) {
     const auto& e = tpl->elems[i];
@@ -129,10 +132,18 @@ std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk,
 std::map<TopicPartition, OffsetRange>
 Admin::offset_ranges(const std::vector<TopicPartition>& partitions) {
   const auto& c = m_impl->config;
+  // Both requests share one --timeout: the second gets what the first left.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(c.timeout_ms);
   auto starts = list_offsets(m_impl->rk.get(), partitions,
                              static_cast<int64_t>(OffsetSpec::earliest), c.timeout_ms, c.brokers);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (!partitions.empty() && left.count() <= 0) {
+    throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, "cannot list offsets", c.brokers);
+  }
   auto ends = list_offsets(m_impl->rk.get(), partitions,
-                           static_cast<int64_t>(OffsetSpec::latest), c.timeout_ms, c.brokers);
+                           static_cast<int64_t>(OffsetSpec::latest),
+                           static_cast<int>(left.count()), c.brokers);
   std::map<TopicPartition, OffsetRange> result;
   for (const auto& tp : partitions) {
     result[tp] = OffsetRange{starts[tp], ends[tp]};
@@ -166,15 +177,25 @@ void Admin::create_topic(const NewTopic& topic) {
   QueuePtr queue(rd_kafka_queue_new(m_impl->rk.get()));
   rd_kafka_NewTopic_t* topics[] = {nt.get()};
   rd_kafka_CreateTopics(m_impl->rk.get(), topics, 1, options.get(), queue.get());
-  // The admin call has its own timeouts; wait a little longer than them.
-  EventPtr ev(rd_kafka_queue_poll(queue.get(), m_impl->config.timeout_ms + 2000));
+  // The admin call has its own timeouts; wait a little longer than them,
+  // in short slices so that Ctrl-C is honoured (the request may or may not
+  // have reached the broker: the topic may exist afterwards).
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(m_impl->config.timeout_ms + 2000);
+  EventPtr ev;
+  while (!ev && Clock::now() < deadline) {
+    if (interrupted()) {
+      throw Interrupted();
+    }
+    ev.reset(rd_kafka_queue_poll(queue.get(), 100));
+  }
   if (!ev) {
-    throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, "cannot create topic '" + topic.name + "'",
-                      m_impl->config.brokers);
+    throw_client_error(m_impl->rk.get(), RD_KAFKA_RESP_ERR__TIMED_OUT,
+                       "cannot create topic '" + topic.name + "'", m_impl->config.brokers);
   }
   if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw_kafka_error(rd_kafka_event_error(ev.get()), "cannot create topic '" + topic.name + "'",
-                      m_impl->config.brokers);
+    throw_client_error(m_impl->rk.get(), rd_kafka_event_error(ev.get()),
+                       "cannot create topic '" + topic.name + "'", m_impl->config.brokers);
   }
   const auto* res = rd_kafka_event_CreateTopics_result(ev.get());
   size_t cnt = 0;

@@ -3,13 +3,35 @@
 #include "evt/error.hpp"
 
 #include <array>
+#include <string_view>
 
 namespace evt::kafka {
 namespace {
 
 void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
   auto* state = static_cast<ClientState*>(rd_kafka_opaque(rk));
-  if (state != nullptr && state->log_sink) {
+  if (state == nullptr) {
+    return;
+  }
+  // Error-level lines (connection, TLS and SASL failures) are remembered
+  // even when not shown: they come straight from the broker threads, while
+  // error_cb only runs when someone polls the main queue (Admin never does).
+  if (level <= 3 && buf != nullptr) {
+    try {
+      std::string_view line(buf);
+      // Drop librdkafka's "[thrd:…]: " prefix.
+      if (line.starts_with("[thrd:")) {
+        if (const auto end = line.find("]: "); end != std::string_view::npos) {
+          line.remove_prefix(end + 3);
+        }
+      }
+      std::lock_guard lock(state->mutex);
+      state->last_log_error.assign(line);
+    } catch (...) {
+      // Never throw into C.
+    }
+  }
+  if (state->log_sink) {
     state->log_sink(level, fac, buf);
   }
 }
@@ -20,7 +42,8 @@ void error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
     return;
   }
   std::lock_guard lock(state->mutex);
-  state->last_error = reason;
+  state->last_error = reason != nullptr ? reason : "";
+  state->last_error_code = err;
   if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
     state->all_brokers_down = true;
   } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
@@ -106,6 +129,68 @@ HandlePtr make_handle(rd_kafka_type_t type, ConfPtr conf) {
   throw BrokerError(context + ": " + text);
 }
 
+namespace {
+
+bool is_connection_failure(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+         err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+}
+
+// The hint for what the broker connection last reported. librdkafka reports
+// a TLS mismatch as a plain disconnect "in state SSL_HANDSHAKE", so the text
+// is what tells the cases apart.
+std::string hint_for_connection_error(rd_kafka_resp_err_t last, std::string_view text) {
+  const bool tls = last == RD_KAFKA_RESP_ERR__SSL || text.find("SSL") != std::string_view::npos;
+  const bool sasl = last == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+                    last == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+                    text.find("SASL") != std::string_view::npos ||
+                    text.find("uthenticat") != std::string_view::npos;
+  if (sasl) {
+    return "authentication failed: check sasl.mechanism, sasl.username and sasl.password "
+           "of this context (evt config view), and security.protocol";
+  }
+  if (tls) {
+    return "the TLS handshake failed: check security.protocol (does the broker speak TLS on "
+           "this port?) and the ssl.* properties of this context (evt config view)";
+  }
+  return {};
+}
+
+} // namespace
+
+[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                     const std::string& context, const std::string& brokers) {
+  auto* state = rk != nullptr ? static_cast<ClientState*>(rd_kafka_opaque(rk)) : nullptr;
+  if (state == nullptr || !is_connection_failure(err)) {
+    throw_kafka_error(err, context, brokers);
+  }
+  check_fatal(*state);
+  std::string last;
+  {
+    std::lock_guard lock(state->mutex);
+    last = !state->last_error.empty() ? state->last_error : state->last_log_error;
+  }
+  const auto last_code = static_cast<rd_kafka_resp_err_t>(state->last_error_code.load());
+  if (last.empty()) {
+    throw_kafka_error(err, context, brokers);
+  }
+  // librdkafka's reason text comes from the network peer in part (SASL
+  // error strings): keep it on one line.
+  for (char& c : last) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      c = ' ';
+    }
+  }
+  std::string what = context + ": " + rd_kafka_err2str(err) + " (brokers: " + brokers +
+                     "); last broker error: " + last;
+  auto hint = hint_for_connection_error(last_code, last);
+  if (hint.empty()) {
+    hint = "check that the brokers are reachable, or raise --timeout; "
+           "`evt sandbox` starts a local broker";
+  }
+  throw BrokerError(what, hint);
+}
+
 void check_fatal(ClientState& state) {
   if (state.fatal) {
     std::lock_guard lock(state.mutex);
@@ -127,7 +212,7 @@ MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout
     err = rd_kafka_metadata(rk, 1, nullptr, &md, timeout_ms);
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw_kafka_error(err, "cannot fetch metadata", brokers);
+    throw_client_error(rk, err, "cannot fetch metadata", brokers);
   }
   return MetadataPtr(md);
 }

@@ -49,9 +49,11 @@ struct ClientState {
   void* owner = nullptr;  // the client object, for callbacks that need more than this state
   std::atomic<bool> fatal{false};
   std::atomic<bool> all_brokers_down{false};
+  std::atomic<int> last_error_code{0};  // rd_kafka_resp_err_t of the last error_cb
   std::mutex mutex;
   std::string fatal_reason;  // guarded by mutex
   std::string last_error;    // guarded by mutex; most recent error_cb text
+  std::string last_log_error;  // guarded by mutex; most recent error-level log line
   std::string last_error_text() {
     std::lock_guard lock(mutex);
     return fatal ? fatal_reason : last_error;
@@ -75,6 +77,14 @@ HandlePtr make_handle(rd_kafka_type_t type, ConfPtr conf);
 
 // Same as throw_kafka_error for an rd_kafka_error_t (and destroys it).
 [[noreturn]] void throw_kafka_error(rd_kafka_error_t* error, const std::string& context);
+
+// Like throw_kafka_error, for a call that failed on the handle `rk`: a
+// timeout or lost connection also says what the broker connection last
+// reported (TLS handshake, SASL authentication, refused connection) with a
+// hint that fits it, since "Local: Timed out" alone does not tell the user
+// that the password or security.protocol is wrong.
+[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                     const std::string& context, const std::string& brokers);
 
 // Throws when the state recorded a fatal error.
 void check_fatal(ClientState& state);
