@@ -127,9 +127,15 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
   if (n < 0) {
     throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
   }
-  std::string error;
+  // Own every message before looking at any: an error thrown part-way
+  // (unknown topic, out of memory) must not leak the rest of the batch.
+  std::vector<MessagePtr> owned;
+  owned.reserve(static_cast<size_t>(n));
   for (ssize_t i = 0; i < n; ++i) {
-    MessagePtr m(scratch[static_cast<size_t>(i)]);
+    owned.emplace_back(scratch[static_cast<size_t>(i)]);
+  }
+  std::string error;
+  for (const auto& m : owned) {
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       batch.reached_end.push_back({rd_kafka_topic_name(m->rkt), m->partition});
     } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -148,6 +154,7 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
       batch.records.push_back(to_record(m.get()));
     }
   }
+  owned.clear();
   if (!error.empty()) {
     throw BrokerError("cannot read " + error);
   }

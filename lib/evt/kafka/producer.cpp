@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 namespace evt::kafka {
 
@@ -114,6 +115,11 @@ void Producer::produce(const Record& record, uint64_t token) {
       rd_kafka_headers_destroy(hdrs);  // ownership passes only on success
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // With the broker gone the queue drains only as records time out
+      // (message.timeout.ms, minutes): Ctrl-C must not wait for that.
+      if (interrupted()) {
+        throw Interrupted();
+      }
       rd_kafka_poll(rk, 50);
       continue;
     }

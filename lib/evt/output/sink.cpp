@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,6 +43,12 @@ void Sink::flush() {
     const ssize_t n = ::write(fd, m_buffer.data() + done, m_buffer.size() - done);
     if (n < 0) {
       if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        // stdout inherited in non-blocking mode: wait for room, not an error.
+        pollfd pfd{fd, POLLOUT, 0};
+        ::poll(&pfd, 1, 1000);
         continue;
       }
       m_buffer.clear();
