@@ -98,9 +98,13 @@ void add_sandbox(CLI::App& root, const Globals& g) {
   auto* sub = root.add_subcommand("sandbox", "Run a local Kafka-protocol broker (mock cluster)");
   auto* port = sub->add_option("--port", opts->port,
                                "Bootstrap port (default 9092 if free; 0 = any free port)")
-                   ->check(CLI::Range(0, 65535));
-  sub->add_option("--brokers", opts->brokers, "Number of brokers")->check(CLI::Range(1, 32));
-  sub->add_option("--topic", opts->topics, "Create topic NAME[:PARTITIONS] (repeatable)");
+                   ->check(CLI::Range(0, 65535).description(""))
+                   ->type_name("PORT");
+  sub->add_option("--brokers", opts->brokers, "Number of brokers (1-32, default 1)")
+      ->check(CLI::Range(1, 32).description(""))
+      ->type_name("N");
+  sub->add_option("--topic", opts->topics, "Create topic NAME[:PARTITIONS] (repeatable)")
+      ->type_name("NAME[:P]");
   sub->footer("Fault injection: evt sandbox ctl status | down ID | up ID | rtt ID MS |\n"
               "  fail KIND COUNT ERROR | clear KIND | topic NAME PARTITIONS |\n"
               "  leader TOPIC PARTITION ID|none");

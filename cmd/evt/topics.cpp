@@ -194,9 +194,13 @@ void add_topics(CLI::App& root, const Globals& g) {
   describe->add_option("topic", opts->topic, "Topic name")->required();
   auto* create = sub->add_subcommand("create", "Create a topic (CreateTopics, or the sandbox)");
   create->add_option("topic", opts->topic, "Topic name")->required();
-  create->add_option("-p,--partitions", opts->partitions, "Partitions")->check(CLI::Range(1, 100000));
-  create->add_option("-r,--replication-factor", opts->replication, "Replicas (-1: broker default)");
-  create->add_option("-c,--config", opts->configs, "Topic config key=value (repeatable)");
+  create->add_option("-p,--partitions", opts->partitions, "Partitions (default 1)")
+      ->check(CLI::Range(1, 100000).description(""))
+      ->type_name("N");
+  create->add_option("-r,--replication-factor", opts->replication, "Replicas (-1: broker default)")
+      ->type_name("N");
+  create->add_option("-c,--config", opts->configs, "Topic config (repeatable)")
+      ->type_name("KEY=VALUE");
   sub->require_subcommand(0, 1);
   list->final_callback([&g, opts] { throw Exit{run_list(g, *opts)}; });
   describe->final_callback([&g, opts] { throw Exit{run_describe(g, *opts)}; });
