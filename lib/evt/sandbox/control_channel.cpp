@@ -1,6 +1,7 @@
 #include "evt/sandbox/control_channel.hpp"
 
 #include "evt/error.hpp"
+#include "evt/signals.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -42,8 +43,8 @@ std::string read_line(int fd, int timeout_ms) {
     }
     pollfd pfd{fd, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(left));
-    if (ready < 0 && errno == EINTR) {
-      continue;
+    if (ready < 0 && errno == EINTR && !interrupted()) {
+      continue;  // Ctrl-C (interrupted()) ends the wait instead
     }
     if (ready <= 0) {
       break;
@@ -143,6 +144,9 @@ std::string send_control_command(const std::string& socket_path, const std::stri
   write_all(fd, command + "\n");
   const std::string answer = read_line(fd, timeout_ms);
   ::close(fd);
+  if (answer.empty() && interrupted()) {
+    throw Interrupted();
+  }
   if (answer.starts_with("ok")) {
     return answer.size() > 3 ? answer.substr(3) : std::string();
   }
