@@ -4,7 +4,11 @@
 #include "evt/signals.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace evt::kafka {
@@ -21,6 +25,8 @@ struct Reading {
   std::set<int64_t>::const_iterator end;
 };
 
+using Slice = std::map<TopicPartition, Reading>;
+
 ConfPtr reader_conf(const ClientConfig& config, ClientState& state) {
   ClientConfig effective = config;
   const Properties defaults = {
@@ -34,6 +40,9 @@ ConfPtr reader_conf(const ClientConfig& config, ClientState& state) {
       // which is also where lag is measured from in that case.
       {"auto.offset.reset", "earliest"},
       {"fetch.wait.max.ms", "50"},
+      // One record per partition is wanted, not a megabyte: librdkafka
+      // grows the size by itself when a record batch is larger.
+      {"max.partition.fetch.bytes", "65536"},
   };
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
   return make_conf(effective, state);
@@ -45,23 +54,37 @@ TplPtr one_partition(const TopicPartition& tp, int64_t offset) {
   return tpl;
 }
 
-// Reads one wave of partitions until each has answered all its targets,
+// Up to `max` records, blocking at most `wait_ms` for the first one only:
+// consume_batch_queue alone would wait for a full batch or the timeout.
+ssize_t next_records(rd_kafka_queue_t* queue, int wait_ms, std::vector<rd_kafka_message_t*>& batch) {
+  ssize_t n = rd_kafka_consume_batch_queue(queue, 0, batch.data(), batch.size());
+  if (n == 0) {
+    n = rd_kafka_consume_batch_queue(queue, wait_ms, batch.data(), 1);
+    if (n == 1) {
+      const ssize_t more = rd_kafka_consume_batch_queue(queue, 0, batch.data() + 1, batch.size() - 1);
+      n += std::max<ssize_t>(more, 0);
+    }
+  }
+  return n;
+}
+
+// Reads one slice of partitions until each has answered all its targets,
 // reached its end, failed, or the deadline passed.
-void read_wave(rd_kafka_t* rk, rd_kafka_queue_t* queue, std::map<TopicPartition, Reading>& wave,
-               Clock::time_point deadline, TargetTimestamps& out) {
-  TplPtr assignment(rd_kafka_topic_partition_list_new(static_cast<int>(wave.size())));
-  for (const auto& [tp, r] : wave) {
+void read_slice(rd_kafka_t* rk, rd_kafka_queue_t* queue, Slice& slice, Clock::time_point deadline,
+                TargetTimestamps& out) {
+  TplPtr assignment(rd_kafka_topic_partition_list_new(static_cast<int>(slice.size())));
+  for (const auto& [tp, r] : slice) {
     rd_kafka_topic_partition_list_add(assignment.get(), tp.topic.c_str(), tp.partition)->offset =
         *r.next;
   }
   if (rd_kafka_assign(rk, assignment.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return;  // time lag stays unknown for this wave; offsets lag is unaffected
+    return;  // time lag stays unknown for this slice; offsets lag is unaffected
   }
   std::vector<rd_kafka_message_t*> batch(1000);
-  while (!wave.empty() && Clock::now() < deadline && !interrupted()) {
+  while (!slice.empty() && Clock::now() < deadline && !interrupted()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    const int wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 1, 200));
-    const ssize_t n = rd_kafka_consume_batch_queue(queue, wait_ms, batch.data(), batch.size());
+    const int wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 1, 100));
+    const ssize_t n = next_records(queue, wait_ms, batch);
     TplPtr finished(rd_kafka_topic_partition_list_new(16));
     for (ssize_t i = 0; i < n; ++i) {
       MessagePtr m(batch[static_cast<size_t>(i)]);
@@ -69,8 +92,8 @@ void read_wave(rd_kafka_t* rk, rd_kafka_queue_t* queue, std::map<TopicPartition,
         continue;  // a client-level event, not a partition's
       }
       const TopicPartition tp{rd_kafka_topic_name(m->rkt), m->partition};
-      auto it = wave.find(tp);
-      if (it == wave.end()) {
+      auto it = slice.find(tp);
+      if (it == slice.end()) {
         continue;  // left over from a partition already answered
       }
       auto& r = it->second;
@@ -80,6 +103,9 @@ void read_wave(rd_kafka_t* rk, rd_kafka_queue_t* queue, std::map<TopicPartition,
         }
         rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
         const int64_t ts = rd_kafka_message_timestamp(m.get(), &tstype);
+        // Every target up to this record is answered by it: a target with
+        // no record of its own (compacted away, a transaction marker) is
+        // read at the next record, as a consumer starting there would.
         while (r.next != r.end && *r.next <= m->offset) {
           out[tp][*r.next] = ts;
           ++r.next;
@@ -100,47 +126,100 @@ void read_wave(rd_kafka_t* rk, rd_kafka_queue_t* queue, std::map<TopicPartition,
       // Answered, at its end (no record at or after the target is readable
       // yet, e.g. an open transaction) or failed: stop fetching it.
       rd_kafka_topic_partition_list_add(finished.get(), tp.topic.c_str(), tp.partition);
-      wave.erase(it);
+      slice.erase(it);
     }
-    if (finished->cnt > 0) {
+    if (finished->cnt > 0 && !slice.empty()) {
       rd_kafka_pause_partitions(rk, finished.get());
     }
   }
+}
+
+// One consumer reading one slice; its own handle, so readers run in parallel.
+void read_with_own_consumer(const ClientConfig& config, Slice& slice, Clock::time_point deadline,
+                            TargetTimestamps& out) {
+  ClientState state;
+  auto rk = make_handle(RD_KAFKA_CONSUMER, reader_conf(config, state));
+  rd_kafka_poll_set_consumer(rk.get());
+  QueuePtr queue(rd_kafka_queue_get_consumer(rk.get()));
+  // Metadata for the slice's topics first: partitions of topics the client
+  // has no metadata for wait for the next refresh (most of a second). Topic
+  // handles make them "locally known", so only they are asked for.
+  std::vector<rd_kafka_topic_t*> topics;
+  for (const auto& [tp, r] : slice) {
+    if (topics.empty() || tp.topic != rd_kafka_topic_name(topics.back())) {
+      if (auto* rkt = rd_kafka_topic_new(rk.get(), tp.topic.c_str(), nullptr)) {
+        topics.push_back(rkt);
+      }
+    }
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  const rd_kafka_metadata_t* md = nullptr;
+  if (left.count() > 0 &&
+      rd_kafka_metadata(rk.get(), 0, nullptr, &md, static_cast<int>(left.count())) ==
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+    MetadataPtr owned(md);
+  }
+  read_slice(rk.get(), queue.get(), slice, deadline, out);
+  rd_kafka_assign(rk.get(), nullptr);
+  for (auto* rkt : topics) {
+    rd_kafka_topic_destroy(rkt);
+  }
+  queue.reset();
+  rd_kafka_consumer_close(rk.get());
 }
 
 } // namespace
 
 TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTargets& targets,
                                    const TimestampLimits& limits) {
-  TargetTimestamps out;
-  if (targets.empty()) {
-    return out;
-  }
-  ClientState state;
-  auto rk = make_handle(RD_KAFKA_CONSUMER, reader_conf(config, state));
-  rd_kafka_poll_set_consumer(rk.get());
-  QueuePtr queue(rd_kafka_queue_get_consumer(rk.get()));
-  // Fill the topic cache first: partitions assigned to topics the client has
-  // no metadata for wait for the next metadata refresh (most of a second).
-  const rd_kafka_metadata_t* md = nullptr;
-  if (rd_kafka_metadata(rk.get(), 1, nullptr, &md, limits.timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    MetadataPtr owned(md);
-  }
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
-  const size_t per_wave = std::max<size_t>(1, limits.max_partitions_at_once);
-  auto it = targets.begin();
-  while (it != targets.end() && Clock::now() < deadline && !interrupted()) {
-    std::map<TopicPartition, Reading> wave;
-    for (; it != targets.end() && wave.size() < per_wave; ++it) {
-      if (!it->second.empty()) {
-        wave.emplace(it->first, Reading{it->second.begin(), it->second.end()});
+  const size_t per_reader = std::max<size_t>(1, limits.partitions_per_reader);
+  std::vector<Slice> slices;
+  for (const auto& [tp, offsets] : targets) {
+    if (offsets.empty()) {
+      continue;
+    }
+    if (slices.empty() || slices.back().size() >= per_reader) {
+      slices.emplace_back();
+    }
+    slices.back().emplace(tp, Reading{offsets.begin(), offsets.end()});
+  }
+  std::vector<TargetTimestamps> found(slices.size());
+  std::atomic<size_t> next_slice{0};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  auto reader = [&] {
+    for (size_t i = next_slice++; i < slices.size(); i = next_slice++) {
+      if (Clock::now() >= deadline || interrupted()) {
+        return;
+      }
+      try {
+        read_with_own_consumer(config, slices[i], deadline, found[i]);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) {
+          first_error = std::current_exception();
+        }
+        return;
       }
     }
-    read_wave(rk.get(), queue.get(), wave, deadline, out);
+  };
+  const size_t readers = std::clamp<size_t>(limits.readers, 1, std::max<size_t>(1, slices.size()));
+  std::vector<std::thread> threads;
+  for (size_t r = 1; r < readers; ++r) {
+    threads.emplace_back(reader);
   }
-  rd_kafka_assign(rk.get(), nullptr);
-  queue.reset();
-  rd_kafka_consumer_close(rk.get());
+  reader();
+  for (auto& t : threads) {
+    t.join();
+  }
+  if (first_error) {
+    std::rethrow_exception(first_error);
+  }
+  TargetTimestamps out;
+  for (auto& part : found) {
+    out.merge(part);
+  }
   return out;
 }
 

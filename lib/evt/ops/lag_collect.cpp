@@ -186,7 +186,6 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
       }
     }
     kafka::TimestampLimits limits;
-    limits.max_partitions_at_once = request.time_lag_concurrency;
     limits.timeout_ms = impl.config.timeout_ms;
     const auto stamps = kafka::record_timestamps(impl.config, targets, limits);
     if (interrupted()) {

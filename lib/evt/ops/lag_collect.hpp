@@ -20,7 +20,6 @@ struct LagRequest {
   std::vector<std::string> groups;  // required (list them first when the user gave none)
   std::vector<std::string> topics;  // empty: the topics each group committed or is assigned
   bool time_lag = true;
-  size_t time_lag_concurrency = 5000;  // partitions read at once for timestamps
 };
 
 // What evt knows about one group besides its offsets.
