@@ -39,17 +39,33 @@ expect_eq "$(wc -l <<<"$OUT")" 2 "json lines"
 expect_eq "$(tail -n 1 <<<"$OUT" | jq -c '.groups[0] | [.status, .topics[0].partitions[0].status, .topics[0].partitions[0].consume_rate, .topics[0].partitions[0].trend, .topics[0].partitions[0].catch_up_seconds]')" \
   '["STALL","STALL",0,"steady",null]' "watch json"
 
-# REWIND: the committed offset goes backwards while evt watches.
-timeout 30 "$EVT" lag -g "$DONE" --no-time-lag --watch 0.3 --count 4 --fail-on warn >watch.out 2>watch.err &
+# REWIND: the committed offset goes backwards while evt watches. Watching
+# until interrupted, so no refresh count has to outlast the commit: wait for
+# the first line, rewind, wait for REWIND, then SIGINT ends it with 130.
+"$EVT" lag -g "$DONE" --no-time-lag --watch 0.2 >watch.out 2>watch.err &
 WATCH=$!
-for _ in $(seq 1 100); do [ -s watch.out ] && break; sleep 0.05; done
-[ -s watch.out ] || fail "no first refresh"
-timeout 30 "$FIX" commit "$BROKERS" "$DONE" "$T:0=4" || fail "commit"
+wait_for_line() {  # wait_for_line PATTERN: up to 20 s for a line of watch.out
+  for _ in $(seq 1 400); do
+    grep -q -- "$1" watch.out && return 0
+    kill -0 "$WATCH" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+wait_for_line "status=" || { kill "$WATCH"; fail "no first refresh: $(cat watch.err)"; }
+timeout 30 "$FIX" commit "$BROKERS" "$DONE" "$T:0=4" || { kill "$WATCH"; fail "commit"; }
+wait_for_line "status=REWIND" || { kill "$WATCH"; fail "no REWIND: $(cat watch.out)"; }
+kill -INT "$WATCH"
 wait "$WATCH"
 RC=$?
-expect_eq "$RC" 1 "--fail-on warn after a rewind"
-expect_eq "$(cat watch.err)" "evt: group $DONE is REWIND (--fail-on warn)" "rewind stderr"
-expect_contains "$(tail -n 1 watch.out)" "$DONE lag=6 time-lag=- status=REWIND"
+expect_eq "$RC" 130 "SIGINT during --watch"
+expect_eq "$(cat watch.err)" "evt: error: interrupted" "stderr after SIGINT"
+expect_contains "$(grep -m 1 REWIND watch.out)" "$DONE lag=6 time-lag=- status=REWIND"
+# Now the group lags 6 at an offset that does not move: a bounded check sees
+# STALL, which --fail-on warn also fails on.
+run_evt lag -g "$DONE" --no-time-lag --watch 0.2 --count 2 --fail-on warn
+expect_rc 1 "--fail-on warn on a stalled group"
+expect_eq "$ERR" "evt: group $DONE is STALL (--fail-on warn)" "stderr of --fail-on warn"
 
 run_evt lag -g "$STUCK" --watch 1 -o prometheus
 expect_rc 2 "prometheus with --watch"
