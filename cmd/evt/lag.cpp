@@ -113,6 +113,15 @@ int verdict(const ops::LagSnapshot& snap, const LagOpts& opts, const ops::LagWat
       }
     }
   }
+  // A seconds threshold that could not look at every lagging partition has
+  // no answer: failing quietly with 0 would hide exactly the stuck ones.
+  if (code == 0 && limits.max_lag_seconds) {
+    if (const auto unknown = ops::unmeasured_time_lag(snap.partitions); unknown > 0) {
+      throw BrokerError("cannot check --max-lag-seconds: the time lag of " +
+                            std::to_string(unknown) + " lagging partition(s) is unknown",
+                        "their record at the committed offset could not be read; raise --timeout");
+    }
+  }
   return code;
 }
 

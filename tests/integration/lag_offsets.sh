@@ -12,28 +12,36 @@ T=$(unique_topic lag)
 G=grp-$$
 run_evt topics create "$T" -p 4
 expect_rc 0
-# 10 records per partition, stamped one hour ago.
+# 10 records per partition; offset k stamped one hour ago plus k minutes, so
+# the time lag tells which record it was measured on.
 HOUR_AGO=$(( $(date +%s%3N) - 3600 * 1000 ))
-timeout 30 "$FIX" produce "$BROKERS" "$T" 4 10 "$HOUR_AGO" || fail "produce"
-# p0 lags 7, p1 caught up, p2 committed past the end (clamped to 0), p3 never committed.
+for k in $(seq 0 9); do
+  timeout 30 "$FIX" produce "$BROKERS" "$T" 4 1 $(( HOUR_AGO + k * 60000 )) || fail "produce"
+done
+# p0 lags 7, p1 caught up, p2 committed past the end (clamped to 0 and
+# flagged), p3 never committed.
 timeout 30 "$FIX" commit "$BROKERS" "$G" "$T:0=3" "$T:1=10" "$T:2=12" || fail "commit"
+PAST_END="evt: group '$G' committed past the log end on 1 partition(s), counted as lag 0 (was the topic recreated?)"
 
 # JSON: exact committed, end and lag per partition.
 run_evt lag -g "$G" -o json
 expect_rc 0 "lag -o json"
-expect_eq "$ERR" "" "stderr of lag -o json"
-got=$(jq -c '.groups[0].topics[0].partitions[] | [.partition, .committed, .log_start, .log_end, .lag, .behind_retention]' <<<"$OUT")
-expect_eq "$got" '[0,3,0,10,7,false]
-[1,10,0,10,0,false]
-[2,12,0,10,0,false]
-[3,null,0,10,null,false]' "partitions"
-expect_eq "$(jq -c '.groups[0] | [.group, .lag, .partition_count, .uncommitted, .topics[0].topic, .topics[0].lag]' <<<"$OUT")" \
-  "[\"$G\",7,4,1,\"$T\",7]" "totals"
-# Time lag: the record at offset 3 of p0 is an hour old; caught-up p1 is 0; p3 unknown.
+expect_eq "$ERR" "$PAST_END" "stderr of lag -o json"
+got=$(jq -c '.groups[0].topics[0].partitions[] | [.partition, .committed, .log_start, .log_end, .lag, .behind_retention, .ahead_of_log_end]' <<<"$OUT")
+expect_eq "$got" '[0,3,0,10,7,false,false]
+[1,10,0,10,0,false,false]
+[2,12,0,10,0,false,true]
+[3,null,0,10,null,false,false]' "partitions"
+expect_eq "$(jq -c '.groups[0] | [.group, .lag, .partition_count, .uncommitted, .ahead_of_log_end, .topics[0].topic, .topics[0].lag]' <<<"$OUT")" \
+  "[\"$G\",7,4,1,1,\"$T\",7]" "totals"
+# Time lag: the record AT offset 3 of p0 (an hour minus 3 minutes old), not
+# the first (3600 s) or the last (3060 s); caught-up p1 and p2 are 0; p3 unknown.
 tl=$(jq '.groups[0].topics[0].partitions[0].time_lag_seconds' <<<"$OUT")
-# Between an hour and an hour plus the time this scenario took so far (± 1 s).
-max=$(( ($(date +%s%3N) - HOUR_AGO) / 1000 + 1 ))
-awk -v t="$tl" -v max="$max" 'BEGIN { exit !(t >= 3599 && t <= max) }' || fail "time lag of p0: $tl"
+# Between 3420 s and 3420 s plus the time this scenario took so far (± 1 s).
+max=$(( ($(date +%s%3N) - HOUR_AGO) / 1000 - 180 + 1 ))
+awk -v t="$tl" -v max="$max" 'BEGIN { exit !(t >= 3419 && t <= max) }' || fail "time lag of p0: $tl (max $max)"
+expect_eq "$(jq '.groups[0].max_time_lag_seconds == .groups[0].topics[0].partitions[0].time_lag_seconds' <<<"$OUT")" \
+  true "group's worst time lag"
 expect_eq "$(jq -c '[.groups[0].topics[0].partitions[] | .time_lag_seconds] | .[1:]' <<<"$OUT")" \
   '[0,0,null]' "time lag of caught-up and uncommitted partitions"
 
@@ -44,7 +52,7 @@ w=${#T}; pad=$(printf '%*s' $((w - 5)) '')
 expect_eq "$OUT" "GROUP$(printf '%*s' $((${#G} - 5)) '')  TOPIC${pad}  PARTITION  COMMITTED  LOG-START  LOG-END  LAG  TIME-LAG  NOTE
 $G  $T          0          3          0       10    7         -
 $G  $T          1         10          0       10    0         -
-$G  $T          2         12          0       10    0         -
+$G  $T          2         12          0       10    0         -  past log end
 $G  $T          3          -          0       10    -         -  no commit
 
 GROUP$(printf '%*s' $((${#G} - 5)) '')  STATE  TOPIC${pad}  PARTITIONS  LAG  MAX-TIME-LAG  NO-COMMIT
@@ -54,19 +62,32 @@ $G  -      (all)$(printf '%*s' $((w - 5)) '')           4    7             -    
 # Thresholds: over → exit 1 and the offending rows on stderr; at or under → 0.
 run_evt lag -g "$G" --max-lag 6 --no-time-lag -o json
 expect_rc 1 "--max-lag 6"
-expect_eq "$ERR" "evt: lag over the threshold:
+expect_eq "$ERR" "$PAST_END
+evt: lag over the threshold:
 GROUP$(printf '%*s' $((${#G} - 5)) '')  TOPIC${pad}  PARTITION  LAG  TIME-LAG
 $G  $T          0    7         -" "offending rows"
 expect_eq "$(jq -c '[.groups[0].topics[0].partitions[] | .over_threshold]' <<<"$OUT")" \
   '[true,false,false,false]' "over_threshold flags"
 run_evt lag -g "$G" --max-lag 7 --no-time-lag -o json
 expect_rc 0 "--max-lag 7"
-expect_eq "$ERR" "" "no offending rows"
-run_evt lag -g "$G" --max-lag-seconds 3500 -o json
-expect_rc 1 "--max-lag-seconds 3500"
+expect_eq "$ERR" "$PAST_END" "no offending rows"
+run_evt lag -g "$G" --max-lag-seconds 3300 -o json
+expect_rc 1 "--max-lag-seconds 3300"
 expect_contains "$ERR" "evt: lag over the threshold:"
 run_evt lag -g "$G" --max-lag-seconds 4000 -o json
 expect_rc 0 "--max-lag-seconds 4000"
+# A time lag that cannot be measured (every Fetch fails) cannot pass a
+# seconds threshold: exit 3 after --timeout, not a silent 0.
+run_evt sandbox ctl fail Fetch 1000 UNKNOWN_TOPIC_OR_PART
+expect_rc 0 "fail Fetch"
+run_evt --timeout 20 -q --timeout 2 lag -g "$G" --max-lag-seconds 4000 -o json
+expect_rc 3 "--max-lag-seconds with an unmeasured time lag"
+expect_eq "$ERR" "evt: error: cannot check --max-lag-seconds: the time lag of 1 lagging partition(s) is unknown
+evt: hint: their record at the committed offset could not be read; raise --timeout" "unmeasured stderr"
+expect_eq "$(jq -c '[.groups[0].max_time_lag_seconds, .groups[0].topics[0].partitions[0].time_lag_seconds]' <<<"$OUT")" \
+  '[null,null]' "unknown time lag is not a maximum of the others"
+run_evt sandbox ctl clear Fetch
+expect_rc 0 "clear Fetch"
 
 # Prometheus: names, labels, one sample per series, nothing for p3.
 run_evt lag -g "$G" -o prometheus

@@ -15,7 +15,15 @@ TEST_CASE("lag: offset lag edge cases") {
     CHECK_FALSE(l.behind_retention);
   }
   SUBCASE("caught up") { CHECK(offset_lag(100, 0, 100).lag == 0); }
-  SUBCASE("committed past the end is clamped at 0") { CHECK(offset_lag(150, 0, 100).lag == 0); }
+  SUBCASE("committed past the end is clamped at 0 and flagged") {
+    const auto l = offset_lag(150, 0, 100);
+    CHECK(l.lag == 0);
+    CHECK(l.ahead_of_end);
+    CHECK_FALSE(l.behind_retention);
+    CHECK(make_partition_lag("g", {"t", 0}, 150, 0, 100).ahead_of_end);
+    CHECK_FALSE(offset_lag(100, 0, 100).ahead_of_end);
+    CHECK_FALSE(offset_lag(40, 0, 100).ahead_of_end);
+  }
   SUBCASE("no commit is not zero lag") {
     CHECK_FALSE(offset_lag(std::nullopt, 0, 100).lag.has_value());
     CHECK_FALSE(offset_lag(-1001, 0, 100).lag.has_value());
@@ -144,4 +152,51 @@ TEST_CASE("lag: prometheus exposition has one sample per series and skips uncomm
         std::string::npos);
   CHECK(text.find("partition=\"0\"") == std::string::npos);
   CHECK(text.find("# TYPE evt_consumer_lag_records gauge\n") != std::string::npos);
+}
+
+TEST_CASE("lag: the worst time lag is unknown while a lagging partition is unmeasured") {
+  std::vector<PartitionLag> rows = {
+      make_partition_lag("g", {"a", 0}, 5, 0, 10),   // lags, measured
+      make_partition_lag("g", {"a", 1}, 2, 0, 10),   // lags, not measured
+      make_partition_lag("g", {"b", 0}, 10, 0, 10),  // caught up
+      make_partition_lag("g", {"b", 1}, std::nullopt, 0, 10),
+      make_partition_lag("g", {"b", 2}, 12, 0, 10),  // past the end
+  };
+  rows[0].time_lag_s = 4.0;
+  rows[2].time_lag_s = 0.0;
+  auto t = lag_totals(rows);
+  REQUIRE(t.topics.size() == 2);
+  CHECK_FALSE(t.topics[0].max_time_lag_s.has_value());  // a:1 is unknown, not 4 s
+  CHECK(t.topics[1].max_time_lag_s == 0.0);
+  CHECK(t.topics[1].ahead_of_end == 1);
+  REQUIRE(t.groups.size() == 1);
+  CHECK_FALSE(t.groups[0].max_time_lag_s.has_value());
+  CHECK(t.groups[0].ahead_of_end == 1);
+  CHECK(unmeasured_time_lag(rows) == 1);
+  rows[1].time_lag_s = 9.0;
+  t = lag_totals(rows);
+  CHECK(t.topics[0].max_time_lag_s == 9.0);
+  CHECK(t.groups[0].max_time_lag_s == 9.0);
+  CHECK(unmeasured_time_lag(rows) == 0);
+}
+
+TEST_CASE("lag: prometheus labels stay valid UTF-8") {
+  CHECK(prometheus_label("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") ==
+        "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  CHECK(prometheus_label("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(prometheus_label("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  CHECK(prometheus_label("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(prometheus_label("x\xE2\x82") == "x\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
+  CHECK(prometheus_label(std::string("nul\0in", 6)) == std::string("nul\0in", 6));
+  CHECK(prometheus_label("q\"\\\n\x1b") == "q\\\"\\\\\\n\x1b");
+}
+
+TEST_CASE("lag: rows past the log end are noted in the table and JSON") {
+  LagSnapshot snap;
+  snap.groups = {{"g", std::nullopt, std::nullopt}};
+  snap.partitions = {make_partition_lag("g", {"t", 0}, 12, 0, 10)};
+  CHECK(render_table(snap, {}).find("  past log end\n") != std::string::npos);
+  const auto json = render_json(snap, {}, true);
+  CHECK(json.find("\"ahead_of_log_end\":true") != std::string::npos);
+  CHECK(json.find("\"ahead_of_log_end\":1") != std::string::npos);
 }

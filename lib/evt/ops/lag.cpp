@@ -19,7 +19,9 @@ OffsetLag offset_lag(std::optional<int64_t> committed, int64_t log_start, int64_
     out.lag = std::max<int64_t>(0, log_end - log_start);
     return out;
   }
-  // Committed past the end happens after a topic is recreated or truncated.
+  // Committed past the end happens after a topic is recreated or truncated:
+  // the consumer's position means nothing in this log, so say so.
+  out.ahead_of_end = *committed > log_end;
   out.lag = std::max<int64_t>(0, log_end - *committed);
   return out;
 }
@@ -36,6 +38,7 @@ PartitionLag make_partition_lag(std::string group, TopicPartition partition,
   const auto lag = offset_lag(committed, log_start, log_end);
   row.lag = lag.lag;
   row.behind_retention = lag.behind_retention;
+  row.ahead_of_end = lag.ahead_of_end;
   return row;
 }
 
@@ -52,17 +55,28 @@ double time_lag_seconds(int64_t now_ms, int64_t record_timestamp_ms) {
 
 namespace {
 
-void add_time(std::optional<double>& worst, const std::optional<double>& t) {
-  if (t && (!worst || *t > *worst)) {
-    worst = t;
+// The worst time lag, unknown as soon as one lagging partition is unknown:
+// a maximum over the measured ones only would understate it.
+struct WorstTime {
+  std::optional<double> worst;
+  bool unknown = false;
+  void add(const PartitionLag& r) {
+    if (!r.time_lag_s) {
+      unknown = unknown || (r.lag && *r.lag > 0);
+    } else if (!worst || *r.time_lag_s > *worst) {
+      worst = r.time_lag_s;
+    }
   }
-}
+  std::optional<double> value() const { return unknown ? std::nullopt : worst; }
+};
 
 } // namespace
 
 LagTotals lag_totals(const std::vector<PartitionLag>& rows, const std::vector<std::string>& groups) {
   std::map<std::pair<std::string, std::string>, TopicTotal> topics;
   std::map<std::string, GroupTotal> by_group;
+  std::map<std::pair<std::string, std::string>, WorstTime> topic_times;
+  std::map<std::string, WorstTime> group_times;
   for (const auto& g : groups) {
     by_group[g].group = g;
   }
@@ -81,16 +95,22 @@ LagTotals lag_totals(const std::vector<PartitionLag>& rows, const std::vector<st
       ++t.behind_retention;
       ++g.behind_retention;
     }
+    if (r.ahead_of_end) {
+      ++t.ahead_of_end;
+      ++g.ahead_of_end;
+    }
     t.lag += r.lag.value_or(0);
     g.lag += r.lag.value_or(0);
-    add_time(t.max_time_lag_s, r.time_lag_s);
-    add_time(g.max_time_lag_s, r.time_lag_s);
+    topic_times[{r.group, r.partition.topic}].add(r);
+    group_times[r.group].add(r);
   }
   LagTotals out;
   for (auto& [key, t] : topics) {
+    t.max_time_lag_s = topic_times[key].value();
     out.topics.push_back(std::move(t));
   }
   for (auto& [key, g] : by_group) {
+    g.max_time_lag_s = group_times[key].value();
     out.groups.push_back(std::move(g));
   }
   return out;
@@ -113,6 +133,12 @@ bool exceeds(const PartitionLag& row, const Thresholds& limits) {
     return true;
   }
   return limits.max_lag_seconds && row.time_lag_s && *row.time_lag_s > *limits.max_lag_seconds;
+}
+
+size_t unmeasured_time_lag(const std::vector<PartitionLag>& rows) {
+  return static_cast<size_t>(std::count_if(rows.begin(), rows.end(), [](const PartitionLag& r) {
+    return r.lag && *r.lag > 0 && !r.time_lag_s;
+  }));
 }
 
 } // namespace evt::ops

@@ -20,6 +20,7 @@ struct PartitionLag {
   int64_t log_end = -1;
   std::optional<int64_t> lag;        // nullopt without a commit (not zero)
   bool behind_retention = false;     // committed < log start: lag counted from the log start
+  bool ahead_of_end = false;         // committed > log end (topic recreated or truncated): lag 0
   std::optional<double> time_lag_s;  // nullopt: not measured or no readable record
 };
 
@@ -27,10 +28,12 @@ struct PartitionLag {
 struct OffsetLag {
   std::optional<int64_t> lag;
   bool behind_retention = false;
+  bool ahead_of_end = false;
 };
 
 // log end − committed, clamped at 0; from the log start when the committed
 // offset fell off retention; nullopt without a commit or without a log end.
+// A commit past the log end is flagged: the log it counted in is gone.
 OffsetLag offset_lag(std::optional<int64_t> committed, int64_t log_start, int64_t log_end);
 
 // Builds a row: the offsets plus the lag computed from them.
@@ -53,7 +56,8 @@ struct TopicTotal {
   size_t partitions = 0;
   size_t uncommitted = 0;                 // partitions without a commit
   size_t behind_retention = 0;
-  std::optional<double> max_time_lag_s;  // worst measured partition
+  size_t ahead_of_end = 0;
+  std::optional<double> max_time_lag_s;  // worst partition; nullopt if a lagging one is unmeasured
 };
 
 // Sums for one group over all its topics.
@@ -63,7 +67,8 @@ struct GroupTotal {
   size_t partitions = 0;
   size_t uncommitted = 0;
   size_t behind_retention = 0;
-  std::optional<double> max_time_lag_s;
+  size_t ahead_of_end = 0;
+  std::optional<double> max_time_lag_s;  // as in TopicTotal
 };
 
 // Per-topic and per-group sums, sorted by group then topic.
@@ -87,5 +92,9 @@ struct Thresholds {
 
 // True when the row is over one of the limits (rows without a commit never are).
 bool exceeds(const PartitionLag& row, const Thresholds& limits);
+
+// Rows that lag but whose time lag is unknown (not measured, or the record
+// could not be read in time): a seconds threshold cannot judge them.
+size_t unmeasured_time_lag(const std::vector<PartitionLag>& rows);
 
 } // namespace evt::ops

@@ -167,6 +167,7 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
   const auto ranges = impl.watermarks.ranges({all_parts.begin(), all_parts.end()});
   for (const auto& g : request.groups) {
     const auto& offsets = committed[g];
+    size_t ahead = 0;
     for (const auto& tp : group_parts[g]) {
       const auto c = offsets.find(tp);
       std::optional<int64_t> commit;
@@ -175,6 +176,12 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
       }
       const auto& r = ranges.at(tp);
       snap.partitions.push_back(make_partition_lag(g, tp, commit, r.start, r.end));
+      ahead += snap.partitions.back().ahead_of_end ? 1 : 0;
+    }
+    if (ahead > 0) {
+      snap.notes.push_back("group '" + g + "' committed past the log end on " +
+                           std::to_string(ahead) +
+                           " partition(s), counted as lag 0 (was the topic recreated?)");
     }
   }
 

@@ -52,18 +52,66 @@ std::string human_duration(double seconds) {
   return buf.data();
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at `i`, or 0 when the bytes there are
+// not one (overlong forms, surrogates and code points past U+10FFFF included).
+size_t utf8_sequence(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) {
+    return 1;
+  }
+  size_t len = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    lo = c == 0xE0 ? 0xA0 : 0x80;
+    hi = c == 0xED ? 0x9F : 0xBF;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    lo = c == 0xF0 ? 0x90 : 0x80;
+    hi = c == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size() || b(i + 1) < lo || b(i + 1) > hi) {
+    return 0;
+  }
+  for (size_t k = 2; k < len; ++k) {
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) {
+      return 0;
+    }
+  }
+  return len;
+}
+
+} // namespace
+
 std::string prometheus_label(const std::string& value) {
+  // The exposition format is UTF-8 and a collector rejects the whole file
+  // on one bad byte; group names are arbitrary bytes, so invalid sequences
+  // become U+FFFD.
   std::string out;
-  for (char c : value) {
+  for (size_t i = 0; i < value.size();) {
+    const char c = value[i];
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {
       out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (const size_t len = utf8_sequence(value, i); len > 0) {
+      out.append(value, i, len);
+      i += len;
+      continue;
     } else {
-      out += c;
+      out += "\xEF\xBF\xBD";
     }
+    ++i;
   }
   return out;
 }
@@ -92,6 +140,9 @@ std::string rate(const std::optional<double>& r) {
 std::string note_of(const PartitionLag& row) {
   if (!row.committed) {
     return "no commit";
+  }
+  if (row.ahead_of_end) {
+    return "past log end";
   }
   return row.behind_retention ? "behind retention" : "";
 }
@@ -254,6 +305,7 @@ nlohmann::ordered_json row_json(const PartitionLag& r, const ReportStyle& style)
                       {"log_end", r.log_end},
                       {"lag", opt(r.lag)},
                       {"behind_retention", r.behind_retention},
+                      {"ahead_of_log_end", r.ahead_of_end},
                       {"time_lag_seconds", nullptr}};
   if (r.time_lag_s) {
     j["time_lag_seconds"] = round_ms(*r.time_lag_s);
@@ -307,6 +359,7 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
         g["partition_count"] = total.partitions;
         g["uncommitted"] = total.uncommitted;
         g["behind_retention"] = total.behind_retention;
+        g["ahead_of_log_end"] = total.ahead_of_end;
       }
     }
     if (style.watch != nullptr) {
@@ -330,6 +383,7 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
                         {"partition_count", tt.partitions},
                         {"uncommitted", tt.uncommitted},
                         {"behind_retention", tt.behind_retention},
+                        {"ahead_of_log_end", tt.ahead_of_end},
                         {"partitions", std::move(parts)}});
     }
     g["topics"] = std::move(topics);

@@ -41,7 +41,7 @@ std::string with_thousands(int64_t value);
 // A duration for people: "850ms", "42s", "3m12s", "5h02m", "3d04h".
 std::string human_duration(double seconds);
 
-// A Prometheus label value with \, " and newline escaped.
+// A Prometheus label value: \, " and newline escaped, invalid UTF-8 as U+FFFD.
 std::string prometheus_label(const std::string& value);
 
 } // namespace evt::ops
