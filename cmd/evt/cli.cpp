@@ -4,6 +4,7 @@
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -63,7 +64,10 @@ kafka::ClientConfig client_config(const Globals& g) {
   config.properties = conn.properties;
   config.timeout_ms = timeout_ms(g);
   // librdkafka's own log lines reach the user only when asked for.
-  if (g.verbose > 1 || !g.debug.empty()) {
+  // -X debug=… asks for librdkafka's debug output as much as --debug does.
+  const bool debug_property = std::any_of(config.properties.begin(), config.properties.end(),
+                                          [](const auto& p) { return p.first == "debug"; });
+  if (g.verbose > 1 || !g.debug.empty() || debug_property) {
     config.log_sink = [](int level, std::string_view facility, std::string_view message) {
       std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
                    output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());

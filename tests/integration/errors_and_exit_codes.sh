@@ -37,6 +37,11 @@ expect_rc 3
 expect_contains "$ERR" "evt: error: cannot fetch metadata: "
 expect_not_contains "$ERR" "%3|" "librdkafka log lines"
 
+# -X debug=… shows librdkafka's debug lines, as --debug does.
+run_evt --timeout 20 topics -b 127.0.0.1:1 --timeout 1 -X debug=broker
+expect_rc 3
+expect_contains "$ERR" "evt: librdkafka 7 " "debug lines with -X debug"
+
 run_evt -b 127.0.0.1:1 -X no.such.prop=1 topics
 expect_rc 2
 expect_contains "$ERR" "invalid client property no.such.prop"
