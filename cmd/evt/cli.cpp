@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 namespace evt::cli {
@@ -24,8 +25,20 @@ void add_global_options(CLI::App& app, Globals& g) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
+  // Finite and within what librdkafka's int milliseconds hold: nan, inf
+  // and 1e300 would otherwise become meaningless timeouts.
+  const CLI::Validator seconds(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0.001 || v > 2e6) {
+          return "expected seconds between 0.001 and 2000000, got '" + text + "'";
+        }
+        return {};
+      },
+      "", "seconds");
   app.add_option("--timeout", g.timeout_s, "Seconds to wait for brokers (default 10)")
-      ->check(CLI::PositiveNumber)
+      ->check(seconds)
       ->type_name("SECONDS");
   app.add_option("--debug", g.debug, "librdkafka debug contexts, e.g. broker,protocol")
       ->type_name("CONTEXTS");

@@ -24,6 +24,10 @@ expect_rc 2
 run_evt --color sometimes topics
 expect_rc 2
 
+run_evt topics --timeout nan
+expect_rc 2
+expect_contains "$ERR" "evt: error: --timeout: expected seconds between 0.001 and 2000000, got 'nan'"
+
 # Nothing configured and no sandbox: a clear message and exit 2.
 run_evt topics
 expect_rc 2
