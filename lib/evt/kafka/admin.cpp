@@ -84,11 +84,16 @@ TopicInfo Admin::describe_topic(const std::string& topic) {
                            m_impl->config.brokers);
   for (int i = 0; i < md->topic_cnt; ++i) {
     if (topic == md->topics[i].topic) {
-      auto info = to_topic_info(md->topics[i]);
-      if (md->topics[i].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      const auto err = md->topics[i].err;
+      if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
         break;
       }
-      return info;
+      // Not being allowed to see a topic is a failure (exit 3 with the ACL
+      // hint), not an empty description.
+      if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        throw_kafka_error(err, "cannot describe topic '" + topic + "'", m_impl->config.brokers);
+      }
+      return to_topic_info(md->topics[i]);
     }
   }
   throw UsageError("topic '" + topic + "' does not exist on " + m_impl->config.brokers,
