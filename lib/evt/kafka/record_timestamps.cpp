@@ -8,6 +8,8 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -134,52 +136,79 @@ void read_slice(rd_kafka_t* rk, rd_kafka_queue_t* queue, Slice& slice, Clock::ti
   }
 }
 
-// One consumer reading one slice; its own handle, so readers run in parallel.
-void read_with_own_consumer(const ClientConfig& config, Slice& slice, Clock::time_point deadline,
-                            TargetTimestamps& out) {
-  ClientState state;
-  auto rk = make_handle(RD_KAFKA_CONSUMER, reader_conf(config, state));
-  rd_kafka_poll_set_consumer(rk.get());
-  QueuePtr queue(rd_kafka_queue_get_consumer(rk.get()));
-  // Metadata for the slice's topics first: partitions of topics the client
-  // has no metadata for wait for the next refresh (most of a second). Topic
-  // handles make them "locally known", so only they are asked for.
-  std::vector<rd_kafka_topic_t*> topics;
-  for (const auto& [tp, r] : slice) {
-    if (topics.empty() || tp.topic != rd_kafka_topic_name(topics.back())) {
-      if (auto* rkt = rd_kafka_topic_new(rk.get(), tp.topic.c_str(), nullptr)) {
-        topics.push_back(rkt);
+// One consumer per reader thread, so readers run in parallel: it reads the
+// slices it takes one after another, each in its own assignment.
+class SliceReader {
+public:
+  explicit SliceReader(const ClientConfig& config)
+      : m_rk(make_handle(RD_KAFKA_CONSUMER, reader_conf(config, m_state))) {
+    rd_kafka_poll_set_consumer(m_rk.get());
+    m_queue.reset(rd_kafka_queue_get_consumer(m_rk.get()));
+  }
+  ~SliceReader() {
+    rd_kafka_assign(m_rk.get(), nullptr);
+    for (auto* rkt : m_topics) {
+      rd_kafka_topic_destroy(rkt);
+    }
+    m_queue.reset();
+    rd_kafka_consumer_close(m_rk.get());
+  }
+  SliceReader(const SliceReader&) = delete;
+  SliceReader& operator=(const SliceReader&) = delete;
+
+  void read(Slice& slice, Clock::time_point deadline, TargetTimestamps& out) {
+    know_topics(slice, deadline);
+    read_slice(m_rk.get(), m_queue.get(), slice, deadline, out);
+  }
+
+private:
+  // Partitions of topics the client has no metadata for wait for the next
+  // refresh (most of a second), so ask first. Topic handles make topics
+  // "locally known", and only those are asked for.
+  void know_topics(const Slice& slice, Clock::time_point deadline) {
+    bool added = false;
+    for (const auto& [tp, r] : slice) {
+      if (m_known.insert(tp.topic).second) {
+        if (auto* rkt = rd_kafka_topic_new(m_rk.get(), tp.topic.c_str(), nullptr)) {
+          m_topics.push_back(rkt);
+          added = true;
+        }
       }
     }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const rd_kafka_metadata_t* md = nullptr;
+    if (added && left.count() > 0 &&
+        rd_kafka_metadata(m_rk.get(), 0, nullptr, &md, static_cast<int>(left.count())) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+      MetadataPtr owned(md);
+    }
   }
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  const rd_kafka_metadata_t* md = nullptr;
-  if (left.count() > 0 &&
-      rd_kafka_metadata(rk.get(), 0, nullptr, &md, static_cast<int>(left.count())) ==
-          RD_KAFKA_RESP_ERR_NO_ERROR) {
-    MetadataPtr owned(md);
-  }
-  read_slice(rk.get(), queue.get(), slice, deadline, out);
-  rd_kafka_assign(rk.get(), nullptr);
-  for (auto* rkt : topics) {
-    rd_kafka_topic_destroy(rkt);
-  }
-  queue.reset();
-  rd_kafka_consumer_close(rk.get());
-}
+
+  ClientState m_state;
+  HandlePtr m_rk;
+  QueuePtr m_queue;
+  std::set<std::string> m_known;
+  std::vector<rd_kafka_topic_t*> m_topics;
+};
 
 } // namespace
 
 TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTargets& targets,
                                    const TimestampLimits& limits) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
-  const size_t per_reader = std::max<size_t>(1, limits.partitions_per_reader);
+  // Slices of even size, none over the limit (3000 partitions: 2 × 1500,
+  // not 2500 + 500, so two readers finish together).
+  const size_t wanted = static_cast<size_t>(std::count_if(
+      targets.begin(), targets.end(), [](const auto& t) { return !t.second.empty(); }));
+  const size_t limit = std::max<size_t>(1, limits.partitions_per_assignment);
+  const size_t count = (wanted + limit - 1) / limit;
+  const size_t per_slice = count == 0 ? 1 : (wanted + count - 1) / count;
   std::vector<Slice> slices;
   for (const auto& [tp, offsets] : targets) {
     if (offsets.empty()) {
       continue;
     }
-    if (slices.empty() || slices.back().size() >= per_reader) {
+    if (slices.empty() || slices.back().size() >= per_slice) {
       slices.emplace_back();
     }
     slices.back().emplace(tp, Reading{offsets.begin(), offsets.end()});
@@ -189,18 +218,21 @@ TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTarge
   std::mutex error_mutex;
   std::exception_ptr first_error;
   auto reader = [&] {
-    for (size_t i = next_slice++; i < slices.size(); i = next_slice++) {
-      if (Clock::now() >= deadline || interrupted()) {
-        return;
-      }
-      try {
-        read_with_own_consumer(config, slices[i], deadline, found[i]);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!first_error) {
-          first_error = std::current_exception();
+    try {
+      std::optional<SliceReader> consumer;
+      for (size_t i = next_slice++; i < slices.size(); i = next_slice++) {
+        if (Clock::now() >= deadline || interrupted()) {
+          return;
         }
-        return;
+        if (!consumer) {
+          consumer.emplace(config);
+        }
+        consumer->read(slices[i], deadline, found[i]);
+      }
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!first_error) {
+        first_error = std::current_exception();
       }
     }
   };
