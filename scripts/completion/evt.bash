@@ -90,7 +90,7 @@ _evt() {
       flags="-t --topic -f --file --data --data-file --input -k --key --key-field -H --header -p --partition
              --partitioner --keep --envelope --type --source --subject --dataschema --content-type
              --correlation-id --traceparent --schema --schema-dir --skip-invalid --max-size --warn-size
-             --allow-pii -z --compression --rate --delivery-timeout --dry-run" ;;
+             --allow-pii -z --compression --rate --delivery-timeout --dry-run --worker-thread" ;;
     partition-of) flags="-n --partitions -t --topic" ;;
     tail)
       [[ "$cur" != -* ]] && { COMPREPLY=($(compgen -W "$(_evt_topics)" -- "$cur")); return; }
