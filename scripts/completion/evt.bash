@@ -70,7 +70,7 @@ _evt() {
     "") COMPREPLY=($(compgen -W "$commands $globals" -- "$cur")); return ;;
     sandbox)
       if [ "$sub" = ctl ]; then
-        flags="--control status down up rtt fail clear topic"
+        flags="--control status down up rtt fail clear topic leader"
       else
         flags="--port --brokers --topic ctl"
       fi ;;
