@@ -65,6 +65,14 @@ void PublishSession::stop(StopReason reason, LineRef where) {
 
 void PublishSession::interrupt() { stop(StopReason::interrupted, {}); }
 
+void PublishSession::note_client_error(const Error& e) {
+  if (m_result.stop != StopReason::client_error) {
+    m_result.client_error = e.what();
+    m_result.client_error_code = e.code();
+    m_result.stop = StopReason::client_error;
+  }
+}
+
 bool PublishSession::submit_line(LineRef where, std::string_view line) {
   if (m_result.stop != StopReason::none) {
     return false;
@@ -159,6 +167,10 @@ bool PublishSession::send(LineRef where, const Record& record) {
   } else {
     try {
       m_producer->produce(record, token_of(where));
+    } catch (const Interrupted&) {
+      // Ctrl-C while the local queue was full: stop reading, flush the rest.
+      interrupt();
+      return false;
     } catch (const Error& e) {
       m_result.client_error = e.what();
       m_result.client_error_code = e.code();
@@ -180,11 +192,7 @@ void PublishSession::serve_reports(int timeout_ms) {
   try {
     m_producer->poll(timeout_ms, m_reports);
   } catch (const Error& e) {
-    if (m_result.stop != StopReason::client_error) {
-      m_result.client_error = e.what();
-      m_result.client_error_code = e.code();
-      m_result.stop = StopReason::client_error;
-    }
+    note_client_error(e);
   }
   handle_reports();
 }
@@ -233,11 +241,7 @@ PublishResult PublishSession::finish() {
       try {
         m_producer->flush(200, m_reports);
       } catch (const Error& e) {
-        if (m_result.stop != StopReason::client_error) {
-          m_result.client_error = e.what();
-          m_result.client_error_code = e.code();
-          m_result.stop = StopReason::client_error;
-        }
+        note_client_error(e);
         handle_reports();
         break;
       }

@@ -113,6 +113,8 @@ private:
   void handle_reports();
   void maybe_progress();
   void stop(StopReason reason, LineRef where);
+  // Keeps the first client error seen while serving reports or flushing.
+  void note_client_error(const Error& e);
 
   RecordBuilder& m_builder;
   kafka::Producer* m_producer;

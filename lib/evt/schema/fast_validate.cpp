@@ -22,13 +22,6 @@ namespace evt::schema {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-constexpr std::size_t k_max_depth = 1000;
-constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
-
-} // namespace
-
 struct FastEventValidator::Impl {
   std::unique_ptr<CompiledCheck> compiled;  // null: the schema needs valijson
   valijson::Schema schema;
@@ -41,7 +34,7 @@ FastEventValidator& FastEventValidator::operator=(FastEventValidator&&) noexcept
 FastEventValidator::~FastEventValidator() = default;
 
 FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
-  const json document = read_json_file(schema_file, k_max_schema_bytes, k_max_depth);
+  const json document = read_json_file(schema_file, k_max_schema_bytes, k_max_schema_depth);
   const fs::path base_dir = schema_file.parent_path();
   auto impl = std::make_unique<Impl>();
   impl->compiled = CompiledCheck::compile(document);
@@ -54,7 +47,7 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
     if (base_dir.empty()) {
       throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
     }
-    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_depth));
+    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     return &raw->fetched.back();
   };
   auto release = [](const json*) {};

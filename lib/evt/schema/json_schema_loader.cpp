@@ -42,16 +42,6 @@ std::size_t nesting_depth(const std::string& text) {
   return max_depth;
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
 std::string percent_decode(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -95,6 +85,17 @@ bool has_any(const json& o, std::initializer_list<const char*> keys) {
 bool is_modern(JsonDraft d) { return d == JsonDraft::draft2019_09 || d == JsonDraft::draft2020_12; }
 
 } // namespace
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
 
 JsonDraft detect_draft(const json& document) {
   if (!document.is_object()) return JsonDraft::draft7;

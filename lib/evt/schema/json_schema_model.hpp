@@ -122,6 +122,13 @@ std::shared_ptr<JsonSchemaGraph> load_json_schema(const nlohmann::json& document
                                                    const std::filesystem::path& base_dir = {},
                                                    const JsonSchemaLimits& limits = {});
 
+// Nesting depth and size limits for the schema files validation reads.
+inline constexpr std::size_t k_max_schema_depth = 1000;
+inline constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
+
+// Escapes one JSON Pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
+std::string escape_pointer_token(const std::string& token);
+
 // Reads a JSON file with size and nesting limits; throws evt::Error (exit 2).
 nlohmann::json read_json_file(const std::filesystem::path& file, std::uintmax_t max_bytes,
                               std::size_t max_depth);

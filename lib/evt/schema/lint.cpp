@@ -33,16 +33,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
 // The last word of CamelCase, snake_case or dotted names.
 std::string last_word(const std::string& name) {
   std::size_t start = 0;
@@ -90,7 +80,7 @@ struct Linter {
           "incompatible change later (set additionalProperties: false, or true on purpose)");
     if (auto p = j.find("properties"); p != j.end() && p->is_object()) {
       for (const auto& [name, sub] : p->items()) {
-        const std::string loc = ptr + "/properties/" + pointer_token(name);
+        const std::string loc = ptr + "/properties/" + escape_pointer_token(name);
         const bool marked = sub.is_object() && sub.value("x-evt-allow-sensitive", false);
         if (is_sensitive_field_name(name) && !marked && !allowed_field(name))
           add("sensitive-field", loc,
@@ -100,7 +90,7 @@ struct Linter {
     }
     for (const auto& [key, value] : j.items()) {
       if (key == "enum" || key == "const" || key == "default" || key == "examples") continue;
-      const std::string loc = ptr + "/" + pointer_token(key);
+      const std::string loc = ptr + "/" + escape_pointer_token(key);
       if (value.is_object()) walk_json(value, loc, depth + 1);
       else if (value.is_array())
         for (std::size_t i = 0; i < value.size(); ++i) walk_json(value[i], loc + "/" + std::to_string(i), depth + 1);

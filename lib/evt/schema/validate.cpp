@@ -23,18 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t k_max_depth = 1000;
-constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
-
-std::string pointer_token(std::string token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 // valijson's context is {"<root>", "[name]", "[0]", …}.
 std::string to_pointer(const std::vector<std::string>& context) {
@@ -42,7 +30,7 @@ std::string to_pointer(const std::vector<std::string>& context) {
   for (const auto& c : context) {
     if (c == "<root>") continue;
     std::string token = c.size() >= 2 && c.front() == '[' && c.back() == ']' ? c.substr(1, c.size() - 2) : c;
-    p += "/" + pointer_token(token);
+    p += "/" + escape_pointer_token(token);
   }
   return p;
 }
@@ -66,13 +54,13 @@ const char* unenforced_keyword(const json& schema, std::string& where, const std
     }
   for (const auto& [key, value] : schema.items()) {
     if (key == "enum" || key == "const" || key == "default" || key == "examples") continue; // data, not schemas
-    const std::string here = ptr + "/" + pointer_token(key);
+    const std::string here = ptr + "/" + escape_pointer_token(key);
     if (key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs" ||
         key == "dependencies") {
       // Maps from names to schemas: the names are not keywords.
       if (!value.is_object()) continue;
       for (const auto& [name, sub] : value.items())
-        if (const char* k = unenforced_keyword(sub, where, here + "/" + pointer_token(name))) return k;
+        if (const char* k = unenforced_keyword(sub, where, here + "/" + escape_pointer_token(name))) return k;
     } else if (const char* k = unenforced_keyword(value, where, here)) {
       return k;
     }
@@ -117,7 +105,7 @@ EventValidator EventValidator::from_file(const fs::path& schema_file) {
   // evt's own loader first: it resolves every $ref (refusing remote ones),
   // and bounds nesting counted across $ref hops, which valijson does not.
   load_json_schema_file(schema_file);
-  json document = read_json_file(schema_file, k_max_schema_bytes, k_max_depth);
+  json document = read_json_file(schema_file, k_max_schema_bytes, k_max_schema_depth);
   refuse_unenforced(document, schema_file.string());
   return from_json(document, schema_file.parent_path());
 }
@@ -136,7 +124,7 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
       throw Error(ExitCode::usage, "schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
                   "copy the referenced schema next to this file and use a relative $ref");
     if (base_dir.empty()) throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
-    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_depth));
+    raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
     return &raw->fetched.back();
   };
@@ -199,11 +187,11 @@ ValidationSummary EventValidator::validate_lines(std::istream& in,
     result.line = number;
     json event;
     try {
-      event = parse_json_text(line, "line " + std::to_string(number), k_max_depth);
+      event = parse_json_text(line, "line " + std::to_string(number), k_max_schema_depth);
       if (codec::is_record_line(event)) {
         Record record = codec::record_from_json(event);
         if (!record.value) continue; // a tombstone carries no event
-        event = parse_json_text(*record.value, "value on line " + std::to_string(number), k_max_depth);
+        event = parse_json_text(*record.value, "value on line " + std::to_string(number), k_max_schema_depth);
       }
     } catch (const std::exception& e) {
       ++summary.not_json;
