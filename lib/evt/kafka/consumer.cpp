@@ -77,16 +77,35 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
 
 namespace {
 
+// The record's timestamp in ms, and its type through `type`.
+int64_t message_timestamp(const rd_kafka_message_t* m, TimestampType& type) {
+  rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+  type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::create_time
+         : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
+                                                        : TimestampType::none;
+  return ts;
+}
+
+// "topic[partition]: reason" for an error message from the consumer queue;
+// an unknown topic or partition is the user's mistake and throws at once.
+std::string message_error_text(const rd_kafka_message_t* m) {
+  const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
+  std::string error = std::string(topic) + "[" + std::to_string(m->partition) +
+                      "]: " + rd_kafka_message_errstr(m);
+  if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+      m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+    throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
+  }
+  return error;
+}
+
 Record to_record(const rd_kafka_message_t* m) {
   Record r;
   r.topic = rd_kafka_topic_name(m->rkt);
   r.partition = m->partition;
   r.offset = m->offset;
-  rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  r.timestamp = rd_kafka_message_timestamp(m, &tstype);
-  r.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::create_time
-                     : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
-                                                                    : TimestampType::none;
+  r.timestamp = message_timestamp(m, r.timestamp_type);
   if (m->key != nullptr) {
     r.key.emplace(static_cast<const char*>(m->key), m->key_len);
   }
@@ -141,14 +160,7 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
     } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       // Keep consuming what came before; report the first error after the batch.
       if (error.empty()) {
-        const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
-        error = std::string(topic) + "[" + std::to_string(m->partition) +
-                "]: " + rd_kafka_message_errstr(m.get());
-        if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
-          throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
-        }
+        error = message_error_text(m.get());
       }
     } else {
       batch.records.push_back(to_record(m.get()));
@@ -249,25 +261,14 @@ size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (error.empty()) {
-        const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
-        error = std::string(topic) + "[" + std::to_string(m->partition) +
-                "]: " + rd_kafka_message_errstr(m);
-        if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
-          throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
-        }
+        error = message_error_text(m);
       }
       continue;
     }
     v.topic = rd_kafka_topic_name(m->rkt);
     v.partition = m->partition;
     v.offset = m->offset;
-    rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-    v.timestamp = rd_kafka_message_timestamp(m, &tstype);
-    v.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::create_time
-                       : tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
-                                                                      : TimestampType::none;
+    v.timestamp = message_timestamp(m, v.timestamp_type);
     v.key = m->key != nullptr ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
                               : std::nullopt;
     v.value = m->payload != nullptr

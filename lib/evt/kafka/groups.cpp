@@ -167,6 +167,27 @@ Groups::committed_offsets(const std::vector<std::string>& groups,
   return result;
 }
 
+namespace {
+
+// True (with `out` marked unsupported) when the broker does not implement
+// the admin API behind `ev`; throws for any other request-level error.
+template <class T>
+bool broker_lacks_api(rd_kafka_event_t* ev, MaybeSupported<T>& out, const char* what,
+                      const std::string& brokers) {
+  const auto top = rd_kafka_event_error(ev);
+  if (top == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
+  if (is_unsupported(top)) {
+    out.supported = false;
+    out.error = rd_kafka_event_error_string(ev);
+    return true;
+  }
+  throw_kafka_error(top, what, brokers);
+}
+
+} // namespace
+
 MaybeSupported<std::vector<GroupListing>> Groups::list_groups() {
   const auto& c = m_impl->config;
   rd_kafka_t* rk = m_impl->rk.get();
@@ -175,14 +196,8 @@ MaybeSupported<std::vector<GroupListing>> Groups::list_groups() {
   rd_kafka_ListConsumerGroups(rk, options.get(), queue.get());
   auto ev = wait_result(queue.get(), c.timeout_ms, "cannot list consumer groups", c.brokers);
   MaybeSupported<std::vector<GroupListing>> out;
-  const auto top = rd_kafka_event_error(ev.get());
-  if (top != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (is_unsupported(top)) {
-      out.supported = false;
-      out.error = rd_kafka_event_error_string(ev.get());
-      return out;
-    }
-    throw_kafka_error(top, "cannot list consumer groups", c.brokers);
+  if (broker_lacks_api(ev.get(), out, "cannot list consumer groups", c.brokers)) {
+    return out;
   }
   const auto* res = rd_kafka_event_ListConsumerGroups_result(ev.get());
   size_t cnt = 0;
@@ -225,14 +240,8 @@ Groups::describe_groups(const std::vector<std::string>& groups) {
   }
   rd_kafka_DescribeConsumerGroups(rk, names.data(), names.size(), options.get(), queue.get());
   auto ev = wait_result(queue.get(), c.timeout_ms, "cannot describe consumer groups", c.brokers);
-  const auto top = rd_kafka_event_error(ev.get());
-  if (top != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (is_unsupported(top)) {
-      out.supported = false;
-      out.error = rd_kafka_event_error_string(ev.get());
-      return out;
-    }
-    throw_kafka_error(top, "cannot describe consumer groups", c.brokers);
+  if (broker_lacks_api(ev.get(), out, "cannot describe consumer groups", c.brokers)) {
+    return out;
   }
   const auto* res = rd_kafka_event_DescribeConsumerGroups_result(ev.get());
   size_t cnt = 0;
