@@ -1,9 +1,9 @@
 #include "lag.hpp"
 
 #include "evt/error.hpp"
-#include "evt/ops/lag_collect.hpp"
-#include "evt/ops/lag_report.hpp"
-#include "evt/ops/lag_watch.hpp"
+#include "evt/lag/collect.hpp"
+#include "evt/lag/report.hpp"
+#include "evt/lag/watch.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/signals.hpp"
@@ -31,8 +31,8 @@ struct LagOpts {
 
 using Clock = std::chrono::steady_clock;
 
-ops::Thresholds thresholds_of(const LagOpts& opts) {
-  ops::Thresholds t;
+lag::Thresholds thresholds_of(const LagOpts& opts) {
+  lag::Thresholds t;
   if (opts.max_lag >= 0) {
     t.max_lag = opts.max_lag;
   }
@@ -60,7 +60,7 @@ void check_flags(const LagOpts& opts, const std::string& format) {
 }
 
 // The groups to measure: the ones named, or every group the broker lists.
-std::vector<std::string> resolve_groups(const LagOpts& opts, ops::LagCollector& collector,
+std::vector<std::string> resolve_groups(const LagOpts& opts, lag::LagCollector& collector,
                                         std::map<std::string, kafka::GroupState>& states) {
   if (!opts.groups.empty()) {
     return opts.groups;
@@ -79,7 +79,7 @@ std::vector<std::string> resolve_groups(const LagOpts& opts, ops::LagCollector& 
 }
 
 // Prints each note once, however many refreshes repeat it.
-void print_notes(const Globals& g, const ops::LagSnapshot& snap, std::set<std::string>& seen) {
+void print_notes(const Globals& g, const lag::LagSnapshot& snap, std::set<std::string>& seen) {
   for (const auto& n : snap.notes) {
     if (seen.insert(n).second) {
       note(g, output::terminal_safe(n));
@@ -91,23 +91,23 @@ void print_notes(const Globals& g, const ops::LagSnapshot& snap, std::set<std::s
 }
 
 // Exit 1 with the offending rows on stderr when a threshold or --fail-on trips.
-int verdict(const ops::LagSnapshot& snap, const LagOpts& opts, const ops::LagWatch* watch) {
+int verdict(const lag::LagSnapshot& snap, const LagOpts& opts, const lag::LagWatch* watch) {
   int code = 0;
   const auto limits = thresholds_of(opts);
   if (limits.any()) {
-    const auto rows = ops::render_breaches(snap, limits, false);
+    const auto rows = lag::render_breaches(snap, limits, false);
     if (!rows.empty()) {
       std::fprintf(stderr, "evt: lag over the threshold:\n%s", rows.c_str());
       code = 1;
     }
   }
   if (watch != nullptr && !opts.fail_on.empty()) {
-    const auto limit = *ops::parse_fail_on(opts.fail_on);
+    const auto limit = *lag::parse_fail_on(opts.fail_on);
     for (const auto& gs : snap.groups) {
       const auto status = watch->group_status(gs.group);
-      if (ops::fails(status, limit)) {
+      if (lag::fails(status, limit)) {
         std::fprintf(stderr, "evt: group %s is %s (--fail-on %s)\n",
-                     output::terminal_safe(gs.group).c_str(), ops::to_string(status).c_str(),
+                     output::terminal_safe(gs.group).c_str(), lag::to_string(status).c_str(),
                      opts.fail_on.c_str());
         code = 1;
       }
@@ -116,7 +116,7 @@ int verdict(const ops::LagSnapshot& snap, const LagOpts& opts, const ops::LagWat
   // A seconds threshold that could not look at every lagging partition has
   // no answer: failing quietly with 0 would hide exactly the stuck ones.
   if (code == 0 && limits.max_lag_seconds) {
-    if (const auto unknown = ops::unmeasured_time_lag(snap.partitions); unknown > 0) {
+    if (const auto unknown = lag::unmeasured_time_lag(snap.partitions); unknown > 0) {
       throw BrokerError("cannot check --max-lag-seconds: the time lag of " +
                             std::to_string(unknown) + " lagging partition(s) is unknown",
                         "their record at the committed offset could not be read; raise --timeout");
@@ -125,21 +125,21 @@ int verdict(const ops::LagSnapshot& snap, const LagOpts& opts, const ops::LagWat
   return code;
 }
 
-void render(output::Sink& out, const ops::LagSnapshot& snap, const std::string& format,
-            const ops::ReportStyle& style, bool watching) {
+void render(output::Sink& out, const lag::LagSnapshot& snap, const std::string& format,
+            const lag::ReportStyle& style, bool watching) {
   if (format == "json") {
-    out.write(ops::render_json(snap, style, watching));
+    out.write(lag::render_json(snap, style, watching));
   } else if (format == "prometheus") {
-    out.write(ops::render_prometheus(snap));
+    out.write(lag::render_prometheus(snap));
   } else if (!watching) {
-    out.write(ops::render_table(snap, style));
+    out.write(lag::render_table(snap, style));
   } else if (out.is_terminal()) {
     // Redraw in place: cursor home, clear screen, then the fresh table.
     out.write("\x1b[H\x1b[2J");
-    out.write(ops::render_watch_line(snap, style));
-    out.write(ops::render_table(snap, style));
+    out.write(lag::render_watch_line(snap, style));
+    out.write(lag::render_table(snap, style));
   } else {
-    out.write(ops::render_watch_line(snap, style));
+    out.write(lag::render_watch_line(snap, style));
   }
   out.flush();
 }
@@ -154,16 +154,16 @@ void sleep_until(Clock::time_point until) {
 int run_lag(const Globals& g, const LagOpts& opts) {
   const auto format = output_format(g, {"text", "json", "prometheus"}, "text");
   check_flags(opts, format);
-  ops::LagCollector collector(client_config(g));
+  lag::LagCollector collector(client_config(g));
   std::map<std::string, kafka::GroupState> listed_states;
-  ops::LagRequest request;
+  lag::LagRequest request;
   request.groups = resolve_groups(opts, collector, listed_states);
   request.topics = opts.topics;
   request.time_lag = !opts.no_time_lag;
 
   output::Sink out;
-  ops::LagWatch watch;
-  ops::ReportStyle style;
+  lag::LagWatch watch;
+  lag::ReportStyle style;
   style.terminal = out.is_terminal();
   style.thresholds = thresholds_of(opts);
   const bool watching = opts.watch_s > 0;
@@ -173,7 +173,7 @@ int run_lag(const Globals& g, const LagOpts& opts) {
   std::set<std::string> seen_notes;
   const auto start = Clock::now();
   const auto interval = std::chrono::milliseconds(static_cast<int64_t>(opts.watch_s * 1000));
-  ops::LagSnapshot snap;
+  lag::LagSnapshot snap;
   for (int refresh = 0; refresh == 0 || (watching && (opts.count == 0 || refresh < opts.count));
        ++refresh) {
     if (refresh > 0) {

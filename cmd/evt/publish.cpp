@@ -4,9 +4,9 @@
 #include "evt/codec/record_line.hpp"
 #include "evt/error.hpp"
 #include "evt/kafka/producer.hpp"
-#include "evt/ops/publish.hpp"
-#include "evt/ops/publish_report.hpp"
-#include "evt/ops/publish_schema.hpp"
+#include "evt/publish/publish.hpp"
+#include "evt/publish/report.hpp"
+#include "evt/publish/schema.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -120,10 +120,10 @@ std::string default_source() {
   return std::string("/evt/") + host;
 }
 
-ops::PublishSpec make_spec(const PublishOpts& o) {
-  ops::PublishSpec spec;
+publish::PublishSpec make_spec(const PublishOpts& o) {
+  publish::PublishSpec spec;
   spec.topic = o.topic;
-  spec.input = ops::parse_input_mode(o.input);
+  spec.input = publish::parse_input_mode(o.input);
   spec.key = o.key;
   if (!o.key_field.empty()) {
     if (o.key) {
@@ -168,8 +168,8 @@ ops::PublishSpec make_spec(const PublishOpts& o) {
     throw UsageError("--subject, --dataschema, --correlation-id and --traceparent need an envelope",
                      "give --type (or --envelope cloudevents)");
   }
-  spec.limits.max_bytes = ops::parse_byte_size(o.max_size, "--max-size");
-  spec.limits.warn_bytes = ops::parse_byte_size(o.warn_size, "--warn-size");
+  spec.limits.max_bytes = publish::parse_byte_size(o.max_size, "--max-size");
+  spec.limits.warn_bytes = publish::parse_byte_size(o.warn_size, "--warn-size");
   spec.allow_pii = o.allow_pii;
   return spec;
 }
@@ -195,39 +195,39 @@ std::optional<std::string> read_data_file(const std::string& path, size_t max_by
 }
 
 // Prints the result on stderr and returns the exit code.
-int report(const Globals& g, const PublishOpts& o, const ops::PublishResult& r,
+int report(const Globals& g, const PublishOpts& o, const publish::PublishResult& r,
            const std::vector<std::string>& inputs, bool single) {
   for (const auto& f : r.failures) {
-    std::fprintf(stderr, "evt: %s\n", ops::describe_failure(inputs.at(f.input), f).c_str());
+    std::fprintf(stderr, "evt: %s\n", publish::describe_failure(inputs.at(f.input), f).c_str());
   }
-  const auto at = [&](const ops::LineRef& w) {
-    return output::terminal_safe(ops::display_input_name(inputs.at(w.input))) + ":" + std::to_string(w.line);
+  const auto at = [&](const publish::LineRef& w) {
+    return output::terminal_safe(publish::display_input_name(inputs.at(w.input))) + ":" + std::to_string(w.line);
   };
   switch (r.stop) {
-  case ops::StopReason::rejected:
+  case publish::StopReason::rejected:
     if (single) {
       break;
     }
     std::fprintf(stderr, "evt: stopped at %s: nothing after it was sent (--skip-invalid goes on)\n",
                  at(r.stopped_at).c_str());
     break;
-  case ops::StopReason::delivery_failed:
+  case publish::StopReason::delivery_failed:
     std::fprintf(stderr, "evt: stopped reading after the failed delivery of %s\n", at(r.stopped_at).c_str());
     break;
-  case ops::StopReason::client_error:
+  case publish::StopReason::client_error:
     std::fprintf(stderr, "evt: error: %s\n", output::terminal_safe(r.client_error).c_str());
     break;
-  case ops::StopReason::interrupted:
+  case publish::StopReason::interrupted:
     std::fprintf(stderr, "evt: interrupted: stopped reading, flushed what was in flight\n");
     break;
-  case ops::StopReason::none: break;
+  case publish::StopReason::none: break;
   }
   if (r.counts.large > 0) {
     warn(std::to_string(r.counts.large) + " record(s) above --warn-size " + o.warn_size);
   }
-  const auto code = ops::publish_exit_code(r);
+  const auto code = publish::publish_exit_code(r);
   if (!g.quiet || code != ExitCode::ok) {
-    std::fprintf(stderr, "evt: %s\n", ops::summary_text(r, o.dry_run).c_str());
+    std::fprintf(stderr, "evt: %s\n", publish::summary_text(r, o.dry_run).c_str());
   }
   return static_cast<int>(code);
 }
@@ -247,11 +247,11 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   if (single && spec.envelope != codec::EnvelopeMode::none && spec.attributes.type.empty()) {
     throw UsageError("the CloudEvents envelope needs --type");
   }
-  std::optional<ops::SchemaSelector> schemas;
+  std::optional<publish::SchemaSelector> schemas;
   if (!o.schema.empty()) {
-    schemas = ops::SchemaSelector::from_file(o.schema);
+    schemas = publish::SchemaSelector::from_file(o.schema);
   } else if (!o.schema_dir.empty()) {
-    schemas = ops::SchemaSelector::from_directory(o.schema_dir);
+    schemas = publish::SchemaSelector::from_directory(o.schema_dir);
     if (!spec.attributes.type.empty() && !schemas->schema_file_for(spec.attributes.type)) {
       throw UsageError("no schema for event type '" + spec.attributes.type + "' in " + o.schema_dir,
                        "the schema of type T is the latest T/vN.json in --schema-dir");
@@ -261,12 +261,12 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   const std::vector<std::string> inputs =
       single ? std::vector<std::string>{o.data ? std::string("--data") : o.data_file}
              : (o.files.empty() ? std::vector<std::string>{"-"} : o.files);
-  std::optional<ops::LineReader> reader;
+  std::optional<publish::LineReader> reader;
   if (!single) {
     // A record line carries its value in base64 at worst (4/3) plus headers.
     reader.emplace(inputs, std::max<size_t>(max_bytes * 2, 1 << 20) + 65536);
   }
-  ops::RecordBuilder builder(std::move(spec), schemas ? &*schemas : nullptr);
+  publish::RecordBuilder builder(std::move(spec), schemas ? &*schemas : nullptr);
 
   std::unique_ptr<kafka::Producer> producer;
   if (!o.dry_run) {
@@ -293,16 +293,16 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   output::Sink out;
   ProgressLine progress(!g.quiet && isatty(STDERR_FILENO) != 0);
   std::string line_buffer;
-  ops::PublishEvents events;
-  events.rejected = [&](ops::LineRef w, const ops::Rejection& why) {
+  publish::PublishEvents events;
+  events.rejected = [&](publish::LineRef w, const publish::Rejection& why) {
     progress.clear();
-    std::fprintf(stderr, "evt: %s\n", ops::describe_rejection(inputs.at(w.input), w.line, why).c_str());
+    std::fprintf(stderr, "evt: %s\n", publish::describe_rejection(inputs.at(w.input), w.line, why).c_str());
   };
   size_t large_shown = 0;
-  events.large = [&](ops::LineRef w, size_t bytes) {
+  events.large = [&](publish::LineRef w, size_t bytes) {
     if (++large_shown <= 10) {
       progress.clear();
-      warn(output::terminal_safe(ops::display_input_name(inputs.at(w.input))) + ":" + std::to_string(w.line) +
+      warn(output::terminal_safe(publish::display_input_name(inputs.at(w.input))) + ":" + std::to_string(w.line) +
            ": the record is " + std::to_string(bytes) + " bytes (above --warn-size " + o.warn_size + ")");
     }
   };
@@ -311,15 +311,15 @@ int run_publish(const Globals& g, const PublishOpts& o) {
     codec::append_record_line(line_buffer, r);
     out.write(line_buffer);
   };
-  events.progress = [&](const ops::PublishCounts& c, double s) { progress.show(ops::progress_text(c, s)); };
+  events.progress = [&](const publish::PublishCounts& c, double s) { progress.show(publish::progress_text(c, s)); };
 
-  ops::DeliveryOptions delivery;
+  publish::DeliveryOptions delivery;
   delivery.dry_run = o.dry_run;
   delivery.skip_invalid = o.skip_invalid;
   delivery.rate = o.rate.empty() ? 0 : parse_rate(o.rate);
   delivery.delivery_timeout_ms = static_cast<int>(o.delivery_timeout_s * 1000);
-  ops::PublishSession session(builder, producer.get(), delivery, events);
-  ops::PublishResult result;
+  publish::PublishSession session(builder, producer.get(), delivery, events);
+  publish::PublishResult result;
   if (single) {
     // Read a little past the limit so the guard can name the real size.
     session.submit_data(o.data ? o.data : read_data_file(o.data_file, 2 * max_bytes + (1 << 20)));
@@ -328,7 +328,7 @@ int run_publish(const Globals& g, const PublishOpts& o) {
     // Opt-in: on the shared 2-core machine a second thread cost more than
     // it gained (docs/benchmarks.md); with a free core it can help.
     const bool worker = o.worker_thread;
-    result = worker ? ops::publish_lines_pipelined(*reader, session, builder) : ops::publish_lines(*reader, session);
+    result = worker ? publish::publish_lines_pipelined(*reader, session, builder) : publish::publish_lines(*reader, session);
   }
   out.flush();
   progress.clear();

@@ -3,10 +3,10 @@
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/consumer.hpp"
-#include "evt/ops/filter.hpp"
-#include "evt/ops/tail.hpp"
-#include "evt/ops/tail_plan.hpp"
-#include "evt/ops/tail_source.hpp"
+#include "evt/filter/filter.hpp"
+#include "evt/tail/tail.hpp"
+#include "evt/tail/plan.hpp"
+#include "evt/tail/source.hpp"
 #include "evt/output/record_format.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
@@ -33,20 +33,20 @@ struct TailOpts {
   std::string format;
   std::string out_file;
   std::string binary = "escape";
-  ops::FilterSpec filter;
+  filter::FilterSpec filter;
   std::string key;
 };
 
 // Formats matching records into one buffer per batch and writes it with one
 // write per batch to stdout and/or the --out file.
-class BatchWriter : public ops::TailOutput {
+class BatchWriter : public tail::TailOutput {
 public:
   BatchWriter(std::unique_ptr<output::RecordFormatter> shown, output::Sink* stdout_sink,
               output::Sink* file_sink)
       : m_shown(std::move(shown)), m_stdout(stdout_sink), m_file(file_sink),
         m_capture(capture_options()) {}
 
-  void record(const kafka::RecordView& r) override {
+  void record(const RecordView& r) override {
     if (m_shown) {
       m_shown->append(m_buffer, r);
     }
@@ -90,20 +90,20 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-ops::PositionSpec position_of(const TailOpts& o) {
+read::PositionSpec position_of(const TailOpts& o) {
   const auto now = now_ms();
-  ops::PositionSpec spec;
+  read::PositionSpec spec;
   const bool bounded = o.exit_at_end || !o.end.empty();
   // Default: follow new records; with an end, read what is there.
-  spec.start = {bounded ? ops::BoundKind::beginning : ops::BoundKind::end, 0};
+  spec.start = {bounded ? read::BoundKind::beginning : read::BoundKind::end, 0};
   if (!o.start.empty()) {
-    spec = ops::parse_position(o.start, now);
+    spec = read::parse_position(o.start, now);
   }
   if (!o.end.empty()) {
     if (spec.end) {
       throw UsageError("--end conflicts with the range given by --start '" + o.start + "'");
     }
-    spec.end = ops::parse_end_position(o.end, now);
+    spec.end = read::parse_end_position(o.end, now);
   }
   return spec;
 }
@@ -134,7 +134,7 @@ int run_tail(const Globals& g, TailOpts& o) {
   if (!o.key.empty()) {
     o.filter.key = o.key;
   }
-  const ops::RecordFilter filter(o.filter);
+  const filter::RecordFilter filter(o.filter);
   auto spec = position_of(o);
   output::Sink out;
   auto formatter = stdout_formatter(g, o, out);
@@ -153,32 +153,32 @@ int run_tail(const Globals& g, TailOpts& o) {
   // reaches the end offset); the time search needs it too. -X cannot turn it off.
   config.properties.emplace_back("enable.partition.eof", "true");
   kafka::Admin admin(config);
-  ops::TailOptions options;
+  tail::TailOptions options;
   if (o.count >= 0) {
     options.count = static_cast<uint64_t>(o.count);
   }
   options.with_headers = writer.needs_headers() || filter.needs_headers();
   options.idle_timeout_ms = config.timeout_ms;
   options.stop_requested = [] { return interrupted(); };
-  ops::TailRequest request{o.topics, {}, spec, o.exit_at_end};
+  tail::TailRequest request{o.topics, {}, spec, o.exit_at_end};
   kafka::ConsumerOptions consumer_options;
   if (!o.partitions.empty()) {
-    request.partitions = ops::parse_partition_list(o.partitions);
+    request.partitions = read::parse_partition_list(o.partitions);
   }
   if (!o.group.empty()) {
     // In a group the start is the committed offset; -s only picks the
     // reset policy for partitions the group has never committed.
-    const bool plain = spec.start.kind == ops::BoundKind::beginning || spec.start.kind == ops::BoundKind::end;
+    const bool plain = spec.start.kind == read::BoundKind::beginning || spec.start.kind == read::BoundKind::end;
     if (!plain || spec.end || !o.partitions.empty()) {
       throw UsageError("with -g, reading starts at the group's committed offsets",
                        "-s accepts only beginning or end (for partitions without a commit); -p, --end and ranges need no -g");
     }
     consumer_options.group = o.group;
-    consumer_options.auto_offset_reset = spec.start.kind == ops::BoundKind::end ? "latest" : "earliest";
-    request.position = {{ops::BoundKind::beginning, 0}, std::nullopt};
+    consumer_options.auto_offset_reset = spec.start.kind == read::BoundKind::end ? "latest" : "earliest";
+    request.position = {{read::BoundKind::beginning, 0}, std::nullopt};
     options.group = true;
   }
-  const auto plan = ops::plan_tail(admin, config, request);
+  const auto plan = tail::plan_tail(admin, config, request);
   if (g.verbose > 0) {
     for (const auto& n : plan.notes) {
       note(g, output::terminal_safe(n));
@@ -193,11 +193,11 @@ int run_tail(const Globals& g, TailOpts& o) {
   if (options.group) {
     consumer.subscribe(o.topics);
   } else {
-    consumer.assign(ops::start_positions(plan.partitions));
+    consumer.assign(tail::start_positions(plan.partitions));
   }
-  ops::ConsumerSource source(consumer);
-  const auto stats = ops::run_tail(source, o.exit_at_end || !options.group ? plan.partitions
-                                                                           : std::vector<ops::PartitionPlan>{},
+  tail::ConsumerSource source(consumer);
+  const auto stats = tail::run_tail(source, o.exit_at_end || !options.group ? plan.partitions
+                                                                           : std::vector<read::PartitionPlan>{},
                                    filter, writer, options);
   writer.batch_done();
   consumer.close();

@@ -75,7 +75,7 @@ bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.le
 int run_describe(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   kafka::TopicInfo topic;
-  std::map<TopicPartition, kafka::OffsetRange> ranges;
+  std::map<TopicPartition, OffsetRange> ranges;
   {
     ExitOnInterrupt exit_on_interrupt;  // read-only, nothing printed yet
     kafka::Admin admin(client_config(g));

@@ -39,4 +39,10 @@ struct TopicPartition {
   auto operator<=>(const TopicPartition&) const = default;
 };
 
+// Log start (earliest available offset) and log end (next offset to be written).
+struct OffsetRange {
+  int64_t start = -1;
+  int64_t end = -1;
+};
+
 } // namespace evt

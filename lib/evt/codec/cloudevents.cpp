@@ -205,4 +205,24 @@ void apply_structured_envelope(Record& record, const CloudEventAttributes& a, bo
   set_header(record, "content-type", std::string(k_structured_content_type));
 }
 
+std::optional<std::string_view> header_value(const RecordView& record, std::string_view key) {
+  for (const auto& h : record.headers) {
+    if (h.key == key) {
+      return h.value;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_structured_cloudevent(const RecordView& record) {
+  const auto ct = header_value(record, "content-type");
+  constexpr std::string_view k_prefix = "application/cloudevents";
+  if (!ct || ct->size() < k_prefix.size()) {
+    return false;
+  }
+  return std::equal(k_prefix.begin(), k_prefix.end(), ct->begin(), [](char a, char b) {
+    return a == std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
 } // namespace evt::codec

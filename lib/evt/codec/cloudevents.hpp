@@ -4,6 +4,7 @@
 // See docs in man/evt-publish.1 (ENVELOPES) and conventions.md.
 
 #include "evt/record.hpp"
+#include "evt/record_view.hpp"
 
 #include <chrono>
 #include <optional>
@@ -64,5 +65,11 @@ void append_structured_event(std::string& out, const CloudEventAttributes& attri
 // gives an event without data) and sets its content-type header.
 void apply_structured_envelope(Record& record, const CloudEventAttributes& attributes,
                                bool data_is_json);
+
+// True when content-type marks a CloudEvents structured-mode record.
+bool is_structured_cloudevent(const RecordView& record);
+
+// The value of the first header with this key (nullopt also for a null value).
+std::optional<std::string_view> header_value(const RecordView& record, std::string_view key);
 
 } // namespace evt::codec

@@ -40,12 +40,6 @@ struct ClusterInfo {
   std::vector<TopicInfo> topics;
 };
 
-// Log start (earliest available offset) and log end (next offset to be written).
-struct OffsetRange {
-  int64_t start = -1;
-  int64_t end = -1;
-};
-
 // Which offset ListOffsets should answer with: by timestamp, or the ends of the log.
 enum class OffsetSpec : int64_t { latest = -1, earliest = -2 };
 

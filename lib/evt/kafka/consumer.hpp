@@ -1,7 +1,7 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
-#include "evt/kafka/record_view.hpp"
+#include "evt/record_view.hpp"
 #include "evt/record.hpp"
 
 #include <cstdint>

@@ -100,10 +100,10 @@ bool RecordFormatter::needs_headers() const {
   }
 }
 
-void RecordFormatter::append(std::string& out, const kafka::RecordView& record) {
+void RecordFormatter::append(std::string& out, const RecordView& record) {
   switch (m_options.style) {
   case RecordStyle::jsonl:
-    kafka::copy_record(record, m_scratch);
+    copy_record(record, m_scratch);
     codec::append_record_line(out, m_scratch);
     return;
   case RecordStyle::raw:
@@ -117,7 +117,7 @@ void RecordFormatter::append(std::string& out, const kafka::RecordView& record) 
   }
 }
 
-void RecordFormatter::append_template(std::string& out, const kafka::RecordView& r) const {
+void RecordFormatter::append_template(std::string& out, const RecordView& r) const {
   const bool esc = m_options.terminal_safe;
   const auto bytes = [&](std::string_view b) { append_display_bytes(out, b, esc, m_options.binary); };
   for (const auto& piece : m_template) {

@@ -3,7 +3,7 @@
 // record line (jsonl), raw values, or a kcat-style template. Everything from
 // the network is escaped before it can reach a terminal.
 
-#include "evt/kafka/record_view.hpp"
+#include "evt/record_view.hpp"
 #include "evt/output/record_template.hpp"
 #include "evt/record.hpp"
 
@@ -43,14 +43,14 @@ public:
   explicit RecordFormatter(FormatOptions options);
 
   // Appends one record in the chosen style.
-  void append(std::string& out, const kafka::RecordView& record);
+  void append(std::string& out, const RecordView& record);
 
   // True when the style shows headers (the poll must decode them).
   bool needs_headers() const;
 
 private:
-  void append_pretty(std::string& out, const kafka::RecordView& record) const;
-  void append_template(std::string& out, const kafka::RecordView& record) const;
+  void append_pretty(std::string& out, const RecordView& record) const;
+  void append_template(std::string& out, const RecordView& record) const;
 
   FormatOptions m_options;
   std::vector<TemplatePiece> m_template;

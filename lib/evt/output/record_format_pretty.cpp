@@ -10,7 +10,7 @@
 // Everything from the network goes through the terminal escaper or through
 // JSON string escaping (which also escapes DEL and C1 controls).
 #include "evt/codec/json_text.hpp"
-#include "evt/ops/filter.hpp"
+#include "evt/codec/cloudevents.hpp"
 #include "evt/output/record_format.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -216,11 +216,11 @@ void append_attribute(const Painter& p, std::string_view name, std::string_view 
 }
 
 // Binary mode: ce_* headers are the attributes, content-type is datacontenttype.
-void append_binary_event(const Painter& p, const kafka::RecordView& r) {
+void append_binary_event(const Painter& p, const RecordView& r) {
   p.out += "  ";
   p.paint(k_event, "cloudevent (binary)");
   for (const char* first : {"ce_type", "ce_source", "ce_id"}) {
-    if (const auto v = ops::header_value(r, first)) {
+    if (const auto v = codec::header_value(r, first)) {
       append_attribute(p, std::string_view(first).substr(3), *v);
     }
   }
@@ -239,7 +239,7 @@ std::string attribute_text(const nlohmann::json& v) {
 }
 
 // Structured mode: the envelope's attributes on one line, then its data.
-bool append_structured_event(const Painter& p, const kafka::RecordView& r, BinaryDisplay binary) {
+bool append_structured_event(const Painter& p, const RecordView& r, BinaryDisplay binary) {
   if (!nesting_within(*r.value, k_max_pretty_depth)) {
     return false;  // shown as a plain value, which says why
   }
@@ -278,7 +278,7 @@ bool append_structured_event(const Painter& p, const kafka::RecordView& r, Binar
 
 } // namespace
 
-void RecordFormatter::append_pretty(std::string& out, const kafka::RecordView& r) const {
+void RecordFormatter::append_pretty(std::string& out, const RecordView& r) const {
   const Painter p{out, m_options.color};
   p.begin(k_title);
   append_terminal_safe(out, r.topic);
@@ -297,8 +297,8 @@ void RecordFormatter::append_pretty(std::string& out, const kafka::RecordView& r
     append_display_bytes(out, *r.key, true, m_options.binary);
   }
   out += '\n';
-  const bool structured = r.value && ops::is_structured_cloudevent(r);
-  const bool binary_event = !structured && ops::header_value(r, "ce_specversion").has_value();
+  const bool structured = r.value && codec::is_structured_cloudevent(r);
+  const bool binary_event = !structured && codec::header_value(r, "ce_specversion").has_value();
   if (binary_event) {
     append_binary_event(p, r);
   }

@@ -1,0 +1,156 @@
+#include "evt/publish/input.hpp"
+
+#include "evt/error.hpp"
+#include "evt/signals.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace evt::publish {
+namespace {
+
+constexpr size_t k_read_chunk = 1 << 20;
+
+} // namespace
+
+std::string display_input_name(const std::string& name) { return name == "-" ? "<stdin>" : name; }
+
+LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
+    : m_names(std::move(inputs)), m_max_line(max_line_bytes) {
+  bool stdin_used = false;
+  for (const auto& name : m_names) {
+    if (name == "-") {
+      if (stdin_used) {
+        throw UsageError("stdin ('-') is given twice as an input");
+      }
+      stdin_used = true;
+      m_fds.push_back(STDIN_FILENO);
+      continue;
+    }
+    const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int e = errno;
+      for (int open_fd : m_fds) {
+        if (open_fd != STDIN_FILENO) {
+          ::close(open_fd);
+        }
+      }
+      throw UsageError("cannot open '" + name + "': " + std::strerror(e));
+    }
+    m_fds.push_back(fd);
+  }
+  m_buffer.resize(k_read_chunk);
+}
+
+LineReader::~LineReader() {
+  for (int fd : m_fds) {
+    if (fd != STDIN_FILENO && fd >= 0) {
+      ::close(fd);
+    }
+  }
+}
+
+bool LineReader::fill() {
+  if (m_eof) {
+    return false;
+  }
+  // Keep the unread tail at the front; grow only for a line longer than
+  // the buffer (up to the line limit plus one byte to notice the excess).
+  if (m_begin > 0) {
+    std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
+    m_end -= m_begin;
+    m_begin = 0;
+  }
+  if (m_buffer.size() - m_end < k_read_chunk / 4) {
+    m_buffer.resize(m_buffer.size() * 2);
+  }
+  for (;;) {
+    const ssize_t n = ::read(m_fds[m_current], m_buffer.data() + m_end, m_buffer.size() - m_end);
+    if (n > 0) {
+      m_end += static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      m_eof = true;
+      return false;
+    }
+    if (errno == EINTR) {
+      if (interrupted()) {
+        return false;
+      }
+      continue;
+    }
+    throw InputError("cannot read '" + display_input_name(m_names[m_current]) +
+                     "': " + std::strerror(errno));
+  }
+}
+
+void LineReader::next_input() {
+  ++m_current;
+  m_line = 0;
+  m_eof = false;
+  m_begin = m_end = 0;
+}
+
+bool LineReader::next(std::string_view& line) {
+  m_too_long = false;
+  while (m_current < m_fds.size()) {
+    if (interrupted()) {
+      return false;
+    }
+    const char* start = m_buffer.data() + m_begin;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_end - m_begin));
+    if (nl != nullptr) {
+      const auto len = static_cast<size_t>(nl - start);
+      ++m_line;
+      m_begin += len + 1;
+      line = std::string_view(start, std::min(len, m_max_line));
+      m_too_long = len > m_max_line;
+      return true;
+    }
+    if (m_end - m_begin > m_max_line) {
+      // Too long: keep its first part aside, then drop the rest of the line.
+      ++m_line;
+      m_overlong.assign(m_buffer.data() + m_begin, m_max_line);
+      m_too_long = true;
+      m_begin = m_end;
+      for (;;) {
+        if (!fill()) {
+          break;
+        }
+        const auto* skip = static_cast<const char*>(std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin));
+        if (skip != nullptr) {
+          m_begin = static_cast<size_t>(skip - m_buffer.data()) + 1;
+          break;
+        }
+        m_begin = m_end;
+      }
+      line = m_overlong;
+      return true;
+    }
+    if (fill()) {
+      continue;
+    }
+    if (interrupted()) {
+      return false;
+    }
+    if (m_end > m_begin) {
+      // The last line of an input without a final newline.
+      ++m_line;
+      const size_t len = m_end - m_begin;
+      line = std::string_view(m_buffer.data() + m_begin, std::min(len, m_max_line));
+      m_too_long = len > m_max_line;
+      m_begin = m_end;
+      return true;
+    }
+    if (m_current + 1 >= m_fds.size()) {
+      return false;  // m_current stays valid for input_name()
+    }
+    next_input();
+  }
+  return false;
+}
+
+} // namespace evt::publish

@@ -1,0 +1,64 @@
+#pragma once
+// The line reader behind `evt publish -f FILE…`: JSON Lines (or raw lines)
+// from files and stdin, one line at a time, with the file and line number
+// each line came from. Reads with read(2) into one reused buffer: no
+// allocation per line.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace evt::publish {
+
+// Reads lines from several inputs in order; "-" is stdin.
+class LineReader {
+public:
+  // Opens every input up front so a wrong path lag::fails before anything is
+  // sent (UsageError). Lines longer than max_line_bytes are cut short and
+  // flagged by too_long().
+  LineReader(std::vector<std::string> inputs, size_t max_line_bytes);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // The next line without its '\n' (a trailing '\r' is kept); the view
+  // stays valid until the next call. False at the end of the last input,
+  // or when SIGINT/SIGTERM interrupted a read. Throws InputError on a read error.
+  bool next(std::string_view& line);
+
+  // True when the line returned last was longer than the limit (the view
+  // then holds only its first max_line_bytes bytes).
+  bool too_long() const { return m_too_long; }
+
+  // Which input the last line came from (index into the inputs, and name
+  // as given, "-" for stdin), and its 1-based line number there.
+  size_t input_index() const { return m_current; }
+  const std::string& input_name() const { return m_names[m_current]; }
+  uint64_t line_number() const { return m_line; }
+
+  // The inputs as given.
+  const std::vector<std::string>& inputs() const { return m_names; }
+
+private:
+  bool fill();          // reads more bytes; false at end of this input
+  void next_input();
+
+  std::vector<std::string> m_names;
+  std::vector<int> m_fds;
+  size_t m_max_line;
+  size_t m_current = 0;
+  uint64_t m_line = 0;
+  bool m_too_long = false;
+  bool m_eof = false;   // current input fully read into the buffer
+  std::string m_buffer;
+  size_t m_begin = 0;   // unread bytes are [m_begin, m_end)
+  size_t m_end = 0;
+  std::string m_overlong;  // the kept part of a line over the limit
+};
+
+// How to show an input in messages: "<stdin>" for "-", else the path.
+std::string display_input_name(const std::string& name);
+
+} // namespace evt::publish

@@ -1,0 +1,350 @@
+#include "evt/publish/record.hpp"
+
+#include "evt/codec/record_line.hpp"
+#include "evt/error.hpp"
+#include "evt/publish/schema.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <strings.h>
+
+namespace evt::publish {
+namespace {
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the
+// rest ("parse error at line 1, column 5: …") is what the user needs.
+std::string short_parse_error(const std::exception& e) {
+  std::string what = e.what();
+  const auto pos = what.find("] ");
+  return pos == std::string::npos ? what : what.substr(pos + 2);
+}
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+const std::string* find_header(const Record& record, std::string_view key) {
+  for (const auto& h : record.headers) {
+    if (h.key == key && h.value) {
+      return &*h.value;
+    }
+  }
+  return nullptr;
+}
+
+// A record line copied from a topic may already be a structured CloudEvent;
+// its event data is then the "data" member.
+bool is_structured_cloudevent(const Record& record) {
+  const auto* ct = find_header(record, "content-type");
+  return ct != nullptr && starts_with_ci(*ct, "application/cloudevents");
+}
+
+bool is_json_content_type(std::string_view ct) {
+  return ct.empty() || starts_with_ci(ct, "application/json") || ct.find("+json") != ct.npos;
+}
+
+BuildResult reject(Rejection& why, std::string reason) {
+  why.pointer.clear();
+  why.schema = false;
+  why.reason = std::move(reason);
+  return BuildResult::rejected;
+}
+
+} // namespace
+
+InputMode parse_input_mode(std::string_view text) {
+  if (text == "auto") {
+    return InputMode::auto_detect;
+  }
+  if (text == "record") {
+    return InputMode::record;
+  }
+  if (text == "value") {
+    return InputMode::value;
+  }
+  if (text == "raw") {
+    return InputMode::raw;
+  }
+  throw UsageError("--input must be auto, record, value or raw, not '" + std::string(text) + "'");
+}
+
+RecordBuilder::RecordBuilder(PublishSpec spec, SchemaSelector* schemas)
+    : m_spec(std::move(spec)), m_schemas(schemas) {}
+
+BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Rejection& why) {
+  m_event_parsed = false;
+  m_fast_is_value = false;
+  m_value_is_json = false;
+  if (m_spec.input == InputMode::raw) {
+    if (line.empty()) {
+      return BuildResult::skipped;
+    }
+    record.key.reset();
+    record.headers.clear();
+    if (!record.value) {
+      record.value.emplace();
+    }
+    record.value->assign(line);
+    record.topic = m_spec.topic;
+    record.partition = -1;
+    record.timestamp = -1;
+    return finish(record, why);
+  }
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);  // CRLF files: the '\r' is not part of the JSON
+  }
+  if (is_blank(line)) {
+    return BuildResult::skipped;
+  }
+  if (m_spec.input == InputMode::record) {
+    try {
+      record = codec::parse_record_line(line);
+    } catch (const codec::RecordLineError& e) {
+      return reject(why, std::string("not a record line: ") + e.what());
+    }
+  } else {
+    // RapidJSON first (several times faster); nlohmann, the reference,
+    // for the lines it refuses (to name the error) and for record lines.
+    const bool fast = m_fast.parse(line);
+    const bool record_line = fast && m_spec.input == InputMode::auto_detect && is_record_line(m_fast.root());
+    if (!fast || record_line) {
+      try {
+        m_event = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception& e) {
+        return reject(why, "not JSON: " + short_parse_error(e) +
+                               (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
+      }
+    }
+    const bool nlohmann_record_line = !fast && m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event);
+    if (record_line || nlohmann_record_line) {
+      try {
+        record = codec::record_from_json(m_event);
+      } catch (const codec::RecordLineError& e) {
+        return reject(why, std::string("bad record line: ") + e.what());
+      }
+    } else {
+      m_event_parsed = !fast;
+      m_fast_is_value = fast;
+      m_value_is_json = true;
+      record.key.reset();
+      record.headers.clear();
+      if (!record.value) {
+        record.value.emplace();
+      }
+      record.value->assign(line);
+      record.partition = -1;
+      record.timestamp = -1;
+      record.topic.clear();
+    }
+  }
+  if (!m_spec.topic.empty()) {
+    record.topic = m_spec.topic;
+  } else if (record.topic.empty()) {
+    return reject(why, "no topic: give -t TOPIC or a \"topic\" field in the record line");
+  }
+  if (!m_spec.keep_partition) {
+    record.partition = -1;
+  }
+  if (!m_spec.keep_timestamp) {
+    record.timestamp = -1;
+  }
+  return finish(record, why);
+}
+
+BuildResult RecordBuilder::from_data(const std::optional<std::string>& data, Record& record,
+                                     Rejection& why) {
+  m_event_parsed = false;
+  m_fast_is_value = false;
+  m_value_is_json = false;
+  record = Record{};
+  record.topic = m_spec.topic;
+  record.value = data;
+  return finish(record, why);
+}
+
+bool RecordBuilder::parse_value_json(const Record& record, Rejection& why) {
+  if (m_event_parsed) {
+    return true;
+  }
+  if (!record.value) {
+    reject(why, "the value is NULL (a tombstone), not a JSON event");
+    return false;
+  }
+  try {
+    m_event = nlohmann::json::parse(*record.value);
+  } catch (const nlohmann::json::exception& e) {
+    reject(why, "the value is not JSON: " + short_parse_error(e));
+    return false;
+  }
+  m_event_parsed = true;
+  m_value_is_json = true;
+  return true;
+}
+
+std::string RecordBuilder::event_type(const Record& record) const {
+  if (!m_spec.attributes.type.empty()) {
+    return m_spec.attributes.type;
+  }
+  if (const auto* t = find_header(record, "ce_type")) {
+    return *t;
+  }
+  if (m_event_parsed && is_structured_cloudevent(record) && m_event.is_object()) {
+    if (const auto it = m_event.find("type"); it != m_event.end() && it->is_string()) {
+      return it->get<std::string>();
+    }
+  }
+  return {};
+}
+
+BuildResult RecordBuilder::check_schema(Record& record, Rejection& why) {
+  if (m_spec.attributes.type.empty() && !m_event_parsed && is_structured_cloudevent(record)) {
+    parse_value_json(record, why);  // the type lives inside the event
+  }
+  std::string problem;
+  const auto* check = m_schemas->find(event_type(record), problem);
+  if (check == nullptr) {
+    return reject(why, problem);
+  }
+  // valijson recurses with the event's depth; bound it on the main thread
+  // (a value RapidJSON parsed is already known to be within the bound).
+  if (!m_fast_is_value && json_nesting_depth(*record.value) > k_max_event_depth) {
+    return reject(why, "the event is nested deeper than " + std::to_string(k_max_event_depth) +
+                           " levels, too deep to check against the schema");
+  }
+  if (m_fast_is_value && !is_structured_cloudevent(record) && check->fast.accepts(m_fast.root())) {
+    return BuildResult::ok;
+  }
+  // Refused by the fast check (or not parsed for it): the full validator
+  // decides and names the errors.
+  const nlohmann::json* data = nullptr;
+  if (!parse_value_json(record, why)) {
+    return BuildResult::rejected;
+  }
+  if (is_structured_cloudevent(record) && m_event.is_object() && m_event.contains("data")) {
+    data = &m_event["data"];
+  } else {
+    data = &m_event;
+  }
+  const auto errors = check->full.validate(*data);
+  if (!errors.empty()) {
+    why.schema = true;
+    why.pointer = errors.front().pointer.empty() ? "/" : errors.front().pointer;
+    why.reason = errors.front().reason;
+    if (errors.size() > 1) {
+      why.reason += " (and " + std::to_string(errors.size() - 1) + " more)";
+    }
+    return BuildResult::rejected;
+  }
+  return BuildResult::ok;
+}
+
+BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
+  record.offset = -1;
+  record.timestamp_type = TimestampType::none;
+  if (m_spec.partition >= 0) {
+    record.partition = m_spec.partition;
+  }
+  record.headers.insert(record.headers.end(), m_spec.headers.begin(), m_spec.headers.end());
+
+  // The event's data as JSON, for key fields and schemas: the value, or
+  // the "data" member of a structured CloudEvent copied from a topic.
+  const auto event_data = [&]() -> const nlohmann::json* {
+    if (!parse_value_json(record, why)) {
+      return nullptr;
+    }
+    if (is_structured_cloudevent(record) && m_event.is_object() && m_event.contains("data")) {
+      return &m_event["data"];
+    }
+    return &m_event;
+  };
+
+  if (m_spec.key) {
+    record.key = m_spec.key;
+  } else if (m_spec.key_field) {
+    const auto* data = event_data();
+    if (data == nullptr) {
+      return BuildResult::rejected;
+    }
+    std::string problem;
+    auto key = m_spec.key_field->extract(*data, problem);
+    if (!key) {
+      return reject(why, "no key: " + problem);
+    }
+    record.key = std::move(key);
+  }
+
+  if (m_schemas != nullptr && record.value) {
+    if (const auto checked = check_schema(record, why); checked != BuildResult::ok) {
+      return checked;
+    }
+  }
+
+  if (!m_spec.allow_pii) {
+    for (const auto* part : {&record.value, &record.key}) {
+      if (*part) {
+        if (const auto at = find_card_number(**part)) {
+          return reject(why, std::string(part == &record.value ? "the value" : "the key") +
+                                 " contains what looks like a payment card number (at byte " +
+                                 std::to_string(*at) + "); --allow-pii sends it anyway");
+        }
+      }
+    }
+  }
+
+  if (m_spec.envelope != codec::EnvelopeMode::none) {
+    m_attributes = m_spec.attributes;
+    if (m_attributes.type.empty()) {
+      m_attributes.type = event_type(record);
+      if (m_attributes.type.empty()) {
+        return reject(why, "no event type for the CloudEvents envelope (give --type)");
+      }
+    }
+    if (m_attributes.id.empty()) {
+      m_attributes.id = codec::uuid_v4();
+    }
+    if (m_attributes.time.empty()) {
+      // Formatting the time is a noticeable share of a fast run; events
+      // in the same millisecond share the text.
+      const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+      if (now != m_time_ms || m_time_text.empty()) {
+        m_time_ms = now;
+        m_time_text = codec::rfc3339_utc(now);
+      }
+      m_attributes.time = m_time_text;
+    }
+    if (m_spec.new_traceparent) {
+      std::erase_if(m_attributes.extensions, [](const auto& e) { return e.first == "traceparent"; });
+      m_attributes.extensions.emplace_back("traceparent", codec::new_traceparent());
+    }
+    if (m_spec.envelope == codec::EnvelopeMode::binary) {
+      codec::apply_binary_envelope(record, m_attributes);
+    } else {
+      bool data_is_json = m_value_is_json;
+      if (!data_is_json && record.value && is_json_content_type(m_attributes.datacontenttype)) {
+        Rejection ignored;
+        data_is_json = parse_value_json(record, ignored);
+      }
+      codec::apply_structured_envelope(record, m_attributes, data_is_json);
+    }
+    // OpenTelemetry's Kafka instrumentation reads the plain W3C header.
+    for (const auto& [name, value] : m_attributes.extensions) {
+      if (name == "traceparent") {
+        std::erase_if(record.headers, [](const Header& h) { return h.key == "traceparent"; });
+        record.headers.push_back(Header{"traceparent", value});
+      }
+    }
+  }
+
+  const size_t size = record_size(record);
+  if (size > m_spec.limits.max_bytes) {
+    return reject(why, "the record is " + std::to_string(size) + " bytes, above the limit of " +
+                           std::to_string(m_spec.limits.max_bytes) + " (--max-size)");
+  }
+  return size > m_spec.limits.warn_bytes ? BuildResult::ok_large : BuildResult::ok;
+}
+
+} // namespace evt::publish

@@ -1,0 +1,25 @@
+#pragma once
+// The words `evt publish` uses on stderr: rejected lines, undelivered
+// lines, the progress line and the summary. Pure text; the caller prints.
+
+#include "evt/publish/publish.hpp"
+
+#include <string>
+
+namespace evt::publish {
+
+// "FILE:LINE: /pointer: reason" for a schema error, "FILE:LINE: reason"
+// otherwise; terminal-safe. `input` is the name as given ("-" = stdin).
+std::string describe_rejection(const std::string& input, uint64_t line, const Rejection& why);
+
+// "FILE:LINE: not delivered: ERROR" (or "FILE:FIRST-LAST: …").
+std::string describe_failure(const std::string& input, const FailedLines& failure);
+
+// "sent 10, rejected 0, failed 0 in 0.12 s (83 records/s, 0.0 MB/s)";
+// a dry run says "dry run: would send 10, rejected 0".
+std::string summary_text(const PublishResult& result, bool dry_run);
+
+// "sent 120000, rejected 0 — 98000 records/s" for the live progress line.
+std::string progress_text(const PublishCounts& counts, double seconds);
+
+} // namespace evt::publish

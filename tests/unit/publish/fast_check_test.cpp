@@ -1,0 +1,154 @@
+// The fast path of `evt publish --schema`: RapidJSON parsing, the nesting
+// bound, and the compiled schema check, which must never accept an event
+// that valijson (EventValidator, the reference) refuses.
+#include "evt/codec/record_line.hpp"
+#include "evt/publish/json.hpp"
+#include "evt/publish/record.hpp"
+#include "evt/publish/schema.hpp"
+#include "evt/schema/compiled_check.hpp"
+#include "evt/schema/validate.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+using namespace evt::publish;
+using evt::schema::CompiledCheck;
+using evt::schema::EventValidator;
+using nlohmann::json;
+
+namespace {
+
+std::string nested(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+} // namespace
+
+TEST_CASE("nesting depth: brackets in strings do not count; bounded past the limit") {
+  CHECK(json_nesting_depth("1") == 0);
+  CHECK(json_nesting_depth(R"({"a":[1,{"b":2}]})") == 3);
+  CHECK(json_nesting_depth(nested(300), 256) == 257);
+  // Only above the limit does the exact walk run: strings are skipped there.
+  const std::string in_strings = "[\"" + std::string(300, '[') + "\\\"\"]";
+  CHECK(json_nesting_depth(in_strings, 10) <= 10 + 1);
+  CHECK(json_nesting_depth(in_strings, 10) == 1);
+}
+
+TEST_CASE("FastJson: strict JSON only, like nlohmann") {
+  FastJson fast;
+  CHECK(fast.parse(R"({"a":1})"));
+  CHECK(fast.root()["a"].GetInt() == 1);
+  CHECK(fast.parse("5"));
+  CHECK_FALSE(fast.parse(R"({"a":1} x)"));
+  CHECK_FALSE(fast.parse(std::string("{\"a\":1}\0x", 9)));  // NUL then garbage
+  CHECK_FALSE(fast.parse("{\"a\":\"\xff\"}"));               // invalid UTF-8
+  CHECK_FALSE(fast.parse("[1,]"));
+  CHECK_FALSE(fast.parse("{'a':1}"));
+  CHECK_FALSE(fast.parse(nested(k_max_event_depth + 1)));   // left to nlohmann
+  CHECK(fast.parse(nested(k_max_event_depth)));
+  // The pool is reused: many lines in a row stay correct.
+  for (int i = 0; i < 10000; ++i) {
+    REQUIRE(fast.parse(R"({"orderId":)" + std::to_string(i) + R"(,"s":"x"})"));
+    REQUIRE(fast.root()["orderId"].GetInt() == i);
+  }
+}
+
+TEST_CASE("record lines are recognised on RapidJSON values as on nlohmann ones") {
+  FastJson fast;
+  for (const char* text : {R"({"value":"x"})", R"({"value_base64":"eA==","key":"k"})", R"({"value":1,"extra":2})",
+                           R"({"key":"k"})", R"([1])", R"({"topic":"t","value":null,"headers":[]})"}) {
+    REQUIRE(fast.parse(text));
+    CHECK(is_record_line(fast.root()) == evt::codec::is_record_line(json::parse(text)));
+  }
+}
+
+TEST_CASE("compiled check: schemas with other keywords are left to valijson") {
+  CHECK(CompiledCheck::compile(json::parse(R"({"type":"object"})")) != nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"$ref":"#/definitions/a"})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"properties":{"a":{"pattern":"x"}}})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"enum":[1,2]})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"items":[{"type":"string"}]})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"exclusiveMinimum":true,"minimum":1})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"properties":{"a":true}})")) == nullptr);
+  CHECK(CompiledCheck::compile(json::parse(R"({"format":"date-time"})")) == nullptr);
+}
+
+TEST_CASE("compiled check agrees with valijson") {
+  const json schemas = json::parse(R"([
+    {"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
+     "required":["orderId","customerId","total","items"],
+     "properties":{"orderId":{"type":"integer","minimum":1},"customerId":{"type":"string","minLength":1,"maxLength":4},
+       "total":{"type":"number","exclusiveMinimum":0,"maximum":100},
+       "items":{"type":"array","minItems":1,"maxItems":2,"items":{"type":"object","required":["sku"],
+         "properties":{"sku":{"type":"string"},"qty":{"type":"integer","exclusiveMaximum":10}},
+         "additionalProperties":false}}}},
+    {"type":["string","null"],"enum":["a","é",null]},
+    {"type":"object","additionalProperties":{"type":"boolean"},"properties":{"n":{"type":"number"}}},
+    {"const":true},
+    {"type":"array","items":{"type":"integer"}}
+  ])");
+  const json events = json::parse(R"([
+    {"orderId":1,"customerId":"c","total":2.5,"items":[{"sku":"A","qty":2}]},
+    {"orderId":0,"customerId":"c","total":2.5,"items":[{"sku":"A"}]},
+    {"orderId":1.0,"customerId":"c","total":2.5,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"","total":2.5,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"éééé","total":2.5,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"ééééé","total":2.5,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"c","total":0,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"c","total":100,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"c","total":100.5,"items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"c","total":1,"items":[]},
+    {"orderId":1,"customerId":"c","total":1,"items":[{"sku":"A"},{"sku":"B"},{"sku":"C"}]},
+    {"orderId":1,"customerId":"c","total":1,"items":[{"sku":"A","qty":10}]},
+    {"orderId":1,"customerId":"c","total":1,"items":[{"sku":"A","extra":1}]},
+    {"orderId":1,"customerId":"c","total":1,"items":[{"qty":1}]},
+    {"orderId":1,"customerId":"c","total":1,"items":"x"},
+    {"orderId":1,"customerId":"c","items":[{"sku":"A"}]},
+    {"orderId":1,"customerId":"c","total":"1","items":[{"sku":"A"}]},
+    {"orderId":18446744073709551615,"customerId":"c","total":1,"items":[{"sku":"A"}]},
+    {"orderId":-1,"customerId":"c","total":1,"items":[{"sku":"A"}]},
+    {"n":1,"b":true}, {"n":"1"}, {"b":1}, {"n":1.5,"c":false},
+    "a", "é", "b", null, true, false, 1, 1.5, [], [1,2], [1,2.5], ["1"], {}
+  ])");
+  int compiled = 0;
+  for (const auto& schema : schemas) {
+    const auto check = CompiledCheck::compile(schema);
+    REQUIRE(check != nullptr);
+    ++compiled;
+    const auto reference = EventValidator::from_json(schema);
+    for (const auto& event : events) {
+      FastJson fast;
+      REQUIRE(fast.parse(event.dump()));
+      const bool valid = reference.validate(event).empty();
+      INFO("schema " << schema.dump() << " event " << event.dump());
+      CHECK(check->accepts(fast.root()) == valid);
+    }
+  }
+  CHECK(compiled == 5);
+}
+
+TEST_CASE("publish: events nested too deep for the schema check are refused, not crashed on") {
+  const auto dir = std::filesystem::temp_directory_path() / ("evt-fast-check-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto schema_file = dir / "tree.json";
+  std::ofstream(schema_file) << R"({"$schema":"http://json-schema.org/draft-07/schema#",
+    "definitions":{"node":{"type":"array","items":{"$ref":"#/definitions/node"}}},"$ref":"#/definitions/node"})";
+  auto schemas = SchemaSelector::from_file(schema_file);
+  PublishSpec spec;
+  spec.topic = "t";
+  RecordBuilder builder(spec, &schemas);
+  evt::Record record;
+  Rejection why;
+  CHECK(builder.from_line(nested(k_max_event_depth), record, why) == BuildResult::ok);
+  REQUIRE(builder.from_line(nested(k_max_event_depth + 1), record, why) == BuildResult::rejected);
+  CHECK(why.reason == "the event is nested deeper than 256 levels, too deep to check against the schema");
+  REQUIRE(builder.from_line(nested(100000), record, why) == BuildResult::rejected);
+  CHECK(why.reason.find("nested deeper") != std::string::npos);
+  // the valijson path (the schema has $ref) still names schema errors
+  REQUIRE(builder.from_line("[[1]]", record, why) == BuildResult::rejected);
+  CHECK(why.schema);
+  std::filesystem::remove_all(dir);
+}
