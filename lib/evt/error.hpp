@@ -36,6 +36,14 @@ public:
       : Error(ExitCode::usage, what, std::move(hint)) {}
 };
 
+// Throw when the local system fails us: a file that cannot be read or written,
+// a full disk, a socket or process that breaks — runtime, but not the broker.
+class RuntimeError : public Error {
+public:
+  explicit RuntimeError(const std::string& what, std::string hint = {})
+      : Error(ExitCode::runtime, what, std::move(hint)) {}
+};
+
 // Throw when the broker or the client library fails (connect, auth, delivery).
 class BrokerError : public Error {
 public:
