@@ -91,14 +91,14 @@ void print_notes(const Globals& g, const lag::LagSnapshot& snap, std::set<std::s
 }
 
 // Exit 1 with the offending rows on stderr when a threshold or --fail-on trips.
-int verdict(const lag::LagSnapshot& snap, const LagOpts& opts, const lag::LagWatch* watch) {
-  int code = 0;
+ExitCode verdict(const lag::LagSnapshot& snap, const LagOpts& opts, const lag::LagWatch* watch) {
+  ExitCode code = ExitCode::ok;
   const auto limits = thresholds_of(opts);
   if (limits.any()) {
     const auto rows = lag::render_breaches(snap, limits, false);
     if (!rows.empty()) {
       std::fprintf(stderr, "evt: lag over the threshold:\n%s", rows.c_str());
-      code = 1;
+      code = ExitCode::no;
     }
   }
   if (watch != nullptr && !opts.fail_on.empty()) {
@@ -109,13 +109,13 @@ int verdict(const lag::LagSnapshot& snap, const LagOpts& opts, const lag::LagWat
         std::fprintf(stderr, "evt: group %s is %s (--fail-on %s)\n",
                      output::terminal_safe(gs.group).c_str(), lag::to_string(status).c_str(),
                      opts.fail_on.c_str());
-        code = 1;
+        code = ExitCode::no;
       }
     }
   }
   // A seconds threshold that could not look at every lagging partition has
   // no answer: failing quietly with 0 would hide exactly the stuck ones.
-  if (code == 0 && limits.max_lag_seconds) {
+  if (code == ExitCode::ok && limits.max_lag_seconds) {
     if (const auto unknown = lag::unmeasured_time_lag(snap.partitions); unknown > 0) {
       throw BrokerError("cannot check --max-lag-seconds: the time lag of " +
                             std::to_string(unknown) + " lagging partition(s) is unknown",
@@ -151,7 +151,7 @@ void sleep_until(Clock::time_point until) {
   }
 }
 
-int run_lag(const Globals& g, const LagOpts& opts) {
+ExitCode run_lag(const Globals& g, const LagOpts& opts) {
   const auto format = output_format(g, {"text", "json", "prometheus"}, "text");
   check_flags(opts, format);
   lag::LagCollector collector(client_config(g));
@@ -199,7 +199,7 @@ int run_lag(const Globals& g, const LagOpts& opts) {
 
 } // namespace
 
-void add_lag(CLI::App& root, const Globals& g) {
+void add_lag(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<LagOpts>();
   auto* sub = root.add_subcommand("lag", "Consumer-group lag per partition, topic and group");
   sub->add_option("-g,--group", opts->groups, "Consumer group (repeatable; default: all groups)");
@@ -223,7 +223,7 @@ void add_lag(CLI::App& root, const Globals& g) {
                   "With --watch --count: exit 1 when a group reaches this status")
       ->check(CLI::IsMember({"warn", "stall", "stop"}));
   sub->footer("Outputs (-o): text (default), json, prometheus. See 'man evt-lag'.");
-  sub->final_callback([&g, opts] { throw Exit{run_lag(g, *opts)}; });
+  sub->final_callback([&g, opts] { g.outcome = run_lag(g, *opts); });
 }
 
 } // namespace evt::cli

@@ -174,28 +174,8 @@ publish::PublishSpec make_spec(const PublishOpts& o) {
   return spec;
 }
 
-std::optional<std::string> read_data_file(const std::string& path, size_t max_bytes) {
-  std::string bytes;
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    throw UsageError("cannot open '" + path + "'");
-  }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= max_bytes) {
-    bytes.append(buf, n);
-  }
-  if (f != stdin) {
-    std::fclose(f);
-  }
-  if (bytes.size() > max_bytes) {
-    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  return bytes;
-}
-
 // Prints the result on stderr and returns the exit code.
-int report(const Globals& g, const PublishOpts& o, const publish::PublishResult& r,
+ExitCode report(const Globals& g, const PublishOpts& o, const publish::PublishResult& r,
            const std::vector<std::string>& inputs, bool single) {
   for (const auto& f : r.failures) {
     std::fprintf(stderr, "evt: %s\n", publish::describe_failure(inputs.at(f.input), f).c_str());
@@ -214,9 +194,7 @@ int report(const Globals& g, const PublishOpts& o, const publish::PublishResult&
   case publish::StopReason::delivery_failed:
     std::fprintf(stderr, "evt: stopped reading after the failed delivery of %s\n", at(r.stopped_at).c_str());
     break;
-  case publish::StopReason::client_error:
-    std::fprintf(stderr, "evt: error: %s\n", output::terminal_safe(r.client_error).c_str());
-    break;
+  case publish::StopReason::client_error: break;  // rethrown below, for main to print
   case publish::StopReason::interrupted:
     std::fprintf(stderr, "evt: interrupted: stopped reading, flushed what was in flight\n");
     break;
@@ -229,10 +207,13 @@ int report(const Globals& g, const PublishOpts& o, const publish::PublishResult&
   if (!g.quiet || code != ExitCode::ok) {
     std::fprintf(stderr, "evt: %s\n", publish::summary_text(r, o.dry_run).c_str());
   }
-  return static_cast<int>(code);
+  if (r.stop == publish::StopReason::client_error && r.client_exception) {
+    std::rethrow_exception(r.client_exception);
+  }
+  return code;
 }
 
-int run_publish(const Globals& g, const PublishOpts& o) {
+ExitCode run_publish(const Globals& g, const PublishOpts& o) {
   if (o.topic.empty() && (o.data || !o.data_file.empty())) {
     throw UsageError("--data needs a topic", "give -t TOPIC");
   }
@@ -322,7 +303,7 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   publish::PublishResult result;
   if (single) {
     // Read a little past the limit so the guard can name the real size.
-    session.submit_data(o.data ? o.data : read_data_file(o.data_file, 2 * max_bytes + (1 << 20)));
+    session.submit_data(o.data ? o.data : publish::read_data_file(o.data_file, 2 * max_bytes + (1 << 20)));
     result = session.finish();
   } else {
     // Opt-in: on the shared 2-core machine a second thread cost more than
@@ -335,7 +316,7 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   return report(g, o, result, inputs, single);
 }
 
-int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
+ExitCode run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   const auto format = output_format(g, {"text", "json"}, "text");
   int partitions = o.partitions;
   if (!o.topic.empty()) {
@@ -360,7 +341,8 @@ int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   if (format == "json") {
     out.write(rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
 void add_publish_flags(CLI::App* sub, PublishOpts& o) {
@@ -418,18 +400,18 @@ void add_publish_flags(CLI::App* sub, PublishOpts& o) {
 
 } // namespace
 
-void add_publish(CLI::App& root, const Globals& g) {
+void add_publish(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<PublishOpts>();
   auto* sub = root.add_subcommand("publish", "Send events from flags or JSON Lines (files or stdin)");
   add_publish_flags(sub, *opts);
-  sub->final_callback([&g, opts] { throw Exit{run_publish(g, *opts)}; });
+  sub->final_callback([&g, opts] { g.outcome = run_publish(g, *opts); });
 
   auto popts = std::make_shared<PartitionOfOpts>();
   auto* pof = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
   pof->add_option("key", popts->keys, "Key(s)")->required();
   pof->add_option("-n,--partitions", popts->partitions, "Partition count")->check(CLI::PositiveNumber);
   pof->add_option("-t,--topic", popts->topic, "Read the partition count of this topic");
-  pof->final_callback([&g, popts] { throw Exit{run_partition_of(g, *popts)}; });
+  pof->final_callback([&g, popts] { g.outcome = run_partition_of(g, *popts); });
 }
 
 } // namespace evt::cli

@@ -52,7 +52,7 @@ void emit(const std::string& format, const schema::CheckReport& report) {
   out.flush();
 }
 
-int run_check(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_check(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json", "github", "junit"}, "text");
   const auto mode = parsed_or_usage(schema::parse_compat_mode(opts.mode), "mode", opts.mode,
                                     "use backward, forward, full, backward_transitive, forward_transitive, "
@@ -82,19 +82,20 @@ int run_check(const Globals& g, const SchemaOpts& opts) {
     report.checks.push_back(std::move(check));
   }
   emit(format, report);
-  const int code = report.exit_code();
+  const ExitCode code = report.exit_code();
   if (format == "text") {
     std::size_t checked = 0;
     for (const auto& c : report.checks) checked += c.status == "compatible" || c.status == "incompatible";
     std::string summary = std::to_string(checked) + " version(s) checked under " + opts.mode + ": ";
-    summary += code == 0 ? "compatible" : code == 1 ? std::to_string(report.breaking_count()) + " breaking change(s)"
-                                                    : "some schemas could not be read";
+    summary += code == ExitCode::ok   ? "compatible"
+               : code == ExitCode::no ? std::to_string(report.breaking_count()) + " breaking change(s)"
+                                      : "some schemas could not be read";
     note(g, summary);
   }
   return code;
 }
 
-int run_validate(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_validate(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   auto validator = schema::EventValidator::from_file(opts.schema);
   schema::ValidationSummary summary;
@@ -118,11 +119,11 @@ int run_validate(const Globals& g, const SchemaOpts& opts) {
   out.flush();
   note(g, std::to_string(summary.lines) + " line(s): " + std::to_string(summary.invalid) + " invalid, " +
               std::to_string(summary.not_json) + " not JSON");
-  if (summary.not_json > 0) return static_cast<int>(ExitCode::bad_input);
-  return summary.invalid > 0 ? 1 : 0;
+  if (summary.not_json > 0) return ExitCode::bad_input;
+  return summary.invalid > 0 ? ExitCode::no : ExitCode::ok;
 }
 
-int run_lint(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_lint(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json", "github"}, "text");
   schema::LintOptions lo;
   lo.disabled.insert(opts.disable.begin(), opts.disable.end());
@@ -134,11 +135,11 @@ int run_lint(const Globals& g, const SchemaOpts& opts) {
   else out.write(schema::render_lint_text(result));
   out.flush();
   note(g, std::to_string(result.files) + " schema(s) linted: " + std::to_string(result.findings.size()) + " finding(s)");
-  if (!result.errors.empty()) return static_cast<int>(ExitCode::usage);
-  return result.findings.empty() ? 0 : 1;
+  if (!result.errors.empty()) return ExitCode::usage;
+  return result.findings.empty() ? ExitCode::ok : ExitCode::no;
 }
 
-int run_conformance(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_conformance(const Globals& g, const SchemaOpts& opts) {
   const auto r = schema::run_confluent_corpus(opts.corpus, opts.known);
   output::Sink out;
   for (const auto& d : r.disagreements)
@@ -150,12 +151,12 @@ int run_conformance(const Globals& g, const SchemaOpts& opts) {
             std::to_string(r.unexplained()) + " unexplained\n");
   out.flush();
   (void)g;
-  return r.unexplained() == 0 && r.stale_known.empty() ? 0 : 1;
+  return r.unexplained() == 0 && r.stale_known.empty() ? ExitCode::ok : ExitCode::no;
 }
 
 } // namespace
 
-void add_schema(CLI::App& root, const Globals& g) {
+void add_schema(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<SchemaOpts>();
   auto* sub = root.add_subcommand("schema", "Check, validate and lint event schemas (JSON Schema, Avro)");
   sub->require_subcommand(1);
@@ -167,24 +168,24 @@ void add_schema(CLI::App& root, const Globals& g) {
   check->add_option("--format", opts->format, "auto (default), json (JSON Schema) or avro");
   check->add_option("--policy", opts->policy, "strict (Confluent's default) or lenient");
   check->add_option("--against", opts->against, "git revision to compare a repository DIR with (e.g. origin/main)");
-  check->final_callback([&g, opts] { throw Exit{run_check(g, *opts)}; });
+  check->final_callback([&g, opts] { g.outcome = run_check(g, *opts); });
 
   auto* validate = sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
   validate->add_option("--schema,-s", opts->schema, "JSON Schema file")->required();
   validate->add_option("input", opts->input, "JSON Lines file, or - for stdin (default)");
-  validate->final_callback([&g, opts] { throw Exit{run_validate(g, *opts)}; });
+  validate->final_callback([&g, opts] { g.outcome = run_validate(g, *opts); });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
   lint->add_option("dir", opts->lint_dir, "schema repository or folder of schemas")->required();
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
   lint->add_option("--allow-field", opts->allow_fields, "field name allowed despite looking sensitive (repeatable)");
-  lint->final_callback([&g, opts] { throw Exit{run_lint(g, *opts)}; });
+  lint->final_callback([&g, opts] { g.outcome = run_lint(g, *opts); });
 
   auto* conformance = sub->add_subcommand("conformance", "Run Confluent's JSON Schema diff corpus (test suite use)");
   conformance->group(""); // hidden
   conformance->add_option("corpus", opts->corpus, "corpus directory")->required();
   conformance->add_option("--known", opts->known, "known-differences file");
-  conformance->final_callback([&g, opts] { throw Exit{run_conformance(g, *opts)}; });
+  conformance->final_callback([&g, opts] { g.outcome = run_conformance(g, *opts); });
 }
 
 } // namespace evt::cli

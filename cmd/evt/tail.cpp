@@ -130,7 +130,7 @@ std::unique_ptr<output::RecordFormatter> stdout_formatter(const Globals& g, cons
   return std::make_unique<output::RecordFormatter>(f);
 }
 
-int run_tail(const Globals& g, TailOpts& o) {
+ExitCode run_tail(const Globals& g, TailOpts& o) {
   if (!o.key.empty()) {
     o.filter.key = o.key;
   }
@@ -140,11 +140,7 @@ int run_tail(const Globals& g, TailOpts& o) {
   auto formatter = stdout_formatter(g, o, out);
   std::unique_ptr<output::Sink> file;
   if (!o.out_file.empty()) {
-    FILE* f = std::fopen(o.out_file.c_str(), "w");
-    if (f == nullptr) {
-      throw UsageError("cannot write '" + o.out_file + "': " + std::strerror(errno));
-    }
-    file = std::make_unique<output::Sink>(f);
+    file = output::Sink::open_file(o.out_file);
   }
   BatchWriter writer(std::move(formatter), &out, file.get());
   auto config = client_config(g);
@@ -201,7 +197,9 @@ int run_tail(const Globals& g, TailOpts& o) {
                                    filter, writer, options);
   writer.batch_done();
   consumer.close();
+  out.close();
   if (file) {
+    file->close();
     note(g, "wrote " + std::to_string(stats.shown) + " record(s) to " + output::terminal_safe(o.out_file));
   }
   if (g.verbose > 0) {
@@ -210,12 +208,12 @@ int run_tail(const Globals& g, TailOpts& o) {
   if (stats.interrupted) {
     throw Interrupted();
   }
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_tail(CLI::App& root, const Globals& g) {
+void add_tail(CLI::App& root, Globals& g) {
   auto o = std::make_shared<TailOpts>();
   auto* sub = root.add_subcommand("tail", "Read records: follow, ranges, times, filters");
   sub->add_option("topics", o->topics, "Topics to read")->required();
@@ -243,7 +241,7 @@ void add_tail(CLI::App& root, const Globals& g) {
   sub->footer("Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
               "Without -e or an end, evt starts at the end and follows new records.\n"
               "See 'man evt-tail' for positions, filters and tokens.");
-  sub->final_callback([&g, o] { throw Exit{run_tail(g, *o)}; });
+  sub->final_callback([&g, o] { g.outcome = run_tail(g, *o); });
 }
 
 } // namespace evt::cli

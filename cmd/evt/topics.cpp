@@ -37,7 +37,7 @@ std::string join_ids(const std::vector<int32_t>& ids) {
   return s;
 }
 
-int run_list(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_list(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   kafka::ClusterInfo cluster;
   {
@@ -54,7 +54,8 @@ int run_list(const Globals& g, const TopicsOpts& opts) {
       j.push_back({{"topic", t.name}, {"partitions", t.partitions.size()}, {"replicas", rf}});
     }
     out.write(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-    return 0;
+    out.close();
+    return ExitCode::ok;
   }
   output::Table table({"TOPIC", "PARTITIONS", "REPLICAS"});
   table.align_right(1);
@@ -64,7 +65,8 @@ int run_list(const Globals& g, const TopicsOpts& opts) {
     table.add_row({terminal_safe(t.name), std::to_string(t.partitions.size()), std::to_string(rf)});
   }
   out.write(table.render());
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
 // A partition whose metadata carries an error (no leader, offline) cannot
@@ -72,7 +74,7 @@ int run_list(const Globals& g, const TopicsOpts& opts) {
 // whole description.
 bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.leader >= 0; }
 
-int run_describe(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_describe(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   kafka::TopicInfo topic;
   std::map<TopicPartition, OffsetRange> ranges;
@@ -117,7 +119,8 @@ int run_describe(const Globals& g, const TopicsOpts& opts) {
     out.write(nlohmann::json{{"topic", topic.name}, {"partitions", parts}}
                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
               "\n");
-    return 0;
+    out.close();
+    return ExitCode::ok;
   }
   output::Table table({"PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS"});
   for (size_t c : {0, 1, 4, 5, 6}) {
@@ -135,7 +138,8 @@ int run_describe(const Globals& g, const TopicsOpts& opts) {
                    std::to_string(r.end - r.start)});
   }
   out.write("topic " + terminal_safe(topic.name) + "\n" + table.render());
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
 // The sandbox cannot answer CreateTopics; when evt talks to a sandbox it
@@ -160,7 +164,7 @@ void check_topic_name(const std::string& name) {
   }
 }
 
-int run_create(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_create(const Globals& g, const TopicsOpts& opts) {
   check_topic_name(opts.topic);
   const auto config = client_config(g);
   if (const auto socket = sandbox_control_for(config.brokers)) {
@@ -180,12 +184,12 @@ int run_create(const Globals& g, const TopicsOpts& opts) {
   }
   note(g, "created topic " + terminal_safe(opts.topic) + " with " + std::to_string(opts.partitions) +
               " partition(s)");
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_topics(CLI::App& root, const Globals& g) {
+void add_topics(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<TopicsOpts>();
   auto* sub = root.add_subcommand("topics", "List, describe and create topics");
   sub->add_flag("--internal", opts->internal, "Include internal topics (__consumer_offsets, …)");
@@ -202,12 +206,12 @@ void add_topics(CLI::App& root, const Globals& g) {
   create->add_option("-c,--config", opts->configs, "Topic config (repeatable)")
       ->type_name("KEY=VALUE");
   sub->require_subcommand(0, 1);
-  list->final_callback([&g, opts] { throw Exit{run_list(g, *opts)}; });
-  describe->final_callback([&g, opts] { throw Exit{run_describe(g, *opts)}; });
-  create->final_callback([&g, opts] { throw Exit{run_create(g, *opts)}; });
+  list->final_callback([&g, opts] { g.outcome = run_list(g, *opts); });
+  describe->final_callback([&g, opts] { g.outcome = run_describe(g, *opts); });
+  create->final_callback([&g, opts] { g.outcome = run_create(g, *opts); });
   sub->final_callback([&g, opts, sub] {
     if (sub->get_subcommands().empty()) {
-      throw Exit{run_list(g, *opts)};
+      g.outcome = run_list(g, *opts);
     }
   });
 }
