@@ -23,6 +23,8 @@ std::pair<std::string, std::string> parse_property(std::string_view arg) {
   return {key, std::string(arg.substr(eq + 1))};
 }
 
+void require_partition_eof(ClientConfig& config) { config.properties.emplace_back("enable.partition.eof", "true"); }
+
 bool is_secret_property(std::string_view name) {
   // Anything that names a password, secret or private key material.
   static constexpr std::array<std::string_view, 5> k_markers = {

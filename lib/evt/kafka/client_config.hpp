@@ -22,6 +22,11 @@ struct ClientConfig {
   LogSink log_sink;         // null: librdkafka's log lines are dropped
 };
 
+// Turns end-of-partition events on for every consumer opened with this
+// config, after all other properties so -X cannot turn them off: reads that
+// stop at the end of a partition cannot work without them.
+void require_partition_eof(ClientConfig& config);
+
 // Parses one kcat-style "-X key=value" argument; throws UsageError when malformed.
 std::pair<std::string, std::string> parse_property(std::string_view arg);
 
