@@ -278,3 +278,14 @@ TEST_CASE("the running sandbox's control socket, only for its own bootstrap addr
   sandbox::write_state({static_cast<long>(::getpid()), "127.0.0.1:9092", ""});
   CHECK_FALSE(sandbox::control_socket_for("127.0.0.1:9092"));
 }
+
+TEST_CASE("command-line client properties: -X in order, then --debug") {
+  const auto props = kafka::client_properties({"acks=1", "debug=broker"}, "protocol");
+  REQUIRE(props.size() == 3);
+  CHECK(props[0] == std::pair<std::string, std::string>{"acks", "1"});
+  CHECK(props[2] == std::pair<std::string, std::string>{"debug", "protocol"});
+  CHECK(kafka::debug_requested(props));
+  CHECK(kafka::client_properties({}, "").empty());
+  CHECK_FALSE(kafka::debug_requested(kafka::client_properties({"acks=1"}, "")));
+  CHECK_THROWS_AS(kafka::client_properties({"novalue"}, ""), UsageError);
+}
