@@ -97,7 +97,7 @@ TEST_CASE("tail stdout format: -f is a template, --out alone shows nothing, term
   CHECK(stdout_fallback("", "%k\\n", false, false) == std::optional<std::string>("template"));
   CHECK(stdout_fallback("template", "%k\\n", true, false) == std::optional<std::string>("template"));
   CHECK_FALSE(stdout_fallback("", "", true, true));
-  CHECK(stdout_fallback("raw", "", true, true) == std::optional<std::string>("jsonl"));
+  CHECK(stdout_fallback("raw", "", true, true) == std::optional<std::string>("pretty"));
   CHECK_THROWS_WITH_AS(stdout_fallback("jsonl", "%k", false, false),
                        "-f/--format is a template: it cannot be combined with -o jsonl", UsageError);
   CHECK_THROWS_WITH_AS(stdout_formatter("template", "", false, false, "escape"), "-o template needs a template",
