@@ -200,4 +200,9 @@ void throw_control_error(std::string_view code_and_message) {
                      (message.empty() ? std::string() : ": " + message));
 }
 
+void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,
+                              int timeout_ms) {
+  send_control_command(socket_path, "topic " + topic + " " + std::to_string(partitions), timeout_ms);
+}
+
 } // namespace evt::sandbox

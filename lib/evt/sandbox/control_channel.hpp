@@ -49,4 +49,9 @@ std::string encode_control_error(const Error& e);
 // InputError); any other code is a RuntimeError that names it.
 [[noreturn]] void throw_control_error(std::string_view code_and_message);
 
+// Asks a sandbox to create a topic with `partitions` partitions (the mock
+// cluster has no CreateTopics); throws like send_control_command.
+void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,
+                              int timeout_ms);
+
 } // namespace evt::sandbox
