@@ -1,6 +1,7 @@
 // evt: one binary, one subcommand per file. main() builds the CLI, is the
 // only place that catches everything, and maps errors to exit codes.
 #include "cli.hpp"
+#include "completion.hpp"
 #include "config.hpp"
 #include "lag.hpp"
 #include "publish.hpp"
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
+  evt::cli::add_completion(app, globals);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "publish.hpp"
 
+#include "choices.hpp"
+
 #include "evt/codec/murmur2.hpp"
 #include "evt/codec/record_line.hpp"
 #include "evt/error.hpp"
@@ -106,10 +108,7 @@ codec::EnvelopeMode envelope_mode(const PublishOpts& o) {
   if (o.envelope.empty()) {
     return o.type.empty() ? codec::EnvelopeMode::none : codec::EnvelopeMode::binary;
   }
-  if (o.envelope == "none") {
-    return codec::EnvelopeMode::none;
-  }
-  return o.envelope == "cloudevents" ? codec::EnvelopeMode::binary : codec::EnvelopeMode::structured;
+  return *codec::k_envelope_modes.find(o.envelope);  // checked by one_of
 }
 
 std::string default_source() {
@@ -336,7 +335,7 @@ int run_publish(const Globals& g, const PublishOpts& o) {
 }
 
 int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   int partitions = o.partitions;
   if (!o.topic.empty()) {
     kafka::Producer producer(client_config(g), kafka::ProducerOptions{});
@@ -364,13 +363,13 @@ int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
 }
 
 void add_publish_flags(CLI::App* sub, PublishOpts& o) {
-  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)");
+  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)")->check(existing_topic());
   sub->add_option("-f,--file", o.files, "JSON Lines input, '-' for stdin (repeatable; default stdin)")
       ->option_text("FILE");
   sub->add_option("--data", o.data, "Send one event with this value");
   sub->add_option("--data-file", o.data_file, "Send one event whose value is this file's bytes");
   sub->add_option("--input", o.input, "Line shape: auto, record, value or raw")
-      ->check(CLI::IsMember({"auto", "record", "value", "raw"}))
+      ->check(one_of(publish::k_input_modes))
       ->option_text("MODE");
   sub->add_option("-k,--key", o.key, "Record key");
   sub->add_option("--key-field", o.key_field, "Key from this event field (e.g. data.customerId)");
@@ -380,15 +379,14 @@ void add_publish_flags(CLI::App* sub, PublishOpts& o) {
       ->check(CLI::NonNegativeNumber)
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
-      ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random", "fnv1a",
-                             "fnv1a_random"}))
+      ->check(one_of(kafka::k_partitioners))
       ->option_text("NAME");
   sub->add_option("--keep", o.keep, "Keep a record line's partition and/or timestamp")
       ->delimiter(',')
       ->option_text("WHAT");
   auto* ce = sub;
   ce->add_option("--envelope", o.envelope, "none, cloudevents (binary) or cloudevents-structured")
-      ->check(CLI::IsMember({"none", "cloudevents", "cloudevents-structured"}))
+      ->check(one_of(codec::k_envelope_modes))
       ->option_text("KIND");
   ce->add_option("--type", o.type, "Event type (turns on the binary envelope)");
   ce->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
@@ -406,7 +404,7 @@ void add_publish_flags(CLI::App* sub, PublishOpts& o) {
   checks->add_flag("--allow-pii", o.allow_pii, "Send values that look like card numbers");
   auto* delivery = sub;
   delivery->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
-      ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
+      ->check(one_of(kafka::k_compression_codecs))
       ->option_text("CODEC");
   delivery->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
   delivery->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")
@@ -428,7 +426,8 @@ void add_publish(CLI::App& root, const Globals& g) {
   auto* pof = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
   pof->add_option("key", popts->keys, "Key(s)")->required();
   pof->add_option("-n,--partitions", popts->partitions, "Partition count")->check(CLI::PositiveNumber);
-  pof->add_option("-t,--topic", popts->topic, "Read the partition count of this topic");
+  pof->add_option("-t,--topic", popts->topic, "Read the partition count of this topic")->check(existing_topic());
+  output_formats(*pof, k_text_json);
   pof->final_callback([&g, popts] { throw Exit{run_partition_of(g, *popts)}; });
 }
 

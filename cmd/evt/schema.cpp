@@ -1,5 +1,7 @@
 #include "schema.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/schema/compatibility.hpp"
@@ -53,7 +55,7 @@ void emit(const std::string& format, const schema::CheckReport& report) {
 }
 
 int run_check(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json", "github", "junit"}, "text");
+  const auto format = output_format(g, schema::k_check_formats, "text");
   const auto mode = parsed_or_usage(schema::parse_compat_mode(opts.mode), "mode", opts.mode,
                                     "use backward, forward, full, backward_transitive, forward_transitive, "
                                     "full_transitive or none");
@@ -95,7 +97,7 @@ int run_check(const Globals& g, const SchemaOpts& opts) {
 }
 
 int run_validate(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   auto validator = schema::EventValidator::from_file(opts.schema);
   schema::ValidationSummary summary;
   output::Sink out;
@@ -123,7 +125,7 @@ int run_validate(const Globals& g, const SchemaOpts& opts) {
 }
 
 int run_lint(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json", "github"}, "text");
+  const auto format = output_format(g, schema::k_lint_formats, "text");
   schema::LintOptions lo;
   lo.disabled.insert(opts.disable.begin(), opts.disable.end());
   lo.allowed_fields.insert(opts.allow_fields.begin(), opts.allow_fields.end());
@@ -163,21 +165,26 @@ void add_schema(CLI::App& root, const Globals& g) {
   auto* check = sub->add_subcommand("check", "Check schema compatibility (pairwise or a schema repository)");
   check->add_option("paths", opts->paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")->required();
   check->add_option("--mode", opts->mode,
-                    "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none");
-  check->add_option("--format", opts->format, "auto (default), json (JSON Schema) or avro");
-  check->add_option("--policy", opts->policy, "strict (Confluent's default) or lenient");
+                    "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none")
+      ->check(one_of(schema::k_compat_modes));
+  check->add_option("--format", opts->format, "auto (default), json (JSON Schema) or avro")
+      ->check(one_of(schema::k_schema_formats));
+  check->add_option("--policy", opts->policy, "strict (Confluent's default) or lenient")->check(one_of(schema::k_policies));
+  output_formats(*check, schema::k_check_formats);
   check->add_option("--against", opts->against, "git revision to compare a repository DIR with (e.g. origin/main)");
   check->final_callback([&g, opts] { throw Exit{run_check(g, *opts)}; });
 
   auto* validate = sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
   validate->add_option("--schema,-s", opts->schema, "JSON Schema file")->required();
   validate->add_option("input", opts->input, "JSON Lines file, or - for stdin (default)");
+  output_formats(*validate, k_text_json);
   validate->final_callback([&g, opts] { throw Exit{run_validate(g, *opts)}; });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
   lint->add_option("dir", opts->lint_dir, "schema repository or folder of schemas")->required();
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
   lint->add_option("--allow-field", opts->allow_fields, "field name allowed despite looking sensitive (repeatable)");
+  output_formats(*lint, schema::k_lint_formats);
   lint->final_callback([&g, opts] { throw Exit{run_lint(g, *opts)}; });
 
   auto* conformance = sub->add_subcommand("conformance", "Run Confluent's JSON Schema diff corpus (test suite use)");

@@ -1,5 +1,7 @@
 #include "tail.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/consumer.hpp"
@@ -117,7 +119,7 @@ std::unique_ptr<output::RecordFormatter> stdout_formatter(const Globals& g, cons
     return nullptr;  // --out alone: records go to the file only
   }
   const std::string fallback = !o.format.empty() ? "template" : sink.is_terminal() ? "pretty" : "jsonl";
-  const auto name = output_format(g, {"pretty", "jsonl", "raw", "template"}, fallback);
+  const auto name = output_format(g, output::k_record_styles.names(), fallback);
   if (name == "template" && o.format.empty()) {
     throw UsageError("-o template needs a template", "give one with -f, e.g. -f '%t/%p@%o %k %s\\n'");
   }
@@ -218,7 +220,7 @@ int run_tail(const Globals& g, TailOpts& o) {
 void add_tail(CLI::App& root, const Globals& g) {
   auto o = std::make_shared<TailOpts>();
   auto* sub = root.add_subcommand("tail", "Read records: follow, ranges, times, filters");
-  sub->add_option("topics", o->topics, "Topics to read")->required();
+  sub->add_option("topics", o->topics, "Topics to read")->required()->check(existing_topic());
   sub->add_option("-s,--start,--offset", o->start,
                   "Position: beginning|end|N|+N|-N|N:M|:end|@TIME|@T1:T2 (rpk's grammar)");
   sub->add_option("--end", o->end, "Stop before: end, offset N or @TIME");
@@ -229,7 +231,7 @@ void add_tail(CLI::App& root, const Globals& g) {
   sub->add_option("-f,--format", o->format, "Template: %t %p %o %k %s %h %T %S %K %d (time)");
   sub->add_option("--out", o->out_file, "Write record lines to FILE (stdout only with -o/-f)");
   sub->add_option("--binary", o->binary, "Non-text bytes as: escape, hex or base64")
-      ->check(CLI::IsMember({"escape", "hex", "base64"}));
+      ->check(one_of(output::k_binary_displays));
   sub->add_option("--type", o->filter.types, "Only CloudEvents type T (repeatable: any of)")
       ->allow_extra_args(false);
   sub->add_option("--type-field", o->filter.type_field, "JSON path of the type in plain JSON values");
@@ -240,6 +242,7 @@ void add_tail(CLI::App& root, const Globals& g) {
       ->allow_extra_args(false);
   sub->add_option("--grep", o->filter.greps, "Only records whose raw value or key contains TEXT")
       ->allow_extra_args(false);
+  output_formats(*sub, output::k_record_styles.names());
   sub->footer("Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
               "Without -e or an end, evt starts at the end and follows new records.\n"
               "See 'man evt-tail' for positions, filters and tokens.");

@@ -1,5 +1,7 @@
 #include "topics.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/output/sink.hpp"
@@ -38,7 +40,7 @@ std::string join_ids(const std::vector<int32_t>& ids) {
 }
 
 int run_list(const Globals& g, const TopicsOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   kafka::ClusterInfo cluster;
   {
     // Read-only and nothing printed yet: Ctrl-C may end the metadata wait.
@@ -73,7 +75,7 @@ int run_list(const Globals& g, const TopicsOpts& opts) {
 bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.leader >= 0; }
 
 int run_describe(const Globals& g, const TopicsOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   kafka::TopicInfo topic;
   std::map<TopicPartition, OffsetRange> ranges;
   {
@@ -191,7 +193,7 @@ void add_topics(CLI::App& root, const Globals& g) {
   sub->add_flag("--internal", opts->internal, "Include internal topics (__consumer_offsets, …)");
   auto* list = sub->add_subcommand("list", "List topics with partition and replica counts");
   auto* describe = sub->add_subcommand("describe", "Partitions, leaders and offsets of a topic");
-  describe->add_option("topic", opts->topic, "Topic name")->required();
+  describe->add_option("topic", opts->topic, "Topic name")->required()->check(existing_topic());
   auto* create = sub->add_subcommand("create", "Create a topic (CreateTopics, or the sandbox)");
   create->add_option("topic", opts->topic, "Topic name")->required();
   create->add_option("-p,--partitions", opts->partitions, "Partitions (default 1)")
@@ -201,6 +203,9 @@ void add_topics(CLI::App& root, const Globals& g) {
       ->type_name("N");
   create->add_option("-c,--config", opts->configs, "Topic config (repeatable)")
       ->type_name("KEY=VALUE");
+  output_formats(*sub, k_text_json);
+  output_formats(*list, k_text_json);
+  output_formats(*describe, k_text_json);
   sub->require_subcommand(0, 1);
   list->final_callback([&g, opts] { throw Exit{run_list(g, *opts)}; });
   describe->final_callback([&g, opts] { throw Exit{run_describe(g, *opts)}; });
