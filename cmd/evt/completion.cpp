@@ -50,8 +50,14 @@ void walk(CLI::App& app, const std::string& path, std::vector<completion::Option
       continue;
     }
     auto option = option_spec(*o);
-    // -h and --help belong to each command; the parent's are not inherited.
-    std::erase_if(inherited, [&](const completion::OptionSpec& i) { return i.flags == option.flags; });
+    // A command's own flag hides a parent's of the same name (-h, and
+    // sandbox --brokers N against the global -b,--brokers).
+    for (auto& i : inherited) {
+      std::erase_if(i.flags, [&](const std::string& f) {
+        return std::find(option.flags.begin(), option.flags.end(), f) != option.flags.end();
+      });
+    }
+    std::erase_if(inherited, [](const completion::OptionSpec& i) { return i.flags.empty(); });
     inherited.push_back(std::move(option));
   }
   const auto formats = output_formats_of(app);

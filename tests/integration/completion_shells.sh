@@ -70,8 +70,8 @@ expect_words "bash: evt -o json topics " "create
 describe
 list" "$(bash_complete evt -o json topics '')"
 # File names where a value is free-form.
-touch events.jsonl
-expect_words "bash: evt publish -f ev" "events.jsonl" "$(bash_complete evt publish -f ev)"
+touch orders.jsonl
+expect_words "bash: evt publish -f ord" "orders.jsonl" "$(bash_complete evt publish -f ord)"
 
 # zsh: syntax, compinit picks up the file from $fpath, and the shared helper answers.
 zsh -n _evt || fail "zsh -n rejects the script"
@@ -80,7 +80,11 @@ zsh_next() {
              (( $+functions[_evt] )) || exit 8; [[ $_comps[evt] == _evt ]] || exit 7
              _evt_next $(($# - 1)) "$@" | sort' zsh "$@"
 }
-expect_words "zsh: evt ta" "tail" "$(zsh_next evt ta)"
+# _evt_next leaves prefix matching to compadd.
+expect_words "zsh: evt ta" "tail" "$(zsh_next evt ta | grep '^ta')"
+expect_words "zsh: evt schema " "check
+lint
+validate" "$(zsh_next evt schema '')"
 expect_words "zsh: evt tail -o " "jsonl
 pretty
 raw
