@@ -9,8 +9,6 @@ set -u
 MAN="$EVT_SRC/man"
 # Hidden commands (not listed by --help) that still have flags to document.
 HIDDEN=("schema conformance")
-# Pages being written on another branch: checked as soon as the file exists.
-PENDING=("partition-of")
 
 # The long flags in the option lines of a help text (first column only).
 help_flags() {
@@ -57,9 +55,6 @@ while [ "${#queue[@]}" -gt 0 ]; do
   text=$(help_of "$cmd")
   for s in $(help_subcommands <<<"$text"); do queue+=("$cmd $s"); done
   if [ ! -f "$page" ]; then
-    pending=0
-    for p in "${PENDING[@]}"; do [ "$p" = "$top" ] && pending=1; done
-    [ "$pending" = 1 ] && { echo "note: $page not written yet (pending on another branch)"; continue; }
     complain "evt $cmd has no man page $page"
     continue
   fi
