@@ -2,6 +2,8 @@
 // are compared, in which direction, and what each finding means for a team.
 #include "evt/schema/compatibility.hpp"
 
+#include "evt/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -15,11 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 } // namespace
 
 std::optional<CompatMode> parse_compat_mode(const std::string& text) {
@@ -31,7 +28,7 @@ std::optional<CompatMode> parse_compat_mode(const std::string& text) {
       {"backward_transitive", CompatMode::backward_transitive},
       {"forward_transitive", CompatMode::forward_transitive},
       {"full_transitive", CompatMode::full_transitive}};
-  auto it = k_modes.find(lower(text));
+  auto it = k_modes.find(ascii_lower(text));
   if (it == k_modes.end()) return std::nullopt;
   return it->second;
 }
@@ -50,7 +47,7 @@ std::string compat_mode_name(CompatMode mode) {
 }
 
 std::optional<SchemaFormat> parse_schema_format(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = ascii_lower(text);
   if (t == "auto") return SchemaFormat::auto_detect;
   if (t == "json" || t == "jsonschema" || t == "json-schema" || t == "json_schema") return SchemaFormat::json_schema;
   if (t == "avro") return SchemaFormat::avro;
@@ -58,7 +55,7 @@ std::optional<SchemaFormat> parse_schema_format(const std::string& text) {
 }
 
 std::optional<Policy> parse_policy(const std::string& text) {
-  const std::string t = lower(text);
+  const std::string t = ascii_lower(text);
   if (t == "strict") return Policy::strict;
   if (t == "lenient") return Policy::lenient;
   return std::nullopt;
