@@ -3,6 +3,7 @@
 #include "evt/config/connection.hpp"
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
+#include "evt/sandbox/state_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,7 +64,12 @@ kafka::ClientConfig client_config(const Globals& g) {
     props.emplace_back("debug", g.debug);
   }
   const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, std::move(props)));
+      config::system_request(g.brokers, g.context, std::move(props), []() -> std::optional<config::SandboxAddress> {
+        if (auto s = sandbox::find_running_sandbox()) {
+          return config::SandboxAddress{s->pid, s->bootstrap};
+        }
+        return std::nullopt;
+      }));
   for (const auto& w : conn.warnings) {
     warn(w);
   }
