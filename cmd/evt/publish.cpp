@@ -7,6 +7,7 @@
 #include "evt/publish/publish.hpp"
 #include "evt/publish/report.hpp"
 #include "evt/publish/schema.hpp"
+#include "evt/output/progress.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -54,27 +55,6 @@ struct PartitionOfOpts {
 };
 
 // Drawn on stderr when it is a terminal; cleared before any other message.
-class ProgressLine {
-public:
-  explicit ProgressLine(bool enabled) : m_enabled(enabled) {}
-  void show(const std::string& text) {
-    if (m_enabled) {
-      std::fprintf(stderr, "\r\033[Kevt: %s", text.c_str());
-      m_shown = true;
-    }
-  }
-  void clear() {
-    if (m_shown) {
-      std::fputs("\r\033[K", stderr);
-      m_shown = false;
-    }
-  }
-
-private:
-  bool m_enabled;
-  bool m_shown = false;
-};
-
 Header parse_header_flag(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == 0 || text.empty()) {
@@ -291,7 +271,8 @@ int run_publish(const Globals& g, const PublishOpts& o) {
   }
 
   output::Sink out;
-  ProgressLine progress(!g.quiet && isatty(STDERR_FILENO) != 0);
+  output::Progress progress(!g.quiet && isatty(STDERR_FILENO) != 0,
+                            [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); });
   std::string line_buffer;
   publish::PublishEvents events;
   events.rejected = [&](publish::LineRef w, const publish::Rejection& why) {
@@ -311,7 +292,7 @@ int run_publish(const Globals& g, const PublishOpts& o) {
     codec::append_record_line(line_buffer, r);
     out.write(line_buffer);
   };
-  events.progress = [&](const publish::PublishCounts& c, double s) { progress.show(publish::progress_text(c, s)); };
+  events.progress = [&](const publish::PublishCounts& c, double s) { progress.update(publish::progress_snapshot(c, s)); };
 
   publish::DeliveryOptions delivery;
   delivery.dry_run = o.dry_run;
