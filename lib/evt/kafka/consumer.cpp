@@ -16,6 +16,7 @@ struct Consumer::Impl {
   bool closed = false;
   std::vector<rd_kafka_message_t*> scratch;
   std::set<std::string> known_topics;
+  bool paused_any = false;
   std::vector<rd_kafka_topic_t*> topics;  // handles that make topics "locally known"
   void destroy_topics() {
     for (auto* rkt : topics) {
@@ -75,6 +76,12 @@ void Consumer::assign(const std::vector<StartPosition>& positions) {
   const auto err = rd_kafka_assign(m_impl->rk.get(), tpl.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw_kafka_error(err, "cannot assign partitions", m_impl->config.brokers);
+  }
+  // librdkafka keeps a partition's pause across assignments; a partition
+  // paused under an earlier assignment (pause()) must fetch again.
+  if (m_impl->paused_any) {
+    rd_kafka_resume_partitions(m_impl->rk.get(), tpl.get());
+    m_impl->paused_any = false;
   }
 }
 
@@ -348,6 +355,7 @@ void Consumer::pause(const std::vector<TopicPartition>& partitions) {
   }
   // A partition that cannot be paused only keeps fetching; nothing is lost.
   rd_kafka_pause_partitions(m_impl->rk.get(), tpl.get());
+  m_impl->paused_any = true;
 }
 
 bool Consumer::seek(const TopicPartition& partition, int64_t offset) {

@@ -13,6 +13,7 @@
 #include "evt/publish/record.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -88,6 +89,8 @@ public:
   PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
                  PublishEvents events);
   // The same over any deliver::Producer (a fake one in tests).
+  PublishSession(RecordBuilder& builder, std::nullptr_t dry_run, DeliveryOptions options, PublishEvents events)
+      : PublishSession(builder, static_cast<deliver::Producer*>(dry_run), options, std::move(events)) {}
   PublishSession(RecordBuilder& builder, deliver::Producer* producer, DeliveryOptions options,
                  PublishEvents events);
 

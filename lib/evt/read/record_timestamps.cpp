@@ -49,7 +49,8 @@ int ms_left(Clock::time_point deadline) {
 // Reads one slice of partitions until each has answered all its targets,
 // reached its end, failed, or the deadline passed; false when the deadline
 // or SIGINT left partitions unanswered.
-bool read_slice(kafka::Consumer& consumer, Slice& slice, Clock::time_point deadline, TargetRecords& out) {
+bool read_slice(kafka::Consumer& consumer, Slice& slice, Clock::time_point deadline, bool pause,
+                TargetRecords& out) {
   std::vector<std::string> topics;
   std::vector<kafka::StartPosition> assignment;
   for (const auto& [tp, r] : slice) {
@@ -108,7 +109,7 @@ bool read_slice(kafka::Consumer& consumer, Slice& slice, Clock::time_point deadl
     for (const auto& tp : failed) {
       done(tp);
     }
-    if (!finished.empty() && !slice.empty()) {
+    if (pause && !finished.empty() && !slice.empty()) {
       consumer.pause(finished);
     }
   }
@@ -170,7 +171,7 @@ ProbeAnswer RecordTimestampProber::probe(const OffsetTargets& targets) {
         if (!m_readers[r]) {
           m_readers[r] = std::make_unique<kafka::Consumer>(m_config, reader_options());
         }
-        if (!read_slice(*m_readers[r], slices[i], deadline, found[i])) {
+        if (!read_slice(*m_readers[r], slices[i], deadline, m_limits.pause_answered, found[i])) {
           complete = false;
         }
       }

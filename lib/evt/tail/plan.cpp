@@ -71,6 +71,7 @@ private:
     read::TimestampLimits l;
     l.timeout_ms = config.timeout_ms;
     l.readers = 1;  // a few partitions per round; one consumer kept across rounds
+    l.pause_answered = false;
     return l;
   }
 

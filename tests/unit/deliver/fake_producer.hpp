@@ -28,12 +28,12 @@ public:
     pending.push_back({token, record.value.value_or("")});
   }
   void poll(int, std::vector<kafka::DeliveryReport>& reports) override {
+    move(ready, reports);
     if (throw_on_poll) {
       const auto e = *throw_on_poll;
       throw_on_poll.reset();
       throw e;
     }
-    move(ready, reports);
   }
   void flush(int, std::vector<kafka::DeliveryReport>& reports) override {
     ++flushes;

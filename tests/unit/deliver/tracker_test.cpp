@@ -78,13 +78,13 @@ TEST_CASE("tracker: failures merge into ranges per source and error, in source o
     t.send(value("v"), {1, line});
   }
   t.send(value("v"), {0, 9});
-  // Report order: 1:5 fails, 1:1 ok, 1:2 fails, 1:3 fails, 1:4 fails (other
-  // error), 1:6 fails, 0:9 fails.
-  p.acknowledge_at(4, false);
-  p.acknowledge(true);
+  // Report order: 1:5 fails, then 1:2, 1:3 fail, 1:4 fails (other error),
+  // 1:1 is delivered, 1:6 and 0:9 fail.
+  p.acknowledge_at(4, false);  // pending now 1:2 1:3 1:4 1:1 1:6 0:9
   p.acknowledge(false);
   p.acknowledge(false);
   p.acknowledge(false, "too large");
+  p.acknowledge(true);
   p.acknowledge(false);
   p.acknowledge(false);
   t.serve(0);
