@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include <unistd.h>
+
 namespace evt::output {
 namespace {
 
@@ -76,6 +78,8 @@ std::string render_progress(const ProgressSnapshot& p) {
   }
   return s;
 }
+
+bool progress_wanted(bool quiet) { return !quiet && isatty(STDERR_FILENO) != 0; }
 
 Progress::Progress(bool enabled, Writer writer, std::chrono::milliseconds min_interval)
     : m_enabled(enabled && writer), m_writer(std::move(writer)), m_min_interval(min_interval) {}

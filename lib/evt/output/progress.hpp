@@ -34,6 +34,9 @@ std::string format_eta(double seconds);
 // with a total, ", 45%, ETA 1m05s". Terminal-safe when `detail` is.
 std::string render_progress(const ProgressSnapshot& snapshot);
 
+// True when progress may be drawn: stderr is a terminal and not quiet.
+bool progress_wanted(bool quiet);
+
 // A throttled, self-clearing status line on a terminal.
 class Progress {
 public:
