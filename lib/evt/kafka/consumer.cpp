@@ -4,6 +4,7 @@
 #include "evt/kafka/handle.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace evt::kafka {
 
@@ -14,6 +15,15 @@ struct Consumer::Impl {
   QueuePtr queue;
   bool closed = false;
   std::vector<rd_kafka_message_t*> scratch;
+  std::set<std::string> known_topics;
+  bool paused_any = false;
+  std::vector<rd_kafka_topic_t*> topics;  // handles that make topics "locally known"
+  void destroy_topics() {
+    for (auto* rkt : topics) {
+      rd_kafka_topic_destroy(rkt);
+    }
+    topics.clear();
+  }
 };
 
 Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
@@ -26,14 +36,19 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
       {"enable.auto.commit", options.auto_commit ? "true" : "false"},
       {"enable.auto.offset.store", "false"},
       // Bigger fetches: evt usually reads ranges to the end as fast as it can.
-      {"fetch.wait.max.ms", "100"},
+      {"fetch.wait.max.ms", std::to_string(options.fetch_wait_max_ms)},
       // librdkafka 2.0.2 counts queued.min.messages on the one consumer
       // queue all partitions feed; once exceeded, every partition backs off
       // for fetch.error.backoff.ms (~1 s stalls when the reader is slower
       // than fetching). Bound the queue by bytes instead
       // (queued.max.messages.kbytes). -X still overrides this.
-      {"queued.min.messages", "1000000"},
   };
+  if (options.bulk_prefetch) {
+    defaults.emplace_back("queued.min.messages", "1000000");
+  }
+  if (options.max_partition_fetch_bytes > 0) {
+    defaults.emplace_back("max.partition.fetch.bytes", std::to_string(options.max_partition_fetch_bytes));
+  }
   // librdkafka's consumer wants a group.id even for manual assignment; with
   // no group we never commit, so a throwaway id is harmless.
   defaults.emplace_back("group.id", options.group ? *options.group : "evt-no-group");
@@ -61,6 +76,12 @@ void Consumer::assign(const std::vector<StartPosition>& positions) {
   const auto err = rd_kafka_assign(m_impl->rk.get(), tpl.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw_kafka_error(err, "cannot assign partitions", m_impl->config.brokers);
+  }
+  // librdkafka keeps a partition's pause across assignments; a partition
+  // paused under an earlier assignment (pause()) must fetch again.
+  if (m_impl->paused_any) {
+    rd_kafka_resume_partitions(m_impl->rk.get(), tpl.get());
+    m_impl->paused_any = false;
   }
 }
 
@@ -208,6 +229,7 @@ void Consumer::close() {
     return;
   }
   m_impl->closed = true;
+  m_impl->destroy_topics();
   m_impl->queue.reset();
   rd_kafka_consumer_close(m_impl->rk.get());
 }
@@ -221,6 +243,18 @@ namespace evt::kafka {
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
                            std::vector<TopicPartition>& reached_end, size_t max_records,
                            int timeout_ms, bool with_headers) {
+  return poll_view_impl(visit, reached_end, nullptr, max_records, timeout_ms, with_headers);
+}
+
+size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
+                           std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>& failed,
+                           size_t max_records, int timeout_ms, bool with_headers) {
+  return poll_view_impl(visit, reached_end, &failed, max_records, timeout_ms, with_headers);
+}
+
+size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& visit,
+                                std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
+                                size_t max_records, int timeout_ms, bool with_headers) {
   check_fatal(m_impl->state);
   auto& scratch = m_impl->scratch;
   scratch.resize(std::max<size_t>(max_records, 1));
@@ -260,7 +294,9 @@ size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
       continue;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      if (error.empty()) {
+      if (failed != nullptr && m->rkt != nullptr) {
+        failed->push_back({rd_kafka_topic_name(m->rkt), m->partition});
+      } else if (failed == nullptr && error.empty()) {
         error = message_error_text(m);
       }
       continue;
@@ -310,6 +346,44 @@ std::vector<TopicPartition> Consumer::assignment() {
     result.push_back({tpl->elems[i].topic, tpl->elems[i].partition});
   }
   return result;
+}
+
+void Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  // A partition that cannot be paused only keeps fetching; nothing is lost.
+  rd_kafka_pause_partitions(m_impl->rk.get(), tpl.get());
+  m_impl->paused_any = true;
+}
+
+bool Consumer::seek(const TopicPartition& partition, int64_t offset) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(tpl.get(), partition.topic.c_str(), partition.partition)->offset = offset;
+  if (auto* error = rd_kafka_seek_partitions(m_impl->rk.get(), tpl.get(), 0)) {
+    rd_kafka_error_destroy(error);
+    return false;
+  }
+  return tpl->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void Consumer::learn_topics(const std::vector<std::string>& topics, int timeout_ms) {
+  bool added = false;
+  for (const auto& topic : topics) {
+    if (m_impl->known_topics.insert(topic).second) {
+      // Topic handles make topics "locally known", and only those are asked for.
+      if (auto* rkt = rd_kafka_topic_new(m_impl->rk.get(), topic.c_str(), nullptr)) {
+        m_impl->topics.push_back(rkt);
+        added = true;
+      }
+    }
+  }
+  const rd_kafka_metadata_t* md = nullptr;
+  if (added && timeout_ms > 0 &&
+      rd_kafka_metadata(m_impl->rk.get(), 0, nullptr, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    MetadataPtr owned(md);
+  }
 }
 
 } // namespace evt::kafka

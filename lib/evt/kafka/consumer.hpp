@@ -29,6 +29,9 @@ struct ConsumerOptions {
   std::optional<std::string> group;  // no group: nothing is ever committed
   bool auto_commit = false;          // with a group: commit in the background
   std::string auto_offset_reset = "earliest";
+  int fetch_wait_max_ms = 100;          // fetch.wait.max.ms
+  int max_partition_fetch_bytes = 0;    // max.partition.fetch.bytes; 0: librdkafka's default
+  bool bulk_prefetch = true;            // false: librdkafka's default prefetch (for probes)
 };
 
 // What one poll returned: records in arrival order and partitions that
@@ -69,6 +72,24 @@ public:
                    std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
                    bool with_headers = true);
 
+  // Like poll_view, but a partition's read error (not a client-wide one)
+  // appends the partition to `failed` instead of throwing.
+  size_t poll_view(const std::function<void(const RecordView&)>& visit,
+                   std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>& failed,
+                   size_t max_records, int timeout_ms, bool with_headers);
+
+  // Stops fetching these assigned partitions (until the next assign).
+  void pause(const std::vector<TopicPartition>& partitions);
+
+  // Moves an assigned partition's read position without waiting; false
+  // when the client refused.
+  bool seek(const TopicPartition& partition, int64_t offset);
+
+  // Fetches metadata for topics not seen before (at most timeout_ms), so
+  // newly assigned partitions of them start without waiting for the next
+  // metadata refresh (most of a second).
+  void learn_topics(const std::vector<std::string>& topics, int timeout_ms);
+
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
@@ -82,6 +103,10 @@ public:
   void close();
 
 private:
+  size_t poll_view_impl(const std::function<void(const RecordView&)>& visit,
+                        std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
+                        size_t max_records, int timeout_ms, bool with_headers);
+
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -21,16 +21,17 @@ std::string to_string(GroupState state) {
 }
 
 struct Groups::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+  explicit Impl(std::shared_ptr<Client::Core> c)
+      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
+  std::shared_ptr<Client::Core> core;
+  const ClientConfig& config;
+  ClientState& state;
+  HandlePtr& rk;
 };
 
-Groups::Groups(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  auto conf = make_conf(config, m_impl->state);
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
-}
+Groups::Groups(const ClientConfig& config) : Groups(Client(config)) {}
+
+Groups::Groups(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Groups::~Groups() = default;
 
