@@ -68,6 +68,11 @@ public:
     }
   }
 
+  void batch_dropped() override {
+    m_buffer.clear();
+    m_file_buffer.clear();
+  }
+
   static output::FormatOptions capture_options() {
     output::FormatOptions f;
     f.style = output::RecordStyle::jsonl;

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""A kafka-python consumer-group member for evt's rebalance scenarios.
+
+Usage: group_member.py BROKERS TOPIC GROUP SESSION_TIMEOUT_MS
+
+Joins GROUP on TOPIC and prints "topic partition offset" for every record,
+one line each, flushed. It commits a batch's offsets before printing it and
+prints nothing of a batch whose commit a rebalance refused (it seeks back
+instead), so a record it printed is never read again by the group. SIGTERM
+or SIGINT: leave the group and exit 0.
+"""
+import signal
+import sys
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import CommitFailedError, KafkaError
+from kafka.structs import OffsetAndMetadata
+
+
+def main():
+    brokers, topic, group, session_ms = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    consumer = KafkaConsumer(
+        bootstrap_servers=brokers,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=session_ms,
+        heartbeat_interval_ms=max(100, session_ms // 6),
+        max_poll_records=100,
+    )
+    consumer.subscribe([topic])
+    while not stop:
+        batch = consumer.poll(timeout_ms=200)
+        if not batch:
+            continue
+        offsets = {}
+        for tp, records in batch.items():
+            offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, None)
+        try:
+            consumer.commit(offsets)
+        except (CommitFailedError, KafkaError):
+            # A rebalance: whoever owns these partitions next reads them.
+            for tp, records in batch.items():
+                try:
+                    consumer.seek(tp, records[0].offset)
+                except (AssertionError, KafkaError):
+                    pass  # no longer ours
+            continue
+        for tp, records in batch.items():
+            for r in records:
+                sys.stdout.write("%s %d %d\n" % (r.topic, r.partition, r.offset))
+        sys.stdout.flush()
+    consumer.close(autocommit=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
