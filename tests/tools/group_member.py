@@ -33,7 +33,13 @@ def main():
     )
     consumer.subscribe([topic])
     while not stop:
-        batch = consumer.poll(timeout_ms=200)
+        try:
+            batch = consumer.poll(timeout_ms=200)
+        except KafkaError as e:
+            # The sandbox answers a SyncGroup that comes after the leader's
+            # with INVALID_REQUEST; the next poll joins again.
+            sys.stderr.write("group_member: %s; joining again\n" % e)
+            continue
         if not batch:
             continue
         offsets = {}
