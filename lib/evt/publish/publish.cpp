@@ -30,8 +30,13 @@ double seconds_since(Clock::time_point start) {
 // Serve delivery reports after this many records, so they never pile up.
 constexpr uint64_t k_poll_every = 512;
 constexpr auto k_progress_interval = std::chrono::milliseconds(500);
-// After message.timeout.ms every record has its report; allow a margin.
-constexpr int k_flush_margin_ms = 5000;
+// After message.timeout.ms every record has its report; allow a margin
+// (librdkafka scans for timed-out records about once a second).
+constexpr int k_flush_margin_ms = 2000;
+// Once a delivery failed, the run fails (exit 3): the records produced after
+// that one would only fail the same way one by one, up to a whole delivery
+// timeout later. Wait this long for their reports, then name them failed.
+constexpr int k_after_failure_ms = 2000;
 
 } // namespace
 
@@ -236,8 +241,15 @@ PublishResult PublishSession::finish() {
   if (m_producer != nullptr) {
     // Everything in flight gets its report within message.timeout.ms; a
     // SIGINT does not cut this short (the records are already on their way).
-    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.delivery_timeout_ms + k_flush_margin_ms);
+    // After a failed delivery the exit follows the delivery timeout of the
+    // first failed record (plus the margin), not of the last one produced.
+    auto deadline = Clock::now() + std::chrono::milliseconds(m_options.delivery_timeout_ms + k_flush_margin_ms);
+    bool shortened = false;
     while (m_producer->in_flight() > 0 && Clock::now() < deadline) {
+      if (m_result.counts.failed > 0 && !shortened) {
+        shortened = true;
+        deadline = std::min(deadline, Clock::now() + std::chrono::milliseconds(k_after_failure_ms));
+      }
       try {
         m_producer->flush(200, m_reports);
       } catch (const Error& e) {
