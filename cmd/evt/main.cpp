@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "config.hpp"
 #include "lag.hpp"
+#include "partition_of.hpp"
 #include "publish.hpp"
 #include "sandbox.hpp"
 #include "schema.hpp"
@@ -34,6 +35,7 @@ int run(int argc, char** argv) {
   evt::cli::add_topics(app, globals);
   evt::cli::add_config(app, globals);
   evt::cli::add_publish(app, globals);
+  evt::cli::add_partition_of(app, globals);
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
