@@ -9,8 +9,10 @@ prints nothing of a batch whose commit a rebalance refused (it seeks back
 instead), so a record it printed is never read again by the group. SIGTERM
 or SIGINT: leave the group and exit 0.
 """
+import os
 import signal
 import sys
+import threading
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import CommitFailedError, KafkaError
@@ -20,8 +22,24 @@ from kafka.structs import OffsetAndMetadata
 def main():
     brokers, topic, group, session_ms = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    printing = threading.Lock()
+
+    def leave_soon():
+        # kafka-python's poll can block through a whole rebalance: after
+        # 3 s, exit anyway, but never in the middle of printing a batch.
+        with printing:
+            sys.stdout.flush()
+            os._exit(0)
+
+    def on_signal(*_):
+        if not stop:
+            timer = threading.Timer(3.0, leave_soon)
+            timer.daemon = True
+            timer.start()
+        stop.append(1)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     consumer = KafkaConsumer(
         bootstrap_servers=brokers,
         group_id=group,
@@ -55,10 +73,11 @@ def main():
                 except (AssertionError, KafkaError):
                     pass  # no longer ours
             continue
-        for tp, records in batch.items():
-            for r in records:
-                sys.stdout.write("%s %d %d\n" % (r.topic, r.partition, r.offset))
-        sys.stdout.flush()
+        with printing:
+            for tp, records in batch.items():
+                for r in records:
+                    sys.stdout.write("%s %d %d\n" % (r.topic, r.partition, r.offset))
+            sys.stdout.flush()
     consumer.close(autocommit=False)
     return 0
 
