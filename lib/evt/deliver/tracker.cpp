@@ -67,11 +67,16 @@ void DeliveryTracker::handle_reports() {
   m_reports.clear();
 }
 
-void DeliveryTracker::drain(int budget_ms, const std::function<void()>& tick) {
+void DeliveryTracker::drain(int budget_ms, const std::function<void()>& tick, int after_failure_ms) {
   // A SIGINT does not cut this short: the records are already on their way,
   // and each gets its report within message.timeout.ms.
-  const auto deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
+  auto deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
+  bool shortened = false;
   while (m_producer.in_flight() > 0 && Clock::now() < deadline) {
+    if (after_failure_ms >= 0 && m_counts.failed > 0 && !shortened) {
+      shortened = true;
+      deadline = std::min(deadline, Clock::now() + std::chrono::milliseconds(after_failure_ms));
+    }
     try {
       m_producer.flush(200, m_reports);
     } catch (const Error& e) {

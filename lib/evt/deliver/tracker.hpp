@@ -61,8 +61,10 @@ public:
   // Waits for everything in flight, at most `budget_ms` in total, in
   // 200 ms steps calling `tick` after each; stops early on a client error.
   // Then purges what is left; records with no report even then count as
-  // unreported (their sources are unknown).
-  void drain(int budget_ms, const std::function<void()>& tick = {});
+  // unreported (their sources are unknown). Once a delivery has failed, the
+  // rest get at most `after_failure_ms` more (they would only fail the same
+  // way one by one, up to a whole delivery timeout later); -1: no shortening.
+  void drain(int budget_ms, const std::function<void()>& tick = {}, int after_failure_ms = -1);
 
   const DeliveryCounts& counts() const noexcept { return m_counts; }
   // Records sent without a report yet.

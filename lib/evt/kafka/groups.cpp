@@ -2,8 +2,10 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 
 namespace evt::kafka {
@@ -59,7 +61,16 @@ AdminOptionsPtr admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int timeou
 // little grace on top of it means it answers before we give up.
 EventPtr wait_result(rd_kafka_queue_t* queue, int timeout_ms, const std::string& what,
                      const std::string& brokers) {
-  EventPtr ev(rd_kafka_queue_poll(queue, timeout_ms + 2000));
+  // In short slices, so that SIGINT/SIGTERM ends the wait at once.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms + 2000);
+  EventPtr ev;
+  while (!ev && Clock::now() < deadline) {
+    if (interrupted()) {
+      throw Interrupted();
+    }
+    ev.reset(rd_kafka_queue_poll(queue, 200));
+  }
   if (!ev) {
     throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, what, brokers);
   }

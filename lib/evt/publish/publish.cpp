@@ -25,8 +25,13 @@ double seconds_since(Clock::time_point start) {
 // Serve delivery reports after this many records, so they never pile up.
 constexpr uint64_t k_poll_every = 512;
 constexpr auto k_progress_interval = std::chrono::milliseconds(500);
-// After message.timeout.ms every record has its report; allow a margin.
-constexpr int k_flush_margin_ms = 5000;
+// After message.timeout.ms every record has its report; allow a margin
+// (librdkafka scans for timed-out records about once a second).
+constexpr int k_flush_margin_ms = 2000;
+// Once a delivery failed, the run fails (exit 3): the records produced after
+// that one would only fail the same way one by one, up to a whole delivery
+// timeout later. Wait this long for their reports, then name them failed.
+constexpr int k_after_failure_ms = 2000;
 
 } // namespace
 
@@ -227,10 +232,13 @@ PublishResult PublishSession::finish() {
   }
   if (m_tracker) {
     // Everything in flight gets its report within message.timeout.ms.
-    m_tracker->drain(m_options.delivery_timeout_ms + k_flush_margin_ms, [&] {
-      sync_delivery();
-      maybe_progress();
-    });
+    m_tracker->drain(
+        m_options.delivery_timeout_ms + k_flush_margin_ms,
+        [&] {
+          sync_delivery();
+          maybe_progress();
+        },
+        k_after_failure_ms);
     sync_delivery();
     for (const auto& range : m_tracker->failed_ranges()) {
       m_result.failures.push_back({range.source, static_cast<uint64_t>(range.first),
