@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "lag.hpp"
 #include "publish.hpp"
+#include "replay.hpp"
 #include "sandbox.hpp"
 #include "schema.hpp"
 #include "tail.hpp"
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
+  evt::cli::add_replay(app, globals);
 
   try {
     app.parse(argc, argv);

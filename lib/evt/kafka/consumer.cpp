@@ -4,6 +4,8 @@
 #include "evt/kafka/handle.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 namespace evt::kafka {
 
@@ -199,6 +201,53 @@ std::vector<StartPosition> Consumer::committed(const std::vector<TopicPartition>
   std::vector<StartPosition> result;
   for (int i = 0; i < tpl->cnt; ++i) {
     result.push_back({{tpl->elems[i].topic, tpl->elems[i].partition}, tpl->elems[i].offset});
+  }
+  return result;
+}
+
+void Consumer::commit_points(const std::vector<CommitPoint>& points) {
+  if (points.empty()) {
+    return;
+  }
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
+  for (const auto& p : points) {
+    auto* e = rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition);
+    e->offset = p.offset;
+    if (!p.metadata.empty()) {
+      // The list owns (and frees) what metadata points at.
+      e->metadata = std::malloc(p.metadata.size());  // freed with free() by the list
+      std::memcpy(e->metadata, p.metadata.data(), p.metadata.size());
+      e->metadata_size = p.metadata.size();
+    }
+  }
+  const auto err = rd_kafka_commit(m_impl->rk.get(), tpl.get(), 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    throw_kafka_error(err, "cannot commit offsets", m_impl->config.brokers);
+  }
+  for (int i = 0; i < tpl->cnt; ++i) {
+    if (tpl->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_kafka_error(tpl->elems[i].err, "cannot commit offsets", m_impl->config.brokers);
+    }
+  }
+}
+
+std::vector<CommitPoint> Consumer::committed_points(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  const auto err = rd_kafka_committed(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot fetch committed offsets", m_impl->config.brokers);
+  }
+  std::vector<CommitPoint> result;
+  for (int i = 0; i < tpl->cnt; ++i) {
+    const auto& e = tpl->elems[i];
+    CommitPoint p{{e.topic, e.partition}, e.offset, {}};
+    if (e.metadata != nullptr && e.metadata_size > 0) {
+      p.metadata.assign(static_cast<const char*>(e.metadata), e.metadata_size);
+    }
+    result.push_back(std::move(p));
   }
   return result;
 }

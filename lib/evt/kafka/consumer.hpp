@@ -31,6 +31,14 @@ struct ConsumerOptions {
   std::string auto_offset_reset = "earliest";
 };
 
+// A committed position with the metadata string stored beside it (replay
+// keeps its checkpoint details there).
+struct CommitPoint {
+  TopicPartition partition;
+  int64_t offset = -1001;  // -1001: nothing committed
+  std::string metadata;
+};
+
 // What one poll returned: records in arrival order and partitions that
 // reached their current end (EOF) during this poll.
 struct ConsumedBatch {
@@ -77,6 +85,12 @@ public:
 
   // The group's committed offsets for these partitions (-1001 when none).
   std::vector<StartPosition> committed(const std::vector<TopicPartition>& partitions);
+
+  // Commits offsets, each with its own metadata string (synchronously).
+  void commit_points(const std::vector<CommitPoint>& points);
+
+  // The group's committed offsets with their metadata (-1001 when none).
+  std::vector<CommitPoint> committed_points(const std::vector<TopicPartition>& partitions);
 
   // Leaves the group cleanly (idempotent; the destructor calls it too).
   void close();

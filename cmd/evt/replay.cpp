@@ -1,0 +1,137 @@
+#include "replay.hpp"
+
+#include "evt/error.hpp"
+#include "evt/kafka/admin.hpp"
+#include "evt/replay/copy.hpp"
+#include "evt/replay/report.hpp"
+#include "evt/replay/run_id.hpp"
+#include "evt/deliver/rate_limiter.hpp"
+#include "evt/output/progress.hpp"
+#include "evt/output/terminal_escape.hpp"
+#include "evt/signals.hpp"
+#include "evt/tail/plan.hpp"
+#include "replay_modes.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace evt::cli {
+namespace {
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// On a terminal without --yes: show the plan and ask.
+bool confirmed(const ReplayOpts& o, const std::string& plan) {
+  if (o.yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+    return true;
+  }
+  std::fprintf(stderr, "%sReplay (run id %s)? [y/N] ", plan.c_str(), o.run_id.c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int run_copy(const Globals& g, ReplayOpts& o) {
+  if (o.sources.empty() || o.to.empty()) {
+    throw UsageError("evt replay needs source topics and --to DEST", "e.g. evt replay orders -s @-1h --to orders-replay");
+  }
+  if (!o.key.empty()) {
+    o.filter.key = o.key;
+  }
+  const filter::RecordFilter filter(o.filter);
+  auto source = client_config(g);
+  source.properties.emplace_back("enable.partition.eof", "true");
+  replay::Destination dest{destination_config(g, o), o.to};
+  dest.config.properties.emplace_back("enable.partition.eof", "true");
+  const bool same_cluster = dest.config.brokers == source.brokers;
+  for (const auto& s : o.sources) {
+    if (same_cluster && s == o.to && !o.allow_same_topic) {
+      throw UsageError("refusing to replay '" + s + "' into itself", "add --allow-same-topic if that is what you want");
+    }
+  }
+  kafka::Admin admin(source);
+  tail::TailRequest request{o.sources, {}, read::parse_start_end(o.start, o.end, {read::BoundKind::beginning, 0}, now_ms()), true};
+  if (!o.partitions.empty()) {
+    request.partitions = read::parse_partition_list(o.partitions);
+  }
+  const auto plan = tail::plan_tail(admin, source, request);
+  auto options = copy_options(g, o);
+  if (o.run_id.empty()) {
+    o.run_id = replay::derive_run_id(replay::selection_text(
+        plan.partitions, {filter_text(o), dest.config.brokers, o.to, o.partition_by, o.keep_timestamps ? "keep-ts" : "",
+                          o.no_provenance ? "no-prov" : ""}));
+  }
+  replay::check_run_id(o.run_id);
+  options.run_id = o.run_id;
+  const bool json = output_format(g, {"text", "json"}, "text") == "json";
+  if (!o.dry_run && !confirmed(o, replay::render_plan(plan.partitions, o.to))) {
+    note(g, "nothing replayed");
+    return 1;
+  }
+  if (!o.dry_run) {
+    note(g, "run id " + o.run_id + " (resume an interrupted run with --run-id " + o.run_id + ")");
+  }
+  if (o.no_provenance && !o.dry_run) {
+    warn("--no-provenance: a resumed run may write records in flight at the interruption twice");
+  }
+  const bool tty = isatty(STDERR_FILENO) && !g.quiet;
+  if (tty) {
+    options.on_progress = [](const replay::CopyProgress& p) {
+      const auto line = output::progress_line({p.read, p.total, p.bytes, p.elapsed_s, "replay"});
+      std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+    };
+  }
+  const auto report = replay::copy_records(source, dest, plan.partitions, filter, options);
+  if (tty) {
+    std::fprintf(stderr, "\r\x1b[K");
+  }
+  for (const auto& w : report.warnings) {
+    warn(w);
+  }
+  if (g.verbose > 0) {
+    for (const auto& n : report.notes) {
+      note(g, output::terminal_safe(n));
+    }
+  }
+  if (json) {
+    std::fputs(replay::render_json(report, o.to, o.dry_run).c_str(), stdout);
+  } else if (o.dry_run) {
+    std::fputs(replay::render_partitions(report).c_str(), stdout);
+    print_sample(report);
+  }
+  if (!o.dry_run) {
+    note(g, replay::render_summary(report, o.to));
+    if (g.verbose > 0 && !json) {
+      std::fputs(replay::render_partitions(report).c_str(), stderr);
+    }
+  }
+  if (report.interrupted) {
+    throw Interrupted();
+  }
+  return 0;
+}
+
+} // namespace
+
+void add_replay(CLI::App& root, const Globals& g) {
+  auto o = std::make_shared<ReplayOpts>();
+  auto* sub = root.add_subcommand("replay", "Copy records to a topic (resumable), replay captures, rewind groups");
+  add_replay_options(*sub, *o);
+  sub->final_callback([&g, o] {
+    if (!o->group.empty()) {
+      throw Exit{run_rewind(g, *o)};
+    }
+    if (!o->from_file.empty()) {
+      throw Exit{run_capture_replay(g, *o)};
+    }
+    throw Exit{run_copy(g, *o)};
+  });
+}
+
+} // namespace evt::cli
