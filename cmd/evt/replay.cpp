@@ -102,13 +102,13 @@ int run_copy(const Globals& g, ReplayOpts& o) {
   if (json) {
     std::fputs(replay::render_json(report, o.to, o.dry_run).c_str(), stdout);
   } else if (o.dry_run) {
-    std::fputs(replay::render_partitions(report).c_str(), stdout);
+    std::fputs(replay::render_partitions(report, true).c_str(), stdout);
     print_sample(report);
   }
   if (!o.dry_run) {
     note(g, replay::render_summary(report, o.to));
     if (g.verbose > 0 && !json) {
-      std::fputs(replay::render_partitions(report).c_str(), stderr);
+      std::fputs(replay::render_partitions(report, false).c_str(), stderr);
     }
   }
   if (report.interrupted) {

@@ -79,7 +79,7 @@ int run_capture_replay(const Globals& g, ReplayOpts& o) {
   if (json) {
     std::fputs(replay::render_json(report, o.to, o.dry_run).c_str(), stdout);
   } else if (o.dry_run) {
-    std::fputs(replay::render_partitions(report).c_str(), stdout);
+    std::fputs(replay::render_partitions(report, true).c_str(), stdout);
     print_sample(report);
   } else {
     note(g, replay::render_summary(report, o.to));

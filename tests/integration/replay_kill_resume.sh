@@ -46,8 +46,8 @@ PY
 
 # Kill at increasing moments; each attempt resumes the previous one.
 kills=0
-for delay in 0.05 0.6 0.9 1.2 1.5 1.8; do
-  "$EVT" replay "$S" --to "$D" --run-id kill1 --rate 8000/s >"attempt.out" 2>"attempt.err" &
+for delay in 0.05 0.7 1.3 1.9 2.5 3.1; do
+  "$EVT" replay "$S" --to "$D" --run-id kill1 --rate 5000/s >"attempt.out" 2>"attempt.err" &
   pid=$!
   sleep "$delay"
   if kill -KILL "$pid" 2>/dev/null; then kills=$((kills + 1)); fi

@@ -50,16 +50,25 @@ std::string render_summary(const CopyReport& r, const std::string& dest_topic) {
   return s;
 }
 
-std::string render_partitions(const CopyReport& r) {
-  output::Table t({"SOURCE", "FROM", "UNTIL", "READ", "SELECTED", "WRITTEN", "ALREADY", "TO"});
-  for (size_t c = 1; c < 7; ++c) {
+std::string render_partitions(const CopyReport& r, bool dry_run) {
+  std::vector<std::string> header = {"SOURCE", "FROM", "UNTIL", "READ", "SELECTED"};
+  if (!dry_run) {
+    header.insert(header.end(), {"WRITTEN", "ALREADY"});
+  }
+  header.push_back("TO");
+  output::Table t(header);
+  for (size_t c = 1; c + 1 < header.size(); ++c) {
     t.align_right(c);
   }
   for (const auto& p : r.partitions) {
-    t.add_row({output::terminal_safe(p.partition.topic) + "/" + std::to_string(p.partition.partition),
-               std::to_string(p.start), std::to_string(p.end), std::to_string(p.read), std::to_string(p.selected),
-               std::to_string(p.written), std::to_string(p.already),
-               p.dest_partition >= 0 ? std::to_string(p.dest_partition) : "by key"});
+    std::vector<std::string> row = {output::terminal_safe(p.partition.topic) + "/" + std::to_string(p.partition.partition),
+                                    std::to_string(p.start), std::to_string(p.end), std::to_string(p.read),
+                                    std::to_string(p.selected)};
+    if (!dry_run) {
+      row.insert(row.end(), {std::to_string(p.written), std::to_string(p.already)});
+    }
+    row.push_back(p.dest_partition >= 0 ? std::to_string(p.dest_partition) : "by key");
+    t.add_row(row);
   }
   return t.render();
 }

@@ -14,8 +14,8 @@ std::string render_plan(const std::vector<read::PartitionPlan>& plans, const std
 // One or two lines: what was written, found from an earlier attempt, filtered.
 std::string render_summary(const CopyReport& report, const std::string& dest_topic);
 
-// A per-partition table of the counts (dry run, -v).
-std::string render_partitions(const CopyReport& report);
+// A per-partition table of the counts (dry run: without written/already).
+std::string render_partitions(const CopyReport& report, bool dry_run);
 
 // The counts as one JSON document (with "sample" record lines for a dry run).
 std::string render_json(const CopyReport& report, const std::string& dest_topic, bool dry_run);
