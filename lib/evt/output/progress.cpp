@@ -12,7 +12,7 @@ std::string grouped(uint64_t n) {
   std::string out;
   const size_t lead = digits.size() % 3;
   for (size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (i - lead) % 3 == 0) {
+    if (i != 0 && i >= lead && (i - lead) % 3 == 0) {
       out += ',';
     }
     out += digits[i];

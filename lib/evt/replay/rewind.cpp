@@ -111,9 +111,28 @@ RewindPlan plan_rewind(const kafka::ClientConfig& config, const std::string& gro
   kafka::Groups groups(config);
   kafka::Admin admin(config);
   std::map<TopicPartition, int64_t> committed;
-  for (const auto& [tp, off] : groups.committed_offsets({group}, {})[group]) {
+  auto fetched = groups.committed_offsets({group}, {});
+  for (const auto& [tp, off] : fetched[group]) {
     if (off >= 0) {
       committed[tp] = off;
+    }
+  }
+  if (committed.empty()) {
+    // An OffsetFetch without topics is answered with nothing by some
+    // brokers (the sandbox): ask for every partition instead.
+    std::vector<TopicPartition> all;
+    for (const auto& t : admin.describe_cluster(false).topics) {
+      for (const auto& p : t.partitions) {
+        all.push_back({t.name, p.id});
+      }
+    }
+    if (!all.empty()) {
+      fetched = groups.committed_offsets({group}, all);
+      for (const auto& [tp, off] : fetched[group]) {
+        if (off >= 0) {
+          committed[tp] = off;
+        }
+      }
     }
   }
   std::vector<TopicPartition> tps;
@@ -152,7 +171,19 @@ RewindPlan plan_rewind(const kafka::ClientConfig& config, const std::string& gro
     row.target = rewind_target(one, row.current, row.log, t != times.end() ? t->second : row.log.end);
     plan.rows.push_back(row);
   }
-  const auto described = groups.describe_groups({group});
+  // Probe with ListGroups first: a DescribeGroups the broker does not
+  // implement can leave librdkafka 2.0.2 unable to shut down (as in evt lag).
+  bool group_apis = false;
+  try {
+    group_apis = groups.list_groups().supported;
+  } catch (const BrokerError&) {
+    group_apis = false;
+  }
+  kafka::MaybeSupported<std::vector<kafka::GroupDescription>> described;
+  described.supported = false;
+  if (group_apis) {
+    described = groups.describe_groups({group});
+  }
   plan.members_known = described.supported && !described.value.empty() && described.value[0].error.empty();
   if (plan.members_known) {
     plan.active_members = described.value[0].members.size();
@@ -176,7 +207,19 @@ void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
   kafka::ConsumerOptions options;
   options.group = plan.group;
   kafka::Consumer consumer(config, options);
-  consumer.commit(offsets);
+  try {
+    consumer.commit(offsets);
+  } catch (const BrokerError& e) {
+    // A broker that cannot describe groups still refuses commits from
+    // outside a group that has members (whose sessions have not expired).
+    const std::string what = e.what();
+    if (what.find("member") != std::string::npos || what.find("eneration") != std::string::npos ||
+        what.find("ebalanc") != std::string::npos) {
+      throw UsageError("group '" + plan.group + "' has active members (the broker refused the commit: " + what + ")",
+                       "stop the group's consumers and wait for their sessions to expire");
+    }
+    throw;
+  }
   consumer.close();
 }
 

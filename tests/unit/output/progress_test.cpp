@@ -9,6 +9,8 @@ TEST_CASE("progress: grouped numbers and human bytes") {
   CHECK(grouped(999) == "999");
   CHECK(grouped(1000) == "1,000");
   CHECK(grouped(1234567) == "1,234,567");
+  CHECK(grouped(47650) == "47,650");
+  CHECK(grouped(12345678) == "12,345,678");
   CHECK(human_bytes(830) == "830 B");
   CHECK(human_bytes(1500) == "1.5 kB");
   CHECK(human_bytes(3100000) == "3.1 MB");
