@@ -54,7 +54,9 @@ void note(const Globals& g, const std::string& message) {
 
 void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
 
-kafka::ClientConfig client_config(const Globals& g) {
+namespace {
+
+config::ConnectionRequest request_for(const Globals& g) {
   kafka::Properties props;
   for (const auto& p : g.properties) {
     props.push_back(kafka::parse_property(p));
@@ -62,8 +64,11 @@ kafka::ClientConfig client_config(const Globals& g) {
   if (!g.debug.empty()) {
     props.emplace_back("debug", g.debug);
   }
-  const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, std::move(props)));
+  return config::system_request(g.brokers, g.context, std::move(props));
+}
+
+kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& request) {
+  const auto conn = config::resolve_connection(request);
   for (const auto& w : conn.warnings) {
     warn(w);
   }
@@ -87,6 +92,22 @@ kafka::ClientConfig client_config(const Globals& g) {
     };
   }
   return config;
+}
+
+} // namespace
+
+kafka::ClientConfig client_config(const Globals& g) { return resolve(g, request_for(g)); }
+
+kafka::ClientConfig other_cluster_config(const Globals& g) {
+  auto request = request_for(g);
+  // EVT_BROKERS and EVT_CONTEXT name the main cluster, not this one.
+  request.getenv = [real = request.getenv](const std::string& name) -> std::optional<std::string> {
+    if (name == "EVT_BROKERS" || name == "EVT_CONTEXT") {
+      return std::nullopt;
+    }
+    return real(name);
+  };
+  return resolve(g, request);
 }
 
 std::string output_format(const Globals& g, const std::vector<std::string>& allowed,

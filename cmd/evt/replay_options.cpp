@@ -52,14 +52,15 @@ void add_replay_options(CLI::App& sub, ReplayOpts& o) {
 }
 
 kafka::ClientConfig destination_config(const Globals& g, const ReplayOpts& o) {
-  if (o.to_brokers.empty() && o.to_context.empty() && o.to_properties.empty()) {
-    return client_config(g);
-  }
   Globals d = g;
+  d.properties.insert(d.properties.end(), o.to_properties.begin(), o.to_properties.end());
+  if (o.to_brokers.empty() && o.to_context.empty()) {
+    return client_config(d);  // the source's cluster, perhaps with other properties
+  }
   d.brokers = o.to_brokers;
   d.context = o.to_context;
   d.properties = o.to_properties;
-  return client_config(d);
+  return other_cluster_config(d);
 }
 
 replay::CopyOptions copy_options(const Globals& g, const ReplayOpts& o) {

@@ -17,6 +17,7 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 [ -n "$B" ] || fail "second sandbox printed no address"
+[ "$B" != "$A" ] || fail "both sandboxes at $A"
 
 seq 1 7 | timeout 20 "$EVT" publish -t "$S" -p 0 -f - >/dev/null 2>&1 || fail "publish"
 seq 8 10 | timeout 20 "$EVT" publish -t "$S" -p 1 -f - >/dev/null 2>&1 || fail "publish"

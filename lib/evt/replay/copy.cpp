@@ -158,6 +158,7 @@ private:
       part.last_commit = point.offset;
       part.last_meta = point.metadata;
       m_report.resumed = true;
+      m_report.notes.push_back("checkpoint of " + format_source(point.partition, point.offset) + ": " + point.metadata);
       if (point.offset >= meta->end) {
         continue;  // finished: nothing of it can be in flight
       }
