@@ -4,7 +4,6 @@
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -57,14 +56,7 @@ void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n
 namespace {
 
 config::ConnectionRequest request_for(const Globals& g) {
-  kafka::Properties props;
-  for (const auto& p : g.properties) {
-    props.push_back(kafka::parse_property(p));
-  }
-  if (!g.debug.empty()) {
-    props.emplace_back("debug", g.debug);
-  }
-  return config::system_request(g.brokers, g.context, std::move(props));
+  return config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug));
 }
 
 kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& request) {
@@ -83,9 +75,7 @@ kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& r
   config.timeout_ms = timeout_ms(g);
   // librdkafka's own log lines reach the user only when asked for.
   // -X debug=… asks for librdkafka's debug output as much as --debug does.
-  const bool debug_property = std::any_of(config.properties.begin(), config.properties.end(),
-                                          [](const auto& p) { return p.first == "debug"; });
-  if (g.verbose > 1 || !g.debug.empty() || debug_property) {
+  if (g.verbose > 1 || kafka::debug_requested(config.properties)) {
     config.log_sink = [](int level, std::string_view facility, std::string_view message) {
       std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
                    output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());

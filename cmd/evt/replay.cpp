@@ -46,9 +46,9 @@ int run_copy(const Globals& g, ReplayOpts& o) {
   }
   const filter::RecordFilter filter(o.filter);
   auto source = client_config(g);
-  source.properties.emplace_back("enable.partition.eof", "true");
+  kafka::require_partition_eof(source);
   replay::Destination dest{destination_config(g, o), o.to};
-  dest.config.properties.emplace_back("enable.partition.eof", "true");
+  kafka::require_partition_eof(dest.config);
   const bool same_cluster = dest.config.brokers == source.brokers;
   for (const auto& s : o.sources) {
     if (same_cluster && s == o.to && !o.allow_same_topic) {

@@ -56,7 +56,7 @@ int run_capture_replay(const Globals& g, ReplayOpts& o) {
   }
   const replay::Redactor redactor(paths, paths.empty() ? std::string() : redact_key(o));
   replay::Destination dest{destination_config(g, o), o.to};
-  dest.config.properties.emplace_back("enable.partition.eof", "true");
+  kafka::require_partition_eof(dest.config);
   auto options = copy_options(g, o);
   std::string redacted;
   for (const auto& r : o.redact) {
