@@ -23,12 +23,15 @@ RateLimiter::Clock::duration RateLimiter::acquire(Clock::time_point now) {
   const double elapsed = std::chrono::duration<double>(now - m_last).count();
   m_last = now;
   m_tokens = std::min(m_burst, m_tokens + elapsed * m_rate);
-  if (m_tokens >= 1.0) {
+  const double wait_s = (1.0 - m_tokens) / m_rate;
+  const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait_s));
+  // A shortfall below one clock tick (0.1 + … + 0.1 < 1.0 in floating
+  // point) counts as a whole token: "zero" must always mean "taken".
+  if (wait <= Clock::duration::zero()) {
     m_tokens -= 1.0;
     return Clock::duration::zero();
   }
-  const double wait_s = (1.0 - m_tokens) / m_rate;
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait_s));
+  return wait;
 }
 
 double parse_rate(std::string_view text) {
