@@ -81,7 +81,7 @@ expect_rc 2
 expect_contains "$ERR" "evt: error: --partition-by same needs partition 1 in '$D1', which has 1 partition(s)"
 run_evt replay "$S" --to "$D" --rate 5/x
 expect_rc 2
-expect_contains "$ERR" "--rate: expected records per second"
+expect_contains "$ERR" "--rate '5/x' is not a rate"
 run_evt replay "$S"
 expect_rc 2
 expect_contains "$ERR" "evt replay needs source topics and --to DEST"

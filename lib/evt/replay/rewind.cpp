@@ -207,18 +207,12 @@ void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
   kafka::ConsumerOptions options;
   options.group = plan.group;
   kafka::Consumer consumer(config, options);
-  try {
-    consumer.commit(offsets);
-  } catch (const BrokerError& e) {
-    // A broker that cannot describe groups still refuses commits from
-    // outside a group that has members (whose sessions have not expired).
-    const std::string what = e.what();
-    if (what.find("member") != std::string::npos || what.find("eneration") != std::string::npos ||
-        what.find("ebalanc") != std::string::npos) {
-      throw UsageError("group '" + plan.group + "' has active members (the broker refused the commit: " + what + ")",
-                       "stop the group's consumers and wait for their sessions to expire");
-    }
-    throw;
+  // A broker that cannot describe groups still refuses commits from outside
+  // a group that has members (whose sessions have not expired): the refusal
+  // comes back as a rebalance-type commit error.
+  if (consumer.commit(offsets) == kafka::CommitResult::rebalancing) {
+    throw UsageError("group '" + plan.group + "' has active members (the broker refused the commit: the group has live members or is rebalancing)",
+                     "stop the group's consumers and wait for their sessions to expire");
   }
   consumer.close();
 }
