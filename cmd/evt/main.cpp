@@ -2,6 +2,7 @@
 // only place that catches everything, and maps errors to exit codes.
 #include "cli.hpp"
 #include "config.hpp"
+#include "consume.hpp"
 #include "lag.hpp"
 #include "publish.hpp"
 #include "sandbox.hpp"
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
+  evt::cli::add_consume(app, globals);
 
   try {
     app.parse(argc, argv);

@@ -72,6 +72,11 @@ public:
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
+  // Stops fetching these partitions (records already fetched still come)
+  // while poll keeps the group membership alive; resume() undoes it.
+  void pause(const std::vector<TopicPartition>& partitions);
+  void resume(const std::vector<TopicPartition>& partitions);
+
   // Commits "next offset to read" per partition (synchronously).
   void commit(const std::vector<StartPosition>& next_offsets);
 
