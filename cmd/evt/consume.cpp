@@ -24,6 +24,7 @@ struct ConsumeOpts {
   std::string handler_timeout = "1m";
   std::string shutdown_timeout = "30s";
   std::string commit_interval = "1s";
+  std::string batch_wait = "0ms";
   std::string on_failure = "stop";
   std::string start = "beginning";
   consume::ConsumeOptions engine;
@@ -55,6 +56,10 @@ int run_consume(const Globals& g, ConsumeOpts& o) {
   consume::check_runnable(e.argv, path != nullptr ? path : "/usr/bin:/bin");
   e.handler_text = o.exec;
   e.mode = o.pipe ? consume::HandlerMode::pipe : consume::HandlerMode::exec;
+  if (o.pipe && e.batch > 0) {
+    throw UsageError("--batch does not go with --pipe", "a --pipe handler already gets a stream of record lines");
+  }
+  e.batch_wait_ms = duration_flag("--batch-wait", o.batch_wait);
   e.ordering = consume::parse_ordering(o.ordering);
   e.backoff = consume::parse_backoff(o.backoff);
   e.handler_timeout_ms = duration_flag("--handler-timeout", o.handler_timeout);
@@ -117,6 +122,9 @@ void add_consume(CLI::App& root, const Globals& g) {
   sub->add_option("--exec", o->exec, "Handler command, run per record with the value on stdin")->required();
   sub->add_flag("--shell", o->shell, "Run the --exec command with sh -c");
   sub->add_flag("--pipe", o->pipe, "Keep CMD running: a record line in, a verdict line (ok|retry|fail) out");
+  sub->add_option("--batch", o->engine.batch, "Up to N record lines of one partition per run; bisected on failure")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--batch-wait", o->batch_wait, "How long a partial batch waits to fill (default 0ms)");
   sub->add_option("--concurrency", o->engine.concurrency, "Handlers running at once (default 1)")
       ->check(CLI::Range(1, 1024));
   sub->add_option("--ordering", o->ordering, "Never concurrent or reordered within: key (default), partition, none")

@@ -34,13 +34,16 @@ std::string where(const Record& r) {
 // One buffered record and how far it got.
 struct Item {
   Record record;
-  int attempts = 0;  // attempts started
+  int attempts = 0;  // attempts started (in --batch mode: runs on its own)
+  int64_t arrived_ms = 0;
 };
 
 class Engine {
 public:
   Engine(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& o, const ConsumeHooks& h)
-      : m_consumer(consumer), m_dlq(dlq), m_o(o), m_hooks(h), m_scheduler(o.ordering),
+      : m_consumer(consumer), m_dlq(dlq), m_o(o), m_hooks(h),
+        // A batch is a run of one partition's records, handled in order.
+        m_scheduler(o.batch > 0 ? Ordering::partition : o.ordering),
         m_rng(std::random_device{}()) {
     RunnerSpec spec;
     spec.argv = o.argv;
@@ -65,6 +68,8 @@ private:
   void wait_children(int timeout_ms);
   void reap_finished();
   void finish_attempt(const FinishedAttempt& a);
+  void start_batches(int64_t now);
+  void finish_batch(const FinishedAttempt& a, std::vector<uint64_t> ids);
   void abandon_running(const std::function<bool(uint64_t)>& which);
   void give_up(uint64_t id, const AttemptResult& result);
   void done(uint64_t id);
@@ -103,6 +108,13 @@ private:
   int64_t m_last_commit = 0;
   int64_t m_last_progress = 0;
   kafka::ConsumedBatch m_batch;
+  // --batch: running batches by attempt id (their first record), the
+  // smaller size a partition uses while it bisects a failed batch, and the
+  // last offset of the failed range.
+  std::unordered_map<uint64_t, std::vector<uint64_t>> m_batches;
+  std::map<TopicPartition, size_t> m_batch_limit;
+  std::map<TopicPartition, int64_t> m_bisect_until;
+  int64_t m_batch_due = -1;  // when a partial batch held back by --batch-wait may start
 };
 
 void Engine::poll_records(int timeout_ms) {
@@ -116,7 +128,7 @@ void Engine::poll_records(int timeout_ms) {
     const uint64_t id = m_next_id++;
     m_watermark.sent(tp, r.offset);
     m_scheduler.add(id, tp, r.key);
-    m_items.emplace(id, Item{std::move(r), 0});
+    m_items.emplace(id, Item{std::move(r), 0, monotonic_ms()});
     ++m_stats.received;
   }
   for (const auto& tp : m_batch.reached_end) {
@@ -127,6 +139,10 @@ void Engine::poll_records(int timeout_ms) {
 
 void Engine::start_ready() {
   const int64_t now = monotonic_ms();
+  if (m_o.batch > 0) {
+    start_batches(now);
+    return;
+  }
   while (!m_stopping && m_runner->has_free_slot()) {
     const auto id = m_scheduler.next(now);
     if (!id) {
@@ -136,6 +152,90 @@ void Engine::start_ready() {
     ++item.attempts;
     ++m_stats.attempts;
     m_runner->start(*id, item.record, item.attempts);
+  }
+}
+
+void Engine::start_batches(int64_t now) {
+  std::vector<std::vector<uint64_t>> held;
+  m_batch_due = -1;
+  auto max_for = [&](const TopicPartition& tp) {
+    const auto it = m_batch_limit.find(tp);
+    return it == m_batch_limit.end() ? m_o.batch : it->second;
+  };
+  while (!m_stopping && m_runner->has_free_slot()) {
+    auto ids = m_scheduler.next_batch(now, max_for);
+    if (ids.empty()) {
+      break;
+    }
+    const Item& first = m_items.at(ids.front());
+    const TopicPartition tp{first.record.topic, first.record.partition};
+    // A partial batch waits up to --batch-wait for more records, unless the
+    // partition is read to its end (nothing more is coming now).
+    const int64_t due = first.arrived_ms + m_o.batch_wait_ms;
+    if (ids.size() < max_for(tp) && due > now && !m_at_end.contains(tp)) {
+      m_batch_due = m_batch_due < 0 ? due : std::min(m_batch_due, due);
+      held.push_back(std::move(ids));
+      continue;
+    }
+    std::vector<const Record*> records;
+    for (const auto id : ids) {
+      records.push_back(&m_items.at(id).record);
+    }
+    int attempt = 1;
+    if (ids.size() == 1) {
+      attempt = ++m_items.at(ids.front()).attempts;
+    }
+    ++m_stats.attempts;
+    m_runner->start_batch(ids.front(), records, attempt);
+    m_batches[ids.front()] = std::move(ids);
+  }
+  for (const auto& ids : held) {
+    m_scheduler.requeue_batch(ids);
+  }
+}
+
+void Engine::finish_batch(const FinishedAttempt& a, std::vector<uint64_t> ids) {
+  const Record& last = m_items.at(ids.back()).record;
+  const TopicPartition tp{last.topic, last.partition};
+  const int64_t last_offset = last.offset;
+  auto passed = [&] {
+    // Past the failed range: back to full batches.
+    const auto until = m_bisect_until.find(tp);
+    if (until != m_bisect_until.end() && last_offset >= until->second) {
+      m_bisect_until.erase(until);
+      m_batch_limit.erase(tp);
+    }
+  };
+  if (a.abandoned || (m_stopping && a.result.verdict != Verdict::done && ids.size() > 1)) {
+    m_stats.abandoned += ids.size();
+    m_scheduler.finish_batch(ids);
+    return;
+  }
+  if (a.result.verdict == Verdict::done) {
+    for (const auto id : ids) {
+      done(id);
+    }
+    m_scheduler.finish_batch(ids);
+    passed();
+    return;
+  }
+  if (ids.size() > 1) {
+    // Bisect: the first half runs next, the second after it, until the
+    // failing record runs alone and takes the per-record retry path.
+    const size_t half = (ids.size() + 1) / 2;
+    m_batch_limit[tp] = half;
+    m_bisect_until[tp] = std::max(m_bisect_until.count(tp) ? m_bisect_until[tp] : last_offset, last_offset);
+    emit(ConsumeEvent::Kind::retry, "batch " + where(m_items.at(ids.front()).record) + " of " +
+                                        std::to_string(ids.size()) + " failed (" + a.result.error +
+                                        "); splitting it in batches of " + std::to_string(half));
+    m_scheduler.requeue_batch(ids);
+    return;
+  }
+  const Item& item = m_items.at(ids.front());
+  const bool will_retry = a.result.verdict == Verdict::retry && item.attempts < m_o.retries + 1 && !m_stopping;
+  finish_attempt(a);
+  if (!will_retry) {
+    passed();
   }
 }
 
@@ -165,6 +265,12 @@ void Engine::abandon_running(const std::function<bool(uint64_t)>& which) {
 }
 
 void Engine::finish_attempt(const FinishedAttempt& a) {
+  if (const auto batch = m_batches.find(a.id); batch != m_batches.end()) {
+    auto ids = std::move(batch->second);
+    m_batches.erase(batch);
+    finish_batch(a, std::move(ids));
+    return;
+  }
   Item& item = m_items.at(a.id);
   if (a.abandoned) {
     // Not done and not committed: it runs again after a restart or on the
@@ -350,6 +456,9 @@ int64_t Engine::next_wakeup(int64_t now) const {
   if (const auto deadline = m_runner->next_deadline()) {
     wake = std::min(wake, *deadline);
   }
+  if (m_batch_due >= 0) {
+    wake = std::min(wake, m_batch_due);
+  }
   return std::max(wake, now);
 }
 
@@ -375,7 +484,8 @@ ConsumeResult Engine::run() {
       }
     } else {
       const int64_t now = monotonic_ms();
-      const bool busy = m_runner->busy() > 0 || m_scheduler.next_due().value_or(INT64_MAX) <= now;
+      const bool busy = m_runner->busy() > 0 || m_scheduler.next_due().value_or(INT64_MAX) <= now ||
+                        (m_batch_due >= 0 && m_batch_due <= now);
       poll_records(busy ? 0 : static_cast<int>(next_wakeup(now) - now));
       flow_control();
       start_ready();

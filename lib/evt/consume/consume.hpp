@@ -31,6 +31,8 @@ struct ConsumeOptions {
   std::vector<std::string> argv;      // the handler (see command_line.hpp)
   std::string handler_text;           // the command as given, for evt_dlq_handler
   HandlerMode mode = HandlerMode::exec;
+  size_t batch = 0;                   // --batch N: up to N records of a partition per run; 0: one
+  int64_t batch_wait_ms = 0;          // --batch-wait: how long a partial batch waits to fill
   int concurrency = 1;
   Ordering ordering = Ordering::key;
   int retries = 3;                    // attempts = retries + 1

@@ -1,5 +1,7 @@
 #include "evt/consume/runner.hpp"
 
+#include "evt/codec/record_line.hpp"
+
 #include <algorithm>
 
 namespace evt::consume {
@@ -12,19 +14,16 @@ public:
   bool has_free_slot() const override { return m_running.size() < m_spec.slots; }
 
   void start(uint64_t id, const Record& record, int attempt) override {
-    ChildSpec child;
-    child.argv = m_spec.argv;
-    child.env = handler_environment(m_spec.base_env, record, {m_spec.group, attempt, m_spec.max_attempts});
-    child.on_stderr = m_spec.on_stderr;
-    Slot s;
-    s.id = id;
-    s.child = std::make_unique<ChildProcess>(child);
-    s.deadline_ms = monotonic_ms() + m_spec.timeout_ms;
-    if (record.value) {
-      s.child->write_stdin(*record.value);
+    launch(id, handler_environment(m_spec.base_env, record, {m_spec.group, attempt, m_spec.max_attempts}),
+           record.value ? std::string_view(*record.value) : std::string_view());
+  }
+
+  void start_batch(uint64_t id, const std::vector<const Record*>& records, int attempt) override {
+    std::string lines;
+    for (const Record* r : records) {
+      codec::append_record_line(lines, *r);
     }
-    s.child->close_stdin_when_written();
-    m_running.push_back(std::move(s));
+    launch(id, batch_environment(m_spec.base_env, records, {m_spec.group, attempt, m_spec.max_attempts}), lines);
   }
 
   void add_poll_fds(std::vector<pollfd>& fds) const override {
@@ -84,6 +83,20 @@ public:
   void close(int64_t) override {}
 
 private:
+  void launch(uint64_t id, std::vector<std::string> env, std::string_view input) {
+    ChildSpec child;
+    child.argv = m_spec.argv;
+    child.env = std::move(env);
+    child.on_stderr = m_spec.on_stderr;
+    Slot s;
+    s.id = id;
+    s.child = std::make_unique<ChildProcess>(child);
+    s.deadline_ms = monotonic_ms() + m_spec.timeout_ms;
+    s.child->write_stdin(input);
+    s.child->close_stdin_when_written();
+    m_running.push_back(std::move(s));
+  }
+
   struct Slot {
     uint64_t id = 0;
     std::unique_ptr<ChildProcess> child;

@@ -14,9 +14,10 @@
 namespace evt::consume {
 namespace {
 
-constexpr std::array<std::string_view, 11> k_record_vars = {
-    "EVT_TOPIC",     "EVT_PARTITION", "EVT_OFFSET", "EVT_KEY",     "EVT_KEY_BASE64",  "EVT_TIMESTAMP",
-    "EVT_TIMESTAMP_TYPE", "EVT_HEADERS", "EVT_GROUP", "EVT_ATTEMPT", "EVT_MAX_ATTEMPTS"};
+constexpr std::array<std::string_view, 14> k_record_vars = {
+    "EVT_TOPIC",          "EVT_PARTITION",    "EVT_OFFSET",      "EVT_KEY",        "EVT_KEY_BASE64",
+    "EVT_TIMESTAMP",      "EVT_TIMESTAMP_TYPE", "EVT_HEADERS",   "EVT_GROUP",      "EVT_ATTEMPT",
+    "EVT_MAX_ATTEMPTS",   "EVT_FIRST_OFFSET", "EVT_LAST_OFFSET", "EVT_BATCH_SIZE"};
 
 bool is_record_var(std::string_view entry) {
   const auto eq = entry.find('=');
@@ -129,6 +130,24 @@ std::vector<std::string> handler_environment(const std::vector<std::string>& bas
   } else {
     add_binary_attributes(env, r);
   }
+  return env;
+}
+
+std::vector<std::string> batch_environment(const std::vector<std::string>& base,
+                                           const std::vector<const Record*>& records, const HandlerContext& c) {
+  std::vector<std::string> env = base;
+  if (!records.empty()) {
+    add(env, "EVT_TOPIC", records.front()->topic);
+    add(env, "EVT_PARTITION", std::to_string(records.front()->partition));
+    add(env, "EVT_FIRST_OFFSET", std::to_string(records.front()->offset));
+    add(env, "EVT_LAST_OFFSET", std::to_string(records.back()->offset));
+  }
+  add(env, "EVT_BATCH_SIZE", std::to_string(records.size()));
+  if (!c.group.empty()) {
+    add(env, "EVT_GROUP", c.group);
+  }
+  add(env, "EVT_ATTEMPT", std::to_string(c.attempt));
+  add(env, "EVT_MAX_ATTEMPTS", std::to_string(c.max_attempts));
   return env;
 }
 

@@ -30,4 +30,11 @@ std::vector<std::string> inherited_environment(const char* const* environ_entrie
 std::vector<std::string> handler_environment(const std::vector<std::string>& base, const Record& record,
                                              const HandlerContext& context);
 
+// The environment of a --batch handler (records of one partition, in
+// offset order, as record lines on stdin): base plus EVT_TOPIC,
+// EVT_PARTITION, EVT_FIRST_OFFSET, EVT_LAST_OFFSET, EVT_BATCH_SIZE,
+// EVT_GROUP, EVT_ATTEMPT, EVT_MAX_ATTEMPTS.
+std::vector<std::string> batch_environment(const std::vector<std::string>& base,
+                                           const std::vector<const Record*>& records, const HandlerContext& context);
+
 } // namespace evt::consume

@@ -5,6 +5,7 @@
 #include "evt/output/terminal_escape.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace evt::consume {
 namespace {
@@ -46,6 +47,10 @@ public:
     m_line.clear();
     codec::append_record_line(m_line, record);
     w.child->write_stdin(m_line);
+  }
+
+  void start_batch(uint64_t, const std::vector<const Record*>&, int) override {
+    throw std::logic_error("--pipe handlers take one record at a time");
   }
 
   void add_poll_fds(std::vector<pollfd>& fds) const override {

@@ -49,6 +49,9 @@ public:
   virtual bool has_free_slot() const = 0;
   // Starts attempt number `attempt` (1-based) of record `id`.
   virtual void start(uint64_t id, const Record& record, int attempt) = 0;
+  // --batch: starts one handler for these records of one partition (record
+  // lines on stdin); the attempt is reported under `id`.
+  virtual void start_batch(uint64_t id, const std::vector<const Record*>& records, int attempt) = 0;
   // The descriptors to wait on.
   virtual void add_poll_fds(std::vector<pollfd>& fds) const = 0;
   // Does what is possible now (after poll) and appends ended attempts;

@@ -2,6 +2,8 @@
 
 #include "evt/error.hpp"
 
+#include <algorithm>
+
 namespace evt::consume {
 
 Ordering parse_ordering(std::string_view text) {
@@ -79,6 +81,66 @@ std::optional<uint64_t> Scheduler::next(int64_t now_ms) {
   lane->running = true;
   m_running[id] = lane;
   return id;
+}
+
+std::vector<uint64_t> Scheduler::next_batch(int64_t now_ms,
+                                            const std::function<size_t(const TopicPartition&)>& max_for) {
+  std::vector<uint64_t> batch;
+  const auto first = next(now_ms);
+  if (!first) {
+    return batch;
+  }
+  Lane* lane = m_running.at(*first);
+  const size_t max = std::max<size_t>(1, max_for(lane->tp));
+  for (size_t i = 0; i < lane->ids.size() && i < max; ++i) {
+    batch.push_back(lane->ids[i]);
+    m_running[lane->ids[i]] = lane;
+  }
+  return batch;
+}
+
+void Scheduler::finish_batch(const std::vector<uint64_t>& ids) {
+  if (ids.empty()) {
+    return;
+  }
+  const auto it = m_running.find(ids.front());
+  if (it == m_running.end()) {
+    return;
+  }
+  Lane& lane = *it->second;
+  for (const auto id : ids) {
+    m_running.erase(id);
+    if (!lane.ids.empty() && lane.ids.front() == id) {
+      lane.ids.pop_front();
+      --m_size;
+      auto pp = m_per_partition.find(lane.tp);
+      if (pp != m_per_partition.end() && --pp->second == 0) {
+        m_per_partition.erase(pp);
+      }
+    }
+  }
+  lane.running = false;
+  if (lane.ids.empty()) {
+    remove_lane(lane);
+  } else {
+    make_ready(lane);
+  }
+}
+
+void Scheduler::requeue_batch(const std::vector<uint64_t>& ids) {
+  if (ids.empty()) {
+    return;
+  }
+  const auto it = m_running.find(ids.front());
+  if (it == m_running.end()) {
+    return;
+  }
+  Lane& lane = *it->second;
+  for (const auto id : ids) {
+    m_running.erase(id);
+  }
+  lane.running = false;
+  make_ready(lane);
 }
 
 void Scheduler::finish(uint64_t id) {

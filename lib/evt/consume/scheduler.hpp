@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,8 +39,19 @@ public:
   // when every lane is empty, running or waiting for a retry.
   std::optional<uint64_t> next(int64_t now_ms);
 
+  // Batch mode: up to max_for(lane's partition) records from the front of
+  // the oldest ready lane, marked running together; empty when none.
+  std::vector<uint64_t> next_batch(int64_t now_ms, const std::function<size_t(const TopicPartition&)>& max_for);
+
   // The running record `id` is finished for good: its lane moves on.
   void finish(uint64_t id);
+
+  // The running batch `ids` (from next_batch, in order) is finished for good.
+  void finish_batch(const std::vector<uint64_t>& ids);
+
+  // The running batch `ids` goes back to the front of its lane, ready at
+  // once (to be split by a smaller max_for).
+  void requeue_batch(const std::vector<uint64_t>& ids);
 
   // The running record `id` runs again at `due_ms`; its lane waits until then.
   void retry_at(uint64_t id, int64_t due_ms);

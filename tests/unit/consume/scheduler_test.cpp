@@ -144,3 +144,33 @@ TEST_CASE("scheduler: --ordering names") {
   CHECK(evt::consume::parse_ordering("none") == Ordering::none);
   CHECK_THROWS_AS(evt::consume::parse_ordering("keys"), evt::UsageError);
 }
+
+TEST_CASE("scheduler: batches come from the front of one partition lane, requeued batches split") {
+  Scheduler s(Ordering::partition);
+  for (uint64_t id = 1; id <= 7; ++id) {
+    s.add(id, p0, "k");
+  }
+  s.add(8, p1, "k");
+  size_t limit = 4;
+  auto max_for = [&](const TopicPartition&) { return limit; };
+  auto b = s.next_batch(0, max_for);
+  CHECK(b == std::vector<uint64_t>{1, 2, 3, 4});
+  CHECK(s.next_batch(0, max_for) == std::vector<uint64_t>{8});
+  CHECK(s.next_batch(0, max_for).empty());  // p0 runs a batch already
+  s.requeue_batch(b);                         // failed: split it
+  limit = 2;
+  b = s.next_batch(0, max_for);
+  CHECK(b == std::vector<uint64_t>{1, 2});
+  s.finish_batch(b);
+  CHECK(s.size(p0) == 5);
+  b = s.next_batch(0, max_for);
+  CHECK(b == std::vector<uint64_t>{3, 4});
+  s.finish_batch(b);
+  limit = 10;
+  b = s.next_batch(0, max_for);
+  CHECK(b == std::vector<uint64_t>{5, 6, 7});
+  s.finish_batch(b);
+  s.finish_batch({8});
+  CHECK(s.size() == 0);
+  CHECK(s.next_batch(0, max_for).empty());
+}
