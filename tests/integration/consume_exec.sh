@@ -50,7 +50,7 @@ expect_eq "$(jq -c '[.groups[0].lag, .groups[0].uncommitted]' <<<"$OUT")" "[0,0]
 # The environment of one record, exactly (a shell handler via --shell).
 : >"$LOG"
 run_evt --timeout 40 "${X[@]}" consume "$T" -g env -e --shell \
-  --exec 'if [ "$EVT_OFFSET" = 1 ] && [ "$EVT_PARTITION" = 1 ]; then env | grep -E "^(EVT_|CE_)" | grep -v EVT_BROKERS | sort >>"$LOG"; fi'
+  --exec 'if [ "$EVT_OFFSET" = 1 ] && [ "$EVT_PARTITION" = 1 ]; then env | grep -E "^(EVT_|CE_)" | grep -v -E "^EVT_(BROKERS|SRC)=" | sort >>"$LOG"; fi'
 expect_rc 0 "consume env"
 ts=$(grep EVT_TIMESTAMP= "$LOG" | cut -d= -f2)
 expect_eq "$(grep -v EVT_TIMESTAMP= "$LOG")" "CE_ID=e-5
@@ -62,8 +62,8 @@ EVT_KEY=d
 EVT_MAX_ATTEMPTS=4
 EVT_OFFSET=1
 EVT_PARTITION=1
-EVT_TOPIC=$T
-EVT_TIMESTAMP_TYPE=create" "handler environment"
+EVT_TIMESTAMP_TYPE=create
+EVT_TOPIC=$T" "handler environment"
 [ "$ts" -gt 1700000000000 ] || fail "EVT_TIMESTAMP: $ts"
 
 # A second run of the same group has nothing left to do.

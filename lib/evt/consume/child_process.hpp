@@ -3,6 +3,8 @@
 // process group, stdin fed from a buffer through a non-blocking pipe, stderr
 // (and optionally stdout) read back, its end noticed through a pidfd. The
 // caller multiplexes many of them with poll(2); nothing here blocks.
+// The process must ignore SIGPIPE (evt's install_signal_handlers does), so
+// a handler that closes its stdin early is an EPIPE, not the end of evt.
 
 #include <poll.h>
 #include <sys/types.h>

@@ -9,6 +9,13 @@ using namespace evt::consume;
 
 namespace {
 
+// evt ignores SIGPIPE (install_signal_handlers); ChildProcess relies on it
+// when a handler closes its stdin early.
+const bool k_sigpipe_ignored = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+
 // Drives a child to its end with poll(2), as the engine does.
 void run_to_end(ChildProcess& c, int64_t timeout_ms = -1) {
   const int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
