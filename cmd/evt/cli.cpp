@@ -4,7 +4,6 @@
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -55,15 +54,8 @@ void note(const Globals& g, const std::string& message) {
 void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
 
 kafka::ClientConfig client_config(const Globals& g) {
-  kafka::Properties props;
-  for (const auto& p : g.properties) {
-    props.push_back(kafka::parse_property(p));
-  }
-  if (!g.debug.empty()) {
-    props.emplace_back("debug", g.debug);
-  }
   const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, std::move(props)));
+      config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug)));
   for (const auto& w : conn.warnings) {
     warn(w);
   }
@@ -78,9 +70,7 @@ kafka::ClientConfig client_config(const Globals& g) {
   config.timeout_ms = timeout_ms(g);
   // librdkafka's own log lines reach the user only when asked for.
   // -X debug=… asks for librdkafka's debug output as much as --debug does.
-  const bool debug_property = std::any_of(config.properties.begin(), config.properties.end(),
-                                          [](const auto& p) { return p.first == "debug"; });
-  if (g.verbose > 1 || !g.debug.empty() || debug_property) {
+  if (g.verbose > 1 || kafka::debug_requested(config.properties)) {
     config.log_sink = [](int level, std::string_view facility, std::string_view message) {
       std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
                    output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());

@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "consume.hpp"
 #include "lag.hpp"
+#include "partition_of.hpp"
 #include "publish.hpp"
 #include "sandbox.hpp"
 #include "schema.hpp"
@@ -35,6 +36,7 @@ int run(int argc, char** argv) {
   evt::cli::add_topics(app, globals);
   evt::cli::add_config(app, globals);
   evt::cli::add_publish(app, globals);
+  evt::cli::add_partition_of(app, globals);
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);

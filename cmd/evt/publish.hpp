@@ -4,8 +4,7 @@
 
 namespace evt::cli {
 
-// `evt publish` (send events from flags or JSON Lines) and
-// `evt partition-of` (where a key lands, Java-compatible).
+// `evt publish`: send events from flags or JSON Lines.
 void add_publish(CLI::App& root, const Globals& g);
 
 } // namespace evt::cli

@@ -2,29 +2,15 @@
 
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
-#include "evt/schema/compatibility.hpp"
-#include "evt/schema/conformance.hpp"
-#include "evt/schema/lint.hpp"
-#include "evt/schema/report.hpp"
-#include "evt/schema/repository.hpp"
-#include "evt/schema/validate.hpp"
+#include "evt/schema/command.hpp"
 
-#include <filesystem>
-#include <iostream>
 #include <memory>
 
 namespace evt::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct SchemaOpts {
-  // check
-  std::vector<std::string> paths;
-  std::string mode = "backward";
-  std::string format = "auto";
-  std::string policy = "strict";
-  std::string against;
+  schema::CheckRequest check;
   // validate
   std::string schema;
   std::string input = "-";
@@ -37,89 +23,28 @@ struct SchemaOpts {
   std::string known;
 };
 
-template <typename T>
-T parsed_or_usage(std::optional<T> value, const std::string& what, const std::string& text, const std::string& hint) {
-  if (!value) throw UsageError("unknown " + what + " '" + text + "'", hint);
-  return *value;
-}
-
-void emit(const std::string& format, const schema::CheckReport& report) {
-  output::Sink out;
-  if (format == "json") out.write(schema::render_json(report));
-  else if (format == "github") out.write(schema::render_github(report));
-  else if (format == "junit") out.write(schema::render_junit(report));
-  else out.write(schema::render_text(report));
-  out.flush();
-}
-
 int run_check(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json", "github", "junit"}, "text");
-  const auto mode = parsed_or_usage(schema::parse_compat_mode(opts.mode), "mode", opts.mode,
-                                    "use backward, forward, full, backward_transitive, forward_transitive, "
-                                    "full_transitive or none");
-  const auto policy = parsed_or_usage(schema::parse_policy(opts.policy), "policy", opts.policy, "use strict or lenient");
-  const auto schema_format =
-      parsed_or_usage(schema::parse_schema_format(opts.format), "format", opts.format, "use auto, json or avro");
-
-  schema::CheckReport report;
-  if (opts.paths.size() == 1 && fs::is_directory(opts.paths.front())) {
-    schema::RepositoryOptions ro;
-    ro.default_mode = mode;
-    ro.default_policy = policy;
-    ro.format = schema_format;
-    ro.against = opts.against;
-    report = schema::check_repository(opts.paths.front(), ro);
-  } else {
-    if (opts.paths.size() < 2)
-      throw UsageError("evt schema check needs two schema files (OLD NEW) or one repository directory",
-                       "e.g. evt schema check v1.json v2.json, or evt schema check schemas/");
-    if (!opts.against.empty()) throw UsageError("--against works with a repository directory, not with files");
-    std::vector<schema::LoadedSchema> versions;
-    for (const auto& p : opts.paths) versions.push_back(schema::load_schema(p, schema_format));
-    schema::VersionCheck check{"", fs::path(opts.paths.back()).filename().string(), opts.paths.back(), "compatible",
-                               schema::check_latest(versions, mode, policy), {}};
-    if (!check.findings.empty()) check.status = "incompatible";
-    report.checks.push_back(std::move(check));
-  }
-  emit(format, report);
-  const int code = report.exit_code();
+  const auto report = schema::run_check(opts.check);
+  output::Sink out;
+  out.write(schema::render_check(format, report));
+  out.flush();
   if (format == "text") {
-    std::size_t checked = 0;
-    for (const auto& c : report.checks) checked += c.status == "compatible" || c.status == "incompatible";
-    std::string summary = std::to_string(checked) + " version(s) checked under " + opts.mode + ": ";
-    summary += code == 0 ? "compatible" : code == 1 ? std::to_string(report.breaking_count()) + " breaking change(s)"
-                                                    : "some schemas could not be read";
-    note(g, summary);
+    note(g, schema::check_summary(report, opts.check.mode));
   }
-  return code;
+  return report.exit_code();
 }
 
 int run_validate(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
-  auto validator = schema::EventValidator::from_file(opts.schema);
-  schema::ValidationSummary summary;
+  const auto validator = schema::EventValidator::from_file(opts.schema);
   output::Sink out;
-  auto report = [&](const schema::LineResult& r) {
-    if (format == "json") {
-      out.write(nlohmann::json({{"line", r.line}, {"valid", false}, {"errors", r.errors_json()}})
-                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                "\n");
-    } else {
-      for (const auto& e : r.errors) out.write(schema::format_line_error(opts.input, r.line, e) + "\n");
-    }
-  };
-  if (opts.input == "-") {
-    summary = validator.validate_stream(std::cin, report);
-  } else {
-    std::ifstream in(opts.input, std::ios::binary);
-    if (!in) throw UsageError("cannot read " + opts.input);
-    summary = validator.validate_stream(in, report);
-  }
+  const auto summary = schema::validate_input(validator, opts.input, [&](const schema::LineResult& r) {
+    out.write(schema::render_invalid_line(format, opts.input, r));
+  });
   out.flush();
-  note(g, std::to_string(summary.lines) + " line(s): " + std::to_string(summary.invalid) + " invalid, " +
-              std::to_string(summary.not_json) + " not JSON");
-  if (summary.not_json > 0) return static_cast<int>(ExitCode::bad_input);
-  return summary.invalid > 0 ? 1 : 0;
+  note(g, schema::validation_summary_text(summary));
+  return schema::validation_exit_code(summary);
 }
 
 int run_lint(const Globals& g, const SchemaOpts& opts) {
@@ -129,28 +54,18 @@ int run_lint(const Globals& g, const SchemaOpts& opts) {
   lo.allowed_fields.insert(opts.allow_fields.begin(), opts.allow_fields.end());
   const auto result = schema::lint_directory(opts.lint_dir, lo);
   output::Sink out;
-  if (format == "json") out.write(schema::render_lint_json(result));
-  else if (format == "github") out.write(schema::render_lint_github(result));
-  else out.write(schema::render_lint_text(result));
+  out.write(schema::render_lint(format, result));
   out.flush();
-  note(g, std::to_string(result.files) + " schema(s) linted: " + std::to_string(result.findings.size()) + " finding(s)");
-  if (!result.errors.empty()) return static_cast<int>(ExitCode::usage);
-  return result.findings.empty() ? 0 : 1;
+  note(g, schema::lint_summary(result));
+  return schema::lint_exit_code(result);
 }
 
-int run_conformance(const Globals& g, const SchemaOpts& opts) {
+int run_conformance(const SchemaOpts& opts) {
   const auto r = schema::run_confluent_corpus(opts.corpus, opts.known);
   output::Sink out;
-  for (const auto& d : r.disagreements)
-    out.write((d.known_reason.empty() ? "DISAGREE " : "KNOWN    ") + d.case_id + " (" + d.description + "): " + d.detail +
-              (d.known_reason.empty() ? "" : " -- " + d.known_reason) + "\n");
-  for (const auto& s : r.stale_known) out.write("STALE    " + s + " is listed as a known difference but now agrees\n");
-  out.write(std::to_string(r.agreed) + "/" + std::to_string(r.cases) + " cases agree, " +
-            std::to_string(r.disagreements.size() - r.unexplained()) + " known differences, " +
-            std::to_string(r.unexplained()) + " unexplained\n");
+  out.write(schema::render_conformance(r));
   out.flush();
-  (void)g;
-  return r.unexplained() == 0 && r.stale_known.empty() ? 0 : 1;
+  return schema::conformance_exit_code(r);
 }
 
 } // namespace
@@ -161,12 +76,12 @@ void add_schema(CLI::App& root, const Globals& g) {
   sub->require_subcommand(1);
 
   auto* check = sub->add_subcommand("check", "Check schema compatibility (pairwise or a schema repository)");
-  check->add_option("paths", opts->paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")->required();
-  check->add_option("--mode", opts->mode,
+  check->add_option("paths", opts->check.paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")->required();
+  check->add_option("--mode", opts->check.mode,
                     "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none");
-  check->add_option("--format", opts->format, "auto (default), json (JSON Schema) or avro");
-  check->add_option("--policy", opts->policy, "strict (Confluent's default) or lenient");
-  check->add_option("--against", opts->against, "git revision to compare a repository DIR with (e.g. origin/main)");
+  check->add_option("--format", opts->check.format, "auto (default), json (JSON Schema) or avro");
+  check->add_option("--policy", opts->check.policy, "strict (Confluent's default) or lenient");
+  check->add_option("--against", opts->check.against, "git revision to compare a repository DIR with (e.g. origin/main)");
   check->final_callback([&g, opts] { throw Exit{run_check(g, *opts)}; });
 
   auto* validate = sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
@@ -184,7 +99,7 @@ void add_schema(CLI::App& root, const Globals& g) {
   conformance->group(""); // hidden
   conformance->add_option("corpus", opts->corpus, "corpus directory")->required();
   conformance->add_option("--known", opts->known, "known-differences file");
-  conformance->final_callback([&g, opts] { throw Exit{run_conformance(g, *opts)}; });
+  conformance->final_callback([opts] { throw Exit{run_conformance(*opts)}; });
 }
 
 } // namespace evt::cli

@@ -23,6 +23,23 @@ std::pair<std::string, std::string> parse_property(std::string_view arg) {
   return {key, std::string(arg.substr(eq + 1))};
 }
 
+Properties client_properties(const std::vector<std::string>& x_args, const std::string& debug_contexts) {
+  Properties props;
+  for (const auto& arg : x_args) {
+    props.push_back(parse_property(arg));
+  }
+  if (!debug_contexts.empty()) {
+    props.emplace_back("debug", debug_contexts);
+  }
+  return props;
+}
+
+bool debug_requested(const Properties& properties) {
+  return std::any_of(properties.begin(), properties.end(), [](const auto& p) { return p.first == "debug"; });
+}
+
+void require_partition_eof(ClientConfig& config) { config.properties.emplace_back("enable.partition.eof", "true"); }
+
 bool is_secret_property(std::string_view name) {
   // Anything that names a password, secret or private key material.
   static constexpr std::array<std::string_view, 5> k_markers = {

@@ -22,6 +22,20 @@ struct ClientConfig {
   LogSink log_sink;         // null: librdkafka's log lines are dropped
 };
 
+// The client properties of a command line: each -X "key=value" in order
+// (UsageError when malformed), then librdkafka's debug contexts
+// (--debug) when not empty.
+Properties client_properties(const std::vector<std::string>& x_args, const std::string& debug_contexts);
+
+// True when the properties ask for librdkafka's debug output (debug=…),
+// which then must reach the user as log lines.
+bool debug_requested(const Properties& properties);
+
+// Turns end-of-partition events on for every consumer opened with this
+// config, after all other properties so -X cannot turn them off: reads that
+// stop at the end of a partition cannot work without them.
+void require_partition_eof(ClientConfig& config);
+
 // Parses one kcat-style "-X key=value" argument; throws UsageError when malformed.
 std::pair<std::string, std::string> parse_property(std::string_view arg);
 

@@ -8,6 +8,9 @@ namespace evt::kafka {
 
 namespace {
 
+// librdkafka's default message.max.bytes.
+constexpr size_t k_default_message_max_bytes = 1000000;
+
 // Filled by the delivery callback during rd_kafka_poll (our own thread),
 // drained by poll()/flush(); the callback itself never throws.
 struct DeliveryQueue {
@@ -68,6 +71,10 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
   }
   defaults.emplace_back("linger.ms", "5");
+  if (options.max_message_bytes > k_default_message_max_bytes) {
+    // librdkafka refuses records above message.max.bytes itself.
+    defaults.emplace_back("message.max.bytes", std::to_string(options.max_message_bytes));
+  }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
   m_impl->state.owner = &m_impl->delivered;
   auto conf = make_conf(effective, m_impl->state);

@@ -25,6 +25,7 @@ struct ProducerOptions {
   std::string compression;       // empty: librdkafka's default (none)
   std::string partitioner;       // empty: murmur2_random (Java-compatible)
   int delivery_timeout_ms = -1;  // -1: librdkafka's default message.timeout.ms
+  size_t max_message_bytes = 0;  // largest record to send; 0: librdkafka's limit (1000000)
 };
 
 // A producer whose every record ends in exactly one DeliveryReport.

@@ -4,7 +4,9 @@
 
 #include "evt/publish/publish.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace evt::publish {
 
@@ -21,5 +23,17 @@ std::string summary_text(const PublishResult& result, bool dry_run);
 
 // "sent 120000, rejected 0 — 98000 records/s" for the live progress line.
 std::string progress_text(const PublishCounts& counts, double seconds);
+
+// "FILE:LINE: the record is N bytes (above --warn-size W)"; terminal-safe.
+std::string describe_large(const std::string& input, uint64_t line, size_t bytes, const std::string& warn_size);
+
+// Why reading stopped early ("stopped at FILE:LINE: …", "interrupted: …"),
+// or nullopt: no early stop, a single event's rejection (already said), or
+// a client error (the caller reports the error itself).
+std::optional<std::string> describe_stop(const PublishResult& result, const std::vector<std::string>& inputs,
+                                         bool single);
+
+// "N record(s) above --warn-size W", or nullopt when none was.
+std::optional<std::string> large_summary(const PublishResult& result, const std::string& warn_size);
 
 } // namespace evt::publish

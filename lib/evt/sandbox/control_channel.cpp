@@ -160,4 +160,9 @@ std::string send_control_command(const std::string& socket_path, const std::stri
                                      std::to_string(timeout_ms) + " ms");
 }
 
+void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,
+                              int timeout_ms) {
+  send_control_command(socket_path, "topic " + topic + " " + std::to_string(partitions), timeout_ms);
+}
+
 } // namespace evt::sandbox

@@ -36,4 +36,9 @@ private:
 std::string send_control_command(const std::string& socket_path, const std::string& command,
                                  int timeout_ms);
 
+// Asks a sandbox to create a topic with `partitions` partitions (the mock
+// cluster has no CreateTopics); throws like send_control_command.
+void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,
+                              int timeout_ms);
+
 } // namespace evt::sandbox

@@ -85,6 +85,14 @@ std::optional<SandboxState> find_running_sandbox() {
   }
 }
 
+std::optional<std::string> control_socket_for(const std::string& brokers) {
+  const auto running = find_running_sandbox();
+  if (running && running->bootstrap == brokers && !running->control_socket.empty()) {
+    return running->control_socket;
+  }
+  return std::nullopt;
+}
+
 void remove_state(long pid) {
   std::ifstream in(state_file_path());
   if (!in) {

@@ -28,6 +28,10 @@ void write_state(const SandboxState& state);
 // The running sandbox, if the state file names a live process.
 std::optional<SandboxState> find_running_sandbox();
 
+// The control socket of the running sandbox when `brokers` is its
+// bootstrap address (what evt connects to is that sandbox), else nullopt.
+std::optional<std::string> control_socket_for(const std::string& brokers);
+
 // Removes the state file if it still belongs to `pid`.
 void remove_state(long pid);
 

@@ -248,3 +248,44 @@ TEST_CASE("only one sandbox owns the state file") {
   CHECK_FALSE(box.publish_state((rt.dir / "b.sock").string()));
   CHECK_FALSE(std::filesystem::exists(sandbox::state_file_path()));
 }
+
+TEST_CASE("end-of-partition events are forced after every other property") {
+  kafka::ClientConfig config;
+  config.properties = {{"enable.partition.eof", "false"}, {"acks", "1"}};
+  kafka::require_partition_eof(config);
+  REQUIRE(config.properties.size() == 3);
+  CHECK(config.properties.back() == std::pair<std::string, std::string>{"enable.partition.eof", "true"});
+}
+
+TEST_CASE("topics are created on a sandbox through its control channel") {
+  TempRuntimeDir rt;
+  const auto socket = (rt.dir / "ctl.sock").string();
+  std::string received;
+  sandbox::ControlServer server(socket, [&received](std::string_view cmd) {
+    received = std::string(cmd);
+    return std::string("created");
+  });
+  sandbox::create_topic_via_control(socket, "orders", 6, 5000);
+  CHECK(received == "topic orders 6");
+}
+
+TEST_CASE("the running sandbox's control socket, only for its own bootstrap address") {
+  TempRuntimeDir rt;
+  CHECK_FALSE(sandbox::control_socket_for("127.0.0.1:9092"));
+  sandbox::write_state({static_cast<long>(::getpid()), "127.0.0.1:9092", (rt.dir / "ctl.sock").string()});
+  CHECK(sandbox::control_socket_for("127.0.0.1:9092") == std::optional<std::string>((rt.dir / "ctl.sock").string()));
+  CHECK_FALSE(sandbox::control_socket_for("broker.example:9092"));
+  sandbox::write_state({static_cast<long>(::getpid()), "127.0.0.1:9092", ""});
+  CHECK_FALSE(sandbox::control_socket_for("127.0.0.1:9092"));
+}
+
+TEST_CASE("command-line client properties: -X in order, then --debug") {
+  const auto props = kafka::client_properties({"acks=1", "debug=broker"}, "protocol");
+  REQUIRE(props.size() == 3);
+  CHECK(props[0] == std::pair<std::string, std::string>{"acks", "1"});
+  CHECK(props[2] == std::pair<std::string, std::string>{"debug", "protocol"});
+  CHECK(kafka::debug_requested(props));
+  CHECK(kafka::client_properties({}, "").empty());
+  CHECK_FALSE(kafka::debug_requested(kafka::client_properties({"acks=1"}, "")));
+  CHECK_THROWS_AS(kafka::client_properties({"novalue"}, ""), UsageError);
+}

@@ -1,0 +1,45 @@
+#include "partition_of.hpp"
+
+#include "evt/error.hpp"
+#include "evt/output/sink.hpp"
+#include "evt/publish/command.hpp"
+#include "evt/publish/partition_of.hpp"
+
+#include <memory>
+
+namespace evt::cli {
+namespace {
+
+struct PartitionOfOpts {
+  std::vector<std::string> keys;
+  int partitions = 0;
+  std::string topic;
+};
+
+int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
+  const auto format = output_format(g, {"text", "json"}, "text");
+  int partitions = o.partitions;
+  if (!o.topic.empty()) {
+    partitions = publish::topic_partition_count(client_config(g), o.topic);
+  }
+  if (partitions <= 0) {
+    throw UsageError("partition-of needs --partitions N or -t TOPIC");
+  }
+  const auto rows = publish::partitions_of(o.keys, partitions);
+  output::Sink out;
+  out.write(format == "json" ? publish::render_partitions_json(rows) : publish::render_partitions_text(rows));
+  return 0;
+}
+
+} // namespace
+
+void add_partition_of(CLI::App& root, const Globals& g) {
+  auto o = std::make_shared<PartitionOfOpts>();
+  auto* sub = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
+  sub->add_option("key", o->keys, "Key(s)")->required();
+  sub->add_option("-n,--partitions", o->partitions, "Partition count")->check(CLI::PositiveNumber);
+  sub->add_option("-t,--topic", o->topic, "Read the partition count of this topic");
+  sub->final_callback([&g, o] { throw Exit{run_partition_of(g, *o)}; });
+}
+
+} // namespace evt::cli

@@ -1,0 +1,144 @@
+#include "evt/publish/request.hpp"
+
+#include "evt/error.hpp"
+#include "evt/publish/guards.hpp"
+#include "evt/publish/input.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace evt::publish {
+
+Header parse_header_flag(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == 0 || text.empty()) {
+    throw UsageError("--header '" + text + "' has no name", "use --header name=value");
+  }
+  if (eq == std::string::npos) {
+    return Header{text, std::nullopt};  // "name" alone: a NULL header value
+  }
+  return Header{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+double parse_rate(const std::string& text) {
+  std::string number = text;
+  if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0) {
+    number.resize(number.size() - 2);
+  }
+  try {
+    size_t used = 0;
+    const double rate = std::stod(number, &used);
+    if (used == number.size() && rate > 0) {
+      return rate;
+    }
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--rate '" + text + "' is not a rate", "use records per second, e.g. --rate 500/s");
+}
+
+codec::EnvelopeMode envelope_mode(const std::string& envelope, const std::string& type) {
+  if (envelope.empty()) {
+    return type.empty() ? codec::EnvelopeMode::none : codec::EnvelopeMode::binary;
+  }
+  if (envelope == "none") {
+    return codec::EnvelopeMode::none;
+  }
+  return envelope == "cloudevents" ? codec::EnvelopeMode::binary : codec::EnvelopeMode::structured;
+}
+
+std::string default_source() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+    return "/evt";
+  }
+  return std::string("/evt/") + host;
+}
+
+PublishSpec make_spec(const PublishRequest& o) {
+  PublishSpec spec;
+  spec.topic = o.topic;
+  spec.input = parse_input_mode(o.input);
+  spec.key = o.key;
+  if (!o.key_field.empty()) {
+    if (o.key) {
+      throw UsageError("--key and --key-field both give the key; use one");
+    }
+    spec.key_field.emplace(o.key_field);
+  }
+  spec.partition = o.partition;
+  for (const auto& k : o.keep) {
+    if (k == "partition") {
+      spec.keep_partition = true;
+    } else if (k == "timestamp") {
+      spec.keep_timestamp = true;
+    } else {
+      throw UsageError("--keep takes partition and/or timestamp, not '" + k + "'");
+    }
+  }
+  for (const auto& h : o.headers) {
+    spec.headers.push_back(parse_header_flag(h));
+  }
+  spec.envelope = envelope_mode(o.envelope, o.type);
+  auto& a = spec.attributes;
+  a.type = o.type;
+  a.source = o.source.empty() ? default_source() : o.source;
+  a.subject = o.subject;
+  a.dataschema = o.dataschema;
+  a.datacontenttype = o.content_type;
+  if (!o.correlation_id.empty()) {
+    a.extensions.emplace_back("correlationid", o.correlation_id);
+  }
+  if (o.traceparent == "new") {
+    spec.new_traceparent = true;
+  } else if (!o.traceparent.empty()) {
+    if (!codec::is_valid_traceparent(o.traceparent)) {
+      throw UsageError("--traceparent '" + o.traceparent + "' is not a W3C traceparent",
+                       "use 00-<32 hex>-<16 hex>-<2 hex> (lower case), or 'new' for a fresh one per event");
+    }
+    a.extensions.emplace_back("traceparent", o.traceparent);
+  }
+  if (spec.envelope == codec::EnvelopeMode::none &&
+      (!o.subject.empty() || !o.dataschema.empty() || !o.correlation_id.empty() || !o.traceparent.empty())) {
+    throw UsageError("--subject, --dataschema, --correlation-id and --traceparent need an envelope",
+                     "give --type (or --envelope cloudevents)");
+  }
+  spec.limits.max_bytes = parse_byte_size(o.max_size, "--max-size");
+  spec.limits.warn_bytes = parse_byte_size(o.warn_size, "--warn-size");
+  spec.allow_pii = o.allow_pii;
+  return spec;
+}
+
+bool is_single_event(const PublishRequest& request) { return request.data || !request.data_file.empty(); }
+
+std::vector<std::string> input_names(const PublishRequest& o) {
+  if (is_single_event(o)) {
+    return {o.data ? std::string("--data") : o.data_file};
+  }
+  return o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+}
+
+size_t max_line_bytes(size_t max_bytes) { return std::max<size_t>(max_bytes * 2, 1 << 20) + 65536; }
+
+std::string read_data_file(const std::string& path, size_t limit_bytes) {
+  std::string bytes;
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    throw UsageError("cannot open '" + path + "'");
+  }
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= limit_bytes) {
+    bytes.append(buf, n);
+  }
+  if (f != stdin) {
+    std::fclose(f);
+  }
+  if (bytes.size() > limit_bytes) {
+    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(limit_bytes) + " bytes");
+  }
+  return bytes;
+}
+
+} // namespace evt::publish
