@@ -1,5 +1,6 @@
 #pragma once
 
+#include "evt/error.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <CLI/CLI.hpp>
@@ -20,11 +21,9 @@ struct Globals {
   bool quiet = false;                   // -q
   double timeout_s = 10;                // --timeout SECONDS
   std::string debug;                    // --debug CONTEXTS (librdkafka debug)
-};
-
-// Thrown by a subcommand's callback to end the program with a code.
-struct Exit {
-  int code;
+  // Set by the callback of the subcommand that ran (its run function's
+  // verdict, e.g. no for "lag over the threshold"); main returns it.
+  ExitCode outcome = ExitCode::ok;
 };
 
 // Adds the global flags to the root app.

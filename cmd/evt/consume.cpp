@@ -24,7 +24,7 @@ void write_stderr(std::string_view bytes) {
   }
 }
 
-int run_consume(const Globals& g, const consume::ConsumeCommand& c) {
+ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   if (c.on_failure == "skip") {
     warn("--on-failure skip: records that keep failing are committed without being handled");
   }
@@ -57,12 +57,12 @@ int run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   if (!result.failure.empty()) {
     throw RuntimeError(result.failure, "what was done is committed; fix the handler or give --dlq TOPIC, then run again");
   }
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_consume(CLI::App& root, const Globals& g) {
+void add_consume(CLI::App& root, Globals& g) {
   auto c = std::make_shared<consume::ConsumeCommand>();
   auto* sub = root.add_subcommand("consume", "Run a handler per record: retries, dead letters, commits after success");
   sub->add_option("topics", c->topics, "Topics to consume")->required();
@@ -89,7 +89,7 @@ void add_consume(CLI::App& root, const Globals& g) {
   sub->add_flag("-e,--exit", c->exit_at_end, "Stop once every assigned partition is read and handled");
   sub->footer("Verdicts: exit 0 done; 75 retry; 65 dead letter at once; other, signal or timeout: retry.\n"
               "Record metadata is in EVT_* and CE_* variables. See 'man evt-consume'.");
-  sub->final_callback([&g, c] { throw Exit{run_consume(g, *c)}; });
+  sub->final_callback([&g, c] { g.outcome = run_consume(g, *c); });
 }
 
 } // namespace evt::cli

@@ -1,5 +1,6 @@
 // evt: one binary, one subcommand per file. main() builds the CLI, is the
-// only place that catches everything, and maps errors to exit codes.
+// only place that catches everything, maps errors to exit codes and prints
+// the `evt: error:` lines (nowhere else writes one).
 #include "cli.hpp"
 #include "config.hpp"
 #include "consume.hpp"
@@ -18,6 +19,19 @@
 #include <exception>
 
 namespace {
+
+// What a signal prints when it ends a blocking call at once (the same line
+// as an Interrupted error that reaches main).
+constexpr char k_interrupted_line[] = "evt: error: interrupted\n";
+
+// The error line and its hint. Texts arrive escaped where they embed
+// untrusted bytes (the code that knows the source escapes them).
+void print_error(const std::string& what, const std::string& hint = {}) {
+  std::fprintf(stderr, "evt: error: %s\n", what.c_str());
+  if (!hint.empty()) {
+    std::fprintf(stderr, "evt: hint: %s\n", hint.c_str());
+  }
+}
 
 std::string version_text() {
   return std::string("evt ") + EVT_VERSION + " (librdkafka " + evt::kafka::library_version() + ")";
@@ -56,30 +70,25 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
     return static_cast<int>(evt::ExitCode::usage);
   }
-  return 0;
+  return static_cast<int>(globals.outcome);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  evt::install_signal_handlers();
+  evt::install_signal_handlers(k_interrupted_line);
   try {
     return run(argc, argv);
-  } catch (const evt::cli::Exit& e) {
-    return e.code;
   } catch (const evt::BrokenPipe&) {
     return 0;  // the reader went away (evt tail | head): not an error
   } catch (const evt::Error& e) {
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
-    if (!e.hint().empty()) {
-      std::fprintf(stderr, "evt: hint: %s\n", e.hint().c_str());
-    }
+    print_error(e.what(), e.hint());
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "evt: error: out of memory\n");
+    print_error("out of memory");
     return static_cast<int>(evt::ExitCode::runtime);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    print_error(e.what());
     return static_cast<int>(evt::ExitCode::runtime);
   }
 }

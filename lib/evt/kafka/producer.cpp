@@ -130,7 +130,8 @@ void Producer::produce(const Record& record, uint64_t token) {
       rd_kafka_poll(rk, 50);
       continue;
     }
-    throw_kafka_error(err, "cannot produce to '" + record.topic + "'", m_impl->config.brokers);
+    // The topic may come from a record line: no control bytes in the message.
+    throw_kafka_error(err, "cannot produce to '" + one_line(record.topic) + "'", m_impl->config.brokers);
   }
 }
 

@@ -121,24 +121,4 @@ std::vector<std::string> input_names(const PublishRequest& o) {
 
 size_t max_line_bytes(size_t max_bytes) { return std::max<size_t>(max_bytes * 2, 1 << 20) + 65536; }
 
-std::string read_data_file(const std::string& path, size_t limit_bytes) {
-  std::string bytes;
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    throw UsageError("cannot open '" + path + "'");
-  }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= limit_bytes) {
-    bytes.append(buf, n);
-  }
-  if (f != stdin) {
-    std::fclose(f);
-  }
-  if (bytes.size() > limit_bytes) {
-    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(limit_bytes) + " bytes");
-  }
-  return bytes;
-}
-
 } // namespace evt::publish

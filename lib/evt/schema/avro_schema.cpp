@@ -55,8 +55,8 @@ public:
   void parse_root(const json& document) { m_schema.m_root = parse(document, "", ""); }
 
 private:
-  Error bad(const std::string& location, const std::string& what) const {
-    return Error(ExitCode::usage, m_origin + ": " + (location.empty() ? "/" : location) + ": " + what);
+  UsageError bad(const std::string& location, const std::string& what) const {
+    return UsageError(m_origin + ": " + (location.empty() ? "/" : location) + ": " + what);
   }
 
   static std::string qualify(const std::string& name, const std::string& ns) {

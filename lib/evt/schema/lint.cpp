@@ -206,7 +206,7 @@ bool is_sensitive_field_name(const std::string& name) {
 
 LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) throw Error(ExitCode::usage, dir.string() + " does not exist");
+  if (!fs::exists(dir, ec)) throw UsageError(dir.string() + " does not exist");
   LintResult result;
   std::vector<fs::path> files;
   if (fs::is_regular_file(dir)) files.push_back(dir);
