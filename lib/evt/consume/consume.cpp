@@ -565,6 +565,8 @@ std::vector<kafka::StartPosition> Engine::on_revoke(const std::vector<TopicParti
     m_paused.erase(tp);
     m_at_end.erase(tp);
     m_assigned_seen.erase(tp);
+    m_batch_limit.erase(tp);
+    m_bisect_until.erase(tp);
   }
   for (auto it = m_dlq_pending.begin(); it != m_dlq_pending.end();) {
     it = m_items.contains(it->second) ? std::next(it) : m_dlq_pending.erase(it);
