@@ -1,7 +1,10 @@
 #include "cli.hpp"
 
+#include "choices.hpp"
+
 #include "evt/config/connection.hpp"
 #include "evt/error.hpp"
+#include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 
 #include <cmath>
@@ -21,7 +24,7 @@ void add_global_options(CLI::App& app, Globals& g) {
   app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")
       ->type_name("FORMAT");
   app.add_option("--color", g.color, "Colour (honours NO_COLOR)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of(output::k_color_modes));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   // Finite and within what librdkafka's int milliseconds hold: nan, inf

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "choices.hpp"
+
 #include "evt/config/config_file.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/table.hpp"
@@ -32,7 +34,7 @@ ExitCode run_view(const Globals& g) {
 }
 
 ExitCode run_get_contexts(const Globals& g) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   const auto file = load(g, false);
   output::Sink out;
   if (format == "json") {
@@ -67,8 +69,9 @@ void add_config(CLI::App& root, Globals& g) {
   sub->require_subcommand(1);
   sub->add_subcommand("view", "Print the config file with secrets shown as ***")
       ->final_callback([&g] { g.outcome = run_view(g); });
-  sub->add_subcommand("get-contexts", "List contexts; * marks the current one")
-      ->final_callback([&g] { g.outcome = run_get_contexts(g); });
+  auto* get_contexts = sub->add_subcommand("get-contexts", "List contexts; * marks the current one");
+  output_formats(*get_contexts, k_text_json);
+  get_contexts->final_callback([&g] { g.outcome = run_get_contexts(g); });
   auto* use = sub->add_subcommand("use-context", "Make a context the current one");
   use->add_option("name", *name, "Context name")->required();
   use->final_callback([&g, name] { g.outcome = run_use_context(g, *name); });

@@ -2,6 +2,7 @@
 // only place that catches everything, maps errors to exit codes and prints
 // the `evt: error:` lines (nowhere else writes one).
 #include "cli.hpp"
+#include "completion.hpp"
 #include "config.hpp"
 #include "consume.hpp"
 #include "lag.hpp"
@@ -55,6 +56,7 @@ int run(int argc, char** argv) {
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
   evt::cli::add_consume(app, globals);
+  evt::cli::add_completion(app, globals);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "publish.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/progress_line.hpp"
 #include "evt/output/sink.hpp"
@@ -64,13 +66,13 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
 }
 
 void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
-  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)");
+  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)")->check(existing_topic());
   sub->add_option("-f,--file", o.files, "JSON Lines input, '-' for stdin (repeatable; default stdin)")
       ->option_text("FILE");
   sub->add_option("--data", o.data, "Send one event with this value");
   sub->add_option("--data-file", o.data_file, "Send one event whose value is this file's bytes");
   sub->add_option("--input", o.input, "Line shape: auto, record, value or raw")
-      ->check(CLI::IsMember({"auto", "record", "value", "raw"}))
+      ->check(one_of(publish::k_input_modes))
       ->option_text("MODE");
   sub->add_option("-k,--key", o.key, "Record key");
   sub->add_option("--key-field", o.key_field, "Key from this event field (e.g. data.customerId)");
@@ -80,14 +82,13 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->check(CLI::NonNegativeNumber)
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
-      ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random", "fnv1a",
-                             "fnv1a_random"}))
+      ->check(one_of(kafka::k_partitioners))
       ->option_text("NAME");
   sub->add_option("--keep", o.keep, "Keep a record line's partition and/or timestamp")
       ->delimiter(',')
       ->option_text("WHAT");
   sub->add_option("--envelope", o.envelope, "none, cloudevents (binary) or cloudevents-structured")
-      ->check(CLI::IsMember({"none", "cloudevents", "cloudevents-structured"}))
+      ->check(one_of(codec::k_envelope_modes))
       ->option_text("KIND");
   sub->add_option("--type", o.type, "Event type (turns on the binary envelope)");
   sub->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
@@ -103,7 +104,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("--warn-size", o.warn_size, "Warn about records above this size (64KiB)")->option_text("BYTES");
   sub->add_flag("--allow-pii", o.allow_pii, "Send values that look like card numbers");
   sub->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
-      ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
+      ->check(one_of(kafka::k_compression_codecs))
       ->option_text("CODEC");
   sub->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
   sub->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")

@@ -42,10 +42,10 @@ codec::EnvelopeMode envelope_mode(const std::string& envelope, const std::string
   if (envelope.empty()) {
     return type.empty() ? codec::EnvelopeMode::none : codec::EnvelopeMode::binary;
   }
-  if (envelope == "none") {
-    return codec::EnvelopeMode::none;
+  if (const auto mode = codec::k_envelope_modes.find(envelope)) {
+    return *mode;
   }
-  return envelope == "cloudevents" ? codec::EnvelopeMode::binary : codec::EnvelopeMode::structured;
+  throw UsageError("--envelope must be " + codec::k_envelope_modes.list() + ", not '" + envelope + "'");
 }
 
 std::string default_source() {
