@@ -6,6 +6,7 @@
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
+#include "evt/sandbox/state_file.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -58,7 +59,13 @@ void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n
 
 kafka::ClientConfig client_config(const Globals& g) {
   const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug)));
+      config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug),
+                             []() -> std::optional<config::SandboxAddress> {
+                               if (auto s = sandbox::find_running_sandbox()) {
+                                 return config::SandboxAddress{s->pid, s->bootstrap};
+                               }
+                               return std::nullopt;
+                             }));
   for (const auto& w : conn.warnings) {
     warn(w);
   }

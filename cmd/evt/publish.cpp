@@ -3,7 +3,7 @@
 #include "choices.hpp"
 
 #include "evt/error.hpp"
-#include "evt/output/progress_line.hpp"
+#include "evt/output/progress.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/publish/command.hpp"
@@ -45,7 +45,8 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
     command.connect(client_config(g));
   }
   output::Sink out;
-  output::ProgressLine progress(output::progress_wanted(g.quiet));
+  output::Progress progress(output::progress_wanted(g.quiet),
+                            [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); });
   publish::PublishEvents events;
   events.rejected = [&](publish::LineRef w, const publish::Rejection& why) {
     progress.clear();
@@ -58,7 +59,7 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
       warn(publish::describe_large(command.inputs().at(w.input), w.line, bytes, o.warn_size));
     }
   };
-  events.progress = [&](const publish::PublishCounts& c, double s) { progress.show(publish::progress_text(c, s)); };
+  events.progress = [&](const publish::PublishCounts& c, double s) { progress.update(publish::progress_snapshot(c, s)); };
   const auto result = command.run(std::move(events), out);
   out.flush();
   progress.clear();

@@ -38,7 +38,7 @@ struct Item {
   int64_t arrived_ms = 0;
 };
 
-class Engine {
+class Engine : public kafka::RebalanceListener {
 public:
   Engine(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& o, const ConsumeHooks& h)
       : m_consumer(consumer), m_dlq(dlq), m_o(o), m_hooks(h),
@@ -60,9 +60,13 @@ public:
 
   // Called before the group takes partitions away: finish (up to the
   // shutdown timeout) or abandon their work, and say what to commit.
-  std::vector<kafka::StartPosition> on_revoke(const std::vector<TopicPartition>& partitions);
+  std::vector<kafka::StartPosition> on_revoke(const std::vector<TopicPartition>& partitions) override;
+  void on_assign(const std::vector<kafka::StartPosition>& committed) override;
+  // Closes the consumer while the engine can still answer its last revoke.
+  void close() { m_consumer.close(); }
 
 private:
+  std::vector<kafka::StartPosition> revoke(const std::vector<TopicPartition>& partitions);
   void poll_records(int timeout_ms);
   void start_ready();
   void wait_children(int timeout_ms);
@@ -395,7 +399,11 @@ void Engine::commit(bool force) {
   if (changed.empty()) {
     return;
   }
-  m_consumer.commit(changed);
+  if (m_consumer.commit(changed) == kafka::CommitResult::rebalancing) {
+    // The group is moving partitions; on_revoke commits what is done of
+    // those we lose, and the rest is committed next time.
+    return;
+  }
   for (const auto& p : changed) {
     m_committed[p.partition] = p.offset;
   }
@@ -528,7 +536,30 @@ ConsumeResult Engine::run() {
   return result;
 }
 
+void Engine::on_assign(const std::vector<kafka::StartPosition>& committed) {
+  // What the group committed is what we would commit now: no need to repeat it.
+  for (const auto& p : committed) {
+    if (p.offset >= 0) {
+      m_committed[p.partition] = p.offset;
+    }
+  }
+}
+
 std::vector<kafka::StartPosition> Engine::on_revoke(const std::vector<TopicPartition>& partitions) {
+  // Must not throw (it runs inside the consumer's callback): a failure here
+  // commits nothing for these partitions, which only means they run again.
+  try {
+    return revoke(partitions);
+  } catch (const std::exception& e) {
+    if (m_failure.empty()) {
+      m_failure = std::string("while giving partitions up: ") + e.what();
+    }
+    begin_stop({});
+    return {};
+  }
+}
+
+std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartition>& partitions) {
   const std::set<TopicPartition> revoked(partitions.begin(), partitions.end());
   auto is_revoked = [&](uint64_t id) {
     const auto& r = m_items.at(id).record;
@@ -582,8 +613,13 @@ ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const
     throw UsageError("--concurrency must be at least 1");
   }
   Engine engine(consumer, dlq, options, hooks);
+  consumer.set_rebalance_listener(&engine);
   consumer.subscribe(options.topics);
-  return engine.run();
+  auto result = engine.run();
+  // Leaving the group revokes everything: the engine answers that last revoke.
+  engine.close();
+  consumer.set_rebalance_listener(nullptr);
+  return result;
 }
 
 } // namespace evt::consume

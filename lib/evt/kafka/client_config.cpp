@@ -1,5 +1,6 @@
 #include "evt/kafka/client_config.hpp"
 
+#include "evt/ascii.hpp"
 #include "evt/error.hpp"
 
 #include <algorithm>
@@ -44,9 +45,7 @@ bool is_secret_property(std::string_view name) {
   // Anything that names a password, secret or private key material.
   static constexpr std::array<std::string_view, 5> k_markers = {
       "password", "secret", "private.key", "sasl.oauthbearer.config", "ssl.key.pem"};
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lower(name);
   return std::any_of(k_markers.begin(), k_markers.end(), [&](std::string_view m) {
     return lower.find(m) != std::string::npos;
   });

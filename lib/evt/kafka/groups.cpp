@@ -2,8 +2,10 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 
 namespace evt::kafka {
@@ -21,16 +23,17 @@ std::string to_string(GroupState state) {
 }
 
 struct Groups::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+  explicit Impl(std::shared_ptr<Client::Core> c)
+      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
+  std::shared_ptr<Client::Core> core;
+  const ClientConfig& config;
+  ClientState& state;
+  HandlePtr& rk;
 };
 
-Groups::Groups(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  auto conf = make_conf(config, m_impl->state);
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
-}
+Groups::Groups(const ClientConfig& config) : Groups(Client(config)) {}
+
+Groups::Groups(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Groups::~Groups() = default;
 
@@ -58,7 +61,16 @@ AdminOptionsPtr admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int timeou
 // little grace on top of it means it answers before we give up.
 EventPtr wait_result(rd_kafka_queue_t* queue, int timeout_ms, const std::string& what,
                      const std::string& brokers) {
-  EventPtr ev(rd_kafka_queue_poll(queue, timeout_ms + 2000));
+  // In short slices, so that SIGINT/SIGTERM ends the wait at once.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms + 2000);
+  EventPtr ev;
+  while (!ev && Clock::now() < deadline) {
+    if (interrupted()) {
+      throw Interrupted();
+    }
+    ev.reset(rd_kafka_queue_poll(queue, 200));
+  }
   if (!ev) {
     throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, what, brokers);
   }

@@ -2,6 +2,7 @@
 // Internal to lib/evt/kafka: the only header that includes librdkafka.
 // Code outside lib/evt/kafka uses the librdkafka-free classes instead.
 
+#include "evt/kafka/client.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <librdkafka/rdkafka.h>
@@ -96,5 +97,14 @@ void check_fatal(ClientState& state);
 // Fetches cluster metadata (one topic or all); throws on failure.
 MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout_ms,
                            const std::string& brokers);
+
+// What a shared kafka::Client holds: its config, the state its callbacks
+// write, and the handle (destroyed first).
+struct Client::Core {
+  explicit Core(const ClientConfig& c);
+  ClientConfig config;
+  ClientState state;
+  HandlePtr rk;
+};
 
 } // namespace evt::kafka

@@ -18,15 +18,17 @@ size_t chunk_size(size_t count, size_t min_chunk, size_t max_chunks) {
 }
 
 struct Watermarks::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+  explicit Impl(std::shared_ptr<Client::Core> c)
+      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
+  std::shared_ptr<Client::Core> core;
+  const ClientConfig& config;
+  ClientState& state;
+  HandlePtr& rk;
 };
 
-Watermarks::Watermarks(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, make_conf(config, m_impl->state));
-}
+Watermarks::Watermarks(const ClientConfig& config) : Watermarks(Client(config)) {}
+
+Watermarks::Watermarks(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Watermarks::~Watermarks() = default;
 

@@ -2,6 +2,8 @@
 // are compared, in which direction, and what each finding means for a team.
 #include "evt/schema/compatibility.hpp"
 
+#include "evt/ascii.hpp"
+
 #include <algorithm>
 
 #include "evt/error.hpp"

@@ -2,6 +2,8 @@
 // and independent so teams can switch off the ones they do not follow.
 #include "evt/schema/lint.hpp"
 
+#include "evt/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
@@ -28,11 +30,6 @@ namespace {
 
 constexpr std::size_t k_max_depth = 1000;
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The last word of CamelCase, snake_case or dotted names.
 std::string last_word(const std::string& name) {
   std::size_t start = 0;
@@ -41,7 +38,7 @@ std::string last_word(const std::string& name) {
     else if (std::isupper(static_cast<unsigned char>(name[i])) && !std::isupper(static_cast<unsigned char>(name[i - 1])))
       start = i;
   }
-  return lower(name.substr(start));
+  return ascii_lower(name.substr(start));
 }
 
 struct Linter {
@@ -192,7 +189,7 @@ bool is_past_tense_event_name(const std::string& name) {
 bool is_sensitive_field_name(const std::string& name) {
   std::string n;
   for (char c : name)
-    if (std::isalnum(static_cast<unsigned char>(c))) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c))) n += ascii_lower(c);
   static const std::set<std::string> k_exact = {"password", "passwd", "pwd", "secret", "clientsecret", "apikey",
                                                 "apisecret", "accesstoken", "refreshtoken", "privatekey", "cvv",
                                                 "cvc", "cvv2", "cvc2", "ssn", "socialsecuritynumber", "pan",

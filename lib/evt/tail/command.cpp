@@ -97,12 +97,12 @@ TailStats TailJob::run(kafka::ClientConfig config, TailOutput& output, bool outp
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   kafka::Consumer consumer(config, consumer_options);
+  ConsumerSource source(consumer);  // the group's rebalance listener: before subscribe()
   if (options.group) {
     consumer.subscribe(o.topics);
   } else {
     consumer.assign(start_positions(plan.partitions));
   }
-  ConsumerSource source(consumer);
   const auto stats = run_tail(source, o.exit_at_end || !options.group ? plan.partitions
                                                                       : std::vector<read::PartitionPlan>{},
                               m_filter, output, options);

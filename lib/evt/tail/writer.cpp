@@ -77,6 +77,11 @@ void BatchWriter::batch_done() {
   }
 }
 
+void BatchWriter::batch_dropped() {
+  m_buffer.clear();
+  m_file_buffer.clear();
+}
+
 bool BatchWriter::needs_headers() const { return m_file != nullptr || (m_shown && m_shown->needs_headers()); }
 
 } // namespace evt::tail
