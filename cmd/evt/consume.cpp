@@ -2,7 +2,7 @@
 
 #include "evt/consume/command.hpp"
 #include "evt/error.hpp"
-#include "evt/output/progress_line.hpp"
+#include "evt/output/progress.hpp"
 
 #include <unistd.h>
 
@@ -28,7 +28,7 @@ ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   if (c.on_failure == "skip") {
     warn("--on-failure skip: records that keep failing are committed without being handled");
   }
-  output::ProgressLine progress(output::progress_wanted(g.quiet));
+  output::Progress progress(output::progress_wanted(g.quiet), write_stderr);
   const auto started = std::chrono::steady_clock::now();
   consume::ConsumeHooks hooks;
   hooks.handler_stderr = [&progress](std::string_view bytes) {
@@ -45,7 +45,7 @@ ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   };
   hooks.progress = [&progress, started](const consume::ConsumeStats& s) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    progress.show(consume::status_text(s, seconds > 0 ? static_cast<double>(s.done) / seconds : 0));
+    progress.show("evt: " + consume::status_text(s, seconds > 0 ? static_cast<double>(s.done) / seconds : 0));
   };
   const char* path = std::getenv("PATH");
   const auto result = consume::run_consume_command(c, client_config(g), path != nullptr ? path : "/usr/bin:/bin", hooks);
