@@ -57,15 +57,20 @@ void note(const Globals& g, const std::string& message) {
 
 void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
 
-kafka::ClientConfig client_config(const Globals& g) {
-  const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug),
-                             []() -> std::optional<config::SandboxAddress> {
-                               if (auto s = sandbox::find_running_sandbox()) {
-                                 return config::SandboxAddress{s->pid, s->bootstrap};
-                               }
-                               return std::nullopt;
-                             }));
+namespace {
+
+config::ConnectionRequest request_for(const Globals& g) {
+  return config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug),
+                                []() -> std::optional<config::SandboxAddress> {
+                                  if (auto s = sandbox::find_running_sandbox()) {
+                                    return config::SandboxAddress{s->pid, s->bootstrap};
+                                  }
+                                  return std::nullopt;
+                                });
+}
+
+kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& request) {
+  const auto conn = config::resolve_connection(request);
   for (const auto& w : conn.warnings) {
     warn(w);
   }
@@ -87,6 +92,22 @@ kafka::ClientConfig client_config(const Globals& g) {
     };
   }
   return config;
+}
+
+} // namespace
+
+kafka::ClientConfig client_config(const Globals& g) { return resolve(g, request_for(g)); }
+
+kafka::ClientConfig other_cluster_config(const Globals& g) {
+  auto request = request_for(g);
+  // EVT_BROKERS and EVT_CONTEXT name the main cluster, not this one.
+  request.getenv = [real = request.getenv](const std::string& name) -> std::optional<std::string> {
+    if (name == "EVT_BROKERS" || name == "EVT_CONTEXT") {
+      return std::nullopt;
+    }
+    return real(name);
+  };
+  return resolve(g, request);
 }
 
 std::string output_format(const Globals& g, const std::vector<std::string>& allowed,

@@ -8,6 +8,7 @@
 #include "lag.hpp"
 #include "partition_of.hpp"
 #include "publish.hpp"
+#include "replay.hpp"
 #include "sandbox.hpp"
 #include "schema.hpp"
 #include "tail.hpp"
@@ -57,6 +58,7 @@ int run(int argc, char** argv) {
   evt::cli::add_lag(app, globals);
   evt::cli::add_consume(app, globals);
   evt::cli::add_completion(app, globals);
+  evt::cli::add_replay(app, globals);
 
   try {
     app.parse(argc, argv);

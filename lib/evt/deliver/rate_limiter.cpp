@@ -1,8 +1,11 @@
 #include "evt/deliver/rate_limiter.hpp"
 
+#include "evt/error.hpp"
 #include "evt/signals.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <string>
 
 namespace evt::deliver {
 
@@ -27,6 +30,22 @@ bool RateLimiter::wait(uint64_t sent, const std::function<void(int ms)>& idle) c
     idle(static_cast<int>(std::clamp<int64_t>(left, 0, 100)));
   }
   return !interrupted();
+}
+
+double parse_rate(const std::string& text) {
+  std::string number = text;
+  if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0) {
+    number.resize(number.size() - 2);
+  }
+  try {
+    size_t used = 0;
+    const double rate = std::stod(number, &used);
+    if (used == number.size() && rate > 0) {
+      return rate;
+    }
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--rate '" + text + "' is not a rate", "use records per second, e.g. --rate 500/s");
 }
 
 } // namespace evt::deliver

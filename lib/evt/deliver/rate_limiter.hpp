@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace evt::deliver {
 
@@ -31,5 +32,8 @@ private:
   double m_rate;
   Clock::time_point m_start;
 };
+
+// Parses --rate: records per second, "500" or "500/s"; UsageError otherwise.
+double parse_rate(const std::string& text);
 
 } // namespace evt::deliver

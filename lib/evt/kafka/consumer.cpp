@@ -101,7 +101,13 @@ CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, c
       e.metadata_size = metadata.size();
     }
   }
-  const auto err = rd_kafka_commit(rk, tpl, 0);
+  auto err = rd_kafka_commit(rk, tpl, 0);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // The request went through; a partition may still have been refused.
+    for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+      err = tpl->elems[i].err;
+    }
+  }
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
     return CommitResult::committed;
   }
@@ -412,6 +418,24 @@ std::vector<CommittedOffset> Consumer::committed_metadata(const std::vector<Topi
     result.push_back(std::move(c));
   }
   return result;
+}
+
+CommitResult Consumer::commit_points(const std::vector<CommittedOffset>& points) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
+  for (const auto& p : points) {
+    auto* e = rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition);
+    e->offset = p.offset;
+    if (!p.metadata.empty()) {
+      // The list owns (and frees) what metadata points at.
+      e->metadata = std::malloc(p.metadata.size());
+      if (e->metadata == nullptr) {
+        throw std::bad_alloc();
+      }
+      std::memcpy(e->metadata, p.metadata.data(), p.metadata.size());
+      e->metadata_size = p.metadata.size();
+    }
+  }
+  return commit_list(m_impl->rk.get(), tpl.get(), {}, m_impl->config.brokers);
 }
 
 void Consumer::close() {

@@ -153,6 +153,9 @@ public:
 
   // The same with the metadata committed beside each offset.
   std::vector<CommittedOffset> committed_metadata(const std::vector<TopicPartition>& partitions);
+  // Commits offsets, each with its own metadata string (synchronously);
+  // the commit errors of a rebalance are `rebalancing`, others throw.
+  CommitResult commit_points(const std::vector<CommittedOffset>& points);
 
   // Leaves the group cleanly (idempotent; the destructor calls it too).
   void close();

@@ -21,6 +21,19 @@ std::string fixed(double v, int decimals) {
 
 } // namespace
 
+std::string grouped(uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  const size_t lead = digits.size() % 3;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && i >= lead && (i - lead) % 3 == 0) {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string format_bytes(uint64_t bytes) {
   static constexpr const char* k_units[] = {"kB", "MB", "GB", "TB", "PB"};
   if (bytes < 1000) {

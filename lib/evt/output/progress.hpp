@@ -27,6 +27,9 @@ struct ProgressSnapshot {
 // "999 B", "1.5 kB", "12.0 MB", "3.2 GB" (decimal units, as the summaries).
 std::string format_bytes(uint64_t bytes);
 
+// "1,234,567": thousands separated, for counts in summaries.
+std::string grouped(uint64_t n);
+
 // A remaining time: "45s", "12m05s", "3h07m".
 std::string format_eta(double seconds);
 

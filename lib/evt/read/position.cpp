@@ -385,4 +385,19 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
   return plan;
 }
 
+PositionSpec parse_start_end(std::string_view start, std::string_view end, Bound default_start, int64_t now_ms) {
+  PositionSpec spec;
+  spec.start = default_start;
+  if (!start.empty()) {
+    spec = parse_position(start, now_ms);
+  }
+  if (!end.empty()) {
+    if (spec.end) {
+      throw UsageError("--end conflicts with the range given by --start '" + std::string(start) + "'");
+    }
+    spec.end = parse_end_position(end, now_ms);
+  }
+  return spec;
+}
+
 } // namespace evt::read

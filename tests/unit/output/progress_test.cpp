@@ -82,3 +82,11 @@ TEST_CASE("progress: throttled redraws, cleared once, silent when disabled") {
   quiet.clear();
   CHECK(quiet_writes.empty());
 }
+
+TEST_CASE("progress: grouped numbers") {
+  CHECK(grouped(0) == "0");
+  CHECK(grouped(999) == "999");
+  CHECK(grouped(1000) == "1,000");
+  CHECK(grouped(47650) == "47,650");
+  CHECK(grouped(1234567) == "1,234,567");
+}

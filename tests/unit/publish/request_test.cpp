@@ -3,6 +3,7 @@
 #include "evt/publish/command.hpp"
 #include "evt/publish/partition_of.hpp"
 #include "evt/publish/report.hpp"
+#include "evt/deliver/rate_limiter.hpp"
 #include "evt/publish/request.hpp"
 
 #include <doctest/doctest.h>
@@ -40,13 +41,13 @@ TEST_CASE("--header: name=value, name alone is NULL, no name refused") {
 }
 
 TEST_CASE("--rate: N or N/s, positive") {
-  CHECK(parse_rate("500") == 500);
-  CHECK(parse_rate("2.5/s") == 2.5);
-  CHECK_THROWS_AS(parse_rate("0"), UsageError);
-  CHECK_THROWS_AS(parse_rate("-3/s"), UsageError);
-  CHECK_THROWS_AS(parse_rate("fast"), UsageError);
-  CHECK_THROWS_AS(parse_rate("5/m"), UsageError);
-  CHECK_THROWS_AS(parse_rate("/s"), UsageError);
+  CHECK(evt::deliver::parse_rate("500") == 500);
+  CHECK(evt::deliver::parse_rate("2.5/s") == 2.5);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("0"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("-3/s"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("fast"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("5/m"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("/s"), UsageError);
 }
 
 TEST_CASE("envelope: by --type unless --envelope says") {
