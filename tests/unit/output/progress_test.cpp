@@ -84,9 +84,9 @@ TEST_CASE("progress: throttled redraws, cleared once, silent when disabled") {
 }
 
 TEST_CASE("progress: grouped numbers") {
-  CHECK(grouped(0) == "0");
-  CHECK(grouped(999) == "999");
-  CHECK(grouped(1000) == "1,000");
-  CHECK(grouped(47650) == "47,650");
-  CHECK(grouped(1234567) == "1,234,567");
+  CHECK(evt::output::grouped(0) == "0");
+  CHECK(evt::output::grouped(999) == "999");
+  CHECK(evt::output::grouped(1000) == "1,000");
+  CHECK(evt::output::grouped(47650) == "47,650");
+  CHECK(evt::output::grouped(1234567) == "1,234,567");
 }
