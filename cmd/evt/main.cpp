@@ -4,6 +4,7 @@
 #include "cli.hpp"
 #include "completion.hpp"
 #include "config.hpp"
+#include "consume.hpp"
 #include "lag.hpp"
 #include "partition_of.hpp"
 #include "publish.hpp"
@@ -55,6 +56,7 @@ int run(int argc, char** argv) {
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
+  evt::cli::add_consume(app, globals);
   evt::cli::add_completion(app, globals);
   evt::cli::add_replay(app, globals);
 

@@ -652,3 +652,31 @@ void Consumer::learn_topics(const std::vector<std::string>& topics, int timeout_
 }
 
 } // namespace evt::kafka
+
+// ---- Flow control (added for evt consume) ----
+
+namespace evt::kafka {
+namespace {
+
+TplPtr partition_list(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  return tpl;
+}
+
+} // namespace
+
+void Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  if (partitions.empty()) {
+    return;
+  }
+  auto tpl = partition_list(partitions);
+  const auto err = rd_kafka_resume_partitions(m_impl->rk.get(), tpl.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot resume partitions", m_impl->config.brokers);
+  }
+}
+
+} // namespace evt::kafka

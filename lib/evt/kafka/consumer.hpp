@@ -131,6 +131,10 @@ public:
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
+  // Fetches paused partitions again (pause() stops them while poll keeps
+  // the group membership alive; records already fetched still come).
+  void resume(const std::vector<TopicPartition>& partitions);
+
   // Group membership: told about assignment changes. Set before subscribe();
   // the listener must outlive the consumer's polls and close().
   void set_rebalance_listener(RebalanceListener* listener);
