@@ -26,7 +26,7 @@ std::map<const CLI::App*, std::vector<std::string>>& format_registry() {
   return registry;
 }
 
-} // namespace
+}  // namespace
 
 CLI::Validator one_of(std::vector<std::string> names,
                       std::function<std::optional<std::string>(std::string_view)> canonical) {
@@ -44,14 +44,15 @@ CLI::Validator one_of(std::vector<std::string> names,
 
 CLI::Validator one_of(std::vector<std::string> names) {
   auto copy = names;
-  return one_of(std::move(names), [copy = std::move(copy)](std::string_view text) -> std::optional<std::string> {
-    for (const auto& n : copy) {
-      if (n == text) {
-        return n;
-      }
-    }
-    return std::nullopt;
-  });
+  return one_of(std::move(names),
+                [copy = std::move(copy)](std::string_view text) -> std::optional<std::string> {
+                  for (const auto& n : copy) {
+                    if (n == text) {
+                      return n;
+                    }
+                  }
+                  return std::nullopt;
+                });
 }
 
 std::vector<std::string> choices_of(CLI::Option& option) {
@@ -101,4 +102,4 @@ std::vector<std::string> output_formats_of(const CLI::App& command) {
   return it == registry.end() ? std::vector<std::string>{} : it->second;
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -55,4 +55,4 @@ const std::vector<std::string>& output_formats(const CLI::App& command, std::vec
 // The -o formats declared for `command`; empty when it has none.
 std::vector<std::string> output_formats_of(const CLI::App& command);
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -9,8 +9,8 @@
 #include "evt/sandbox/state_file.hpp"
 
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 namespace evt::cli {
 
@@ -20,12 +20,9 @@ void add_global_options(CLI::App& app, Globals& g) {
   app.add_option("-X", g.properties, "Client property (any librdkafka property)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
-  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")
-      ->type_name("NAME");
-  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")
-      ->type_name("FORMAT");
-  app.add_option("--color", g.color, "Colour (honours NO_COLOR)")
-      ->check(one_of(output::k_color_modes));
+  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")->type_name("NAME");
+  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")->type_name("FORMAT");
+  app.add_option("--color", g.color, "Colour (honours NO_COLOR)")->check(one_of(output::k_color_modes));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   // Finite and within what librdkafka's int milliseconds hold: nan, inf
@@ -47,7 +44,9 @@ void add_global_options(CLI::App& app, Globals& g) {
       ->type_name("CONTEXTS");
 }
 
-int timeout_ms(const Globals& g) { return static_cast<int>(std::lround(g.timeout_s * 1000)); }
+int timeout_ms(const Globals& g) {
+  return static_cast<int>(std::lround(g.timeout_s * 1000));
+}
 
 void note(const Globals& g, const std::string& message) {
   if (!g.quiet) {
@@ -55,7 +54,9 @@ void note(const Globals& g, const std::string& message) {
   }
 }
 
-void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
+void warn(const std::string& message) {
+  std::fprintf(stderr, "evt: warning: %s\n", message.c_str());
+}
 
 namespace {
 
@@ -87,16 +88,18 @@ kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& r
   // -X debug=… asks for librdkafka's debug output as much as --debug does.
   if (g.verbose > 1 || kafka::debug_requested(config.properties)) {
     config.log_sink = [](int level, std::string_view facility, std::string_view message) {
-      std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
-                   output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());
+      std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level, output::terminal_safe(facility).c_str(),
+                   output::terminal_safe(message).c_str());
     };
   }
   return config;
 }
 
-} // namespace
+}  // namespace
 
-kafka::ClientConfig client_config(const Globals& g) { return resolve(g, request_for(g)); }
+kafka::ClientConfig client_config(const Globals& g) {
+  return resolve(g, request_for(g));
+}
 
 kafka::ClientConfig other_cluster_config(const Globals& g) {
   auto request = request_for(g);
@@ -127,4 +130,4 @@ std::string output_format(const Globals& g, const std::vector<std::string>& allo
   throw UsageError("unsupported output format '" + g.output + "'", "this command supports: " + list);
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

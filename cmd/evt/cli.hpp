@@ -51,4 +51,4 @@ void note(const Globals& g, const std::string& message);
 // Prints "evt: warning: <message>" on stderr (even with -q).
 void warn(const std::string& message);
 
-} // namespace evt::cli
+}  // namespace evt::cli

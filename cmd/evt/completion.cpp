@@ -14,9 +14,12 @@ namespace {
 
 enum class Shell { bash, zsh, fish };
 
-constexpr auto k_shells = make_name_table<Shell>({{"bash", Shell::bash}, {"zsh", Shell::zsh}, {"fish", Shell::fish}});
+constexpr auto k_shells =
+    make_name_table<Shell>({{"bash", Shell::bash}, {"zsh", Shell::zsh}, {"fish", Shell::fish}});
 
-bool hidden(const CLI::App& app) { return app.get_group().empty(); }
+bool hidden(const CLI::App& app) {
+  return app.get_group().empty();
+}
 
 completion::OptionSpec option_spec(CLI::Option& o) {
   completion::OptionSpec spec;
@@ -77,27 +80,34 @@ void walk(CLI::App& app, const std::string& path, std::vector<completion::Option
   }
 }
 
-} // namespace
+}  // namespace
 
 void add_completion(CLI::App& root, Globals& g) {
   auto shell = std::make_shared<std::string>();
   auto* sub = root.add_subcommand("completion", "Print a shell completion script (bash, zsh or fish)");
   sub->add_option("shell", *shell, "bash, zsh or fish")->required()->check(one_of(k_shells));
-  sub->footer("bash: source <(evt completion bash)    zsh: source <(evt completion zsh) after compinit\n"
-              "fish: evt completion fish | source\nSee 'man evt-completion'.");
+  sub->footer(
+      "bash: source <(evt completion bash)    zsh: source <(evt completion zsh) after compinit\n"
+      "fish: evt completion fish | source\nSee 'man evt-completion'.");
   sub->final_callback([&root, &g, shell] {
     completion::CliSpec spec;
     spec.program = "evt";
     walk(root, "", {}, spec);
     output::Sink out;
     switch (*k_shells.find(*shell)) {
-    case Shell::bash: out.write(completion::bash_script(spec)); break;
-    case Shell::zsh: out.write(completion::zsh_script(spec)); break;
-    case Shell::fish: out.write(completion::fish_script(spec)); break;
+      case Shell::bash:
+        out.write(completion::bash_script(spec));
+        break;
+      case Shell::zsh:
+        out.write(completion::zsh_script(spec));
+        break;
+      case Shell::fish:
+        out.write(completion::fish_script(spec));
+        break;
     }
     out.close();
     g.outcome = ExitCode::ok;
   });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -9,4 +9,4 @@ namespace evt::cli {
 // tree when it runs).
 void add_completion(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -16,8 +16,8 @@ namespace {
 
 config::ConfigFile load(const Globals& g, bool must_exist) {
   const char* env = std::getenv("EVT_CONFIG");
-  auto file = config::load_config(config::default_config_path(),
-                                  must_exist || (env != nullptr && *env != '\0'));
+  auto file =
+      config::load_config(config::default_config_path(), must_exist || (env != nullptr && *env != '\0'));
   for (const auto& w : file.warnings) {
     warn(w);
   }
@@ -61,14 +61,15 @@ ExitCode run_use_context(const Globals& g, const std::string& name) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_config(CLI::App& root, Globals& g) {
   auto name = std::make_shared<std::string>();
   auto* sub = root.add_subcommand("config", "Show and switch connection contexts");
   sub->require_subcommand(1);
-  sub->add_subcommand("view", "Print the config file with secrets shown as ***")
-      ->final_callback([&g] { g.outcome = run_view(g); });
+  sub->add_subcommand("view", "Print the config file with secrets shown as ***")->final_callback([&g] {
+    g.outcome = run_view(g);
+  });
   auto* get_contexts = sub->add_subcommand("get-contexts", "List contexts; * marks the current one");
   output_formats(*get_contexts, k_text_json);
   get_contexts->final_callback([&g] { g.outcome = run_get_contexts(g); });
@@ -77,4 +78,4 @@ void add_config(CLI::App& root, Globals& g) {
   use->final_callback([&g, name] { g.outcome = run_use_context(g, *name); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -48,23 +48,26 @@ ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
     progress.show("evt: " + consume::status_text(s, seconds > 0 ? static_cast<double>(s.done) / seconds : 0));
   };
   const char* path = std::getenv("PATH");
-  const auto result = consume::run_consume_command(c, client_config(g), path != nullptr ? path : "/usr/bin:/bin", hooks);
+  const auto result =
+      consume::run_consume_command(c, client_config(g), path != nullptr ? path : "/usr/bin:/bin", hooks);
   progress.clear();
   note(g, consume::summary_text(result.stats));
   if (result.interrupted) {
     throw Interrupted();
   }
   if (!result.failure.empty()) {
-    throw RuntimeError(result.failure, "what was done is committed; fix the handler or give --dlq TOPIC, then run again");
+    throw RuntimeError(result.failure,
+                       "what was done is committed; fix the handler or give --dlq TOPIC, then run again");
   }
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_consume(CLI::App& root, Globals& g) {
   auto c = std::make_shared<consume::ConsumeCommand>();
-  auto* sub = root.add_subcommand("consume", "Run a handler per record: retries, dead letters, commits after success");
+  auto* sub = root.add_subcommand("consume",
+                                  "Run a handler per record: retries, dead letters, commits after success");
   sub->add_option("topics", c->topics, "Topics to consume")->required();
   sub->add_option("-g,--group", c->group, "Consumer group (required)")->required();
   sub->add_option("--exec", c->exec, "Handler command, run per record with the value on stdin")->required();
@@ -73,23 +76,30 @@ void add_consume(CLI::App& root, Globals& g) {
   sub->add_option("--batch", c->batch, "Up to N record lines of one partition per run; bisected on failure")
       ->check(CLI::Range(1, 100000));
   sub->add_option("--batch-wait", c->batch_wait, "How long a partial batch waits to fill (default 0ms)");
-  sub->add_option("--concurrency", c->concurrency, "Handlers running at once (default 1)")->check(CLI::Range(1, 1024));
-  sub->add_option("--ordering", c->ordering, "Never concurrent or reordered within: key (default), partition, none")
+  sub->add_option("--concurrency", c->concurrency, "Handlers running at once (default 1)")
+      ->check(CLI::Range(1, 1024));
+  sub->add_option("--ordering", c->ordering,
+                  "Never concurrent or reordered within: key (default), partition, none")
       ->check(CLI::IsMember({"key", "partition", "none"}));
-  sub->add_option("--retries", c->retries, "Retries after the first attempt (default 3)")->check(CLI::Range(0, 1000));
-  sub->add_option("--backoff", c->backoff, "Retry delay MIN:MAX, exponential with full jitter (default 1s:1m)");
-  sub->add_option("--handler-timeout", c->handler_timeout, "Per attempt; then the handler is killed (default 1m)");
+  sub->add_option("--retries", c->retries, "Retries after the first attempt (default 3)")
+      ->check(CLI::Range(0, 1000));
+  sub->add_option("--backoff", c->backoff,
+                  "Retry delay MIN:MAX, exponential with full jitter (default 1s:1m)");
+  sub->add_option("--handler-timeout", c->handler_timeout,
+                  "Per attempt; then the handler is killed (default 1m)");
   sub->add_option("--dlq", c->dlq, "Dead-letter topic for records that keep failing");
   sub->add_option("--on-failure", c->on_failure, "Without --dlq: stop (default, exit 3) or skip (loudly)")
       ->check(CLI::IsMember({"stop", "skip"}));
-  sub->add_option("--shutdown-timeout", c->shutdown_timeout, "On Ctrl-C, wait this long for handlers (default 30s)");
+  sub->add_option("--shutdown-timeout", c->shutdown_timeout,
+                  "On Ctrl-C, wait this long for handlers (default 30s)");
   sub->add_option("--commit-interval", c->commit_interval, "Commit what is done this often (default 1s)");
   sub->add_option("-s,--start", c->start, "Where a group without commits starts: beginning (default) or end")
       ->check(CLI::IsMember({"beginning", "end"}));
   sub->add_flag("-e,--exit", c->exit_at_end, "Stop once every assigned partition is read and handled");
-  sub->footer("Verdicts: exit 0 done; 75 retry; 65 dead letter at once; other, signal or timeout: retry.\n"
-              "Record metadata is in EVT_* and CE_* variables. See 'man evt-consume'.");
+  sub->footer(
+      "Verdicts: exit 0 done; 75 retry; 65 dead letter at once; other, signal or timeout: retry.\n"
+      "Record metadata is in EVT_* and CE_* variables. See 'man evt-consume'.");
   sub->final_callback([&g, c] { g.outcome = run_consume(g, *c); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -8,4 +8,4 @@ namespace evt::cli {
 // retries, dead letters and commits after success.
 void add_consume(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -77,7 +77,7 @@ int run(int argc, char** argv) {
   return static_cast<int>(globals.outcome);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   evt::install_signal_handlers(k_interrupted_line);

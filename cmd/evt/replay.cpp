@@ -1,13 +1,13 @@
 #include "replay.hpp"
 
+#include "evt/deliver/rate_limiter.hpp"
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
+#include "evt/output/progress.hpp"
+#include "evt/output/terminal_escape.hpp"
 #include "evt/replay/copy.hpp"
 #include "evt/replay/report.hpp"
 #include "evt/replay/run_id.hpp"
-#include "evt/deliver/rate_limiter.hpp"
-#include "evt/output/progress.hpp"
-#include "evt/output/terminal_escape.hpp"
 #include "evt/signals.hpp"
 #include "evt/tail/plan.hpp"
 #include "replay_modes.hpp"
@@ -39,7 +39,8 @@ bool confirmed(const ReplayOpts& o, const std::string& plan) {
 
 ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   if (o.sources.empty() || o.to.empty()) {
-    throw UsageError("evt replay needs source topics and --to DEST", "e.g. evt replay orders -s @-1h --to orders-replay");
+    throw UsageError("evt replay needs source topics and --to DEST",
+                     "e.g. evt replay orders -s @-1h --to orders-replay");
   }
   if (!o.key.empty()) {
     o.filter.key = o.key;
@@ -52,11 +53,13 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   const bool same_cluster = dest.config.brokers == source.brokers;
   for (const auto& s : o.sources) {
     if (same_cluster && s == o.to && !o.allow_same_topic) {
-      throw UsageError("refusing to replay '" + s + "' into itself", "add --allow-same-topic if that is what you want");
+      throw UsageError("refusing to replay '" + s + "' into itself",
+                       "add --allow-same-topic if that is what you want");
     }
   }
   kafka::Admin admin(source);
-  tail::TailRequest request{o.sources, {}, read::parse_start_end(o.start, o.end, {read::BoundKind::beginning, 0}, now_ms()), true};
+  tail::TailRequest request{
+      o.sources, {}, read::parse_start_end(o.start, o.end, {read::BoundKind::beginning, 0}, now_ms()), true};
   if (!o.partitions.empty()) {
     request.partitions = read::parse_partition_list(o.partitions);
   }
@@ -64,8 +67,8 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   auto options = copy_options(g, o);
   if (o.run_id.empty()) {
     o.run_id = replay::derive_run_id(replay::selection_text(
-        plan.partitions, {filter_text(o), dest.config.brokers, o.to, o.partition_by, o.keep_timestamps ? "keep-ts" : "",
-                          o.no_provenance ? "no-prov" : ""}));
+        plan.partitions, {filter_text(o), dest.config.brokers, o.to, o.partition_by,
+                          o.keep_timestamps ? "keep-ts" : "", o.no_provenance ? "no-prov" : ""}));
   }
   replay::check_run_id(o.run_id);
   options.run_id = o.run_id;
@@ -123,11 +126,12 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_replay(CLI::App& root, Globals& g) {
   auto o = std::make_shared<ReplayOpts>();
-  auto* sub = root.add_subcommand("replay", "Copy records to a topic (resumable), replay captures, rewind groups");
+  auto* sub =
+      root.add_subcommand("replay", "Copy records to a topic (resumable), replay captures, rewind groups");
   add_replay_options(*sub, *o);
   sub->final_callback([&g, o] {
     g.outcome = !o->group.empty()       ? run_rewind(g, *o)
@@ -136,4 +140,4 @@ void add_replay(CLI::App& root, Globals& g) {
   });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -8,4 +8,4 @@ namespace evt::cli {
 // rewind a consumer group; `--from-file`: replay a capture.
 void add_replay(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -37,7 +37,7 @@ std::string redact_key(const ReplayOpts& o) {
   return env != nullptr ? env : "";
 }
 
-} // namespace
+}  // namespace
 
 ExitCode run_capture_replay(const Globals& g, ReplayOpts& o) {
   if (!o.sources.empty() || o.to.empty()) {
@@ -63,16 +63,18 @@ ExitCode run_capture_replay(const Globals& g, ReplayOpts& o) {
     redacted += r + "\x1f";
   }
   if (o.run_id.empty()) {
-    o.run_id = replay::derive_run_id("capture\n" + o.from_file + "\n" + filter_text(o) + "\n" + redacted + "\n" +
-                                     dest.config.brokers + "\n" + o.to + "\n" + o.partition_by);
+    o.run_id = replay::derive_run_id("capture\n" + o.from_file + "\n" + filter_text(o) + "\n" + redacted +
+                                     "\n" + dest.config.brokers + "\n" + o.to + "\n" + o.partition_by);
   }
   replay::check_run_id(o.run_id);
   options.run_id = o.run_id;
   const bool json = output_format(g, {"text", "json"}, "text") == "json";
   if (!o.dry_run) {
-    note(g, "run id " + o.run_id + " (checkpoint " + output::terminal_safe(replay::capture_state_path(o.from_file, o.run_id)) + ")");
+    note(g, "run id " + o.run_id + " (checkpoint " +
+                output::terminal_safe(replay::capture_state_path(o.from_file, o.run_id)) + ")");
   }
-  const auto report = replay::replay_capture({o.from_file, redactor.empty() ? nullptr : &redactor}, dest, filter, options);
+  const auto report =
+      replay::replay_capture({o.from_file, redactor.empty() ? nullptr : &redactor}, dest, filter, options);
   for (const auto& w : report.warnings) {
     warn(w);
   }
@@ -90,4 +92,4 @@ ExitCode run_capture_replay(const Globals& g, ReplayOpts& o) {
   return ExitCode::ok;
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -65,4 +65,4 @@ ExitCode run_capture_replay(const Globals& g, ReplayOpts& o);
 // Prints a dry run's sample as record lines on stdout.
 void print_sample(const replay::CopyReport& report);
 
-} // namespace evt::cli
+}  // namespace evt::cli

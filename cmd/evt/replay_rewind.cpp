@@ -22,8 +22,9 @@ replay::RewindSpec rewind_spec(const ReplayOpts& o) {
                     int{o.shift_by.has_value()} + int{!o.to_time.empty()} + int{!o.by_duration.empty()} +
                     int{!o.from_file.empty()};
   if (given != 1) {
-    throw UsageError("--group needs exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, "
-                     "--to-time, --by-duration, --from-file");
+    throw UsageError(
+        "--group needs exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, "
+        "--to-time, --by-duration, --from-file");
   }
   replay::RewindSpec spec;
   if (o.to_latest) {
@@ -37,7 +38,8 @@ replay::RewindSpec rewind_spec(const ReplayOpts& o) {
   } else if (!o.by_duration.empty()) {
     const auto d = read::parse_duration(o.by_duration);
     if (!d) {
-      throw UsageError("--by-duration: expected a duration such as 30m, 2h or 1d, got '" + o.by_duration + "'");
+      throw UsageError("--by-duration: expected a duration such as 30m, 2h or 1d, got '" + o.by_duration +
+                       "'");
     }
     spec = {replay::RewindKind::time, now - *d, {}};
   } else if (!o.from_file.empty()) {
@@ -53,11 +55,12 @@ replay::RewindSpec rewind_spec(const ReplayOpts& o) {
   return spec;
 }
 
-} // namespace
+}  // namespace
 
 ExitCode run_rewind(const Globals& g, const ReplayOpts& o) {
   if (!o.sources.empty() || !o.to.empty()) {
-    throw UsageError("--group rewinds a consumer group: it takes no source topics or --to", "use -t TOPIC to limit it");
+    throw UsageError("--group rewinds a consumer group: it takes no source topics or --to",
+                     "use -t TOPIC to limit it");
   }
   const auto spec = rewind_spec(o);
   std::vector<replay::RewindScope> scopes;
@@ -80,10 +83,11 @@ ExitCode run_rewind(const Globals& g, const ReplayOpts& o) {
   if (o.execute) {
     replay::apply_rewind(config, plan);
   }
-  std::fputs(json ? replay::render_rewind_json(plan, o.execute).c_str() : replay::render_rewind(plan).c_str(), stdout);
+  std::fputs(json ? replay::render_rewind_json(plan, o.execute).c_str() : replay::render_rewind(plan).c_str(),
+             stdout);
   note(g, o.execute ? "moved group " + o.group + " on " + std::to_string(plan.rows.size()) + " partition(s)"
                     : "plan only: nothing changed (add --execute to apply)");
   return ExitCode::ok;
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -26,4 +26,4 @@ bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept {
   return s.size() >= prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix);
 }
 
-} // namespace evt
+}  // namespace evt

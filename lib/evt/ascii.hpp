@@ -8,7 +8,9 @@
 namespace evt {
 
 // `c` lower-cased if it is an ASCII capital letter.
-constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // `s` with every ASCII capital letter lower-cased.
 std::string ascii_lower(std::string_view s);
@@ -19,4 +21,4 @@ bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 // True when `s` starts with `prefix`, ignoring ASCII case.
 bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept;
 
-} // namespace evt
+}  // namespace evt

@@ -40,7 +40,7 @@ struct NameEntry {
 // The names of an enum's values, canonical name first for each value.
 template <typename E, std::size_t N>
 class NameTable {
-public:
+ public:
   constexpr explicit NameTable(std::array<NameEntry<E>, N> entries) : m_entries(entries) {}
 
   // The value named `text` (ASCII case-insensitive), aliases included.
@@ -86,7 +86,7 @@ public:
 
   constexpr const std::array<NameEntry<E>, N>& entries() const { return m_entries; }
 
-private:
+ private:
   std::array<NameEntry<E>, N> m_entries;
 };
 
@@ -100,4 +100,4 @@ constexpr NameTable<E, N> make_name_table(const NameEntry<E> (&entries)[N]) {
   return NameTable<E, N>(a);
 }
 
-} // namespace evt
+}  // namespace evt

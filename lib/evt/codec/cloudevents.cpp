@@ -55,14 +55,14 @@ void append_member(std::string& out, std::string_view name, std::string_view val
   append_json_string(out, value);
 }
 
-} // namespace
+}  // namespace
 
 std::string uuid_v4() {
   auto& gen = generator();
   uint64_t hi = gen();
   uint64_t lo = gen();
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;                             // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;      // variant 10xx
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10xx
   std::string out;
   out.reserve(36);
   append_hex(out, hi >> 32, 8);
@@ -132,9 +132,9 @@ bool is_valid_traceparent(std::string_view v) {
 }
 
 bool is_valid_extension_name(std::string_view name) {
-  return !name.empty() && name.size() <= 20 &&
-         std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+  return !name.empty() && name.size() <= 20 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
 }
 
 void apply_binary_envelope(Record& record, const CloudEventAttributes& a) {
@@ -221,4 +221,4 @@ bool is_structured_cloudevent(const RecordView& record) {
   return ct && ascii_istarts_with(*ct, k_prefix);
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

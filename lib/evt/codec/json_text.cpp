@@ -43,19 +43,28 @@ void append_json_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
   size_t run_start = 0;
-  const auto flush_run = [&](size_t end) {
-    out.append(text.data() + run_start, end - run_start);
-  };
+  const auto flush_run = [&](size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const char* simple = nullptr;
     switch (c) {
-    case '"': simple = "\\\""; break;
-    case '\\': simple = "\\\\"; break;
-    case '\n': simple = "\\n"; break;
-    case '\t': simple = "\\t"; break;
-    case '\r': simple = "\\r"; break;
-    default: break;
+      case '"':
+        simple = "\\\"";
+        break;
+      case '\\':
+        simple = "\\\\";
+        break;
+      case '\n':
+        simple = "\\n";
+        break;
+      case '\t':
+        simple = "\\t";
+        break;
+      case '\r':
+        simple = "\\r";
+        break;
+      default:
+        break;
     }
     if (simple != nullptr) {
       flush_run(i);
@@ -67,8 +76,7 @@ void append_json_string(std::string& out, std::string_view text) {
       out += k_hex[c >> 4];
       out += k_hex[c & 0xf];
       run_start = i + 1;
-    } else if (c == 0xc2 && i + 1 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
       // U+0080..U+009F: C1 controls, encoded in UTF-8 as C2 80..C2 9F.
       const auto c1 = static_cast<unsigned char>(text[i + 1]);
@@ -84,4 +92,4 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

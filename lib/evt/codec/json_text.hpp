@@ -13,4 +13,4 @@ bool is_valid_utf8(std::string_view bytes);
 // the output is safe to show on a terminal.
 void append_json_string(std::string& out, std::string_view text);
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -47,4 +47,4 @@ inline size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
   return len;
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -29,7 +29,7 @@ void print_case(std::string& out, const std::string& pattern, const std::vector<
   out += "\n";
 }
 
-} // namespace
+}  // namespace
 
 std::string fish_script(const CliSpec& spec) {
   const std::string& p = spec.program;
@@ -108,8 +108,8 @@ end
           description = child.description;
         }
       }
-      out += "complete -c " + fish_quote(p) + " " + at + " -a " + fish_quote(s) + " -d " + fish_quote(description) +
-             "\n";
+      out += "complete -c " + fish_quote(p) + " " + at + " -a " + fish_quote(s) + " -d " +
+             fish_quote(description) + "\n";
     }
     for (const auto& o : c.options) {
       std::string line = "complete -c " + fish_quote(p) + " " + at;
@@ -140,4 +140,4 @@ end
   return out;
 }
 
-} // namespace evt::completion
+}  // namespace evt::completion

@@ -25,7 +25,7 @@ std::vector<std::string> flags_where(const CommandSpec& c, bool values_only) {
   return flags;
 }
 
-} // namespace
+}  // namespace
 
 std::string sh_quote(std::string_view text) {
   std::string out = "'";
@@ -156,4 +156,4 @@ _evt_next() {
   return out;
 }
 
-} // namespace evt::completion
+}  // namespace evt::completion

@@ -16,4 +16,4 @@ std::string sh_quote(std::string_view text);
 // The case tables and the `_evt_next` function (POSIX syntax plus `local`).
 std::string shell_data(const CliSpec& spec);
 
-} // namespace evt::completion
+}  // namespace evt::completion

@@ -10,7 +10,7 @@ namespace evt::completion {
 
 // One flag as the user types it.
 struct OptionSpec {
-  std::vector<std::string> flags;    // "-s", "--start", "--offset"
+  std::vector<std::string> flags;  // "-s", "--start", "--offset"
   std::string description;
   bool takes_value = false;          // the next word is its value
   std::vector<std::string> choices;  // the values it accepts; empty: free form
@@ -41,4 +41,4 @@ std::string zsh_script(const CliSpec& spec);
 // A fish script of `complete` commands (vendor_completions.d/evt.fish).
 std::string fish_script(const CliSpec& spec);
 
-} // namespace evt::completion
+}  // namespace evt::completion

@@ -92,8 +92,7 @@ Context parse_context(const fs::path& path, const YAML::Node& key, const YAML::N
       std::set<std::string> props;
       for (const auto& prop : field.second) {
         const auto prop_name = key_of(path, prop.first);
-        check_unique(path, props, prop.first, prop_name,
-                     " in the properties of context '" + ctx.name + "'");
+        check_unique(path, props, prop.first, prop_name, " in the properties of context '" + ctx.name + "'");
         // Numbers and booleans (linger.ms: 5, enable.idempotence: true)
         // are kept as the text the user wrote.
         ctx.properties.emplace_back(prop_name, scalar(path, prop.second, "property " + prop_name));
@@ -144,7 +143,7 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
   return config;
 }
 
-} // namespace
+}  // namespace
 
 ConfigFile parse_config(const std::string& text, const fs::path& path) {
   // A NUL byte means this is not a text file (yaml-cpp would stop there and
@@ -160,8 +159,7 @@ ConfigFile parse_config(const std::string& text, const fs::path& path) {
     if (!e.mark.is_null()) {
       where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
     }
-    throw UsageError(where + ": invalid YAML: " + e.msg,
-                     "fix the file or point EVT_CONFIG at another one");
+    throw UsageError(where + ": invalid YAML: " + e.msg, "fix the file or point EVT_CONFIG at another one");
   }
 }
 
@@ -206,7 +204,7 @@ std::optional<std::string> read_config_text(const fs::path& path) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 ConfigFile load_config(const fs::path& path, bool must_exist) {
   const auto text = read_config_text(path);
@@ -227,7 +225,7 @@ ConfigFile load_config(const fs::path& path, bool must_exist) {
       has_secret = has_secret || kafka::is_secret_property(k);
     }
   }
-  struct stat st{};
+  struct stat st {};
   if (has_secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     config.warnings.push_back("config file " + path.string() +
                               " contains secrets and is readable by other users; run: chmod 600 " +
@@ -302,7 +300,7 @@ void use_context(const fs::path& path, const std::string& name) {
     ok = n > 0;
     done += ok ? static_cast<size_t>(n) : 0;
   }
-  struct stat st{};
+  struct stat st {};
   if (ok && ::stat(target.c_str(), &st) == 0) {
     ok = ::fchmod(fd, st.st_mode & 07777) == 0;
   }
@@ -317,4 +315,4 @@ void use_context(const fs::path& path, const std::string& name) {
   }
 }
 
-} // namespace evt::config
+}  // namespace evt::config

@@ -18,7 +18,7 @@ int64_t duration_ms(std::string_view text, std::string_view whole) {
   return *ms;
 }
 
-} // namespace
+}  // namespace
 
 Backoff parse_backoff(std::string_view text) {
   const auto colon = text.find(':');
@@ -56,4 +56,4 @@ int64_t backoff_delay_ms(const Backoff& b, int attempt, std::mt19937_64& rng) {
   return pick(rng);
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

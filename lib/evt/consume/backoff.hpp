@@ -26,4 +26,4 @@ int64_t backoff_cap_ms(const Backoff& backoff, int attempt);
 // The delay after failed attempt `attempt`, drawn from `rng`.
 int64_t backoff_delay_ms(const Backoff& backoff, int attempt, std::mt19937_64& rng);
 
-} // namespace evt::consume
+}  // namespace evt::consume

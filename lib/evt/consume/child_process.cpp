@@ -16,7 +16,9 @@
 namespace evt::consume {
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 // A pipe whose ends are close-on-exec; the child gets its end through
 // dup2 (which clears the flag on the copy).
@@ -54,7 +56,7 @@ struct SpawnSetup {
   }
 };
 
-} // namespace
+}  // namespace
 
 int64_t monotonic_ms() {
   using namespace std::chrono;
@@ -99,8 +101,7 @@ ChildProcess::ChildProcess(const ChildSpec& spec)
   posix_spawnattr_setsigdefault(&s.attr, &defaults);
   posix_spawnattr_setsigmask(&s.attr, &empty);
   posix_spawnattr_setpgroup(&s.attr, 0);
-  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                        POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> argv;
   for (const auto& a : spec.argv) {
     argv.push_back(const_cast<char*>(a.c_str()));
@@ -306,4 +307,4 @@ void ChildProcess::terminate(int grace_ms, bool timed_out) {
   }
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -19,18 +19,18 @@ namespace evt::consume {
 
 // How a handler process ended.
 struct ProcessEnd {
-  bool exited = false;   // normal exit: exit_code is set
+  bool exited = false;  // normal exit: exit_code is set
   int exit_code = -1;
-  int signal = 0;        // killed by this signal (exited == false)
+  int signal = 0;          // killed by this signal (exited == false)
   bool timed_out = false;  // killed by evt because it ran past its timeout
 };
 
 // What a ChildProcess needs to start.
 struct ChildSpec {
-  std::vector<std::string> argv;     // argv[0] is looked up in PATH
-  std::vector<std::string> env;      // "NAME=value" entries, the whole environment
-  bool capture_stdout = false;       // false: the child writes to evt's stdout
-  size_t stderr_tail_limit = 2048;   // bytes of stderr kept (the last ones)
+  std::vector<std::string> argv;    // argv[0] is looked up in PATH
+  std::vector<std::string> env;     // "NAME=value" entries, the whole environment
+  bool capture_stdout = false;      // false: the child writes to evt's stdout
+  size_t stderr_tail_limit = 2048;  // bytes of stderr kept (the last ones)
   // Receives every stderr chunk as it arrives (may be null).
   std::function<void(std::string_view)> on_stderr;
 };
@@ -38,7 +38,7 @@ struct ChildSpec {
 // A started handler process. Not copyable; the destructor kills the
 // process group if it is still running and reaps it.
 class ChildProcess {
-public:
+ public:
   // Starts the process. Throws UsageError when the command cannot be found
   // or executed, RuntimeError for other failures (pipes, fork).
   explicit ChildProcess(const ChildSpec& spec);
@@ -73,7 +73,7 @@ public:
   // True when stdout reached EOF (capture_stdout only).
   bool stdout_closed() const noexcept { return m_stdout_fd < 0; }
 
-private:
+ private:
   void write_pending();
   void read_stdout();
   void read_stderr();
@@ -101,4 +101,4 @@ private:
 // Monotonic clock in milliseconds (for deadlines).
 int64_t monotonic_ms();
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -20,7 +20,7 @@ int64_t duration_flag(const std::string& flag, const std::string& text) {
   return *ms;
 }
 
-} // namespace
+}  // namespace
 
 ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
   ConsumeOptions o;
@@ -31,7 +31,8 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
   o.handler_text = c.exec;
   o.mode = c.pipe ? HandlerMode::pipe : HandlerMode::exec;
   if (c.pipe && c.batch > 0) {
-    throw UsageError("--batch does not go with --pipe", "a --pipe handler already gets a stream of record lines");
+    throw UsageError("--batch does not go with --pipe",
+                     "a --pipe handler already gets a stream of record lines");
   }
   if (c.concurrency < 1) {
     throw UsageError("--concurrency must be at least 1");
@@ -57,10 +58,12 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
   }
   o.on_failure = c.on_failure == "skip" ? OnFailure::skip : OnFailure::stop;
   if (!c.dlq.empty() && o.on_failure == OnFailure::skip) {
-    throw UsageError("--on-failure skip does not go with --dlq", "with --dlq, failed records become dead letters");
+    throw UsageError("--on-failure skip does not go with --dlq",
+                     "with --dlq, failed records become dead letters");
   }
   if (c.start != "beginning" && c.start != "end") {
-    throw UsageError("-s/--start must be beginning or end for a group without commits, not '" + c.start + "'");
+    throw UsageError("-s/--start must be beginning or end for a group without commits, not '" + c.start +
+                     "'");
   }
   o.exit_at_end = c.exit_at_end;
   return o;
@@ -86,9 +89,9 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
 }
 
 std::string summary_text(const ConsumeStats& s) {
-  return "handled " + std::to_string(s.done) + " record(s) in " + std::to_string(s.attempts) + " attempt(s); " +
-         std::to_string(s.retries) + " retried, " + std::to_string(s.dead_lettered) + " dead-lettered, " +
-         std::to_string(s.skipped) + " skipped";
+  return "handled " + std::to_string(s.done) + " record(s) in " + std::to_string(s.attempts) +
+         " attempt(s); " + std::to_string(s.retries) + " retried, " + std::to_string(s.dead_lettered) +
+         " dead-lettered, " + std::to_string(s.skipped) + " skipped";
 }
 
 std::string status_text(const ConsumeStats& s, double rate) {
@@ -97,4 +100,4 @@ std::string status_text(const ConsumeStats& s, double rate) {
          std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered);
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -51,4 +51,4 @@ std::string summary_text(const ConsumeStats& stats);
 // The status line: "consumed N (X/s) · in flight F · queued Q · retried R · dead-lettered D"
 std::string status_text(const ConsumeStats& stats, double records_per_second);
 
-} // namespace evt::consume
+}  // namespace evt::consume

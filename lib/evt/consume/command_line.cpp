@@ -68,7 +68,7 @@ std::vector<std::string> handler_argv(std::string_view command, bool use_shell) 
   return split_command(command);
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume
 
 #include <unistd.h>
 
@@ -99,4 +99,4 @@ void check_runnable(const std::vector<std::string>& argv, std::string_view path)
   fail();
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

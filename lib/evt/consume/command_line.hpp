@@ -18,7 +18,7 @@ std::vector<std::string> split_command(std::string_view command);
 // argv for the handler: split_command(command), or {"/bin/sh", "-c", command}.
 std::vector<std::string> handler_argv(std::string_view command, bool use_shell);
 
-} // namespace evt::consume
+}  // namespace evt::consume
 
 namespace evt::consume {
 
@@ -27,4 +27,4 @@ namespace evt::consume {
 // mistyped handler fails before joining the group, not on the first record.
 void check_runnable(const std::vector<std::string>& argv, std::string_view path);
 
-} // namespace evt::consume
+}  // namespace evt::consume

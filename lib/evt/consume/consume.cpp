@@ -39,9 +39,12 @@ struct Item {
 };
 
 class Engine : public kafka::RebalanceListener {
-public:
+ public:
   Engine(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& o, const ConsumeHooks& h)
-      : m_consumer(consumer), m_dlq(dlq), m_o(o), m_hooks(h),
+      : m_consumer(consumer),
+        m_dlq(dlq),
+        m_o(o),
+        m_hooks(h),
         // A batch is a run of one partition's records, handled in order.
         m_scheduler(o.batch > 0 ? Ordering::partition : o.ordering),
         m_rng(std::random_device{}()) {
@@ -65,7 +68,7 @@ public:
   // Closes the consumer while the engine can still answer its last revoke.
   void close() { m_consumer.close(); }
 
-private:
+ private:
   std::vector<kafka::StartPosition> revoke(const std::vector<TopicPartition>& partitions);
   void poll_records(int timeout_ms);
   void start_ready();
@@ -236,7 +239,8 @@ void Engine::finish_batch(const FinishedAttempt& a, std::vector<uint64_t> ids) {
     return;
   }
   const Item& item = m_items.at(ids.front());
-  const bool will_retry = a.result.verdict == Verdict::retry && item.attempts < m_o.retries + 1 && !m_stopping;
+  const bool will_retry =
+      a.result.verdict == Verdict::retry && item.attempts < m_o.retries + 1 && !m_stopping;
   finish_attempt(a);
   if (!will_retry) {
     passed();
@@ -329,7 +333,8 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
     try {
       m_dlq->produce(dlq::dead_letter_record(item.record, info, m_o.dlq_topic), id);
       m_dlq_pending[id] = id;
-      emit(ConsumeEvent::Kind::dead_letter, why + "; dead-lettered to " + output::terminal_safe(m_o.dlq_topic));
+      emit(ConsumeEvent::Kind::dead_letter,
+           why + "; dead-lettered to " + output::terminal_safe(m_o.dlq_topic));
     } catch (const Error& e) {
       begin_stop(why + "; cannot write the dead letter to " + output::terminal_safe(m_o.dlq_topic) + ": " +
                  e.what());
@@ -372,7 +377,8 @@ void Engine::serve_dlq(int timeout_ms) {
     }
     if (r.delivered) {
       ++m_stats.dead_lettered;
-      m_watermark.acked({found->second.record.topic, found->second.record.partition}, found->second.record.offset);
+      m_watermark.acked({found->second.record.topic, found->second.record.partition},
+                        found->second.record.offset);
       m_items.erase(found);
     } else {
       // Never drop a record: it stays uncommitted and evt stops.
@@ -500,7 +506,7 @@ ConsumeResult Engine::run() {
     }
     const int64_t now = monotonic_ms();
     wait_children(m_runner->busy() == 0 ? 0
-                                               : static_cast<int>(std::min<int64_t>(next_wakeup(now) - now, 50)));
+                                        : static_cast<int>(std::min<int64_t>(next_wakeup(now) - now, 50)));
     reap_finished();
     start_ready();
     serve_dlq(0);
@@ -522,12 +528,14 @@ ConsumeResult Engine::run() {
     serve_dlq(50);
   }
   if (!m_dlq_pending.empty() && m_failure.empty()) {
-    m_failure = std::to_string(m_dlq_pending.size()) + " dead letter(s) to " + output::terminal_safe(m_o.dlq_topic) +
+    m_failure = std::to_string(m_dlq_pending.size()) + " dead letter(s) to " +
+                output::terminal_safe(m_o.dlq_topic) +
                 " not acknowledged in time; their records stay uncommitted";
   }
   commit(true);
   // Long-running handlers get EOF and the rest of the shutdown time to exit.
-  m_runner->close(m_stopping ? std::max<int64_t>(0, m_stop_deadline - monotonic_ms()) : m_o.shutdown_timeout_ms);
+  m_runner->close(m_stopping ? std::max<int64_t>(0, m_stop_deadline - monotonic_ms())
+                             : m_o.shutdown_timeout_ms);
   ConsumeResult result;
   m_stats.in_flight = m_runner->busy();
   result.stats = m_stats;
@@ -605,7 +613,7 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
   return offsets;
 }
 
-} // namespace
+}  // namespace
 
 ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& options,
                           const ConsumeHooks& hooks) {
@@ -622,4 +630,4 @@ ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const
   return result;
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

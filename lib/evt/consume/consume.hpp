@@ -28,23 +28,23 @@ enum class OnFailure { stop, skip };
 struct ConsumeOptions {
   std::vector<std::string> topics;
   std::string group;
-  std::vector<std::string> argv;      // the handler (see command_line.hpp)
-  std::string handler_text;           // the command as given, for evt_dlq_handler
+  std::vector<std::string> argv;  // the handler (see command_line.hpp)
+  std::string handler_text;       // the command as given, for evt_dlq_handler
   HandlerMode mode = HandlerMode::exec;
-  size_t batch = 0;                   // --batch N: up to N records of a partition per run; 0: one
-  int64_t batch_wait_ms = 0;          // --batch-wait: how long a partial batch waits to fill
+  size_t batch = 0;           // --batch N: up to N records of a partition per run; 0: one
+  int64_t batch_wait_ms = 0;  // --batch-wait: how long a partial batch waits to fill
   int concurrency = 1;
   Ordering ordering = Ordering::key;
-  int retries = 3;                    // attempts = retries + 1
+  int retries = 3;  // attempts = retries + 1
   Backoff backoff{1000, 60000};
-  int64_t handler_timeout_ms = 60000; // per attempt; then SIGTERM, SIGKILL after k_kill_grace_ms
-  std::string dlq_topic;              // empty: no dead letters
+  int64_t handler_timeout_ms = 60000;  // per attempt; then SIGTERM, SIGKILL after k_kill_grace_ms
+  std::string dlq_topic;               // empty: no dead letters
   OnFailure on_failure = OnFailure::stop;
   int64_t shutdown_timeout_ms = 30000;
   int64_t commit_interval_ms = 1000;
-  size_t partition_buffer = 1000;     // buffered records per partition before pausing it
-  bool exit_at_end = false;           // stop once every assigned partition is read and done
-  int64_t dlq_timeout_ms = 10000;     // a dead letter must be acknowledged within this
+  size_t partition_buffer = 1000;  // buffered records per partition before pausing it
+  bool exit_at_end = false;        // stop once every assigned partition is read and done
+  int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
 };
 
 // Counts for the summary and the status line.
@@ -58,7 +58,7 @@ struct ConsumeStats {
   uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
   uint64_t commits = 0;
   size_t in_flight = 0;
-  size_t queued = 0;           // buffered: not started, running or waiting for a retry
+  size_t queued = 0;  // buffered: not started, running or waiting for a retry
 };
 
 // Something the user should hear about (the caller prints it).
@@ -71,7 +71,7 @@ struct ConsumeEvent {
 struct ConsumeHooks {
   std::function<void(std::string_view)> handler_stderr;  // raw stderr chunks of handlers
   std::function<void(const ConsumeEvent&)> event;
-  std::function<void(const ConsumeStats&)> progress;      // about once a second
+  std::function<void(const ConsumeStats&)> progress;  // about once a second
 };
 
 // How a run ended.
@@ -87,4 +87,4 @@ struct ConsumeResult {
 ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& options,
                           const ConsumeHooks& hooks);
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -8,7 +8,7 @@ namespace evt::consume {
 namespace {
 
 class ExecRunner : public Runner {
-public:
+ public:
   explicit ExecRunner(RunnerSpec spec) : m_spec(std::move(spec)) {}
 
   bool has_free_slot() const override { return m_running.size() < m_spec.slots; }
@@ -23,7 +23,8 @@ public:
     for (const Record* r : records) {
       codec::append_record_line(lines, *r);
     }
-    launch(id, batch_environment(m_spec.base_env, records, {m_spec.group, attempt, m_spec.max_attempts}), lines);
+    launch(id, batch_environment(m_spec.base_env, records, {m_spec.group, attempt, m_spec.max_attempts}),
+           lines);
   }
 
   void add_poll_fds(std::vector<pollfd>& fds) const override {
@@ -82,7 +83,7 @@ public:
 
   void close(int64_t) override {}
 
-private:
+ private:
   void launch(uint64_t id, std::vector<std::string> env, std::string_view input) {
     ChildSpec child;
     child.argv = m_spec.argv;
@@ -107,8 +108,10 @@ private:
   std::vector<Slot> m_running;
 };
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<Runner> make_exec_runner(const RunnerSpec& spec) { return std::make_unique<ExecRunner>(spec); }
+std::unique_ptr<Runner> make_exec_runner(const RunnerSpec& spec) {
+  return std::make_unique<ExecRunner>(spec);
+}
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -15,9 +15,9 @@ namespace evt::consume {
 namespace {
 
 constexpr std::array<std::string_view, 14> k_record_vars = {
-    "EVT_TOPIC",          "EVT_PARTITION",    "EVT_OFFSET",      "EVT_KEY",        "EVT_KEY_BASE64",
-    "EVT_TIMESTAMP",      "EVT_TIMESTAMP_TYPE", "EVT_HEADERS",   "EVT_GROUP",      "EVT_ATTEMPT",
-    "EVT_MAX_ATTEMPTS",   "EVT_FIRST_OFFSET", "EVT_LAST_OFFSET", "EVT_BATCH_SIZE"};
+    "EVT_TOPIC",        "EVT_PARTITION",      "EVT_OFFSET",      "EVT_KEY",       "EVT_KEY_BASE64",
+    "EVT_TIMESTAMP",    "EVT_TIMESTAMP_TYPE", "EVT_HEADERS",     "EVT_GROUP",     "EVT_ATTEMPT",
+    "EVT_MAX_ATTEMPTS", "EVT_FIRST_OFFSET",   "EVT_LAST_OFFSET", "EVT_BATCH_SIZE"};
 
 bool is_record_var(std::string_view entry) {
   const auto eq = entry.find('=');
@@ -85,7 +85,7 @@ void add_structured_attributes(std::vector<std::string>& env, const Record& r) {
   }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> inherited_environment(const char* const* environ_entries) {
   std::vector<std::string> env;
@@ -114,7 +114,8 @@ std::vector<std::string> handler_environment(const std::vector<std::string>& bas
   }
   if (r.timestamp >= 0) {
     add(env, "EVT_TIMESTAMP", std::to_string(r.timestamp));
-    add(env, "EVT_TIMESTAMP_TYPE", r.timestamp_type == TimestampType::log_append_time ? "log_append" : "create");
+    add(env, "EVT_TIMESTAMP_TYPE",
+        r.timestamp_type == TimestampType::log_append_time ? "log_append" : "create");
   }
   std::string headers;
   codec::append_headers_json(headers, r.headers);
@@ -134,7 +135,8 @@ std::vector<std::string> handler_environment(const std::vector<std::string>& bas
 }
 
 std::vector<std::string> batch_environment(const std::vector<std::string>& base,
-                                           const std::vector<const Record*>& records, const HandlerContext& c) {
+                                           const std::vector<const Record*>& records,
+                                           const HandlerContext& c) {
   std::vector<std::string> env = base;
   if (!records.empty()) {
     add(env, "EVT_TOPIC", records.front()->topic);
@@ -151,4 +153,4 @@ std::vector<std::string> batch_environment(const std::vector<std::string>& base,
   return env;
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -35,6 +35,7 @@ std::vector<std::string> handler_environment(const std::vector<std::string>& bas
 // EVT_PARTITION, EVT_FIRST_OFFSET, EVT_LAST_OFFSET, EVT_BATCH_SIZE,
 // EVT_GROUP, EVT_ATTEMPT, EVT_MAX_ATTEMPTS.
 std::vector<std::string> batch_environment(const std::vector<std::string>& base,
-                                           const std::vector<const Record*>& records, const HandlerContext& context);
+                                           const std::vector<const Record*>& records,
+                                           const HandlerContext& context);
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -23,7 +23,7 @@ std::optional<AttemptResult> make(std::string_view verdict, std::string_view rea
   return r;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<AttemptResult> parse_verdict_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') {
@@ -63,4 +63,4 @@ std::optional<AttemptResult> parse_verdict_line(std::string_view line) {
   return make(word, reason);
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

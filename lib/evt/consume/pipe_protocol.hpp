@@ -19,4 +19,4 @@ namespace evt::consume {
 // `detail`. nullopt when the line is not a verdict.
 std::optional<AttemptResult> parse_verdict_line(std::string_view line);
 
-} // namespace evt::consume
+}  // namespace evt::consume

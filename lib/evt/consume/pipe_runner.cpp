@@ -15,7 +15,7 @@ namespace {
 constexpr size_t k_max_verdict_line = 64 * 1024;
 
 class PipeRunner : public Runner {
-public:
+ public:
   explicit PipeRunner(RunnerSpec spec) : m_spec(std::move(spec)), m_workers(m_spec.slots) {
     m_env = m_spec.base_env;
     if (!m_spec.group.empty()) {
@@ -115,7 +115,8 @@ public:
   }
 
   size_t busy() const override {
-    return static_cast<size_t>(std::count_if(m_workers.begin(), m_workers.end(), [](const Worker& w) { return w.id != 0; }));
+    return static_cast<size_t>(
+        std::count_if(m_workers.begin(), m_workers.end(), [](const Worker& w) { return w.id != 0; }));
   }
 
   std::optional<int64_t> next_deadline() const override {
@@ -159,7 +160,7 @@ public:
     }
   }
 
-private:
+ private:
   struct Worker {
     std::unique_ptr<ChildProcess> child;
     uint64_t id = 0;  // the record it works on; 0: idle
@@ -224,8 +225,10 @@ private:
   std::string m_line;
 };
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<Runner> make_pipe_runner(const RunnerSpec& spec) { return std::make_unique<PipeRunner>(spec); }
+std::unique_ptr<Runner> make_pipe_runner(const RunnerSpec& spec) {
+  return std::make_unique<PipeRunner>(spec);
+}
 
-} // namespace evt::consume
+}  // namespace evt::consume

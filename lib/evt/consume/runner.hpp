@@ -36,14 +36,14 @@ struct RunnerSpec {
   std::vector<std::string> base_env;  // see inherited_environment
   std::string group;
   int max_attempts = 1;
-  size_t slots = 1;                   // --concurrency
-  int64_t timeout_ms = 60000;         // per attempt
+  size_t slots = 1;            // --concurrency
+  int64_t timeout_ms = 60000;  // per attempt
   std::function<void(std::string_view)> on_stderr;
 };
 
 // Runs attempts; at most `slots` at once.
 class Runner {
-public:
+ public:
   virtual ~Runner() = default;
   // True when another attempt may start now.
   virtual bool has_free_slot() const = 0;
@@ -77,4 +77,4 @@ std::unique_ptr<Runner> make_exec_runner(const RunnerSpec& spec);
 // record counts as failed.
 std::unique_ptr<Runner> make_pipe_runner(const RunnerSpec& spec);
 
-} // namespace evt::consume
+}  // namespace evt::consume

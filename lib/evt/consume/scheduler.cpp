@@ -26,18 +26,18 @@ std::string Scheduler::lane_name(uint64_t id, const TopicPartition& tp,
   name += '\0';
   name += std::to_string(tp.partition);
   switch (m_ordering) {
-  case Ordering::partition:
-    break;
-  case Ordering::key:
-    name += key ? '\1' : '\2';
-    if (key) {
-      name += *key;
-    }
-    break;
-  case Ordering::none:
-    name += '\3';
-    name += std::to_string(id);
-    break;
+    case Ordering::partition:
+      break;
+    case Ordering::key:
+      name += key ? '\1' : '\2';
+      if (key) {
+        name += *key;
+      }
+      break;
+    case Ordering::none:
+      name += '\3';
+      name += std::to_string(id);
+      break;
   }
   return name;
 }
@@ -221,4 +221,4 @@ size_t Scheduler::size(const TopicPartition& tp) const {
   return it == m_per_partition.end() ? 0 : it->second;
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -29,7 +29,7 @@ Ordering parse_ordering(std::string_view text);
 
 // The lanes and their queues; ids are the caller's, increasing in arrival order.
 class Scheduler {
-public:
+ public:
   explicit Scheduler(Ordering ordering) : m_ordering(ordering) {}
 
   // Queues record `id` of `tp` (key nullopt = Kafka NULL, one lane of its own).
@@ -41,7 +41,8 @@ public:
 
   // Batch mode: up to max_for(lane's partition) records from the front of
   // the oldest ready lane, marked running together; empty when none.
-  std::vector<uint64_t> next_batch(int64_t now_ms, const std::function<size_t(const TopicPartition&)>& max_for);
+  std::vector<uint64_t> next_batch(int64_t now_ms,
+                                   const std::function<size_t(const TopicPartition&)>& max_for);
 
   // The running record `id` is finished for good: its lane moves on.
   void finish(uint64_t id);
@@ -67,7 +68,7 @@ public:
   size_t size() const noexcept { return m_size; }
   size_t size(const TopicPartition& tp) const;
 
-private:
+ private:
   struct Lane {
     std::string name;
     TopicPartition tp;
@@ -82,11 +83,11 @@ private:
 
   Ordering m_ordering;
   std::unordered_map<std::string, std::unique_ptr<Lane>> m_lanes;
-  std::set<std::pair<uint64_t, LanePtr>> m_ready;     // by front id
-  std::set<std::pair<int64_t, LanePtr>> m_waiting;    // by due time
+  std::set<std::pair<uint64_t, LanePtr>> m_ready;   // by front id
+  std::set<std::pair<int64_t, LanePtr>> m_waiting;  // by due time
   std::unordered_map<uint64_t, LanePtr> m_running;
   std::map<TopicPartition, size_t> m_per_partition;
   size_t m_size = 0;
 };
 
-} // namespace evt::consume
+}  // namespace evt::consume

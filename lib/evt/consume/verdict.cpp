@@ -37,4 +37,4 @@ AttemptResult verdict_of(const ProcessEnd& end) {
   return r;
 }
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -22,9 +22,9 @@ enum class Verdict { done, retry, permanent };
 // "exit:65", "signal:SEGV", "timeout", or a pipe handler's reason).
 struct AttemptResult {
   Verdict verdict = Verdict::done;
-  std::string error;               // empty when done
-  std::optional<int> exit_code;    // set when the process exited
-  std::string detail;              // the handler's stderr tail or its reason
+  std::string error;             // empty when done
+  std::optional<int> exit_code;  // set when the process exited
+  std::string detail;            // the handler's stderr tail or its reason
 };
 
 // The verdict for a per-record handler process that ended as `end`.
@@ -33,4 +33,4 @@ AttemptResult verdict_of(const ProcessEnd& end);
 // "SEGV" for SIGSEGV (the name without SIG), or the number as text.
 std::string signal_name(int signal);
 
-} // namespace evt::consume
+}  // namespace evt::consume

@@ -13,7 +13,7 @@ namespace evt::deliver {
 
 // A producer whose every record ends in exactly one kafka::DeliveryReport.
 class Producer {
-public:
+ public:
   virtual ~Producer() = default;
   // Enqueues a record; throws Interrupted or an evt::Error like kafka::Producer.
   virtual void produce(const Record& record, uint64_t token) = 0;
@@ -29,7 +29,7 @@ public:
 
 // The interface over a real kafka::Producer (borrowed).
 class KafkaProducer final : public Producer {
-public:
+ public:
   explicit KafkaProducer(kafka::Producer& producer) : m_producer(producer) {}
   void produce(const Record& record, uint64_t token) override { m_producer.produce(record, token); }
   void poll(int timeout_ms, std::vector<kafka::DeliveryReport>& reports) override {
@@ -41,8 +41,8 @@ public:
   void purge(std::vector<kafka::DeliveryReport>& reports) override { m_producer.purge(reports); }
   size_t in_flight() const override { return m_producer.in_flight(); }
 
-private:
+ private:
   kafka::Producer& m_producer;
 };
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

@@ -48,4 +48,4 @@ double parse_rate(const std::string& text) {
   throw UsageError("--rate '" + text + "' is not a rate", "use records per second, e.g. --rate 500/s");
 }
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

@@ -12,7 +12,7 @@ namespace evt::deliver {
 // Paces against the start time, not the previous record, so short stalls
 // are caught up and the average rate holds.
 class RateLimiter {
-public:
+ public:
   using Clock = std::chrono::steady_clock;
 
   // `per_second` <= 0: no limit.
@@ -28,7 +28,7 @@ public:
   // False when SIGINT came first.
   bool wait(uint64_t sent, const std::function<void(int ms)>& idle) const;
 
-private:
+ private:
   double m_rate;
   Clock::time_point m_start;
 };
@@ -36,4 +36,4 @@ private:
 // Parses --rate: records per second, "500" or "500/s"; UsageError otherwise.
 double parse_rate(const std::string& text);
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

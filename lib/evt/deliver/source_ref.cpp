@@ -10,7 +10,7 @@ constexpr uint64_t k_position_mask = (uint64_t{1} << k_position_bits) - 1;
 constexpr uint32_t k_max_packed_source = (uint32_t{1} << 23) - 1;
 constexpr uint64_t k_side_bit = uint64_t{1} << 63;
 
-} // namespace
+}  // namespace
 
 uint64_t TokenMap::token(SourceRef ref) {
   if (ref.source <= k_max_packed_source && ref.position >= 0 &&
@@ -24,7 +24,8 @@ uint64_t TokenMap::token(SourceRef ref) {
 
 SourceRef TokenMap::release(uint64_t token) {
   if ((token & k_side_bit) == 0) {
-    return SourceRef{static_cast<uint32_t>(token >> k_position_bits), static_cast<int64_t>(token & k_position_mask)};
+    return SourceRef{static_cast<uint32_t>(token >> k_position_bits),
+                     static_cast<int64_t>(token & k_position_mask)};
   }
   const auto it = m_side.find(token);
   if (it == m_side.end()) {
@@ -35,4 +36,4 @@ SourceRef TokenMap::release(uint64_t token) {
   return ref;
 }
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

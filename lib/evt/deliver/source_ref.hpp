@@ -20,7 +20,7 @@ struct SourceRef {
 // case needs no table (23 bits of source, 40 bits of position); a reference
 // outside that range is kept in a side table until its token is released.
 class TokenMap {
-public:
+ public:
   // The token for `ref`.
   uint64_t token(SourceRef ref);
   // The reference of a token handed out by token(); forgets side-table
@@ -29,9 +29,9 @@ public:
   // References kept in the side table (out-of-range ones in flight).
   size_t side_entries() const noexcept { return m_side.size(); }
 
-private:
+ private:
   std::unordered_map<uint64_t, SourceRef> m_side;
   uint64_t m_next_side = 0;
 };
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

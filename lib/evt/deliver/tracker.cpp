@@ -12,7 +12,7 @@ bool source_order(const SourceRef& a, const SourceRef& b) {
   return a.source != b.source ? a.source < b.source : a.position < b.position;
 }
 
-} // namespace
+}  // namespace
 
 DeliveryTracker::DeliveryTracker(Producer& producer, OnReport on_report)
     : m_producer(producer), m_on_report(std::move(on_report)) {}
@@ -116,9 +116,9 @@ std::optional<SourceRef> DeliveryTracker::first_failure() const {
   if (m_failures.empty()) {
     return std::nullopt;
   }
-  return std::min_element(m_failures.begin(), m_failures.end(), [](const Failure& a, const Failure& b) {
-           return source_order(a.where, b.where);
-         })->where;
+  return std::min_element(m_failures.begin(), m_failures.end(),
+                          [](const Failure& a, const Failure& b) { return source_order(a.where, b.where); })
+      ->where;
 }
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

@@ -10,8 +10,8 @@
 #include "evt/error.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,15 +35,15 @@ struct ClientError {
 
 // Counts of one run's deliveries.
 struct DeliveryCounts {
-  uint64_t produced = 0;   // handed to the producer
-  uint64_t delivered = 0;  // acknowledged
-  uint64_t failed = 0;     // failed reports
-  uint64_t unreported = 0; // without any report even after the purge
+  uint64_t produced = 0;    // handed to the producer
+  uint64_t delivered = 0;   // acknowledged
+  uint64_t failed = 0;      // failed reports
+  uint64_t unreported = 0;  // without any report even after the purge
 };
 
 // Matches delivery reports to source references over a Producer.
 class DeliveryTracker {
-public:
+ public:
   // Called for each report with its source reference (e.g. to advance an
   // AckWatermark); optional.
   using OnReport = std::function<void(SourceRef, const kafka::DeliveryReport&)>;
@@ -78,7 +78,7 @@ public:
   // The first failed source reference in source order.
   std::optional<SourceRef> first_failure() const;
 
-private:
+ private:
   void note_client_error(const Error& e);
   void handle_reports();
 
@@ -97,4 +97,4 @@ private:
   std::optional<ClientError> m_client_error;
 };
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

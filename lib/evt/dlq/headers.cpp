@@ -25,7 +25,7 @@ std::optional<T> number(const std::optional<std::string>& text) {
   return v;
 }
 
-} // namespace
+}  // namespace
 
 std::string bounded_error_message(std::string_view text) {
   // Escaping can only grow the text: escape no more than the limit's worth.
@@ -112,4 +112,4 @@ std::optional<DeadLetterInfo> read_dead_letter_info(const std::vector<Header>& h
   return info;
 }
 
-} // namespace evt::dlq
+}  // namespace evt::dlq

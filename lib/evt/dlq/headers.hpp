@@ -80,4 +80,4 @@ Record dead_letter_record(const Record& original, const DeadLetterInfo& info, co
 // Numbers that do not parse are left at their defaults.
 std::optional<DeadLetterInfo> read_dead_letter_info(const std::vector<Header>& headers);
 
-} // namespace evt::dlq
+}  // namespace evt::dlq

@@ -55,7 +55,7 @@ struct NewTopic {
 // Metadata, offsets and topic administration over one client connection.
 // Every call is bounded by the client's timeout.
 class Admin {
-public:
+ public:
   explicit Admin(const ClientConfig& config);
   // Over a client shared with other users.
   explicit Admin(const Client& client);
@@ -84,9 +84,9 @@ public:
   // The configured bootstrap servers, for messages.
   const std::string& brokers() const;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -12,7 +12,7 @@ namespace evt::kafka {
 // times and the admin API both work on it, and it never produces anything
 // by accident). Cheap to copy; the handle lives as long as any user.
 class Client {
-public:
+ public:
   explicit Client(const ClientConfig& config);
 
   const ClientConfig& config() const;
@@ -20,8 +20,8 @@ public:
   struct Core;  // defined in handle.hpp, for kafka/ only
   const std::shared_ptr<Core>& core() const noexcept { return m_core; }
 
-private:
+ private:
   std::shared_ptr<Core> m_core;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

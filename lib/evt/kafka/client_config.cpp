@@ -16,8 +16,7 @@ std::pair<std::string, std::string> parse_property(std::string_view arg) {
   }
   std::string key(arg.substr(0, eq));
   // Keys never carry spaces; trailing blanks are a typo we can forgive.
-  key.erase(std::find_if(key.rbegin(), key.rend(), [](char c) { return c != ' '; }).base(),
-            key.end());
+  key.erase(std::find_if(key.rbegin(), key.rend(), [](char c) { return c != ' '; }).base(), key.end());
   if (key.find_first_of(" \t") != std::string::npos) {
     throw UsageError("invalid property name '" + key + "': names contain no spaces");
   }
@@ -39,16 +38,17 @@ bool debug_requested(const Properties& properties) {
   return std::any_of(properties.begin(), properties.end(), [](const auto& p) { return p.first == "debug"; });
 }
 
-void require_partition_eof(ClientConfig& config) { config.properties.emplace_back("enable.partition.eof", "true"); }
+void require_partition_eof(ClientConfig& config) {
+  config.properties.emplace_back("enable.partition.eof", "true");
+}
 
 bool is_secret_property(std::string_view name) {
   // Anything that names a password, secret or private key material.
-  static constexpr std::array<std::string_view, 5> k_markers = {
-      "password", "secret", "private.key", "sasl.oauthbearer.config", "ssl.key.pem"};
+  static constexpr std::array<std::string_view, 5> k_markers = {"password", "secret", "private.key",
+                                                                "sasl.oauthbearer.config", "ssl.key.pem"};
   const std::string lower = ascii_lower(name);
-  return std::any_of(k_markers.begin(), k_markers.end(), [&](std::string_view m) {
-    return lower.find(m) != std::string::npos;
-  });
+  return std::any_of(k_markers.begin(), k_markers.end(),
+                     [&](std::string_view m) { return lower.find(m) != std::string::npos; });
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

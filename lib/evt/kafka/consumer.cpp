@@ -4,10 +4,10 @@
 #include "evt/kafka/handle.hpp"
 
 #include <algorithm>
-#include <set>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <set>
 #include <utility>
 
 namespace evt::kafka {
@@ -27,7 +27,7 @@ struct GroupState {
   std::exception_ptr callback_error;
 };
 
-} // namespace
+}  // namespace
 
 struct Consumer::Impl {
   ClientConfig config;
@@ -51,15 +51,15 @@ struct Consumer::Impl {
 
 bool is_rebalance_commit_error(int code) {
   switch (static_cast<rd_kafka_resp_err_t>(code)) {
-  case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
-  case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
-  case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
-  case RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
-  case RD_KAFKA_RESP_ERR__FENCED:
-  case RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST:
-    return true;
-  default:
-    return false;
+    case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
+    case RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
+    case RD_KAFKA_RESP_ERR__FENCED:
+    case RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -158,8 +158,8 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
       if (cooperative) {
         if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, start.get())) {
           ErrorPtr owned(error);
-          keep_error(std::make_exception_ptr(
-              BrokerError(std::string("cannot take the assigned partitions: ") + rd_kafka_error_string(error))));
+          keep_error(std::make_exception_ptr(BrokerError(
+              std::string("cannot take the assigned partitions: ") + rd_kafka_error_string(error))));
         }
       } else {
         const auto e = rd_kafka_assign(rk, start.get());
@@ -205,7 +205,7 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   }
 }
 
-} // namespace
+}  // namespace
 
 Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
     : m_impl(std::make_unique<Impl>()) {
@@ -256,7 +256,9 @@ Consumer::~Consumer() {
   }
 }
 
-void Consumer::set_rebalance_listener(RebalanceListener* listener) { m_impl->group.listener = listener; }
+void Consumer::set_rebalance_listener(RebalanceListener* listener) {
+  m_impl->group.listener = listener;
+}
 
 void Consumer::assign(const std::vector<StartPosition>& positions) {
   auto tpl = to_tpl(positions);
@@ -299,8 +301,8 @@ int64_t message_timestamp(const rd_kafka_message_t* m, TimestampType& type) {
 // an unknown topic or partition is the user's mistake and throws at once.
 std::string message_error_text(const rd_kafka_message_t* m) {
   const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
-  std::string error = std::string(topic) + "[" + std::to_string(m->partition) +
-                      "]: " + rd_kafka_message_errstr(m);
+  std::string error =
+      std::string(topic) + "[" + std::to_string(m->partition) + "]: " + rd_kafka_message_errstr(m);
   if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
       m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
     throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
@@ -325,8 +327,7 @@ Record to_record(const rd_kafka_message_t* m) {
     const char* name = nullptr;
     const void* value = nullptr;
     size_t size = 0;
-    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
-                       RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
          ++i) {
       Header h{name, std::nullopt};
       if (value != nullptr) {
@@ -338,7 +339,7 @@ Record to_record(const rd_kafka_message_t* m) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
   const size_t n = fetch_messages(max_records, timeout_ms);
@@ -379,7 +380,8 @@ void Consumer::seek(const std::vector<StartPosition>& positions) {
     return;
   }
   auto tpl = to_tpl(positions);
-  if (rd_kafka_error_t* error = rd_kafka_seek_partitions(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms)) {
+  if (rd_kafka_error_t* error =
+          rd_kafka_seek_partitions(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms)) {
     throw_kafka_error(error, "cannot move the read position");
   }
   for (int i = 0; i < tpl->cnt; ++i) {
@@ -387,8 +389,9 @@ void Consumer::seek(const std::vector<StartPosition>& positions) {
     // A partition taken away meanwhile is not ours to move.
     if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR && e.err != RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION &&
         e.err != RD_KAFKA_RESP_ERR__STATE) {
-      throw_kafka_error(e.err, std::string("cannot move the read position of ") + e.topic + "[" +
-                                   std::to_string(e.partition) + "]",
+      throw_kafka_error(e.err,
+                        std::string("cannot move the read position of ") + e.topic + "[" +
+                            std::to_string(e.partition) + "]",
                         m_impl->config.brokers);
     }
   }
@@ -479,12 +482,15 @@ size_t Consumer::fetch_messages(size_t max_records, int timeout_ms) {
       size_t kept = 0;
       for (size_t i = 0; i < n; ++i) {
         rd_kafka_message_t* m = scratch[i];
-        const bool of_revoked = m->rkt != nullptr && std::any_of(group.revoked.begin(), group.revoked.end(), [&](const TopicPartition& tp) {
-          return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
-        });
-        const bool reassigned = i >= before && std::any_of(assigned.begin(), assigned.end(), [&](const TopicPartition& tp) {
-          return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
-        });
+        const bool of_revoked =
+            m->rkt != nullptr &&
+            std::any_of(group.revoked.begin(), group.revoked.end(), [&](const TopicPartition& tp) {
+              return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
+            });
+        const bool reassigned =
+            i >= before && std::any_of(assigned.begin(), assigned.end(), [&](const TopicPartition& tp) {
+              return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
+            });
         if (of_revoked && !reassigned) {
           rd_kafka_message_destroy(m);
         } else {
@@ -515,15 +521,15 @@ size_t Consumer::fetch_messages(size_t max_records, int timeout_ms) {
   return n;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka
 
 // ---- Zero-copy polling and the current assignment (added for evt tail) ----
 
 namespace evt::kafka {
 
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
-                           std::vector<TopicPartition>& reached_end, size_t max_records,
-                           int timeout_ms, bool with_headers) {
+                           std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
+                           bool with_headers) {
   return poll_view_impl(visit, reached_end, nullptr, max_records, timeout_ms, with_headers);
 }
 
@@ -570,20 +576,20 @@ size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& vi
     v.partition = m->partition;
     v.offset = m->offset;
     v.timestamp = message_timestamp(m, v.timestamp_type);
-    v.key = m->key != nullptr ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
-                              : std::nullopt;
-    v.value = m->payload != nullptr
-                  ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->payload), m->len)
-                  : std::nullopt;
+    v.key = m->key != nullptr
+                ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
+                : std::nullopt;
+    v.value = m->payload != nullptr ? std::optional<std::string_view>(
+                                          std::in_place, static_cast<const char*>(m->payload), m->len)
+                                    : std::nullopt;
     headers.clear();
     rd_kafka_headers_t* hdrs = nullptr;
-    if (with_headers &&
-        rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+    if (with_headers && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
       const char* name = nullptr;
       const void* value = nullptr;
       size_t size = 0;
-      for (size_t k = 0;
-           rd_kafka_header_get_all(hdrs, k, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++k) {
+      for (size_t k = 0; rd_kafka_header_get_all(hdrs, k, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+           ++k) {
         headers.push_back({name, value != nullptr ? std::optional<std::string_view>(
                                                         std::in_place, static_cast<const char*>(value), size)
                                                   : std::nullopt});
@@ -651,7 +657,7 @@ void Consumer::learn_topics(const std::vector<std::string>& topics, int timeout_
   }
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka
 
 // ---- Flow control (added for evt consume) ----
 
@@ -666,7 +672,7 @@ TplPtr partition_list(const std::vector<TopicPartition>& partitions) {
   return tpl;
 }
 
-} // namespace
+}  // namespace
 
 void Consumer::resume(const std::vector<TopicPartition>& partitions) {
   if (partitions.empty()) {
@@ -679,4 +685,4 @@ void Consumer::resume(const std::vector<TopicPartition>& partitions) {
   }
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
-#include "evt/record_view.hpp"
 #include "evt/record.hpp"
+#include "evt/record_view.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -29,17 +29,17 @@ struct ConsumerOptions {
   std::optional<std::string> group;  // no group: nothing is ever committed
   bool auto_commit = false;          // with a group: commit in the background
   std::string auto_offset_reset = "earliest";
-  int fetch_wait_max_ms = 100;          // fetch.wait.max.ms
-  int max_partition_fetch_bytes = 0;    // max.partition.fetch.bytes; 0: librdkafka's default
-  bool bulk_prefetch = true;            // false: librdkafka's default prefetch (for probes)
-  int session_timeout_ms = 0;        // session.timeout.ms; 0: librdkafka's default (-X still wins)
-  std::string commit_metadata;       // attached to every commit of this consumer
+  int fetch_wait_max_ms = 100;        // fetch.wait.max.ms
+  int max_partition_fetch_bytes = 0;  // max.partition.fetch.bytes; 0: librdkafka's default
+  bool bulk_prefetch = true;          // false: librdkafka's default prefetch (for probes)
+  int session_timeout_ms = 0;         // session.timeout.ms; 0: librdkafka's default (-X still wins)
+  std::string commit_metadata;        // attached to every commit of this consumer
 };
 
 // Told about group assignment changes; called on the polling thread from
 // inside Consumer::poll/poll_view (and close). Must not throw.
 class RebalanceListener {
-public:
+ public:
   virtual ~RebalanceListener() = default;
   // These partitions are being taken away. Finish or abandon their in-flight
   // work (never show/hand on a record of them after returning) and return the
@@ -86,7 +86,7 @@ struct ConsumedBatch {
 // A consumer over librdkafka's high-level consumer with manual assignment or
 // group subscription. Every blocking call is bounded.
 class Consumer {
-public:
+ public:
   Consumer(const ClientConfig& config, const ConsumerOptions& options = {});
   ~Consumer();
   Consumer(const Consumer&) = delete;
@@ -160,7 +160,7 @@ public:
   // Leaves the group cleanly (idempotent; the destructor calls it too).
   void close();
 
-private:
+ private:
   size_t poll_view_impl(const std::function<void(const RecordView&)>& visit,
                         std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
                         size_t max_records, int timeout_ms, bool with_headers);
@@ -172,4 +172,4 @@ private:
   size_t fetch_messages(size_t max_records, int timeout_ms);
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -14,15 +14,15 @@ namespace evt::kafka {
 struct DeliveryReport {
   uint64_t token = 0;
   bool delivered = false;
-  std::string error;         // set when !delivered
+  std::string error;  // set when !delivered
   int32_t partition = -1;
   int64_t offset = -1;
 };
 
 // How the producer behaves; defaults are evt's safe ones.
 // librdkafka's partitioners (`partitioner`), evt's default first.
-inline const std::vector<std::string> k_partitioners{"murmur2_random", "murmur2",    "random",      "consistent",
-                                                     "consistent_random", "fnv1a", "fnv1a_random"};
+inline const std::vector<std::string> k_partitioners{
+    "murmur2_random", "murmur2", "random", "consistent", "consistent_random", "fnv1a", "fnv1a_random"};
 
 // librdkafka's compression codecs (`compression.codec`).
 inline const std::vector<std::string> k_compression_codecs{"none", "gzip", "snappy", "lz4", "zstd"};
@@ -37,7 +37,7 @@ struct ProducerOptions {
 
 // A producer whose every record ends in exactly one DeliveryReport.
 class Producer {
-public:
+ public:
   Producer(const ClientConfig& config, const ProducerOptions& options = {});
   ~Producer();
   Producer(const Producer&) = delete;
@@ -65,9 +65,9 @@ public:
   // The number of partitions of a topic (from metadata); throws if unknown.
   int partition_count(const std::string& topic);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

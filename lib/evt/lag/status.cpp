@@ -6,17 +6,25 @@ namespace evt::lag {
 
 std::string to_string(LagStatus status) {
   switch (status) {
-  case LagStatus::ok: return "OK";
-  case LagStatus::warn: return "WARN";
-  case LagStatus::rewind: return "REWIND";
-  case LagStatus::stall: return "STALL";
-  case LagStatus::stop: return "STOP";
-  case LagStatus::pending: break;
+    case LagStatus::ok:
+      return "OK";
+    case LagStatus::warn:
+      return "WARN";
+    case LagStatus::rewind:
+      return "REWIND";
+    case LagStatus::stall:
+      return "STALL";
+    case LagStatus::stop:
+      return "STOP";
+    case LagStatus::pending:
+      break;
   }
   return "-";
 }
 
-std::optional<LagStatus> parse_fail_on(const std::string& text) { return k_fail_on_statuses.find(text); }
+std::optional<LagStatus> parse_fail_on(const std::string& text) {
+  return k_fail_on_statuses.find(text);
+}
 
 bool fails(LagStatus status, LagStatus limit) {
   return status != LagStatus::pending && static_cast<int>(status) >= static_cast<int>(limit);
@@ -32,10 +40,14 @@ LagStatus worst_status(const std::vector<LagStatus>& statuses) {
 
 std::string to_string(LagTrend trend) {
   switch (trend) {
-  case LagTrend::shrinking: return "shrinking";
-  case LagTrend::steady: return "steady";
-  case LagTrend::growing: return "growing";
-  case LagTrend::unknown: break;
+    case LagTrend::shrinking:
+      return "shrinking";
+    case LagTrend::steady:
+      return "steady";
+    case LagTrend::growing:
+      return "growing";
+    case LagTrend::unknown:
+      break;
   }
   return "-";
 }
@@ -145,7 +157,7 @@ LagStatus status_of(const PartitionHistory& history, std::optional<bool> group_h
   return LagStatus::ok;
 }
 
-} // namespace
+}  // namespace
 
 LagEvaluation evaluate(const PartitionHistory& history, std::optional<bool> group_has_members) {
   LagEvaluation out;
@@ -157,4 +169,4 @@ LagEvaluation evaluate(const PartitionHistory& history, std::optional<bool> grou
   return out;
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

@@ -19,7 +19,7 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 std::string grouped(uint64_t n) {
   const std::string digits = std::to_string(n);
@@ -92,7 +92,9 @@ std::string render_progress(const ProgressSnapshot& p) {
   return s;
 }
 
-bool progress_wanted(bool quiet) { return !quiet && isatty(STDERR_FILENO) != 0; }
+bool progress_wanted(bool quiet) {
+  return !quiet && isatty(STDERR_FILENO) != 0;
+}
 
 Progress::Progress(bool enabled, Writer writer, std::chrono::milliseconds min_interval)
     : m_enabled(enabled && writer), m_writer(std::move(writer)), m_min_interval(min_interval) {}
@@ -129,4 +131,4 @@ void Progress::clear() {
   }
 }
 
-} // namespace evt::output
+}  // namespace evt::output

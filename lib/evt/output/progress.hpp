@@ -16,7 +16,7 @@ namespace evt::output {
 
 // What a command has done so far.
 struct ProgressSnapshot {
-  std::string label = "done";             // the verb before the count: "sent", "read"
+  std::string label = "done";  // the verb before the count: "sent", "read"
   uint64_t records = 0;
   uint64_t bytes = 0;
   std::optional<uint64_t> total_records;  // known: percentage and ETA
@@ -42,12 +42,13 @@ bool progress_wanted(bool quiet);
 
 // A throttled, self-clearing status line on a terminal.
 class Progress {
-public:
+ public:
   using Writer = std::function<void(std::string_view)>;
   using Clock = std::chrono::steady_clock;
 
   // Disabled: every call does nothing. `min_interval` bounds the redraws.
-  Progress(bool enabled, Writer writer, std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
+  Progress(bool enabled, Writer writer,
+           std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
 
   bool enabled() const noexcept { return m_enabled; }
 
@@ -59,7 +60,7 @@ public:
   // Erases the line if one is shown (before other stderr output, and at the end).
   void clear();
 
-private:
+ private:
   bool due(Clock::time_point now) const;
 
   bool m_enabled;
@@ -70,4 +71,4 @@ private:
   Clock::time_point m_last{};
 };
 
-} // namespace evt::output
+}  // namespace evt::output

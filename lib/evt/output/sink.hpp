@@ -13,7 +13,7 @@ namespace evt::output {
 // pipe (EPIPE) turns into evt::BrokenPipe, which main ends quietly with 0;
 // any other write error is a RuntimeError naming the destination.
 class Sink {
-public:
+ public:
   // Writes to `file`, which stays open after the sink (stdout by default).
   explicit Sink(FILE* file = stdout);
   // Creates or truncates `path` and writes to it; close() closes it. Throws
@@ -35,7 +35,7 @@ public:
   // True when the sink is a terminal.
   bool is_terminal() const { return m_tty; }
 
-private:
+ private:
   Sink(FILE* file, std::string name);
   [[noreturn]] void fail(int error);
 
@@ -56,4 +56,4 @@ inline constexpr auto k_color_modes = make_name_table<ColorMode>(
 // count as auto), NO_COLOR, TERM=dumb.
 bool use_color(std::string_view mode, FILE* file);
 
-} // namespace evt::output
+}  // namespace evt::output

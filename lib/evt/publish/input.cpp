@@ -3,19 +3,21 @@
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace evt::publish {
 namespace {
 
 constexpr size_t k_read_chunk = 1 << 20;
 
-} // namespace
+}  // namespace
 
-std::string display_input_name(const std::string& name) { return name == "-" ? "<stdin>" : name; }
+std::string display_input_name(const std::string& name) {
+  return name == "-" ? "<stdin>" : name;
+}
 
 std::string read_data_file(const std::string& path, size_t limit_bytes) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -119,8 +121,7 @@ bool LineReader::fill() {
       }
       continue;
     }
-    throw InputError("cannot read '" + display_input_name(m_names[m_current]) +
-                     "': " + std::strerror(errno));
+    throw InputError("cannot read '" + display_input_name(m_names[m_current]) + "': " + std::strerror(errno));
   }
 }
 
@@ -208,4 +209,4 @@ bool LineReader::next(std::string_view& line) {
   return false;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -14,7 +14,7 @@ namespace evt::publish {
 
 // Reads lines from several inputs in order; "-" is stdin.
 class LineReader {
-public:
+ public:
   // Opens every input up front so a wrong path fails before anything is
   // sent (UsageError). A line longer than max_line_bytes is returned cut
   // short, flagged by too_long(), as soon as that many bytes were read
@@ -42,8 +42,8 @@ public:
   // The inputs as given.
   const std::vector<std::string>& inputs() const { return m_names; }
 
-private:
-  bool fill();          // reads more bytes; false at end of this input
+ private:
+  bool fill();               // reads more bytes; false at end of this input
   bool skip_rest_of_line();  // false when SIGINT/SIGTERM stopped it
   void next_input();
 
@@ -53,12 +53,12 @@ private:
   size_t m_current = 0;
   uint64_t m_line = 0;
   bool m_too_long = false;
-  bool m_eof = false;   // current input fully read into the buffer
+  bool m_eof = false;  // current input fully read into the buffer
   std::string m_buffer;
-  size_t m_begin = 0;   // unread bytes are [m_begin, m_end)
+  size_t m_begin = 0;  // unread bytes are [m_begin, m_end)
   size_t m_end = 0;
-  std::string m_overlong;  // the kept part of a line over the limit
-  bool m_skipping = false; // the rest of a line over the limit is still unread
+  std::string m_overlong;   // the kept part of a line over the limit
+  bool m_skipping = false;  // the rest of a line over the limit is still unread
 };
 
 // How to show an input in messages: "<stdin>" for "-", else the path.
@@ -70,4 +70,4 @@ std::string display_input_name(const std::string& name);
 // than `limit_bytes`, Interrupted on SIGINT/SIGTERM.
 std::string read_data_file(const std::string& path, size_t limit_bytes);
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -33,7 +33,7 @@ constexpr int k_flush_margin_ms = 2000;
 // timeout later. Wait this long for their reports, then name them failed.
 constexpr int k_after_failure_ms = 2000;
 
-} // namespace
+}  // namespace
 
 ExitCode publish_exit_code(const PublishResult& r) {
   if (r.stop == StopReason::client_error) {
@@ -53,8 +53,12 @@ ExitCode publish_exit_code(const PublishResult& r) {
 
 PublishSession::PublishSession(RecordBuilder& builder, deliver::Producer* producer, DeliveryOptions options,
                                PublishEvents events)
-    : m_builder(builder), m_options(options), m_events(std::move(events)), m_start(Clock::now()),
-      m_last_progress(m_start), m_limiter(options.rate, m_start) {
+    : m_builder(builder),
+      m_options(options),
+      m_events(std::move(events)),
+      m_start(Clock::now()),
+      m_last_progress(m_start),
+      m_limiter(options.rate, m_start) {
   if (producer != nullptr) {
     m_tracker.emplace(*producer);
   }
@@ -76,7 +80,9 @@ void PublishSession::stop(StopReason reason, LineRef where) {
   }
 }
 
-void PublishSession::interrupt() { stop(StopReason::interrupted, {}); }
+void PublishSession::interrupt() {
+  stop(StopReason::interrupted, {});
+}
 
 void PublishSession::note_client_error(const deliver::ClientError& error) {
   if (m_result.stop != StopReason::client_error) {
@@ -108,20 +114,25 @@ bool PublishSession::submit_line(LineRef where, std::string_view line) {
   return submit_built(where, built, m_record, m_rejection);
 }
 
-bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why) {
+bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record,
+                                  const Rejection& why) {
   if (m_result.stop != StopReason::none) {
     return false;
   }
   switch (built) {
-  case BuildResult::skipped: ++m_result.counts.lines; return true;
-  case BuildResult::rejected: return reject_line(where, why);  // counts the line
-  case BuildResult::ok_large:
-    ++m_result.counts.large;
-    if (m_events.large) {
-      m_events.large(where, record_size(record));
-    }
-    break;
-  case BuildResult::ok: break;
+    case BuildResult::skipped:
+      ++m_result.counts.lines;
+      return true;
+    case BuildResult::rejected:
+      return reject_line(where, why);  // counts the line
+    case BuildResult::ok_large:
+      ++m_result.counts.large;
+      if (m_events.large) {
+        m_events.large(where, record_size(record));
+      }
+      break;
+    case BuildResult::ok:
+      break;
   }
   ++m_result.counts.lines;
   return send(where, record);
@@ -241,8 +252,8 @@ PublishResult PublishSession::finish() {
         k_after_failure_ms);
     sync_delivery();
     for (const auto& range : m_tracker->failed_ranges()) {
-      m_result.failures.push_back({range.source, static_cast<uint64_t>(range.first),
-                                   static_cast<uint64_t>(range.last), range.error});
+      m_result.failures.push_back(
+          {range.source, static_cast<uint64_t>(range.first), static_cast<uint64_t>(range.last), range.error});
     }
     // The first failed line in input order is the one to name.
     const auto first = m_tracker->first_failure();
@@ -277,4 +288,4 @@ PublishResult publish_lines(LineReader& reader, PublishSession& session) {
   return session.finish();
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -42,7 +42,6 @@ struct PublishRequest {
 // "name=value" → a header; "name" alone → a header with a NULL value.
 Header parse_header_flag(const std::string& text);
 
-
 // The envelope --envelope asks for; when not given, binary with --type.
 codec::EnvelopeMode envelope_mode(const std::string& envelope, const std::string& type);
 
@@ -62,4 +61,4 @@ std::vector<std::string> input_names(const PublishRequest& request);
 // line carries its value in base64 at worst (4/3) plus headers.
 size_t max_line_bytes(size_t max_bytes);
 
-} // namespace evt::publish
+}  // namespace evt::publish

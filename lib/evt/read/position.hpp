@@ -50,7 +50,8 @@ Bound parse_end_position(std::string_view text, int64_t now_ms);
 // The position given by -s/--start and --end flags (either may be empty):
 // `default_start` when there is no -s; --end must not repeat a range's end.
 // Throws UsageError.
-PositionSpec parse_start_end(std::string_view start, std::string_view end, Bound default_start, int64_t now_ms);
+PositionSpec parse_start_end(std::string_view start, std::string_view end, Bound default_start,
+                             int64_t now_ms);
 
 // Parses a point in time (the T above, without '@') to milliseconds.
 // Throws UsageError when it is not one of the accepted forms.
@@ -88,4 +89,4 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
 // True when the spec needs a time lookup.
 bool uses_time(const PositionSpec& spec);
 
-} // namespace evt::read
+}  // namespace evt::read

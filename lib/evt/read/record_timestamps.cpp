@@ -42,8 +42,8 @@ kafka::ConsumerOptions reader_options() {
 }
 
 int ms_left(Clock::time_point deadline) {
-  return static_cast<int>(
-      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+  return static_cast<int>(std::max<int64_t>(
+      0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
 }
 
 // Reads one slice of partitions until each has answered all its targets,
@@ -116,7 +116,7 @@ bool read_slice(kafka::Consumer& consumer, Slice& slice, Clock::time_point deadl
   return slice.empty();
 }
 
-} // namespace
+}  // namespace
 
 RecordTimestampProber::RecordTimestampProber(const kafka::ClientConfig& config, const TimestampLimits& limits)
     : m_config(config), m_limits(limits) {}
@@ -201,4 +201,4 @@ ProbeAnswer RecordTimestampProber::probe(const OffsetTargets& targets) {
   return answer;
 }
 
-} // namespace evt::read
+}  // namespace evt::read

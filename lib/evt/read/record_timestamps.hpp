@@ -52,7 +52,7 @@ struct ProbeAnswer {
 // Keeps its consumers between probes (tail's binary search probes many
 // rounds); not thread-safe.
 class RecordTimestampProber {
-public:
+ public:
   RecordTimestampProber(const kafka::ClientConfig& config, const TimestampLimits& limits);
   ~RecordTimestampProber();
   RecordTimestampProber(const RecordTimestampProber&) = delete;
@@ -68,10 +68,10 @@ public:
   // One target per partition, as read::TimestampProbe wants it.
   ProbeAnswer probe(const std::map<TopicPartition, int64_t>& targets);
 
-private:
+ private:
   kafka::ClientConfig m_config;
   TimestampLimits m_limits;
   std::vector<std::unique_ptr<kafka::Consumer>> m_readers;
 };
 
-} // namespace evt::read
+}  // namespace evt::read

@@ -98,11 +98,16 @@ int64_t count_lines(const std::string& path) {
 }
 
 class CaptureReplayer {
-public:
+ public:
   CaptureReplayer(const CaptureRequest& request, const Destination& dest, const filter::RecordFilter& filter,
                   const CopyOptions& options)
-      : m_request(request), m_dest(dest), m_filter(filter), m_options(options), m_sender(dest, options, 1),
-        m_state_path(capture_state_path(request.path, options.run_id)), m_label(base_name(request.path)) {}
+      : m_request(request),
+        m_dest(dest),
+        m_filter(filter),
+        m_options(options),
+        m_sender(dest, options, 1),
+        m_state_path(capture_state_path(request.path, options.run_id)),
+        m_label(base_name(request.path)) {}
 
   CopyReport run() {
     const auto started = Clock::now();
@@ -150,11 +155,12 @@ public:
     return finish(started);
   }
 
-private:
+ private:
   void scan(const State& previous, const std::map<int32_t, int64_t>& dest_end) {
     if (!previous.meta.provenance || !m_options.provenance) {
-      m_report.warnings.push_back("resuming without provenance headers: records the previous attempt wrote "
-                                  "after its last checkpoint are written again");
+      m_report.warnings.push_back(
+          "resuming without provenance headers: records the previous attempt wrote "
+          "after its last checkpoint are written again");
       return;
     }
     std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
@@ -164,8 +170,8 @@ private:
         ranges[dp] = {from, it->second};
       }
     }
-    const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id, m_options.idle_timeout_ms,
-                                    m_options.stop_requested);
+    const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
+                                    m_options.idle_timeout_ms, m_options.stop_requested);
     m_report.scanned = found.scanned;
     for (const auto& hit : found.records) {
       if (hit.source.partition.topic == m_label && hit.source.offset >= previous.next_line) {
@@ -198,8 +204,9 @@ private:
   int32_t partition_for(const Record& r, int64_t line) const {
     const bool fits = r.partition >= 0 && r.partition < m_report.dest_partitions;
     if (m_options.partition_by == PartitionBy::same && !fits) {
-      throw InputError(m_request.path + ":" + std::to_string(line) + ": partition " + std::to_string(r.partition) +
-                       " does not exist in '" + m_dest.topic + "' (--partition-by same)");
+      throw InputError(m_request.path + ":" + std::to_string(line) + ": partition " +
+                       std::to_string(r.partition) + " does not exist in '" + m_dest.topic +
+                       "' (--partition-by same)");
     }
     return m_options.partition_by == PartitionBy::key || !fits ? -1 : r.partition;
   }
@@ -285,7 +292,8 @@ private:
       }
       if (m_options.on_progress && Clock::now() - last_progress >= std::chrono::milliseconds(200)) {
         m_options.on_progress({static_cast<uint64_t>(line_no - m_part.start + 1),
-                               static_cast<uint64_t>(m_part.end - m_part.start), m_sender.written(0), m_sender.bytes(),
+                               static_cast<uint64_t>(m_part.end - m_part.start), m_sender.written(0),
+                               m_sender.bytes(),
                                std::chrono::duration<double>(Clock::now() - started).count()});
         last_progress = Clock::now();
       }
@@ -334,7 +342,7 @@ private:
   CopyReport m_report;
 };
 
-} // namespace
+}  // namespace
 
 CopyReport replay_capture(const CaptureRequest& request, const Destination& destination,
                           const filter::RecordFilter& filter, const CopyOptions& options) {
@@ -342,4 +350,4 @@ CopyReport replay_capture(const CaptureRequest& request, const Destination& dest
   return replayer.run();
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

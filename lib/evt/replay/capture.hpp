@@ -32,4 +32,4 @@ std::string capture_state_path(const std::string& capture, const std::string& ru
 CopyReport replay_capture(const CaptureRequest& request, const Destination& destination,
                           const filter::RecordFilter& filter, const CopyOptions& options);
 
-} // namespace evt::replay
+}  // namespace evt::replay

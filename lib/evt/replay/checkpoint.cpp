@@ -14,7 +14,7 @@ bool parse_int(std::string_view s, T& out) {
   return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
 }
 
-} // namespace
+}  // namespace
 
 std::string encode_checkpoint(const CheckpointMeta& meta) {
   std::string s(k_magic);
@@ -117,4 +117,4 @@ int64_t DestScanTracker::scan_start(int32_t dp) const {
   return it->second.uncovered.empty() ? it->second.next : it->second.uncovered.front().dest_offset;
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

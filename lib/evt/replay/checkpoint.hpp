@@ -39,7 +39,7 @@ std::optional<CheckpointMeta> decode_checkpoint(std::string_view text);
 // writing each destination partition in the order it produced, and
 // acknowledging in that order.
 class DestScanTracker {
-public:
+ public:
   // The destination's end offsets before this process sent anything:
   // every record it sends lands at or after them.
   void start(const std::map<int32_t, int64_t>& dest_end);
@@ -57,18 +57,18 @@ public:
   // Records remembered (acknowledged, not yet covered).
   size_t size() const { return m_size; }
 
-private:
+ private:
   struct Entry {
     int64_t dest_offset;
     uint32_t source;
     int64_t source_offset;
   };
   struct Partition {
-    int64_t next = 0;  // one past the highest destination offset known
+    int64_t next = 0;             // one past the highest destination offset known
     std::deque<Entry> uncovered;  // increasing dest_offset
   };
   std::map<int32_t, Partition> m_parts;
   size_t m_size = 0;
 };
 
-} // namespace evt::replay
+}  // namespace evt::replay

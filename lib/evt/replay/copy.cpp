@@ -45,13 +45,20 @@ struct Part {
   std::string last_meta;
 };
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 class Copier {
-public:
-  Copier(const kafka::ClientConfig& source, const Destination& dest, const std::vector<read::PartitionPlan>& plans,
-         const filter::RecordFilter& filter, const CopyOptions& options)
-      : m_source(source), m_dest(dest), m_filter(filter), m_options(options), m_sender(dest, options, plans.size()) {
+ public:
+  Copier(const kafka::ClientConfig& source, const Destination& dest,
+         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
+         const CopyOptions& options)
+      : m_source(source),
+        m_dest(dest),
+        m_filter(filter),
+        m_options(options),
+        m_sender(dest, options, plans.size()) {
     for (const auto& p : plans) {
       Part part;
       part.report.partition = p.partition;
@@ -77,7 +84,8 @@ public:
     kafka::Consumer consumer(m_source, co);
     const auto dest_end = destination_ends();
     load_checkpoints(consumer);
-    if (std::all_of(m_parts.begin(), m_parts.end(), [](const Part& p) { return p.resumed && p.report.start >= p.end; }) &&
+    if (std::all_of(m_parts.begin(), m_parts.end(),
+                    [](const Part& p) { return p.resumed && p.report.start >= p.end; }) &&
         m_report.resumed) {
       m_report.already_complete = true;
       return finish();
@@ -90,7 +98,7 @@ public:
     return finish();
   }
 
-private:
+ private:
   // Picks same-number or key mapping from the destination's partition count.
   void resolve_mapping() {
     kafka::Admin admin(m_dest.config);
@@ -104,8 +112,9 @@ private:
     if (by == PartitionBy::automatic) {
       by = m_report.dest_partitions > highest ? PartitionBy::same : PartitionBy::key;
     } else if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
-      throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" + m_dest.topic +
-                           "', which has " + std::to_string(m_report.dest_partitions) + " partition(s)",
+      throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" +
+                           m_dest.topic + "', which has " + std::to_string(m_report.dest_partitions) +
+                           " partition(s)",
                        "use --partition-by key, or add partitions to the destination");
     }
     if (by == PartitionBy::key && m_options.provenance &&
@@ -147,8 +156,9 @@ private:
       }
       const auto meta = decode_checkpoint(point.metadata);
       if (!meta) {
-        throw UsageError("consumer group '" + m_report.group + "' holds offsets that evt replay did not commit",
-                         "choose another --run-id");
+        throw UsageError(
+            "consumer group '" + m_report.group + "' holds offsets that evt replay did not commit",
+            "choose another --run-id");
       }
       auto& part = m_parts[m_index.at(point.partition)];
       part.resumed = true;
@@ -158,7 +168,8 @@ private:
       part.last_commit = point.offset;
       part.last_meta = point.metadata;
       m_report.resumed = true;
-      m_report.notes.push_back("checkpoint of " + format_source(point.partition, point.offset) + ": " + point.metadata);
+      m_report.notes.push_back("checkpoint of " + format_source(point.partition, point.offset) + ": " +
+                               point.metadata);
       if (point.offset >= meta->end) {
         continue;  // finished: nothing of it can be in flight
       }
@@ -171,8 +182,9 @@ private:
       }
     }
     if (previous_without_provenance || (m_report.resumed && !m_options.provenance)) {
-      m_report.warnings.push_back("resuming without provenance headers: records the previous attempt wrote "
-                                  "after its last checkpoint are written again");
+      m_report.warnings.push_back(
+          "resuming without provenance headers: records the previous attempt wrote "
+          "after its last checkpoint are written again");
     }
   }
 
@@ -203,8 +215,9 @@ private:
       part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
       m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
     }
-    m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) + " destination record(s); " +
-                             std::to_string(found.records.size()) + " were written by this run beyond its checkpoint");
+    m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) +
+                             " destination record(s); " + std::to_string(found.records.size()) +
+                             " were written by this run beyond its checkpoint");
   }
 
   CheckpointMeta meta_for(const Part& p) const {
@@ -278,7 +291,8 @@ private:
         m_sender.touch();
       }
       m_sender.serve(0);
-      if (group_consumer != nullptr && Clock::now() - last_commit >= std::chrono::milliseconds(m_options.commit_interval_ms)) {
+      if (group_consumer != nullptr &&
+          Clock::now() - last_commit >= std::chrono::milliseconds(m_options.commit_interval_ms)) {
         commit(*group_consumer, false);
         last_commit = Clock::now();
       }
@@ -305,7 +319,8 @@ private:
   }
 
   Part* part_of(const RecordView& r) {
-    if (m_last != nullptr && r.partition == m_last->report.partition.partition && r.topic == m_last->report.partition.topic) {
+    if (m_last != nullptr && r.partition == m_last->report.partition.partition &&
+        r.topic == m_last->report.partition.topic) {
       return m_last;
     }
     const auto it = m_index.find(TopicPartition{std::string(r.topic), r.partition});
@@ -459,11 +474,12 @@ private:
     commit_final(consumer);
     consumer.close();
     if (!m_stalled.empty() && !m_sender.failed()) {
-      throw BrokerError(m_stalled, "check that the brokers are up, then resume with --run-id " + m_options.run_id);
+      throw BrokerError(m_stalled,
+                        "check that the brokers are up, then resume with --run-id " + m_options.run_id);
     }
     if (m_sender.failed()) {
       throw BrokerError(m_sender.failure(), "fix the cause and resume with --run-id " + m_options.run_id +
-                                       ": nothing acknowledged is written twice");
+                                                ": nothing acknowledged is written twice");
     }
   }
 
@@ -503,7 +519,8 @@ private:
     m_report.bytes = m_sender.bytes();
     m_report.elapsed_s = seconds_since(m_started);
     if (m_commit_failures > 0) {
-      m_report.warnings.push_back(std::to_string(m_commit_failures) + " checkpoint commit(s) failed and were retried");
+      m_report.warnings.push_back(std::to_string(m_commit_failures) +
+                                  " checkpoint commit(s) failed and were retried");
     }
     return std::move(m_report);
   }
@@ -526,7 +543,7 @@ private:
   CopyReport m_report;
 };
 
-} // namespace
+}  // namespace
 
 CopyReport copy_records(const kafka::ClientConfig& source, const Destination& destination,
                         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
@@ -535,4 +552,4 @@ CopyReport copy_records(const kafka::ClientConfig& source, const Destination& de
   return copier.run();
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -33,24 +33,24 @@ struct Destination {
 
 // Progress so far, for a terminal progress line.
 struct CopyProgress {
-  uint64_t read = 0;        // source records read in the ranges
-  uint64_t total = 0;       // records in the ranges (offsets; gaps count)
-  uint64_t written = 0;     // acknowledged by the destination
-  uint64_t bytes = 0;       // key + value + header bytes acknowledged
+  uint64_t read = 0;     // source records read in the ranges
+  uint64_t total = 0;    // records in the ranges (offsets; gaps count)
+  uint64_t written = 0;  // acknowledged by the destination
+  uint64_t bytes = 0;    // key + value + header bytes acknowledged
   double elapsed_s = 0;
 };
 
 // How the engine copies.
 struct CopyOptions {
   std::string run_id;
-  bool provenance = true;          // add evt_replay_src / evt_replay_run
-  bool keep_timestamps = false;    // else the destination stamps the time of writing
+  bool provenance = true;        // add evt_replay_src / evt_replay_run
+  bool keep_timestamps = false;  // else the destination stamps the time of writing
   PartitionBy partition_by = PartitionBy::automatic;
-  double rate = 0;                 // records per second; 0: unlimited
-  bool dry_run = false;            // count and sample; write and commit nothing
-  size_t sample_size = 5;          // dry run: records shown
+  double rate = 0;         // records per second; 0: unlimited
+  bool dry_run = false;    // count and sample; write and commit nothing
+  size_t sample_size = 5;  // dry run: records shown
   int commit_interval_ms = 1000;
-  int idle_timeout_ms = 10000;     // fail when nothing moves this long
+  int idle_timeout_ms = 10000;  // fail when nothing moves this long
   std::function<bool()> stop_requested;
   std::function<void(const CopyProgress&)> on_progress;  // at most every 200 ms
 };
@@ -58,12 +58,12 @@ struct CopyOptions {
 // What happened to one source partition in this run.
 struct PartitionReport {
   TopicPartition partition;
-  int64_t start = 0;         // where this attempt started (committed offset on resume)
-  int64_t end = 0;           // where the run stops (fixed at its first attempt)
+  int64_t start = 0;  // where this attempt started (committed offset on resume)
+  int64_t end = 0;    // where the run stops (fixed at its first attempt)
   uint64_t read = 0;
-  uint64_t selected = 0;     // matched the filters
-  uint64_t written = 0;      // acknowledged by the destination in this attempt
-  uint64_t already = 0;      // found in the destination from an earlier attempt
+  uint64_t selected = 0;        // matched the filters
+  uint64_t written = 0;         // acknowledged by the destination in this attempt
+  uint64_t already = 0;         // found in the destination from an earlier attempt
   int32_t dest_partition = -1;  // with --partition-by same
 };
 
@@ -73,14 +73,14 @@ struct CopyReport {
   std::string group;
   PartitionBy partition_by = PartitionBy::automatic;
   int32_t dest_partitions = 0;
-  bool resumed = false;          // an earlier attempt's checkpoint was found
-  bool already_complete = false; // ... and it had finished
+  bool resumed = false;           // an earlier attempt's checkpoint was found
+  bool already_complete = false;  // ... and it had finished
   bool interrupted = false;
-  uint64_t scanned = 0;          // destination records read by the resume scan
+  uint64_t scanned = 0;  // destination records read by the resume scan
   uint64_t bytes = 0;
   double elapsed_s = 0;
   std::vector<PartitionReport> partitions;
-  std::vector<Record> sample;    // dry run: what would be written
+  std::vector<Record> sample;      // dry run: what would be written
   std::vector<std::string> notes;  // things the user should know (-v or always)
   std::vector<std::string> warnings;
   uint64_t total(uint64_t PartitionReport::*field) const;
@@ -93,4 +93,4 @@ CopyReport copy_records(const kafka::ClientConfig& source, const Destination& de
                         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
                         const CopyOptions& options);
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -9,8 +9,9 @@
 namespace evt::replay {
 
 ScanResult scan_for_run(const kafka::ClientConfig& config, const std::string& topic,
-                        const std::map<int32_t, std::pair<int64_t, int64_t>>& ranges, const std::string& run_id,
-                        int idle_timeout_ms, const std::function<bool()>& stop_requested) {
+                        const std::map<int32_t, std::pair<int64_t, int64_t>>& ranges,
+                        const std::string& run_id, int idle_timeout_ms,
+                        const std::function<bool()>& stop_requested) {
   ScanResult result;
   if (ranges.empty()) {
     return result;
@@ -67,7 +68,7 @@ ScanResult scan_for_run(const kafka::ClientConfig& config, const std::string& to
       last = Clock::now();
     } else if (Clock::now() - last > std::chrono::milliseconds(idle_timeout_ms)) {
       throw BrokerError("the resume scan of '" + topic + "' made no progress for " +
-                        std::to_string(idle_timeout_ms / 1000) + " s",
+                            std::to_string(idle_timeout_ms / 1000) + " s",
                         "check that the destination brokers are up, or raise --timeout");
     }
   }
@@ -75,4 +76,4 @@ ScanResult scan_for_run(const kafka::ClientConfig& config, const std::string& to
   return result;
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

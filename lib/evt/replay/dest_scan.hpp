@@ -32,7 +32,8 @@ struct ScanResult {
 // Throws BrokerError when nothing arrives for idle_timeout_ms, Interrupted
 // on a stop request.
 ScanResult scan_for_run(const kafka::ClientConfig& config, const std::string& topic,
-                        const std::map<int32_t, std::pair<int64_t, int64_t>>& ranges, const std::string& run_id,
-                        int idle_timeout_ms, const std::function<bool()>& stop_requested);
+                        const std::map<int32_t, std::pair<int64_t, int64_t>>& ranges,
+                        const std::string& run_id, int idle_timeout_ms,
+                        const std::function<bool()>& stop_requested);
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -22,10 +22,11 @@ std::optional<SourceAddress> parse_source(std::string_view text) {
   auto r1 = std::from_chars(part.data(), part.data() + part.size(), a.partition.partition);
   auto r2 = std::from_chars(off.data(), off.data() + off.size(), a.offset);
   if (part.empty() || off.empty() || r1.ec != std::errc() || r1.ptr != part.data() + part.size() ||
-      r2.ec != std::errc() || r2.ptr != off.data() + off.size() || a.partition.partition < 0 || a.offset < 0) {
+      r2.ec != std::errc() || r2.ptr != off.data() + off.size() || a.partition.partition < 0 ||
+      a.offset < 0) {
     return std::nullopt;
   }
   return a;
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

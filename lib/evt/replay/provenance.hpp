@@ -30,4 +30,4 @@ std::string format_source(const TopicPartition& tp, int64_t offset);
 // Parses "topic/partition@offset"; nullopt when malformed.
 std::optional<SourceAddress> parse_source(std::string_view text);
 
-} // namespace evt::replay
+}  // namespace evt::replay

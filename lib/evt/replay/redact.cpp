@@ -2,9 +2,9 @@
 
 #include "evt/error.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <nlohmann/json.hpp>
 
 namespace evt::replay {
 
@@ -27,7 +27,8 @@ RedactPath parse_redact_path(std::string_view text) {
     const auto dot = rest.find('.');
     const auto step = rest.substr(0, dot);
     if (step.empty()) {
-      throw UsageError("--redact '" + std::string(text) + "': expected key, header:NAME or a dotted path such as card.number");
+      throw UsageError("--redact '" + std::string(text) +
+                       "': expected key, header:NAME or a dotted path such as card.number");
     }
     p.steps.emplace_back(step);
     if (dot == std::string_view::npos) {
@@ -41,8 +42,8 @@ RedactPath parse_redact_path(std::string_view text) {
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), digest, &len) == nullptr) {
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len) == nullptr) {
     throw RuntimeError("HMAC-SHA256 failed (OpenSSL)");
   }
   static const char k_hex[] = "0123456789abcdef";
@@ -55,7 +56,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return out;
 }
 
-Redactor::Redactor(std::vector<RedactPath> paths, std::string key) : m_paths(std::move(paths)), m_key(std::move(key)) {
+Redactor::Redactor(std::vector<RedactPath> paths, std::string key)
+    : m_paths(std::move(paths)), m_key(std::move(key)) {
   if (!m_paths.empty() && m_key.empty()) {
     throw UsageError("--redact needs a key", "give --redact-key-file FILE or set EVT_REDACT_KEY");
   }
@@ -118,4 +120,4 @@ size_t Redactor::apply(Record& record) const {
   return replaced;
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

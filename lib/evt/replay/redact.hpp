@@ -16,8 +16,8 @@ namespace evt::replay {
 // One field to redact.
 struct RedactPath {
   enum class Kind { key, header, value } kind = Kind::value;
-  std::string header;               // Kind::header: the header name
-  std::vector<std::string> steps;   // Kind::value: dotted path into the JSON value
+  std::string header;              // Kind::header: the header name
+  std::vector<std::string> steps;  // Kind::value: dotted path into the JSON value
 };
 
 // Parses "key", "header:NAME" or "a.b.c". Throws UsageError.
@@ -28,7 +28,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // Applies redactions to records.
 class Redactor {
-public:
+ public:
   Redactor(std::vector<RedactPath> paths, std::string key);
 
   // Replaces every named field present in the record (in place): the key
@@ -40,9 +40,9 @@ public:
 
   bool empty() const { return m_paths.empty(); }
 
-private:
+ private:
   std::vector<RedactPath> m_paths;
   std::string m_key;
 };
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -24,7 +24,8 @@ std::string render_plan(const std::vector<read::PartitionPlan>& plans, const std
     t.add_row({output::terminal_safe(p.partition.topic) + "/" + std::to_string(p.partition.partition),
                std::to_string(p.start), std::to_string(end), output::grouped(n)});
   }
-  return t.render() + "up to " + output::grouped(total) + " record(s) to '" + output::terminal_safe(dest_topic) + "'\n";
+  return t.render() + "up to " + output::grouped(total) + " record(s) to '" +
+         output::terminal_safe(dest_topic) + "'\n";
 }
 
 std::string render_summary(const CopyReport& r, const std::string& dest_topic) {
@@ -38,8 +39,8 @@ std::string render_summary(const CopyReport& r, const std::string& dest_topic) {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f", r.elapsed_s);
   std::string s = std::string(r.interrupted ? "stopped: " : "") + "wrote " + output::grouped(written) +
-                  " record(s) (" + output::format_bytes(r.bytes) + ") to '" + output::terminal_safe(dest_topic) +
-                  "' in " + secs + " s";
+                  " record(s) (" + output::format_bytes(r.bytes) + ") to '" +
+                  output::terminal_safe(dest_topic) + "' in " + secs + " s";
   if (already > 0) {
     s += "; " + output::grouped(already) + " already there from an earlier attempt";
   }
@@ -61,9 +62,9 @@ std::string render_partitions(const CopyReport& r, bool dry_run) {
     t.align_right(c);
   }
   for (const auto& p : r.partitions) {
-    std::vector<std::string> row = {output::terminal_safe(p.partition.topic) + "/" + std::to_string(p.partition.partition),
-                                    std::to_string(p.start), std::to_string(p.end), std::to_string(p.read),
-                                    std::to_string(p.selected)};
+    std::vector<std::string> row = {
+        output::terminal_safe(p.partition.topic) + "/" + std::to_string(p.partition.partition),
+        std::to_string(p.start), std::to_string(p.end), std::to_string(p.read), std::to_string(p.selected)};
     if (!dry_run) {
       row.insert(row.end(), {std::to_string(p.written), std::to_string(p.already)});
     }
@@ -92,15 +93,16 @@ std::string render_json(const CopyReport& r, const std::string& dest_topic, bool
   j["scanned"] = r.scanned;
   j["partitions"] = nlohmann::json::array();
   for (const auto& p : r.partitions) {
-    j["partitions"].push_back({{"topic", p.partition.topic},
-                               {"partition", p.partition.partition},
-                               {"start", p.start},
-                               {"end", p.end},
-                               {"read", p.read},
-                               {"selected", p.selected},
-                               {"written", p.written},
-                               {"already_written", p.already},
-                               {"dest_partition", p.dest_partition >= 0 ? nlohmann::json(p.dest_partition) : nlohmann::json()}});
+    j["partitions"].push_back(
+        {{"topic", p.partition.topic},
+         {"partition", p.partition.partition},
+         {"start", p.start},
+         {"end", p.end},
+         {"read", p.read},
+         {"selected", p.selected},
+         {"written", p.written},
+         {"already_written", p.already},
+         {"dest_partition", p.dest_partition >= 0 ? nlohmann::json(p.dest_partition) : nlohmann::json()}});
   }
   if (dry_run) {
     j["sample"] = nlohmann::json::array();
@@ -114,4 +116,4 @@ std::string render_json(const CopyReport& r, const std::string& dest_topic, bool
   return j.dump() + "\n";
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

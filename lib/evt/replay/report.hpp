@@ -20,4 +20,4 @@ std::string render_partitions(const CopyReport& report, bool dry_run);
 // The counts as one JSON document (with "sample" record lines for a dry run).
 std::string render_json(const CopyReport& report, const std::string& dest_topic, bool dry_run);
 
-} // namespace evt::replay
+}  // namespace evt::replay

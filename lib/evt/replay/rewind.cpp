@@ -34,19 +34,24 @@ int64_t rewind_target(const RewindSpec& spec, const std::optional<int64_t>& curr
                       int64_t time_offset) {
   const auto clamp = [&](int64_t o) { return std::clamp(o, log.start, std::max(log.start, log.end)); };
   switch (spec.kind) {
-  case RewindKind::earliest: return log.start;
-  case RewindKind::latest: return log.end;
-  case RewindKind::offset: return clamp(spec.value);
-  case RewindKind::shift: {
-    const int64_t base = current.value_or(log.start);
-    // Saturate instead of overflowing on absurd shifts.
-    const int64_t shifted = spec.value > 0 && base > INT64_MAX - spec.value ? INT64_MAX
-                            : spec.value < 0 && base < INT64_MIN - spec.value ? INT64_MIN
-                                                                               : base + spec.value;
-    return clamp(shifted);
-  }
-  case RewindKind::time: return clamp(time_offset);
-  case RewindKind::from_file: return spec.value;
+    case RewindKind::earliest:
+      return log.start;
+    case RewindKind::latest:
+      return log.end;
+    case RewindKind::offset:
+      return clamp(spec.value);
+    case RewindKind::shift: {
+      const int64_t base = current.value_or(log.start);
+      // Saturate instead of overflowing on absurd shifts.
+      const int64_t shifted = spec.value > 0 && base > INT64_MAX - spec.value   ? INT64_MAX
+                              : spec.value < 0 && base < INT64_MIN - spec.value ? INT64_MIN
+                                                                                : base + spec.value;
+      return clamp(shifted);
+    }
+    case RewindKind::time:
+      return clamp(time_offset);
+    case RewindKind::from_file:
+      return spec.value;
   }
   return log.start;
 }
@@ -102,7 +107,7 @@ std::map<TopicPartition, int64_t> time_offsets(kafka::Admin& admin, const kafka:
   return result;
 }
 
-} // namespace
+}  // namespace
 
 RewindPlan plan_rewind(const kafka::ClientConfig& config, const std::string& group,
                        const std::vector<RewindScope>& scopes, const RewindSpec& spec) {
@@ -211,7 +216,9 @@ void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
   // a group that has members (whose sessions have not expired): the refusal
   // comes back as a rebalance-type commit error.
   if (consumer.commit(offsets) == kafka::CommitResult::rebalancing) {
-    throw UsageError("group '" + plan.group + "' has active members (the broker refused the commit: the group has live members or is rebalancing)",
+    throw UsageError("group '" + plan.group +
+                         "' has active members (the broker refused the commit: the group has live members or "
+                         "is rebalancing)",
                      "stop the group's consumers and wait for their sessions to expire");
   }
   consumer.close();
@@ -220,7 +227,8 @@ void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
 std::string export_csv(const RewindPlan& plan) {
   std::string out;
   for (const auto& r : plan.rows) {
-    out += r.partition.topic + "," + std::to_string(r.partition.partition) + "," + std::to_string(r.target) + "\n";
+    out += r.partition.topic + "," + std::to_string(r.partition.partition) + "," + std::to_string(r.target) +
+           "\n";
   }
   return out;
 }
@@ -244,7 +252,8 @@ std::map<TopicPartition, int64_t> parse_csv(std::string_view text, const std::st
                         "expected 'topic,partition,offset' lines (kafka-consumer-groups --export)");
     };
     const auto c2 = line.rfind(',');
-    const auto c1 = c2 == std::string_view::npos || c2 == 0 ? std::string_view::npos : line.rfind(',', c2 - 1);
+    const auto c1 =
+        c2 == std::string_view::npos || c2 == 0 ? std::string_view::npos : line.rfind(',', c2 - 1);
     if (c1 == std::string_view::npos || c1 == 0) {
       throw bad("not three comma-separated fields");
     }
@@ -283,7 +292,7 @@ std::string effect(const RewindRow& r) {
   return "unchanged";
 }
 
-} // namespace
+}  // namespace
 
 std::string render_rewind(const RewindPlan& plan) {
   output::Table t({"PARTITION", "LOG", "CURRENT", "NEW", "EFFECT"});
@@ -315,4 +324,4 @@ std::string render_rewind_json(const RewindPlan& plan, bool executed) {
   return j.dump() + "\n";
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -79,4 +79,4 @@ std::string render_rewind(const RewindPlan& plan);
 // The plan as JSON.
 std::string render_rewind_json(const RewindPlan& plan, bool executed);
 
-} // namespace evt::replay
+}  // namespace evt::replay

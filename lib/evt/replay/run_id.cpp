@@ -18,11 +18,12 @@ std::string derive_run_id(std::string_view selection) {
   return buf;
 }
 
-std::string selection_text(const std::vector<read::PartitionPlan>& plans, const std::vector<std::string>& extras) {
+std::string selection_text(const std::vector<read::PartitionPlan>& plans,
+                           const std::vector<std::string>& extras) {
   std::string text;
   for (const auto& p : plans) {
-    text += p.partition.topic + "/" + std::to_string(p.partition.partition) + ":" + std::to_string(p.start) + "-" +
-            std::to_string(p.end.value_or(-1)) + "\n";
+    text += p.partition.topic + "/" + std::to_string(p.partition.partition) + ":" + std::to_string(p.start) +
+            "-" + std::to_string(p.end.value_or(-1)) + "\n";
   }
   for (const auto& e : extras) {
     text += e + "\n";
@@ -41,6 +42,8 @@ void check_run_id(std::string_view id) {
   }
 }
 
-std::string run_group(std::string_view id) { return "evt-replay-" + std::string(id); }
+std::string run_group(std::string_view id) {
+  return "evt-replay-" + std::string(id);
+}
 
-} // namespace evt::replay
+}  // namespace evt::replay

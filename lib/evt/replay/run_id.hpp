@@ -5,8 +5,8 @@
 #include "evt/read/position.hpp"
 
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace evt::replay {
 
@@ -16,7 +16,8 @@ std::string derive_run_id(std::string_view selection);
 
 // A canonical text of a selection for derive_run_id: each partition and its
 // resolved range, then `extras` (filters, destination, options) in order.
-std::string selection_text(const std::vector<read::PartitionPlan>& plans, const std::vector<std::string>& extras);
+std::string selection_text(const std::vector<read::PartitionPlan>& plans,
+                           const std::vector<std::string>& extras);
 
 // Throws UsageError unless the id is 1-100 characters of [A-Za-z0-9._-].
 void check_run_id(std::string_view id);
@@ -24,4 +25,4 @@ void check_run_id(std::string_view id);
 // The consumer group holding a run's checkpoint: "evt-replay-<id>".
 std::string run_group(std::string_view id);
 
-} // namespace evt::replay
+}  // namespace evt::replay

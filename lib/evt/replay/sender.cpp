@@ -25,7 +25,9 @@ void Sender::done(uint32_t source, int64_t offset) {
   m_watermark.acked(key(source), offset);
 }
 
-void Sender::pass(uint32_t source, int64_t next_offset) { m_watermark.read_to(key(source), next_offset); }
+void Sender::pass(uint32_t source, int64_t next_offset) {
+  m_watermark.read_to(key(source), next_offset);
+}
 
 bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
   if (m_limiter.limited()) {
@@ -114,4 +116,4 @@ size_t Sender::drain() {
   return left;
 }
 
-} // namespace evt::replay
+}  // namespace evt::replay

@@ -20,7 +20,7 @@ namespace evt::replay {
 
 // Produces records and tracks their acknowledgements.
 class Sender {
-public:
+ public:
   using Clock = std::chrono::steady_clock;
 
   Sender(const Destination& dest, const CopyOptions& options, size_t sources);
@@ -69,7 +69,7 @@ public:
   Clock::time_point last_activity() const { return m_last_activity; }
   void touch() { m_last_activity = Clock::now(); }
 
-private:
+ private:
   struct InFlight {
     uint32_t source;
     int64_t offset;
@@ -94,4 +94,4 @@ private:
   Clock::time_point m_last_activity = Clock::now();
 };
 
-} // namespace evt::replay
+}  // namespace evt::replay

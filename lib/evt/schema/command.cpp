@@ -15,20 +15,23 @@ namespace {
 namespace fs = std::filesystem;
 
 template <typename T>
-T parsed_or_usage(std::optional<T> value, const std::string& what, const std::string& text, const std::string& hint) {
+T parsed_or_usage(std::optional<T> value, const std::string& what, const std::string& text,
+                  const std::string& hint) {
   if (!value) {
     throw UsageError("unknown " + what + " '" + text + "'", hint);
   }
   return *value;
 }
 
-} // namespace
+}  // namespace
 
 CheckReport run_check(const CheckRequest& opts) {
-  const auto mode = parsed_or_usage(parse_compat_mode(opts.mode), "mode", opts.mode, "use " + k_compat_modes.list());
-  const auto policy = parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use " + k_policies.list());
-  const auto schema_format =
-      parsed_or_usage(parse_schema_format(opts.format), "format", opts.format, "use " + k_schema_formats.list());
+  const auto mode =
+      parsed_or_usage(parse_compat_mode(opts.mode), "mode", opts.mode, "use " + k_compat_modes.list());
+  const auto policy =
+      parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use " + k_policies.list());
+  const auto schema_format = parsed_or_usage(parse_schema_format(opts.format), "format", opts.format,
+                                             "use " + k_schema_formats.list());
 
   CheckReport report;
   if (opts.paths.size() == 1 && fs::is_directory(opts.paths.front())) {
@@ -50,8 +53,12 @@ CheckReport run_check(const CheckRequest& opts) {
   for (const auto& p : opts.paths) {
     versions.push_back(load_schema(p, schema_format));
   }
-  VersionCheck check{"", fs::path(opts.paths.back()).filename().string(), opts.paths.back(), "compatible",
-                     check_latest(versions, mode, policy), {}};
+  VersionCheck check{"",
+                     fs::path(opts.paths.back()).filename().string(),
+                     opts.paths.back(),
+                     "compatible",
+                     check_latest(versions, mode, policy),
+                     {}};
   if (!check.findings.empty()) {
     check.status = "incompatible";
   }
@@ -81,7 +88,7 @@ std::string check_summary(const CheckReport& report, const std::string& mode) {
   std::string summary = std::to_string(checked) + " version(s) checked under " + mode + ": ";
   summary += code == ExitCode::ok   ? "compatible"
              : code == ExitCode::no ? std::to_string(report.breaking_count()) + " breaking change(s)"
-                         : "some schemas could not be read";
+                                    : "some schemas could not be read";
   return summary;
 }
 
@@ -163,4 +170,4 @@ ExitCode conformance_exit_code(const ConformanceReport& r) {
   return r.unexplained() == 0 && r.stale_known.empty() ? ExitCode::ok : ExitCode::no;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

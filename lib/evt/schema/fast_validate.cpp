@@ -38,8 +38,9 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   const fs::path base_dir = schema_file.parent_path();
   auto impl = std::make_unique<Impl>();
   impl->compiled = CompiledCheck::compile(document);
-  valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4 ? valijson::SchemaParser::kDraft4
-                                                                            : valijson::SchemaParser::kDraft7);
+  valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4
+                                    ? valijson::SchemaParser::kDraft4
+                                    : valijson::SchemaParser::kDraft7);
   Impl* raw = impl.get();
   // EventValidator::from_file has already refused remote $refs; what is
   // left are sibling files.
@@ -76,4 +77,4 @@ bool FastEventValidator::accepts(const rapidjson::Value& event) const {
   return validator.validate(m_impl->schema, adapter, nullptr);
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

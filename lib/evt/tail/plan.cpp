@@ -42,7 +42,7 @@ std::vector<TopicPartition> select_partitions(kafka::Admin& admin, const TailReq
 // The record-timestamp prober as the time search wants it: one record per
 // asked partition, or none when the partition ends before it.
 class TimeSearchProbe {
-public:
+ public:
   explicit TimeSearchProbe(const kafka::ClientConfig& config)
       : m_prober(config, limits(config)), m_timeout_ms(config.timeout_ms) {}
 
@@ -52,7 +52,8 @@ public:
       throw Interrupted();
     }
     if (!answer.complete) {
-      throw BrokerError("timed out after " + output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
+      throw BrokerError("timed out after " +
+                            output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
                             " reading record timestamps for a time position (the broker's "
                             "offsets-for-times gave none)",
                         "check that the brokers are up, or raise --timeout");
@@ -67,7 +68,7 @@ public:
     return found;
   }
 
-private:
+ private:
   static read::TimestampLimits limits(const kafka::ClientConfig& config) {
     read::TimestampLimits l;
     l.timeout_ms = config.timeout_ms;
@@ -81,9 +82,9 @@ private:
 };
 
 // Offsets for each time the position uses, per partition.
-std::map<std::pair<TopicPartition, int64_t>, int64_t>
-lookup_times(kafka::Admin& admin, const kafka::ClientConfig& config, const read::PositionSpec& spec,
-             const std::map<TopicPartition, OffsetRange>& ranges, std::vector<std::string>& notes) {
+std::map<std::pair<TopicPartition, int64_t>, int64_t> lookup_times(
+    kafka::Admin& admin, const kafka::ClientConfig& config, const read::PositionSpec& spec,
+    const std::map<TopicPartition, OffsetRange>& ranges, std::vector<std::string>& notes) {
   std::set<int64_t> times;
   if (spec.start.kind == read::BoundKind::time) {
     times.insert(spec.start.value);
@@ -131,7 +132,7 @@ lookup_times(kafka::Admin& admin, const kafka::ClientConfig& config, const read:
   return result;
 }
 
-} // namespace
+}  // namespace
 
 TailPlan plan_tail(kafka::Admin& admin, const kafka::ClientConfig& config, const TailRequest& request) {
   TailPlan plan;
@@ -157,4 +158,4 @@ TailPlan plan_tail(kafka::Admin& admin, const kafka::ClientConfig& config, const
   return plan;
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -12,7 +12,7 @@ std::vector<kafka::StartPosition> to_positions(const std::map<TopicPartition, in
   return positions;
 }
 
-} // namespace
+}  // namespace
 
 ConsumerSource::ConsumerSource(kafka::Consumer& consumer) : m_consumer(consumer) {
   m_consumer.set_rebalance_listener(this);
@@ -34,12 +34,14 @@ void ConsumerSource::on_assign(const std::vector<kafka::StartPosition>& /*commit
 }
 
 size_t ConsumerSource::poll(const std::function<void(const RecordView&)>& visit,
-                            std::vector<TopicPartition>& reached_end, size_t max_records,
-                            int timeout_ms, bool with_headers) {
+                            std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
+                            bool with_headers) {
   return m_consumer.poll_view(visit, reached_end, max_records, timeout_ms, with_headers);
 }
 
-std::vector<TopicPartition> ConsumerSource::assignment() { return m_consumer.assignment(); }
+std::vector<TopicPartition> ConsumerSource::assignment() {
+  return m_consumer.assignment();
+}
 
 bool ConsumerSource::commit(const std::map<TopicPartition, int64_t>& next_offsets) {
   return m_consumer.commit(to_positions(next_offsets)) == kafka::CommitResult::committed;
@@ -59,4 +61,4 @@ std::vector<kafka::StartPosition> start_positions(const std::vector<read::Partit
   return positions;
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -12,8 +12,8 @@ namespace {
 struct PartState {
   std::optional<int64_t> end;
   int64_t log_end = 0;
-  int64_t next = -1;         // next offset to read (-1: nothing read yet)
-  int64_t committed = -1;    // last next-offset committed (group mode)
+  int64_t next = -1;       // next offset to read (-1: nothing read yet)
+  int64_t committed = -1;  // last next-offset committed (group mode)
   bool done = false;
 };
 
@@ -24,9 +24,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto k_rebalance_backoff = std::chrono::milliseconds(50);
 
 class Engine : public RevokeHandler {
-public:
-  Engine(const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter, TailOutput& output,
-         const TailOptions& options)
+ public:
+  Engine(const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
+         TailOutput& output, const TailOptions& options)
       : m_filter(filter), m_output(output), m_options(options) {
     for (const auto& p : plans) {
       auto& s = m_parts[p.partition];
@@ -116,7 +116,7 @@ public:
     return done;
   }
 
-private:
+ private:
   // A partition's state before the current batch, and its first offset in it.
   struct Touched {
     PartState before;
@@ -311,15 +311,15 @@ private:
   std::vector<TopicPartition> m_assigned;  // group mode: the current assignment
   bool m_assignment_changed = false;
   TailStats m_stats;
-  TailStats m_stats_before;                      // group mode: before this batch
-  std::map<TopicPartition, Touched> m_touched;   // group mode: partitions this batch touched
+  TailStats m_stats_before;                     // group mode: before this batch
+  std::map<TopicPartition, Touched> m_touched;  // group mode: partitions this batch touched
   uint64_t m_batch_shown = 0;
   PartState* m_last = nullptr;
   std::string_view m_last_topic;
   int32_t m_last_partition = -1;
 };
 
-} // namespace
+}  // namespace
 
 TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>& plans,
                    const filter::RecordFilter& filter, TailOutput& output, const TailOptions& options) {
@@ -327,4 +327,4 @@ TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>&
   return engine.run(source);
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -18,7 +18,9 @@ kafka::ClusterInfo list_topics(const kafka::ClientConfig& config, bool include_i
   return admin.describe_cluster(include_internal);
 }
 
-bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.leader >= 0; }
+bool has_offsets(const kafka::PartitionInfo& p) {
+  return p.error.empty() && p.leader >= 0;
+}
 
 TopicDescription describe_topic(const kafka::ClientConfig& config, const std::string& topic) {
   ExitOnInterrupt exit_on_interrupt;  // read-only, nothing printed yet
@@ -76,4 +78,4 @@ void create_topic(const kafka::ClientConfig& config, const CreateRequest& reques
   admin.create_topic(nt);
 }
 
-} // namespace evt::topics
+}  // namespace evt::topics

@@ -38,7 +38,7 @@ size_t header_count(const Record& r, const std::string& key) {
   return n;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("uuid v4: format, version and variant, unique") {
   std::set<std::string> seen;
@@ -68,7 +68,8 @@ TEST_CASE("traceparent validation and generation") {
   CHECK(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"));
   CHECK_FALSE(is_valid_traceparent("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"));  // upper case
   CHECK_FALSE(is_valid_traceparent("00-00000000000000000000000000000000-b7ad6b7169203331-01"));  // zero trace
-  CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"));  // zero parent
+  CHECK_FALSE(
+      is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"));  // zero parent
   CHECK_FALSE(is_valid_traceparent("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));  // version ff
   CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331"));     // no flags
   CHECK_FALSE(is_valid_traceparent("00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));

@@ -1,5 +1,5 @@
-#include "evt/codec/json_text.hpp"
 #include "evt/codec/utf8.hpp"
+#include "evt/codec/json_text.hpp"
 #include "evt/output/terminal_escape.hpp"
 
 #include <doctest/doctest.h>
@@ -23,13 +23,13 @@ TEST_CASE("utf8: decodes one to four bytes") {
 
 TEST_CASE("utf8: rejects malformed sequences") {
   uint32_t cp = 0;
-  CHECK(decode_utf8("\x80", 0, cp) == 0);               // lone continuation
-  CHECK(decode_utf8("\xc3", 0, cp) == 0);               // truncated
-  CHECK(decode_utf8("\xc3(", 0, cp) == 0);              // bad continuation
-  CHECK(decode_utf8("\xc0\xaf", 0, cp) == 0);           // overlong '/'
-  CHECK(decode_utf8("\xe0\x80\xaf", 0, cp) == 0);       // overlong, 3 bytes
-  CHECK(decode_utf8("\xed\xa0\x80", 0, cp) == 0);       // surrogate U+D800
-  CHECK(decode_utf8("\xf4\x90\x80\x80", 0, cp) == 0);   // above U+10FFFF
+  CHECK(decode_utf8("\x80", 0, cp) == 0);              // lone continuation
+  CHECK(decode_utf8("\xc3", 0, cp) == 0);              // truncated
+  CHECK(decode_utf8("\xc3(", 0, cp) == 0);             // bad continuation
+  CHECK(decode_utf8("\xc0\xaf", 0, cp) == 0);          // overlong '/'
+  CHECK(decode_utf8("\xe0\x80\xaf", 0, cp) == 0);      // overlong, 3 bytes
+  CHECK(decode_utf8("\xed\xa0\x80", 0, cp) == 0);      // surrogate U+D800
+  CHECK(decode_utf8("\xf4\x90\x80\x80", 0, cp) == 0);  // above U+10FFFF
   CHECK(decode_utf8("\xf8\x88\x80\x80\x80", 0, cp) == 0);
 }
 

@@ -38,7 +38,7 @@ ChildSpec sh(const std::string& script) {
   return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("child: stdin in, stdout and stderr out, exit status, the given environment only") {
   ChildProcess c(sh("cat; echo \"x=$X home=${HOME:-none}\"; echo oops >&2; exit 3"));

@@ -13,7 +13,7 @@ ConsumeCommand basic() {
   c.exec = "sh -c 'exit 0'";
   return c;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("consume command: documented defaults") {
   const auto o = consume_options(basic(), "/bin:/usr/bin");

@@ -35,7 +35,7 @@ Record sample() {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("handler env: metadata of a plain record") {
   const char* parent[] = {"PATH=/bin", "EVT_KEY=stale", "CE_ID=stale", "EVT_BROKERS=b:1", "HOME=/h", nullptr};
@@ -101,7 +101,8 @@ TEST_CASE("handler env: CloudEvents attributes from binary-mode headers") {
 TEST_CASE("handler env: CloudEvents attributes from a structured-mode value") {
   auto r = sample();
   r.headers = {{"content-type", std::string("application/cloudevents+json; charset=UTF-8")}};
-  r.value = R"({"specversion":"1.0","id":"e-2","type":"PaymentAuthorized","source":"/pay","seq":7,"data":{"x":1}})";
+  r.value =
+      R"({"specversion":"1.0","id":"e-2","type":"PaymentAuthorized","source":"/pay","seq":7,"data":{"x":1}})";
   const auto env = as_map(handler_environment({}, r, {}));
   CHECK(env.at("CE_ID") == "e-2");
   CHECK(env.at("CE_TYPE") == "PaymentAuthorized");

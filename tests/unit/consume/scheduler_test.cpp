@@ -15,7 +15,7 @@ using evt::consume::Scheduler;
 namespace {
 const TopicPartition p0{"t", 0};
 const TopicPartition p1{"t", 1};
-} // namespace
+}  // namespace
 
 TEST_CASE("scheduler: key ordering runs one record per key, other keys in parallel, oldest first") {
   Scheduler s(Ordering::key);
@@ -70,9 +70,9 @@ TEST_CASE("scheduler: a retry holds its lane until due; other lanes go on") {
   CHECK(s.next(0) == 1);
   s.retry_at(1, 100);
   CHECK(s.next_due() == 100);
-  CHECK(s.next(50) == 3);          // b is not blocked
+  CHECK(s.next(50) == 3);               // b is not blocked
   CHECK_FALSE(s.next(99).has_value());  // 2 waits behind the retrying 1
-  CHECK(s.next(100) == 1);          // the retry itself comes first
+  CHECK(s.next(100) == 1);              // the retry itself comes first
   CHECK_FALSE(s.next_due().has_value());
   s.finish(1);
   CHECK(s.next(100) == 2);
@@ -157,7 +157,7 @@ TEST_CASE("scheduler: batches come from the front of one partition lane, requeue
   CHECK(b == std::vector<uint64_t>{1, 2, 3, 4});
   CHECK(s.next_batch(0, max_for) == std::vector<uint64_t>{8});
   CHECK(s.next_batch(0, max_for).empty());  // p0 runs a batch already
-  s.requeue_batch(b);                         // failed: split it
+  s.requeue_batch(b);                       // failed: split it
   limit = 2;
   b = s.next_batch(0, max_for);
   CHECK(b == std::vector<uint64_t>{1, 2});

@@ -1,7 +1,7 @@
 // NameTable: lookups are ASCII case-insensitive, aliases parse but are not
 // offered, and the lib parsers read the same tables CLI11 and completion do.
-#include "evt/error.hpp"
 #include "evt/names.hpp"
+#include "evt/error.hpp"
 #include "evt/lag/status.hpp"
 #include "evt/output/record_format.hpp"
 #include "evt/publish/record.hpp"
@@ -13,8 +13,9 @@ using namespace evt;
 
 namespace {
 enum class Fruit { apple, pear };
-constexpr auto k_fruits = make_name_table<Fruit>({{"apple", Fruit::apple}, {"pear", Fruit::pear}, {"poire", Fruit::pear, true}});
-} // namespace
+constexpr auto k_fruits =
+    make_name_table<Fruit>({{"apple", Fruit::apple}, {"pear", Fruit::pear}, {"poire", Fruit::pear, true}});
+}  // namespace
 
 TEST_CASE("names: find, name, names, list") {
   static_assert(k_fruits.find("APPLE") == Fruit::apple);
@@ -32,8 +33,8 @@ TEST_CASE("names: find, name, names, list") {
 
 TEST_CASE("names: the lib parsers read their tables") {
   CHECK(publish::parse_input_mode("RAW") == publish::InputMode::raw);
-  CHECK_THROWS_WITH_AS(publish::parse_input_mode("lines"), "--input must be auto, record, value or raw, not 'lines'",
-                       UsageError);
+  CHECK_THROWS_WITH_AS(publish::parse_input_mode("lines"),
+                       "--input must be auto, record, value or raw, not 'lines'", UsageError);
   CHECK(output::parse_record_style("template") == output::RecordStyle::templated);
   CHECK(output::parse_binary_display("hex") == output::BinaryDisplay::hex);
   CHECK(lag::parse_fail_on("stall") == lag::LagStatus::stall);

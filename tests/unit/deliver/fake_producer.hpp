@@ -13,7 +13,7 @@
 namespace evt::test {
 
 class FakeProducer final : public deliver::Producer {
-public:
+ public:
   struct Pending {
     uint64_t token;
     std::string value;
@@ -80,7 +80,7 @@ public:
   bool purge_reports = true;
   int flushes = 0;
 
-private:
+ private:
   static kafka::DeliveryReport report(uint64_t token, bool failed) {
     kafka::DeliveryReport r;
     r.token = token;
@@ -96,4 +96,4 @@ private:
   }
 };
 
-} // namespace evt::test
+}  // namespace evt::test

@@ -1,6 +1,6 @@
+#include "evt/deliver/tracker.hpp"
 #include "evt/deliver/rate_limiter.hpp"
 #include "evt/deliver/source_ref.hpp"
-#include "evt/deliver/tracker.hpp"
 #include "evt/deliver/watermark.hpp"
 #include "fake_producer.hpp"
 
@@ -24,7 +24,7 @@ Record value(std::string v) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tokens: packed references need no table, large ones round-trip through it") {
   TokenMap map;

@@ -98,10 +98,14 @@ TEST_CASE("dlq headers: exit code present after an exit; no timestamp, no timest
 
 TEST_CASE("dlq headers: the error message is bounded, escaped and cut at a character boundary") {
   std::string long_text(3000, 'a');
-  long_text += "\xc3\xa9" "end";  // é
+  long_text +=
+      "\xc3\xa9"
+      "end";  // é
   const auto m = bounded_error_message(long_text);
   CHECK(m.size() <= k_error_message_limit);
-  CHECK(m.ends_with("\xc3\xa9" "end"));
+  CHECK(
+      m.ends_with("\xc3\xa9"
+                  "end"));
   std::string controls(2000, '\x01');
   const auto c = bounded_error_message(controls);
   CHECK(c.size() <= k_error_message_limit);

@@ -12,8 +12,10 @@ TEST_CASE("terminal escaping neutralises control sequences") {
   CHECK(terminal_safe("a\nb\tc\r") == "a\\nb\\tc\\r");
   CHECK(terminal_safe("back\\slash") == "back\\\\slash");
   CHECK(terminal_safe("\x7f") == "\\x7f");
-  CHECK(terminal_safe("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI encoded in UTF-8
-  CHECK(terminal_safe("\x9b" "2J") == "\\x9b2J");            // raw C1 byte
+  CHECK(terminal_safe("\xc2\x9b"
+                      "2J") == "\\xc2\\x9b2J");  // C1 CSI encoded in UTF-8
+  CHECK(terminal_safe("\x9b"
+                      "2J") == "\\x9b2J");  // raw C1 byte
   CHECK(terminal_safe("caf\xc3\xa9 \xe2\x82\xac") == "caf\xc3\xa9 \xe2\x82\xac");
   CHECK(terminal_safe("\xff\xfe") == "\\xff\\xfe");
   CHECK(terminal_safe(std::string("a\0b", 3)) == "a\\x00b");

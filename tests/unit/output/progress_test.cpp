@@ -62,7 +62,8 @@ TEST_CASE("progress: publish's line") {
 
 TEST_CASE("progress: throttled redraws, cleared once, silent when disabled") {
   std::vector<std::string> writes;
-  Progress bar(true, [&](std::string_view s) { writes.emplace_back(s); }, std::chrono::milliseconds(100));
+  Progress bar(
+      true, [&](std::string_view s) { writes.emplace_back(s); }, std::chrono::milliseconds(100));
   const auto t0 = Progress::Clock::now();
   CHECK(bar.show("a", t0));
   CHECK_FALSE(bar.show("b", t0 + std::chrono::milliseconds(50)));

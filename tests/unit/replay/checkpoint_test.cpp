@@ -1,7 +1,7 @@
 #include "evt/replay/checkpoint.hpp"
+#include "evt/error.hpp"
 #include "evt/replay/provenance.hpp"
 #include "evt/replay/run_id.hpp"
-#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,8 +24,8 @@ TEST_CASE("replay checkpoint metadata: round trip and exact text") {
 TEST_CASE("replay checkpoint metadata: anything else is not ours") {
   CHECK_FALSE(decode_checkpoint(""));
   CHECK_FALSE(decode_checkpoint("some consumer's metadata"));
-  CHECK_FALSE(decode_checkpoint("evt-replay/1;prov=1;dst="));          // no end
-  CHECK_FALSE(decode_checkpoint("evt-replay/1;end=5;dst="));           // no prov
+  CHECK_FALSE(decode_checkpoint("evt-replay/1;prov=1;dst="));  // no end
+  CHECK_FALSE(decode_checkpoint("evt-replay/1;end=5;dst="));   // no prov
   CHECK_FALSE(decode_checkpoint("evt-replay/1;end=x;prov=1;dst="));
   CHECK_FALSE(decode_checkpoint("evt-replay/1;end=5;prov=1;dst=0:"));
   CHECK_FALSE(decode_checkpoint("evt-replay/1;end=5;prov=1;dst=a:1"));
@@ -86,9 +86,9 @@ TEST_CASE("dest scan tracker: the scan start never passes an uncovered record") 
 TEST_CASE("dest scan tracker: records found by the resume scan go below new ones") {
   DestScanTracker t;
   t.start({{0, 50}});
-  t.acked(0, 60, 0, 9);   // a new write
-  t.acked(0, 42, 0, 7);   // found by the scan, below
-  t.acked(0, 42, 0, 7);   // twice: ignored
+  t.acked(0, 60, 0, 9);  // a new write
+  t.acked(0, 42, 0, 7);  // found by the scan, below
+  t.acked(0, 42, 0, 7);  // twice: ignored
   CHECK(t.size() == 2);
   CHECK(t.scan_start(0) == 42);
   t.prune([](uint32_t, int64_t o) { return o < 8; });

@@ -35,8 +35,8 @@ TEST_CASE("redact: exactly the named fields, same key same output") {
   CHECK(red.apply(a) == 4);
   const auto num = hmac_sha256_hex("k1", "4111111111111111");
   const auto amount = hmac_sha256_hex("k1", "12");
-  CHECK(*a.value == R"({"amount":")" + amount + R"(","card":{"exp":"12/30","number":")" + num +
-                        R"("},"email":"a@b.c"})");
+  CHECK(*a.value ==
+        R"({"amount":")" + amount + R"(","card":{"exp":"12/30","number":")" + num + R"("},"email":"a@b.c"})");
   CHECK(*a.key == hmac_sha256_hex("k1", "customer-7"));
   CHECK(a.headers[0].value == hmac_sha256_hex("k1", "a@b.c"));
   CHECK(a.headers[1].value == "t1");

@@ -21,7 +21,7 @@ struct Poll {
 };
 
 class FakeSource : public RecordSource {
-public:
+ public:
   std::deque<Poll> polls;
   std::map<size_t, std::vector<TopicPartition>> revoke_at;  // before the Nth scripted poll (0-based)
   size_t polled = 0;
@@ -69,7 +69,7 @@ public:
 };
 
 class CollectOutput : public TailOutput {
-public:
+ public:
   std::vector<std::string> shown;  // "partition@offset", once written
   std::vector<std::string> pending;
   int batches = 0;
@@ -101,7 +101,7 @@ PartitionPlan plan(int32_t p, int64_t start, std::optional<int64_t> end, int64_t
   return {{"t", p}, start, end, log_end};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("bounded read stops at the end offset across offset gaps") {
   FakeSource src;
@@ -130,7 +130,8 @@ TEST_CASE("empty ranges finish without polling") {
 TEST_CASE("count stops after N matching records; filters apply first") {
   FakeSource src;
   src.polls.push_back({{rec(0, 0, R"({"n":1})"), rec(0, 1, R"({"n":2})"), rec(0, 2, R"({"n":3})"),
-                        rec(0, 3, R"({"n":4})"), rec(0, 4, R"({"n":5})")}, {}});
+                        rec(0, 3, R"({"n":4})"), rec(0, 4, R"({"n":5})")},
+                       {}});
   CollectOutput out;
   TailOptions o;
   o.count = 2;
@@ -162,7 +163,8 @@ TEST_CASE("group mode commits what was read and ends at the captured ends of its
   CollectOutput out;
   TailOptions o;
   o.group = true;
-  const auto stats = run_tail(src, {plan(0, 0, 6, 6), plan(1, 0, 2, 2), plan(2, 0, 9, 9)}, RecordFilter(), out, o);
+  const auto stats =
+      run_tail(src, {plan(0, 0, 6, 6), plan(1, 0, 2, 2), plan(2, 0, 9, 9)}, RecordFilter(), out, o);
   CHECK(out.shown == std::vector<std::string>{"0@3", "0@4", "0@5"});
   REQUIRE(src.commits.size() == 2);
   CHECK(src.commits[0] == std::map<TopicPartition, int64_t>{{{"t", 0}, 5}});
@@ -190,7 +192,8 @@ TEST_CASE("a count of zero reads nothing") {
   CHECK(src.polls.size() == 1);
 }
 
-TEST_CASE("a bounded read ends on EOF when a transaction marker or compaction leaves the last offset unused") {
+TEST_CASE(
+    "a bounded read ends on EOF when a transaction marker or compaction leaves the last offset unused") {
   // Records 0..3, then a commit marker at 4: the end is 5 and no record has
   // offset 4, so only the client's end-of-partition event can finish the read.
   FakeSource src;
@@ -204,7 +207,8 @@ TEST_CASE("a bounded read ends on EOF when a transaction marker or compaction le
   CHECK(src.polls.size() == 1);
 }
 
-TEST_CASE("group mode: a bounded read that stops making progress after the join fails after the idle timeout") {
+TEST_CASE(
+    "group mode: a bounded read that stops making progress after the join fails after the idle timeout") {
   FakeSource src;
   src.assigned = {{"t", 0}};
   src.polls.push_back({{rec(0, 0)}, {}});  // then nothing: the broker went away
@@ -243,8 +247,8 @@ TEST_CASE("group mode: a batch whose commit a rebalance refused is dropped and r
   FakeSource src;
   src.assigned = {{"t", 0}, {"t", 1}};
   src.polls.push_back({{rec(0, 0), rec(0, 1)}, {}});
-  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});   // refused
-  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});   // read again after the rewind
+  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});  // refused
+  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});  // read again after the rewind
   CollectOutput out;
   TailOptions o;
   o.group = true;
