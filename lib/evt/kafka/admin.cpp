@@ -12,13 +12,8 @@
 
 namespace evt::kafka {
 
-struct Admin::Impl {
-  explicit Impl(std::shared_ptr<Client::Core> c)
-      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
-  std::shared_ptr<Client::Core> core;
-  const ClientConfig& config;
-  ClientState& state;
-  HandlePtr& rk;
+struct Admin::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
 Admin::Admin(const ClientConfig& config) : Admin(Client(config)) {}

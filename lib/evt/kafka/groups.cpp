@@ -28,13 +28,8 @@ std::string to_string(GroupState state) {
   return "Unknown";
 }
 
-struct Groups::Impl {
-  explicit Impl(std::shared_ptr<Client::Core> c)
-      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
-  std::shared_ptr<Client::Core> core;
-  const ClientConfig& config;
-  ClientState& state;
-  HandlePtr& rk;
+struct Groups::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
 Groups::Groups(const ClientConfig& config) : Groups(Client(config)) {}

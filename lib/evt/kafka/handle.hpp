@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace evt::kafka {
 
@@ -135,6 +136,17 @@ struct Client::Core {
   ClientConfig config;
   ClientState state;
   HandlePtr rk;
+};
+
+// What Admin, Groups and Watermarks hold of a shared Client: the core kept
+// alive, and its parts by name.
+struct ClientParts {
+  explicit ClientParts(std::shared_ptr<Client::Core> c)
+      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
+  std::shared_ptr<Client::Core> core;
+  const ClientConfig& config;
+  ClientState& state;
+  HandlePtr& rk;
 };
 
 }  // namespace evt::kafka

@@ -17,13 +17,8 @@ size_t chunk_size(size_t count, size_t min_chunk, size_t max_chunks) {
   return std::max<size_t>({even, min_chunk, 1});
 }
 
-struct Watermarks::Impl {
-  explicit Impl(std::shared_ptr<Client::Core> c)
-      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
-  std::shared_ptr<Client::Core> core;
-  const ClientConfig& config;
-  ClientState& state;
-  HandlePtr& rk;
+struct Watermarks::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
 Watermarks::Watermarks(const ClientConfig& config) : Watermarks(Client(config)) {}
