@@ -5,6 +5,7 @@
 #include "completion.hpp"
 #include "config.hpp"
 #include "consume.hpp"
+#include "dlq.hpp"
 #include "lag.hpp"
 #include "partition_of.hpp"
 #include "publish.hpp"
@@ -59,6 +60,7 @@ int run(int argc, char** argv) {
   evt::cli::add_consume(app, globals);
   evt::cli::add_completion(app, globals);
   evt::cli::add_replay(app, globals);
+  evt::cli::add_dlq(app, globals);
 
   try {
     app.parse(argc, argv);

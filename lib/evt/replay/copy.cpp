@@ -91,7 +91,15 @@ class Copier {
       return finish();
     }
     m_sender.begin(dest_end);
+    for (const auto& [topic, from] : m_topic_scan_from) {
+      if (!m_sender.has_topic(topic)) {
+        m_sender.add_topic(topic, ends_of(topic, -1));
+      }
+    }
     scan_destination(dest_end);
+    for (const auto& [topic, from] : m_topic_scan_from) {
+      scan_other(topic, from);
+    }
     commit_fresh(consumer);
     copy_loop(&consumer);
     drain(consumer);
@@ -109,7 +117,9 @@ class Copier {
       highest = std::max(highest, p.report.partition.partition);
     }
     auto by = m_options.partition_by;
-    if (by == PartitionBy::automatic) {
+    if (m_options.route) {
+      by = PartitionBy::key;  // the route picks partitions: checkpoints name them all
+    } else if (by == PartitionBy::automatic) {
       by = m_report.dest_partitions > highest ? PartitionBy::same : PartitionBy::key;
     } else if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
       throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" +
@@ -129,12 +139,18 @@ class Copier {
     }
   }
 
-  std::map<int32_t, int64_t> destination_ends() {
-    std::vector<TopicPartition> tps;
-    for (int32_t i = 0; i < m_report.dest_partitions; ++i) {
-      tps.push_back({m_dest.topic, i});
-    }
+  std::map<int32_t, int64_t> destination_ends() { return ends_of(m_dest.topic, m_report.dest_partitions); }
+
+  // The end offsets of a topic written; partitions from metadata when -1.
+  std::map<int32_t, int64_t> ends_of(const std::string& topic, int32_t partitions) {
     kafka::Admin admin(m_dest.config);
+    if (partitions < 0) {
+      partitions = static_cast<int32_t>(admin.describe_topic(topic).partitions.size());
+    }
+    std::vector<TopicPartition> tps;
+    for (int32_t i = 0; i < partitions; ++i) {
+      tps.push_back({topic, i});
+    }
     std::map<int32_t, int64_t> ends;
     for (const auto& [tp, range] : admin.offset_ranges(tps)) {
       ends[tp.partition] = range.end;
@@ -163,8 +179,8 @@ class Copier {
       auto& part = m_parts[m_index.at(point.partition)];
       part.resumed = true;
       part.report.start = point.offset;
-      part.end = meta->end;
-      part.report.end = meta->end;
+      part.end = m_options.extend_to_plan ? std::max(meta->end, part.end) : meta->end;
+      part.report.end = part.end;
       part.last_commit = point.offset;
       part.last_meta = point.metadata;
       m_report.resumed = true;
@@ -178,6 +194,13 @@ class Copier {
         for (const auto& [dp, off] : meta->dest_scan) {
           auto it = m_scan_from.find(dp);
           m_scan_from[dp] = it == m_scan_from.end() ? off : std::min(it->second, off);
+        }
+        for (const auto& [topic, scan] : meta->topic_scan) {
+          auto& from = m_topic_scan_from[topic];
+          for (const auto& [dp, off] : scan) {
+            auto it = from.find(dp);
+            from[dp] = it == from.end() ? off : std::min(it->second, off);
+          }
         }
       }
     }
@@ -220,6 +243,42 @@ class Copier {
                              " were written by this run beyond its checkpoint");
   }
 
+  // The resume scan of a topic the route sent records to.
+  void scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from) {
+    const auto ends = ends_of(topic, -1);
+    std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
+    for (const auto& [dp, from] : scan_from) {
+      const auto it = ends.find(dp);
+      if (it != ends.end() && from < it->second) {
+        ranges[dp] = {from, it->second};
+      }
+    }
+    const auto found = scan_for_run(m_dest.config, topic, ranges, m_options.run_id, m_options.idle_timeout_ms,
+                                    m_options.stop_requested);
+    m_report.scanned += found.scanned;
+    for (const auto& hit : found.records) {
+      const auto it = m_index.find(hit.source.partition);
+      if (it == m_index.end()) {
+        continue;
+      }
+      auto& part = m_parts[it->second];
+      if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
+        continue;
+      }
+      part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
+      m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    }
+  }
+
+  // Before the first record goes to a topic the route chose: note its end
+  // offsets and save a checkpoint naming it, so a kill from here on scans it.
+  void open_topic(const std::string& topic) {
+    m_sender.add_topic(topic, ends_of(topic, -1));
+    if (m_group != nullptr) {
+      commit(*m_group, true);
+    }
+  }
+
   CheckpointMeta meta_for(const Part& p) const {
     CheckpointMeta m;
     m.end = p.end;
@@ -230,6 +289,9 @@ class Copier {
       for (int32_t dp = 0; dp < m_report.dest_partitions; ++dp) {
         m.dest_scan[dp] = m_sender.scan_start(dp);
       }
+    }
+    if (m_options.route) {
+      m.topic_scan = m_sender.topic_scan_starts();
     }
     return m;
   }
@@ -250,6 +312,7 @@ class Copier {
 
   void copy_loop(kafka::Consumer* group_consumer) {
     std::optional<kafka::Consumer> plain;
+    m_group = group_consumer;
     kafka::Consumer* consumer = group_consumer;
     if (consumer == nullptr) {
       plain.emplace(m_source);
@@ -371,7 +434,7 @@ class Copier {
         return;
       }
     }
-    if (!m_filter.matches(r)) {
+    if (!m_filter.matches(r) || !build(*p, r)) {
       ++p->report.read;
       ++m_read;
       if (!m_options.dry_run) {
@@ -380,7 +443,6 @@ class Copier {
       after_record(*p, r.offset);
       return;
     }
-    build(*p, r);
     if (m_options.dry_run) {
       ++p->report.read;
       ++p->report.selected;
@@ -390,6 +452,9 @@ class Copier {
       }
       after_record(*p, r.offset);
       return;
+    }
+    if (m_options.route && !m_sender.has_topic(m_record.topic)) {
+      open_topic(m_record.topic);
     }
     if (!m_sender.send(idx, r.offset, m_record)) {
       m_report.interrupted = true;
@@ -407,8 +472,9 @@ class Copier {
     }
   }
 
-  // The record to write, in m_record (storage reused between records).
-  void build(const Part& p, const RecordView& r) {
+  // The record to write, in m_record (storage reused between records);
+  // false when the route passes it over.
+  bool build(const Part& p, const RecordView& r) {
     copy_record(r, m_record);
     m_record.topic = m_dest.topic;
     m_record.partition = p.report.dest_partition;
@@ -417,10 +483,14 @@ class Copier {
       m_record.timestamp = -1;
       m_record.timestamp_type = TimestampType::none;
     }
+    if (m_options.route && !m_options.route(r, m_record)) {
+      return false;
+    }
     if (m_options.provenance) {
       m_record.headers.push_back({std::string(k_source_header), format_source(p.report.partition, r.offset)});
       m_record.headers.push_back({std::string(k_run_header), m_options.run_id});
     }
+    return true;
   }
 
   // Commits every partition whose offset or metadata moved. A failed commit
@@ -517,6 +587,7 @@ class Copier {
       m_report.partitions.push_back(p.report);
     }
     m_report.bytes = m_sender.bytes();
+    m_report.written_to = m_sender.written_to();
     m_report.elapsed_s = seconds_since(m_started);
     if (m_commit_failures > 0) {
       m_report.warnings.push_back(std::to_string(m_commit_failures) +
@@ -533,6 +604,8 @@ class Copier {
   std::vector<Part> m_parts;
   std::map<TopicPartition, uint32_t> m_index;
   std::map<int32_t, int64_t> m_scan_from;
+  std::map<std::string, std::map<int32_t, int64_t>> m_topic_scan_from;
+  kafka::Consumer* m_group = nullptr;  // the checkpoint's consumer (not in a dry run)
   Record m_record;
   Part* m_last = nullptr;
   uint64_t m_read = 0;

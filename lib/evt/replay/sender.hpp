@@ -54,6 +54,19 @@ class Sender {
   // The checkpoint's scan start for a destination partition.
   int64_t scan_start(int32_t dest_partition) const { return m_tracker.scan_start(dest_partition); }
 
+  // Topics besides the destination's that records are routed to
+  // (CopyOptions::route). A topic must be added, with its end offsets noted
+  // before anything is sent to it, before the first send to it.
+  bool has_topic(const std::string& topic) const { return topic == m_dest.topic || m_extra.contains(topic); }
+  void add_topic(const std::string& topic, const std::map<int32_t, int64_t>& dest_end);
+  // found() for a record of another topic.
+  void found_in(const std::string& topic, uint32_t source, int64_t offset, int32_t dest_partition,
+                int64_t dest_offset);
+  // The scan starts of the other topics, for the checkpoint.
+  std::map<std::string, std::map<int32_t, int64_t>> topic_scan_starts() const;
+  // Acknowledged records per topic written.
+  const std::map<std::string, uint64_t>& written_to() const { return m_written_to; }
+
   // Waits until nothing is in flight or nothing moved for the idle timeout;
   // purges and returns the number of records left unacknowledged.
   size_t drain();
@@ -74,6 +87,12 @@ class Sender {
     uint32_t source;
     int64_t offset;
     uint64_t bytes;
+    DestScanTracker* tracker;
+    uint64_t* written_to;
+  };
+  struct Extra {
+    DestScanTracker tracker;
+    std::vector<int32_t> partitions;
   };
   TopicPartition key(uint32_t source) const { return {"", static_cast<int32_t>(source)}; }
 
@@ -83,6 +102,8 @@ class Sender {
   uint64_t m_rate_sent = 0;  // records that passed the rate limit
   deliver::AckWatermark m_watermark;
   DestScanTracker m_tracker;
+  std::map<std::string, Extra> m_extra;  // node-based: InFlight points into it
+  std::map<std::string, uint64_t> m_written_to;
   std::optional<kafka::Producer> m_producer;
   std::unordered_map<uint64_t, InFlight> m_in_flight;
   std::vector<kafka::DeliveryReport> m_reports;
