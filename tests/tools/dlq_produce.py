@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes dead letters the way other frameworks do, for evt dlq scenarios.
 
-dlq_produce.py BROKERS DLQ CONVENTION ORIGIN COUNT [FIRST]
+dlq_produce.py BROKERS DLQ CONVENTION ORIGIN COUNT [FIRST [REDRIVES]]
 
 Record i (FIRST <= i < FIRST+COUNT) has key "k<i>" and value "v<i>", came
 from ORIGIN partition i % 4 at offset 1000 + i, and failed with
@@ -9,7 +9,7 @@ org.acme.OrderRejected "Order <i> rejected for 'c<i>'" when i is even,
 java.lang.IllegalStateException "bad state <i>" when odd. CONVENTION:
 spring (binary headers; every third record was dead-lettered twice, so its
 original-* headers repeat with the true origin first), connect, smallrye,
-watermill (no partition, no offset).
+watermill (no partition, no offset). REDRIVES: an evt_redrive_count header.
 """
 import struct
 import sys
@@ -66,9 +66,10 @@ def headers_for(conv, origin, i):
 def main():
     brokers, dlq, conv, origin, count = sys.argv[1:6]
     first = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+    extra = [("evt_redrive_count", sys.argv[7].encode())] if len(sys.argv) > 7 else []
     producer = KafkaProducer(bootstrap_servers=brokers, linger_ms=20, batch_size=256 * 1024, acks=1)
     for i in range(first, first + int(count)):
-        producer.send(dlq, key=b"k%d" % i, value=b"v%d" % i, headers=headers_for(conv, origin, i), partition=i % 2)
+        producer.send(dlq, key=b"k%d" % i, value=b"v%d" % i, headers=headers_for(conv, origin, i) + extra, partition=i % 2)
     producer.flush(60)
     producer.close(10)
 
