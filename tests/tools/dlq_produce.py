@@ -10,7 +10,10 @@ java.lang.IllegalStateException "bad state <i>" when odd. CONVENTION:
 spring (binary headers; every third record was dead-lettered twice, so its
 original-* headers repeat with the true origin first), connect, smallrye,
 watermill (no partition, no offset). REDRIVES: an evt_redrive_count header.
+Dead letters go to DLQ partition i % $DLQ_PARTITIONS (default 2); keep
+them under the sandbox's retention (about 5 MB per partition).
 """
+import os
 import struct
 import sys
 
@@ -67,9 +70,10 @@ def main():
     brokers, dlq, conv, origin, count = sys.argv[1:6]
     first = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     extra = [("evt_redrive_count", sys.argv[7].encode())] if len(sys.argv) > 7 else []
+    parts = int(os.environ.get("DLQ_PARTITIONS", "2"))
     producer = KafkaProducer(bootstrap_servers=brokers, linger_ms=20, batch_size=256 * 1024, acks=1)
     for i in range(first, first + int(count)):
-        producer.send(dlq, key=b"k%d" % i, value=b"v%d" % i, headers=headers_for(conv, origin, i) + extra, partition=i % 2)
+        producer.send(dlq, key=b"k%d" % i, value=b"v%d" % i, headers=headers_for(conv, origin, i) + extra, partition=i % parts)
     producer.flush(60)
     producer.close(10)
 
