@@ -56,6 +56,21 @@ expect_rc 0 "inspect text"
 expect_contains "$OUT" "  original:    orders partition 0 offset 1004 at 2025-11-23T12:13:20.004Z" "inspect text"
 expect_contains "$OUT" "… 5 more line(s) (--full)" "folded trace"
 
+# ls finds the dead-letter topics by name (not the parking ones); check.
+run_evt dlq ls -o json
+expect_rc 0 "ls"
+expect_eq "$(echo "$OUT" | jq -c '[.[].topic] | sort')" '["carts-dlq","orders.DLT","payments-dlq","prices-dlq"]' "ls topics"
+expect_eq "$(echo "$OUT" | jq -c '.[] | select(.topic == "orders.DLT") | [.records, .pending, .oldest_age_s >= 0, .newest_age_s >= 0]')" \
+  '[30,30,true,true]' "ls orders.DLT"
+run_evt dlq check orders.DLT payments-dlq --max-age 1h
+expect_rc 1 "check --max-age"
+expect_contains "$OUT" "orders.DLT: FAIL newest record to re-drive is " "check --max-age"
+expect_contains "$OUT" "s old, newer than --max-age" "check --max-age"
+run_evt dlq check orders.DLT --max-records 30 -o prometheus
+expect_rc 0 "check prometheus"
+expect_contains "$OUT" 'evt_dlq_pending_records{topic="orders.DLT"} 30' "prometheus"
+expect_contains "$OUT" 'evt_dlq_check_failed{topic="orders.DLT"} 0' "prometheus"
+
 # A dry run writes and commits nothing.
 run_evt dlq redrive orders.DLT --dry-run
 expect_rc 0 "dry run"
@@ -129,4 +144,29 @@ null no original partition and no key
 null no original topic" "parked records and reasons"
 expect_eq "$(jq -c 'select(.key == "k102") | [.headers[] | select(.key | startswith("kafka_dlt-original-topic") or . == "evt_redrive_count") | .value]' parked.jsonl)" \
   '["orders","orders-retry","3"]' "parked records keep their headers"
+
+# A custom header mapping from the config file.
+mkdir -p "$XDG_CONFIG_HOME/evt"
+cat >"$XDG_CONFIG_HOME/evt/config.yaml" <<'YAML'
+dlq:
+  conventions:
+    acme:
+      original-topic: acme-src
+      original-partition: acme-part
+      exception-message: acme-error
+YAML
+/usr/bin/python3 - "$BROKERS" <<'PY' || fail "producing acme dead letters"
+import sys
+from kafka import KafkaProducer
+p = KafkaProducer(bootstrap_servers=sys.argv[1])
+p.send("carts-dlq", key=b"a1", value=b"x", headers=[("acme-src", b"carts"), ("acme-part", b"2"), ("acme-error", b"E 42")])
+p.flush(30)
+PY
+run_evt dlq inspect carts-dlq --key a1 --show 1 -o json
+expect_rc 0 "inspect acme"
+expect_eq "$(echo "$OUT" | jq -c '.records[0] | [.convention, .original_topic, .original_partition, .message]')" \
+  '["acme","carts",2,"E 42"]' "custom mapping"
+run_evt dlq inspect carts-dlq --key a1 --convention nope
+expect_rc 2 "unknown convention"
+expect_contains "$ERR" "evt: error: unknown --convention 'nope'" "unknown convention"
 exit 0

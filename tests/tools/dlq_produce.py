@@ -11,7 +11,8 @@ spring (binary headers; every third record was dead-lettered twice, so its
 original-* headers repeat with the true origin first), connect, smallrye,
 watermill (no partition, no offset). REDRIVES: an evt_redrive_count header.
 Dead letters go to DLQ partition i % $DLQ_PARTITIONS (default 2); keep
-them under the sandbox's retention (about 5 MB per partition).
+them under the sandbox's retention (about 5 MB per partition);
+$DLQ_TRACE_FRAMES sets the stack trace's frames (default 8).
 """
 import os
 import struct
@@ -20,11 +21,14 @@ import sys
 from kafka import KafkaProducer
 
 
+FRAMES = int(os.environ.get("DLQ_TRACE_FRAMES", "8"))
+
+
 def headers_for(conv, origin, i):
     p, off = i % 4, 1000 + i
     cls, msg = ("org.acme.OrderRejected", "Order %d rejected for 'c%d'" % (i, i)) if i % 2 == 0 else (
         "java.lang.IllegalStateException", "bad state %d" % i)
-    trace = cls + ": " + msg + "".join("\n\tat org.acme.Handler.m%d(Handler.java:%d)" % (n, n) for n in range(8))
+    trace = cls + ": " + msg + "".join("\n\tat org.acme.Handler.m%d(Handler.java:%d)" % (n, n) for n in range(FRAMES))
     if conv == "spring":
         h = [("kafka_dlt-original-topic", origin.encode()),
              ("kafka_dlt-original-partition", struct.pack(">i", p)),

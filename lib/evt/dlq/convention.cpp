@@ -131,14 +131,18 @@ DeadLetter decode_dead_letter(std::string_view dlq_topic, std::span<const Header
   return out;
 }
 
-bool is_failure_header(std::string_view key, const std::vector<CustomConvention>& custom) {
+bool is_failure_header(std::string_view key, const std::vector<CustomConvention>& custom,
+                       bool generic_names) {
   for (const auto p : k_failure_prefixes) {
     if (key.starts_with(p)) {
       return true;
     }
   }
-  if (key.ends_with("_poisoned") || key == "x-dlq-original-topic" || key == "original-topic" ||
-      key == "x-error" || key == "error") {
+  if (key.ends_with("_poisoned")) {
+    return true;
+  }
+  if (generic_names &&
+      (key == "x-dlq-original-topic" || key == "original-topic" || key == "x-error" || key == "error")) {
     return true;
   }
   for (const auto& c : custom) {

@@ -100,8 +100,11 @@ DeadLetter decode_dead_letter(std::string_view dlq_topic, std::span<const Header
 std::string_view convention_name(Convention c);
 
 // True when `key` is a failure header of any known convention (dropped on
-// re-drive unless --keep-headers); custom mappings' headers too.
-bool is_failure_header(std::string_view key, const std::vector<CustomConvention>& custom);
+// re-drive unless --keep-headers); custom mappings' headers too. The
+// generic names ("error", "original-topic", …) only with `generic_names`:
+// applications use them for other things.
+bool is_failure_header(std::string_view key, const std::vector<CustomConvention>& custom,
+                       bool generic_names = true);
 
 // The config file's mappings as custom conventions.
 std::vector<CustomConvention> custom_conventions(const std::vector<config::DlqMapping>& mappings);

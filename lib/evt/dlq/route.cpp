@@ -22,6 +22,7 @@ std::optional<int64_t> redrive_count(std::span<const HeaderView> headers) {
 Route decide_route(const RecordView& record, const DeadLetter& dead, const RouteSettings& settings,
                    const PartitionCount& partitions) {
   Route r;
+  r.convention = dead.convention;
   const auto park = [&](std::string reason) {
     r.park = true;
     r.topic = settings.parking_topic;
@@ -67,7 +68,8 @@ void rewrite_record(const Route& route, const RecordView& record, const RouteSet
     if (h.key.starts_with("evt_replay_") || h.key.starts_with("evt_redrive_")) {
       return true;
     }
-    return !route.park && !settings.keep_headers && is_failure_header(h.key, settings.custom);
+    return !route.park && !settings.keep_headers &&
+           is_failure_header(h.key, settings.custom, route.convention == Convention::generic);
   });
   if (route.park) {
     out.headers.push_back({std::string(k_parked_reason), route.reason});

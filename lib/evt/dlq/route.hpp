@@ -35,8 +35,9 @@ struct RouteSettings {
 struct Route {
   bool park = false;
   std::string topic;
-  int32_t partition = -1;  // -1: by key
-  std::string reason;      // why parked ("" when re-driven)
+  int32_t partition = -1;                    // -1: by key
+  std::string reason;                        // why parked ("" when re-driven)
+  Convention convention = Convention::none;  // the generic names count as failure headers only for generic
 };
 
 // The number of partitions of a topic; nullopt when it does not exist.

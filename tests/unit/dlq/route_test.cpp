@@ -25,6 +25,15 @@ std::optional<int32_t> sizes(const std::string& topic) {
   return std::nullopt;
 }
 
+Route make_route(bool park, std::string topic, int32_t partition, std::string reason) {
+  Route r;
+  r.park = park;
+  r.topic = std::move(topic);
+  r.partition = partition;
+  r.reason = std::move(reason);
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("route: original partition, by key, --to, and every parking reason") {
@@ -73,32 +82,37 @@ TEST_CASE("route: original partition, by key, --to, and every parking reason") {
 TEST_CASE("route: re-driven records lose failure headers and count up; parked ones keep them") {
   Fixture f;
   f.record.key = "k";
-  f.record.headers = {{"kafka_dlt-original-topic", std::string("orders")},
-                      {"traceparent", std::string("t")},
-                      {"evt_replay_src", std::string("old/0@1")},
-                      {"evt_redrive_count", std::string("1")},
-                      {"__connect.errors.topic", std::string("orders")}};
+  f.record.headers = {
+      {"kafka_dlt-original-topic", std::string("orders")}, {"traceparent", std::string("t")},
+      {"evt_replay_src", std::string("old/0@1")},          {"evt_redrive_count", std::string("1")},
+      {"__connect.errors.topic", std::string("orders")},   {"error", std::string("app-level")}};
   const auto view = f.view();
   RouteSettings s;
   evt::Record out = f.record;
-  rewrite_record({false, "orders", 2, ""}, view, s, out);
+  rewrite_record(make_route(false, "orders", 2, ""), view, s, out);
   CHECK(out.topic == "orders");
   CHECK(out.partition == 2);
-  REQUIRE(out.headers.size() == 2);
+  REQUIRE(out.headers.size() == 3);
   CHECK(out.headers[0].key == "traceparent");
-  CHECK(out.headers[1].key == "evt_redrive_count");
-  CHECK(out.headers[1].value == "2");
+  CHECK(out.headers[1].key == "error");  // a generic name, not of this convention
+  CHECK(out.headers[2].key == "evt_redrive_count");
+  CHECK(out.headers[2].value == "2");
+  out = f.record;
+  auto generic = make_route(false, "orders", 2, "");
+  generic.convention = Convention::generic;
+  rewrite_record(generic, view, s, out);
+  CHECK(out.headers.size() == 2);
   out = f.record;
   s.keep_headers = true;
-  rewrite_record({false, "orders", -1, ""}, view, s, out);
-  CHECK(out.headers.size() == 4);
-  out = f.record;
-  rewrite_record({true, "p", -1, "why"}, view, s, out);
-  CHECK(out.topic == "p");
+  rewrite_record(make_route(false, "orders", -1, ""), view, s, out);
   CHECK(out.headers.size() == 5);
-  CHECK(out.headers[3].key == "evt_redrive_parked");
-  CHECK(out.headers[3].value == "why");
-  CHECK(out.headers[4].value == "1");
+  out = f.record;
+  rewrite_record(make_route(true, "p", -1, "why"), view, s, out);
+  CHECK(out.topic == "p");
+  CHECK(out.headers.size() == 6);
+  CHECK(out.headers[4].key == "evt_redrive_parked");
+  CHECK(out.headers[4].value == "why");
+  CHECK(out.headers[5].value == "1");
 }
 
 TEST_CASE("select: every condition must hold; offsets parse") {
