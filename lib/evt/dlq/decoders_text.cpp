@@ -14,6 +14,11 @@ void decode_evt(const Headers& h, DeadLetter& out) {
   f.text(out.group, k_group);
   f.text(out.exception_class, k_error);
   f.text(out.message, k_error_message);
+  // evt stores the handler's stderr tail already escaped: its final newline
+  // arrives as the two characters "\n".
+  while (out.message.ends_with("\\n") || out.message.ends_with("\\r")) {
+    out.message.resize(out.message.size() - 2);
+  }
   f.number(out.attempts, k_attempts, Enc::decimal);
   f.text(out.handler, k_handler);
 }

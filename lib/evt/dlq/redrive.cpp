@@ -73,6 +73,10 @@ RedriveReport redrive(const kafka::ClientConfig& config, const RedriveRequest& r
   report.topic = request.topic;
   report.run_id = redrive_run_id(request.topic);
   report.group = replay::run_group(report.run_id);
+  if (request.route.to == request.topic || request.route.parking_topic == request.topic) {
+    throw UsageError("refusing to re-drive '" + request.topic + "' into itself",
+                     "name another topic with --to or --parking-topic");
+  }
   {
     kafka::Admin admin(config);
     admin.describe_topic(request.topic);

@@ -237,11 +237,13 @@ TEST_CASE("kafka streams (KIP-1034), smallrye, watermill, generic, evt") {
       .add("evt_dlq_original_offset", "x")
       .add("evt_dlq_group", "g")
       .add("evt_dlq_error", "exit:3")
+      .add("evt_dlq_error_message", "disk full\\n")
       .add("evt_dlq_attempts", "4");
   d = decode(e);
   CHECK(d.convention == Convention::evt);
   CHECK(d.original_partition == 2);
   CHECK(d.exception_class == "exit:3");
+  CHECK(d.message == "disk full");
   CHECK(d.attempts == 4);
   CHECK(d.problems.at(0) == "header 'evt_dlq_original_offset': not a decimal number");
 
