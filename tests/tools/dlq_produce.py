@@ -12,7 +12,8 @@ original-* headers repeat with the true origin first), connect, smallrye,
 watermill (no partition, no offset). REDRIVES: an evt_redrive_count header.
 Dead letters go to DLQ partition i % $DLQ_PARTITIONS (default 2); keep
 them under the sandbox's retention (about 5 MB per partition);
-$DLQ_TRACE_FRAMES sets the stack trace's frames (default 8).
+$DLQ_TRACE_FRAMES sets the stack trace's frames (default 8);
+$ORIGIN_PARTITIONS the origin's partition count (default 4: i % 4).
 """
 import os
 import struct
@@ -22,10 +23,11 @@ from kafka import KafkaProducer
 
 
 FRAMES = int(os.environ.get("DLQ_TRACE_FRAMES", "8"))
+ORIGIN_PARTITIONS = int(os.environ.get("ORIGIN_PARTITIONS", "4"))
 
 
 def headers_for(conv, origin, i):
-    p, off = i % 4, 1000 + i
+    p, off = i % ORIGIN_PARTITIONS, 1000 + i
     cls, msg = ("org.acme.OrderRejected", "Order %d rejected for 'c%d'" % (i, i)) if i % 2 == 0 else (
         "java.lang.IllegalStateException", "bad state %d" % i)
     trace = cls + ": " + msg + "".join("\n\tat org.acme.Handler.m%d(Handler.java:%d)" % (n, n) for n in range(FRAMES))
@@ -38,7 +40,7 @@ def headers_for(conv, origin, i):
              ("kafka_dlt-original-consumer-group", b"billing")]
         if i % 3 == 0:
             h += [("kafka_dlt-original-topic", (origin + "-retry").encode()),
-                  ("kafka_dlt-original-partition", struct.pack(">i", 3 - p)),
+                  ("kafka_dlt-original-partition", struct.pack(">i", ORIGIN_PARTITIONS - 1 - p)),
                   ("kafka_dlt-original-offset", struct.pack(">q", 5))]
         h += [("kafka_dlt-exception-fqcn", cls.encode()),
               ("kafka_dlt-exception-message", msg.encode()),
