@@ -53,6 +53,11 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   if (cp >= 0x80 && cp <= 0x9f) {
     return 0;
   }
+  // Bidi embeddings, overrides and isolates reorder what follows them on
+  // screen ("Trojan Source" spoofing): escaped like C1 controls.
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+    return 0;
+  }
   return len;
 }
 

@@ -107,7 +107,7 @@ private:
         std::vector<AvroIncompatibility> out = names(r, w);
         std::set<std::string> missing; // sorted, as Java lists them
         for (const auto& s : w->symbols)
-          if (std::find(r->symbols.begin(), r->symbols.end(), s) == r->symbols.end()) missing.insert(s);
+          if (r->symbol_index.count(s) == 0) missing.insert(s);
         // A reader enum default absorbs symbols it does not know.
         if (!missing.empty() && !r->enum_default) {
           std::string list;

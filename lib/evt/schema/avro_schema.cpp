@@ -152,7 +152,9 @@ private:
       n.type = AvroType::enumeration;
       auto s = j.find("symbols");
       if (s == j.end() || !s->is_array()) throw bad(location, "enum \"" + full + "\" needs \"symbols\"");
-      std::set<std::string> seen;
+      // Hashed: a million-symbol enum must load, check and compare in linear time.
+      auto& seen = n.symbol_index;
+      seen.reserve(s->size());
       for (const auto& sym : *s) {
         if (!sym.is_string()) throw bad(location + "/symbols", "enum symbols must be strings");
         if (!seen.insert(sym.get<std::string>()).second)
@@ -223,7 +225,7 @@ private:
     case AvroType::string:
     case AvroType::fixed: return v.is_string();
     case AvroType::enumeration:
-      return v.is_string() && std::find(t->symbols.begin(), t->symbols.end(), v.get<std::string>()) != t->symbols.end();
+      return v.is_string() && t->symbol_index.count(v.get_ref<const std::string&>()) != 0;
     case AvroType::array:
       if (!v.is_array()) return false;
       for (const auto& e : v)

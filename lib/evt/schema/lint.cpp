@@ -2,6 +2,8 @@
 // and independent so teams can switch off the ones they do not follow.
 #include "evt/schema/lint.hpp"
 
+#include "evt/output/terminal_escape.hpp"
+#include "evt/schema/report.hpp"
 #include <algorithm>
 #include <cctype>
 #include <regex>
@@ -246,8 +248,11 @@ LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
 
 std::string render_lint_text(const LintResult& result) {
   std::string out;
-  for (const auto& e : result.errors) out += "ERROR: " + e + "\n";
-  for (const auto& f : result.findings) out += f.file + ": " + f.rule + " " + f.location + ": " + f.message + "\n";
+  // Property names, titles and folder names come from the schema files.
+  for (const auto& e : result.errors) out += "ERROR: " + output::terminal_safe(e) + "\n";
+  for (const auto& f : result.findings)
+    out += output::terminal_safe(f.file) + ": " + output::terminal_safe(f.rule) + " " + output::terminal_safe(f.location) +
+           ": " + output::terminal_safe(f.message) + "\n";
   return out;
 }
 
@@ -261,16 +266,8 @@ std::string render_lint_json(const LintResult& result) {
 }
 
 std::string render_lint_github(const LintResult& result) {
-  auto data = [](const std::string& s) {
-    std::string o;
-    for (char c : s) o += c == '%' ? "%25" : c == '\n' ? "%0A" : c == '\r' ? "%0D" : std::string(1, c);
-    return o;
-  };
-  auto prop = [&](const std::string& s) {
-    std::string o;
-    for (char c : data(s)) o += c == ':' ? "%3A" : c == ',' ? "%2C" : std::string(1, c);
-    return o;
-  };
+  const auto& data = github_data;
+  const auto& prop = github_property;
   std::string out;
   for (const auto& e : result.errors) out += "::error title=unreadable schema::" + data(e) + "\n";
   for (const auto& f : result.findings)

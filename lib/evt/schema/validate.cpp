@@ -2,6 +2,7 @@
 // refuses remote ones, so validating never touches the network.
 #include "evt/schema/validate.hpp"
 
+#include "evt/output/terminal_escape.hpp"
 #include <deque>
 #include <regex>
 
@@ -87,8 +88,10 @@ json LineResult::errors_json() const {
 }
 
 std::string format_line_error(const std::string& input, std::size_t line, const EventError& error) {
-  return (input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) + ": " +
-         (error.pointer.empty() ? "/" : error.pointer) + ": " + error.reason;
+  // The pointer holds the event's field names and the reason may quote its
+  // values: both come from the data (often the network), so escape them.
+  return output::terminal_safe(input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) + ": " +
+         output::terminal_safe(error.pointer.empty() ? "/" : error.pointer) + ": " + output::terminal_safe(error.reason);
 }
 
 struct EventValidator::Impl {

@@ -22,6 +22,16 @@ TEST_CASE("terminal escaping neutralises control sequences") {
   CHECK_FALSE(is_printable_utf8("\xff"));
 }
 
+TEST_CASE("terminal escaping: bidi embeddings, overrides and isolates are escaped like C1") {
+  // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE ("Trojan Source").
+  CHECK(terminal_safe("a\xe2\x80\xae" "b") == "a\\xe2\\x80\\xaeb");
+  CHECK(terminal_safe("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9") == "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+  // Neighbours of the ranges (U+202F, U+2065) stay as they are.
+  CHECK(terminal_safe("\xe2\x80\xaf") == "\xe2\x80\xaf");
+  CHECK(terminal_safe("\xe2\x81\xa5") == "\xe2\x81\xa5");
+  CHECK_FALSE(is_printable_utf8("x\xe2\x80\xaex"));
+}
+
 TEST_CASE("tables align columns") {
   Table t({"NAME", "N"});
   t.align_right(1);
