@@ -1,5 +1,7 @@
 #include "publish.hpp"
 
+#include "evt/schema/json_schema_model.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/progress_line.hpp"
 #include "evt/output/sink.hpp"
@@ -95,6 +97,8 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("--traceparent", o.traceparent, "W3C traceparent, or 'new' for one per event");
   sub->add_option("--schema", o.schema, "Validate each event against this JSON Schema");
   sub->add_option("--schema-dir", o.schema_dir, "Schema repository: TYPE/vN.json by event type");
+  sub->add_flag_callback("--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
+                         "Let local $refs leave the schema's folder");
   sub->add_flag("--skip-invalid", o.skip_invalid, "Report invalid lines and go on (exit 4 at the end)");
   sub->add_option("--max-size", o.max_size, "Refuse records above this size (1MiB)")->option_text("BYTES");
   sub->add_option("--warn-size", o.warn_size, "Warn about records above this size (64KiB)")->option_text("BYTES");

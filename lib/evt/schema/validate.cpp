@@ -110,7 +110,7 @@ EventValidator EventValidator::from_file(const fs::path& schema_file) {
   load_json_schema_file(schema_file);
   json document = read_json_file(schema_file, k_max_schema_bytes, k_max_schema_depth);
   refuse_unenforced(document, schema_file.string());
-  return from_json(document, schema_file.parent_path());
+  return from_json(document, folder_of(schema_file));
 }
 
 EventValidator EventValidator::from_json(const json& document, const fs::path& base_dir) {
@@ -127,6 +127,7 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
       throw Error(ExitCode::usage, "schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
                   "copy the referenced schema next to this file and use a relative $ref");
     if (base_dir.empty()) throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
+    require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
     return &raw->fetched.back();

@@ -212,5 +212,5 @@ TEST_CASE("avro: enum symbols are looked up by hash, with the same answers") {
               R"({"type":"record","name":"R","fields":[]})")
             .empty());
   CHECK_THROWS_AS(parse_avro_schema(json::parse(R"({"type":"record","name":"R","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]},"default":"B"}]})")),
-                  evt::UsageError);
+                  evt::Error);
 }
