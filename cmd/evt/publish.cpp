@@ -92,7 +92,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
   sub->add_option("--subject", o.subject, "Event subject");
   sub->add_option("--dataschema", o.dataschema, "Schema URI of the data");
-  sub->add_option("--content-type", o.content_type, "datacontenttype (application/json)")->option_text("TYPE");
+  sub->add_option("--content-type", o.content_type, "datacontenttype (default: from the data)")->option_text("TYPE");
   sub->add_option("--correlation-id", o.correlation_id, "ce_correlationid extension");
   sub->add_option("--traceparent", o.traceparent, "W3C traceparent, or 'new' for one per event");
   sub->add_option("--schema", o.schema, "Validate each event against this JSON Schema");
