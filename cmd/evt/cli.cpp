@@ -4,13 +4,98 @@
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <optional>
 
 namespace evt::cli {
+namespace {
+
+// The parsed global flags, for warn() (which has no Globals parameter).
+const Globals* g_globals = nullptr;
+
+// A bound as people write it: 1, 0.001, 65535 (not 1.000000).
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::optional<double> finite_number(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || *end != '\0' || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+} // namespace
+
+void open_closed_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      // open() returns the lowest free descriptor: this one.
+      const int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+      if (opened >= 0 && opened != fd) {
+        ::dup2(opened, fd);
+        ::close(opened);
+      }
+    }
+  }
+}
+
+CLI::Validator at_least(double min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const auto v = finite_number(text);
+        if (!v) {
+          return "expected a number, got '" + output::terminal_safe(text) + "'";
+        }
+        if (*v < min) {
+          return "must be at least " + number_text(min) + ", got '" + text + "'";
+        }
+        return {};
+      },
+      "", "at_least");
+}
+
+CLI::Validator number_between(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        const auto v = finite_number(text);
+        if (!v) {
+          return "expected a number, got '" + output::terminal_safe(text) + "'";
+        }
+        if (*v < min || *v > max) {
+          return "must be from " + number_text(min) + " to " + number_text(max) + ", got '" + text + "'";
+        }
+        return {};
+      },
+      "", "number_between");
+}
+
+std::string terminal_message(std::string_view message) {
+  std::string out;
+  size_t start = 0;
+  for (;;) {
+    const size_t nl = message.find('\n', start);
+    output::append_terminal_safe(out, message.substr(start, nl == std::string_view::npos ? nl : nl - start));
+    if (nl == std::string_view::npos) {
+      return out;
+    }
+    out += '\n';
+    start = nl + 1;
+  }
+}
 
 void add_global_options(CLI::App& app, Globals& g) {
+  g_globals = &g;
   app.add_option("-b,--brokers", g.brokers, "Bootstrap brokers (env EVT_BROKERS)")
       ->type_name("HOST:PORT,...");
   app.add_option("-X", g.properties, "Client property (any librdkafka property)")
@@ -47,11 +132,16 @@ int timeout_ms(const Globals& g) { return static_cast<int>(std::lround(g.timeout
 
 void note(const Globals& g, const std::string& message) {
   if (!g.quiet) {
-    std::fprintf(stderr, "evt: %s\n", message.c_str());
+    std::fprintf(stderr, "evt: %s\n", terminal_message(message).c_str());
   }
 }
 
-void warn(const std::string& message) { std::fprintf(stderr, "evt: warning: %s\n", message.c_str()); }
+void warn(const std::string& message) {
+  if (g_globals != nullptr && g_globals->quiet) {
+    return;  // -q: only errors
+  }
+  std::fprintf(stderr, "evt: warning: %s\n", terminal_message(message).c_str());
+}
 
 kafka::ClientConfig client_config(const Globals& g) {
   const auto conn = config::resolve_connection(

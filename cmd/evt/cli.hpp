@@ -27,6 +27,9 @@ struct Exit {
   int code;
 };
 
+// Opens /dev/null on each of fds 0-2 that is closed at start.
+void open_closed_standard_fds();
+
 // Adds the global flags to the root app.
 void add_global_options(CLI::App& app, Globals& g);
 
@@ -45,7 +48,18 @@ std::string output_format(const Globals& g, const std::vector<std::string>& allo
 // Prints "evt: <message>" on stderr unless -q.
 void note(const Globals& g, const std::string& message);
 
-// Prints "evt: warning: <message>" on stderr (even with -q).
+// Prints "evt: warning: <message>" on stderr unless -q ("only errors").
 void warn(const std::string& message);
+
+// `message` made safe for stderr: each line escaped for a terminal (names
+// and values in messages may come from files or the network), line breaks kept.
+std::string terminal_message(std::string_view message);
+
+// A finite number of at least `min` ("must be at least 1, got '0'"):
+// refuses nan, inf and words, and never prints a 309-digit bound.
+CLI::Validator at_least(double min);
+
+// A finite number from `min` to `max`.
+CLI::Validator number_between(double min, double max);
 
 } // namespace evt::cli

@@ -50,7 +50,7 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes become evt's usage code 2.
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
     std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
     return static_cast<int>(evt::ExitCode::usage);
   }
@@ -60,6 +60,10 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Before anything opens a file: a closed 0, 1 or 2 (evt <&-) would be
+  // handed to the next open() or pipe(), and evt would read its own
+  // internal pipe as stdin or write records into a file as "stderr".
+  evt::cli::open_closed_standard_fds();
   evt::install_signal_handlers();
   try {
     return run(argc, argv);
@@ -68,16 +72,17 @@ int main(int argc, char** argv) {
   } catch (const evt::BrokenPipe&) {
     return 0;  // the reader went away (evt tail | head): not an error
   } catch (const evt::Error& e) {
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    // Messages name files, fields and values that may hold control bytes.
+    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
     if (!e.hint().empty()) {
-      std::fprintf(stderr, "evt: hint: %s\n", e.hint().c_str());
+      std::fprintf(stderr, "evt: hint: %s\n", evt::cli::terminal_message(e.hint()).c_str());
     }
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "evt: error: out of memory\n");
     return static_cast<int>(evt::ExitCode::runtime);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
     return static_cast<int>(evt::ExitCode::runtime);
   }
 }

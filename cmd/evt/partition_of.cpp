@@ -37,7 +37,7 @@ void add_partition_of(CLI::App& root, const Globals& g) {
   auto o = std::make_shared<PartitionOfOpts>();
   auto* sub = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
   sub->add_option("key", o->keys, "Key(s)")->required();
-  sub->add_option("-n,--partitions", o->partitions, "Partition count")->check(CLI::PositiveNumber);
+  sub->add_option("-n,--partitions", o->partitions, "Partition count")->check(number_between(1, 2147483647));
   sub->add_option("-t,--topic", o->topic, "Read the partition count of this topic");
   sub->final_callback([&g, o] { throw Exit{run_partition_of(g, *o)}; });
 }

@@ -76,7 +76,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("-H,--header", o.headers, "Header name=value (repeatable; 'name' alone: null)")
       ->option_text("K=V");
   sub->add_option("-p,--partition", o.partition, "Send to this partition")
-      ->check(CLI::NonNegativeNumber)
+      ->check(number_between(0, 2147483647))
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
       ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random", "fnv1a",
@@ -108,7 +108,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->option_text("CODEC");
   sub->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
   sub->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")
-      ->check(CLI::PositiveNumber)
+      ->check(number_between(0.001, 2000000))
       ->option_text("S");
   sub->add_flag("--dry-run", o.dry_run, "Check and print the record lines, send nothing");
   sub->add_flag("--worker-thread", o.worker_thread, "Parse and check lines on a second thread");
