@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace evt::publish {
@@ -40,6 +41,17 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
       throw UsageError("cannot open '" + name + "': " + std::strerror(e));
     }
     m_fds.push_back(fd);
+    // open() succeeds on a directory and only read() fails: say so now,
+    // as the usage error it is.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      for (int open_fd : m_fds) {
+        if (open_fd != STDIN_FILENO) {
+          ::close(open_fd);
+        }
+      }
+      throw UsageError("cannot read '" + name + "': it is a directory", "give files of JSON lines, or - for stdin");
+    }
   }
   m_buffer.resize(k_read_chunk);
 }

@@ -208,7 +208,12 @@ bool is_sensitive_field_name(const std::string& name) {
 
 LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) throw Error(ExitCode::usage, dir.string() + " does not exist");
+  if (!fs::exists(dir, ec)) throw UsageError(dir.string() + " does not exist");
+  // /dev/null, a FIFO or a socket is neither a schema nor a folder of them:
+  // "0 schema(s) linted" would pass a CI check that checked nothing.
+  if (!fs::is_regular_file(dir, ec) && !fs::is_directory(dir, ec))
+    throw UsageError(dir.string() + " is not a schema file or a folder of schemas",
+                     "give a .json/.avsc file, a folder or a schema repository");
   LintResult result;
   std::vector<fs::path> files;
   if (fs::is_regular_file(dir)) files.push_back(dir);
