@@ -72,8 +72,11 @@ CLI::Validator number_between(double min, double max) {
         if (!v) {
           return "expected a number, got '" + output::terminal_safe(text) + "'";
         }
-        if (*v < min || *v > max) {
-          return "must be from " + number_text(min) + " to " + number_text(max) + ", got '" + text + "'";
+        if (*v < min) {
+          return "must be at least " + number_text(min) + ", got '" + text + "'";
+        }
+        if (*v > max) {
+          return "must be at most " + number_text(max) + ", got '" + text + "'";
         }
         return {};
       },
