@@ -156,4 +156,12 @@ expect_contains "$ERR" "partition 99 of topic '$T' does not exist"
 run_evt publish -t "$T" --input record --keep partition --skip-invalid -f keep.jsonl
 expect_rc 4 "missing partition, --skip-invalid"
 expect_contains "$ERR" "sent 2, rejected 1, failed 0"
+
+# --- topics create on a broker without CreateTopics says what to do, at once ---
+# (another runtime dir: this evt does not know the sandbox's control socket)
+OUT=$(XDG_RUNTIME_DIR="$TEST_DIR/elsewhere" timeout 8 "$EVT" -b "$BROKERS" topics create "new-$T" -p 2 2>err.txt); RC=$?
+ERR=$(cat err.txt)
+expect_rc 2 "topics create without CreateTopics"
+expect_contains "$ERR" "does not support CreateTopics"
+expect_contains "$ERR" "evt sandbox ctl --control SOCKET topic new-$T 2"
 echo ok
