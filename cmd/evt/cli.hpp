@@ -20,6 +20,7 @@ struct Globals {
   bool quiet = false;                   // -q
   double timeout_s = 10;                // --timeout SECONDS
   std::string debug;                    // --debug CONTEXTS (librdkafka debug)
+  std::vector<std::string> after_dash;  // partition-of's words after "--" (see main)
 };
 
 // Thrown by a subcommand's callback to end the program with a code.

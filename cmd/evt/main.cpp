@@ -13,6 +13,7 @@
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -40,8 +41,20 @@ int run(int argc, char** argv) {
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
 
+  // CLI11 2.1.2 hands the words after "--" back to the root command once a
+  // subcommand's positionals are satisfied, so `partition-of -n 12 a -- -x`
+  // refused "-x". partition-of (whose keys may start with '-') gets them
+  // directly; elsewhere "--" keeps CLI11's meaning.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto sub = std::find(args.begin(), args.end(), "partition-of");
+  const auto dash = std::find(sub, args.end(), "--");
+  if (sub != args.end() && dash != args.end()) {
+    globals.after_dash.assign(dash + 1, args.end());
+    args.erase(dash, args.end());
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes its arguments last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
