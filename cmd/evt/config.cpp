@@ -1,4 +1,6 @@
 #include "config.hpp"
+#include "evt/output/terminal_escape.hpp"
+#include "evt/codec/json_text.hpp"
 
 #include "evt/config/config_file.hpp"
 #include "evt/output/sink.hpp"
@@ -39,12 +41,14 @@ int run_get_contexts(const Globals& g) {
     for (const auto& c : file.contexts) {
       j.push_back({{"name", c.name}, {"brokers", c.brokers}, {"current", c.name == file.current_context}});
     }
-    out.write(j.dump(2) + "\n");
+    out.write(codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n");
     return 0;
   }
   output::Table table({"CURRENT", "NAME", "BROKERS"});
   for (const auto& c : file.contexts) {
-    table.add_row({c.name == file.current_context ? "*" : "", c.name, c.brokers});
+    // Names and brokers come from the file, which may come from anywhere.
+    table.add_row({c.name == file.current_context ? "*" : "", output::terminal_safe(c.name),
+                   output::terminal_safe(c.brokers)});
   }
   out.write(table.render());
   return 0;

@@ -131,4 +131,35 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::string terminal_safe_json(std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  const auto append_u = [&](unsigned cp) {
+    out += "\\u";
+    out += k_hex[(cp >> 12) & 0xf];
+    out += k_hex[(cp >> 8) & 0xf];
+    out += k_hex[(cp >> 4) & 0xf];
+    out += k_hex[cp & 0xf];
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x7f) {
+      append_u(c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      append_u(static_cast<unsigned char>(text[i + 1]));
+      ++i;
+    } else if (c == 0xe2 && i + 2 < text.size() && is_bidi_control(text[i + 1], text[i + 2])) {
+      const auto b1 = static_cast<unsigned char>(text[i + 1]);
+      const auto b2 = static_cast<unsigned char>(text[i + 2]);
+      append_u(0x2000U | ((b1 & 0x3fU) << 6) | (b2 & 0x3fU));
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 } // namespace evt::codec

@@ -14,4 +14,9 @@ bool is_valid_utf8(std::string_view bytes);
 // the output is safe to show on a terminal.
 void append_json_string(std::string& out, std::string_view text);
 
+// Serialised JSON (e.g. nlohmann's dump, which leaves UTF-8 as is) with
+// DEL, C1 and bidi controls inside its strings rewritten as \u escapes: the
+// same JSON value, safe on a terminal. Such bytes only occur inside strings.
+std::string terminal_safe_json(std::string_view json_text);
+
 } // namespace evt::codec

@@ -1,6 +1,7 @@
 // The event-driven playbook's conventions as lint rules. Each rule is small
 // and independent so teams can switch off the ones they do not follow.
 #include "evt/schema/lint.hpp"
+#include "evt/codec/json_text.hpp"
 
 #include "evt/output/terminal_escape.hpp"
 #include "evt/schema/report.hpp"
@@ -265,8 +266,8 @@ std::string render_lint_json(const LintResult& result) {
   json findings = json::array();
   for (const auto& f : result.findings)
     findings.push_back({{"file", f.file}, {"rule", f.rule}, {"location", f.location}, {"message", f.message}});
-  return json({{"files", result.files}, {"findings", findings}, {"errors", result.errors}})
-             .dump(2, ' ', false, json::error_handler_t::replace) +
+  return codec::terminal_safe_json(json({{"files", result.files}, {"findings", findings}, {"errors", result.errors}})
+             .dump(2, ' ', false, json::error_handler_t::replace)) +
          "\n";
 }
 

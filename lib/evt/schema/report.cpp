@@ -1,6 +1,7 @@
 // Renders check results for people (text), programs (json) and CI systems
 // (GitHub annotations, JUnit XML). Every format carries the same findings.
 #include "evt/schema/report.hpp"
+#include "evt/codec/json_text.hpp"
 
 #include "evt/output/terminal_escape.hpp"
 
@@ -139,7 +140,7 @@ std::string render_json(const CheckReport& report) {
   nlohmann::json doc = {{"compatible", report.exit_code() == 0}, {"exit_code", report.exit_code()},
                         {"subjects", report.subjects},           {"checks", checks},
                         {"findings", all},                       {"issues", issues}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return codec::terminal_safe_json(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 std::string render_github(const CheckReport& report) {
