@@ -84,17 +84,26 @@ CLI::Validator number_between(double min, double max) {
 }
 
 std::string terminal_message(std::string_view message) {
+  // Printable ASCII (backslashes included, so text escaped upstream is not
+  // escaped twice), \n and \t stay; each run of other bytes (controls,
+  // non-ASCII) goes through the terminal escaper, which keeps printable
+  // UTF-8 and escapes C0, C1, bidi and invalid bytes.
+  const auto plain = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; };
   std::string out;
-  size_t start = 0;
-  for (;;) {
-    const size_t nl = message.find('\n', start);
-    output::append_terminal_safe(out, message.substr(start, nl == std::string_view::npos ? nl : nl - start));
-    if (nl == std::string_view::npos) {
-      return out;
+  out.reserve(message.size());
+  for (size_t i = 0; i < message.size();) {
+    if (plain(static_cast<unsigned char>(message[i]))) {
+      out += message[i++];
+      continue;
     }
-    out += '\n';
-    start = nl + 1;
+    size_t end = i;
+    while (end < message.size() && !plain(static_cast<unsigned char>(message[end]))) {
+      ++end;
+    }
+    output::append_terminal_safe(out, message.substr(i, end - i));
+    i = end;
   }
+  return out;
 }
 
 void add_global_options(CLI::App& app, Globals& g) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "evt/error.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <CLI/CLI.hpp>
@@ -21,11 +22,9 @@ struct Globals {
   double timeout_s = 10;                // --timeout SECONDS
   std::string debug;                    // --debug CONTEXTS (librdkafka debug)
   std::vector<std::string> after_dash;  // partition-of's words after "--" (see main)
-};
-
-// Thrown by a subcommand's callback to end the program with a code.
-struct Exit {
-  int code;
+  // Set by the callback of the subcommand that ran (its run function's
+  // verdict, e.g. no for "lag over the threshold"); main returns it.
+  ExitCode outcome = ExitCode::ok;
 };
 
 // Opens /dev/null on each of fds 0-2 that is closed at start.
@@ -52,8 +51,10 @@ void note(const Globals& g, const std::string& message);
 // Prints "evt: warning: <message>" on stderr unless -q ("only errors").
 void warn(const std::string& message);
 
-// `message` made safe for stderr: each line escaped for a terminal (names
-// and values in messages may come from files or the network), line breaks kept.
+// `message` made safe for stderr: control, C1, bidi and invalid bytes
+// escaped (names and values in messages may come from files or the
+// network); printable text, backslashes, line breaks and tabs kept, so
+// text escaped upstream stays as it is.
 std::string terminal_message(std::string_view message);
 
 // A finite number of at least `min` ("must be at least 1, got '0'"):

@@ -25,14 +25,15 @@ config::ConfigFile load(const Globals& g, bool must_exist) {
   return file;
 }
 
-int run_view(const Globals& g) {
+ExitCode run_view(const Globals& g) {
   const auto file = load(g, false);
   output::Sink out;
   out.write("# " + file.path.string() + "\n" + config::render_redacted(file));
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
-int run_get_contexts(const Globals& g) {
+ExitCode run_get_contexts(const Globals& g) {
   const auto format = output_format(g, {"text", "json"}, "text");
   const auto file = load(g, false);
   output::Sink out;
@@ -42,7 +43,8 @@ int run_get_contexts(const Globals& g) {
       j.push_back({{"name", c.name}, {"brokers", c.brokers}, {"current", c.name == file.current_context}});
     }
     out.write(codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n");
-    return 0;
+    out.close();
+    return ExitCode::ok;
   }
   output::Table table({"CURRENT", "NAME", "BROKERS"});
   for (const auto& c : file.contexts) {
@@ -51,28 +53,29 @@ int run_get_contexts(const Globals& g) {
                    output::terminal_safe(c.brokers)});
   }
   out.write(table.render());
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
-int run_use_context(const Globals& g, const std::string& name) {
+ExitCode run_use_context(const Globals& g, const std::string& name) {
   config::use_context(config::default_config_path(), name);
   note(g, "switched to context " + name);
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_config(CLI::App& root, const Globals& g) {
+void add_config(CLI::App& root, Globals& g) {
   auto name = std::make_shared<std::string>();
   auto* sub = root.add_subcommand("config", "Show and switch connection contexts");
   sub->require_subcommand(1);
   sub->add_subcommand("view", "Print the config file with secrets shown as ***")
-      ->final_callback([&g] { throw Exit{run_view(g)}; });
+      ->final_callback([&g] { g.outcome = run_view(g); });
   sub->add_subcommand("get-contexts", "List contexts; * marks the current one")
-      ->final_callback([&g] { throw Exit{run_get_contexts(g)}; });
+      ->final_callback([&g] { g.outcome = run_get_contexts(g); });
   auto* use = sub->add_subcommand("use-context", "Make a context the current one");
   use->add_option("name", *name, "Context name")->required();
-  use->final_callback([&g, name] { throw Exit{run_use_context(g, *name)}; });
+  use->final_callback([&g, name] { g.outcome = run_use_context(g, *name); });
 }
 
 } // namespace evt::cli

@@ -5,6 +5,6 @@
 namespace evt::cli {
 
 // `evt config view | get-contexts | use-context NAME`.
-void add_config(CLI::App& root, const Globals& g);
+void add_config(CLI::App& root, Globals& g);
 
 } // namespace evt::cli

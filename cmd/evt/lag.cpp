@@ -10,7 +10,7 @@
 namespace evt::cli {
 namespace {
 
-int run_lag(const Globals& g, const lag::LagFlags& opts) {
+ExitCode run_lag(const Globals& g, const lag::LagFlags& opts) {
   const auto format = output_format(g, {"text", "json", "prometheus"}, "text");
   lag::check_flags(opts, format);
   output::Sink out;
@@ -31,7 +31,7 @@ int run_lag(const Globals& g, const lag::LagFlags& opts) {
 
 } // namespace
 
-void add_lag(CLI::App& root, const Globals& g) {
+void add_lag(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<lag::LagFlags>();
   auto* sub = root.add_subcommand("lag", "Consumer-group lag per partition, topic and group");
   sub->add_option("-g,--group", opts->groups, "Consumer group (repeatable; default: all groups)");
@@ -55,7 +55,7 @@ void add_lag(CLI::App& root, const Globals& g) {
                   "With --watch --count: exit 1 when a group reaches this status")
       ->check(CLI::IsMember({"warn", "stall", "stop"}));
   sub->footer("Outputs (-o): text (default), json, prometheus. See 'man evt-lag'.");
-  sub->final_callback([&g, opts] { throw Exit{run_lag(g, *opts)}; });
+  sub->final_callback([&g, opts] { g.outcome = run_lag(g, *opts); });
 }
 
 } // namespace evt::cli

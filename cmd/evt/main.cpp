@@ -1,5 +1,6 @@
 // evt: one binary, one subcommand per file. main() builds the CLI, is the
-// only place that catches everything, and maps errors to exit codes.
+// only place that catches everything, maps errors to exit codes and prints
+// the `evt: error:` lines (nowhere else writes one).
 #include "cli.hpp"
 #include "config.hpp"
 #include "lag.hpp"
@@ -18,6 +19,21 @@
 #include <exception>
 
 namespace {
+
+// What a signal prints when it ends a blocking call at once (the same line
+// as an Interrupted error that reaches main).
+constexpr char k_interrupted_line[] = "evt: error: interrupted\n";
+
+// The error line and its hint. Texts arrive escaped where they embed
+// untrusted bytes (the code that knows the source escapes them);
+// terminal_message is the safety net for a raw control byte that slipped
+// through (it leaves already escaped text as it is).
+void print_error(const std::string& what, const std::string& hint = {}) {
+  std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(what).c_str());
+  if (!hint.empty()) {
+    std::fprintf(stderr, "evt: hint: %s\n", evt::cli::terminal_message(hint).c_str());
+  }
+}
 
 std::string version_text() {
   return std::string("evt ") + EVT_VERSION + " (librdkafka " + evt::kafka::library_version() + ")";
@@ -67,7 +83,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
     return static_cast<int>(evt::ExitCode::usage);
   }
-  return 0;
+  return static_cast<int>(globals.outcome);
 }
 
 } // namespace
@@ -77,25 +93,19 @@ int main(int argc, char** argv) {
   // handed to the next open() or pipe(), and evt would read its own
   // internal pipe as stdin or write records into a file as "stderr".
   evt::cli::open_closed_standard_fds();
-  evt::install_signal_handlers();
+  evt::install_signal_handlers(k_interrupted_line);
   try {
     return run(argc, argv);
-  } catch (const evt::cli::Exit& e) {
-    return e.code;
   } catch (const evt::BrokenPipe&) {
     return 0;  // the reader went away (evt tail | head): not an error
   } catch (const evt::Error& e) {
-    // Messages name files, fields and values that may hold control bytes.
-    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
-    if (!e.hint().empty()) {
-      std::fprintf(stderr, "evt: hint: %s\n", evt::cli::terminal_message(e.hint()).c_str());
-    }
+    print_error(e.what(), e.hint());
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "evt: error: out of memory\n");
+    print_error("out of memory");
     return static_cast<int>(evt::ExitCode::runtime);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
+    print_error(e.what());
     return static_cast<int>(evt::ExitCode::runtime);
   }
 }

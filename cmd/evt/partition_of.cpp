@@ -16,7 +16,7 @@ struct PartitionOfOpts {
   std::string topic;
 };
 
-int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
+ExitCode run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   const auto format = output_format(g, {"text", "json"}, "text");
   int partitions = o.partitions;
   if (!o.topic.empty()) {
@@ -33,18 +33,19 @@ int run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   const auto rows = publish::partitions_of(keys, partitions);
   output::Sink out;
   out.write(format == "json" ? publish::render_partitions_json(rows) : publish::render_partitions_text(rows));
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_partition_of(CLI::App& root, const Globals& g) {
+void add_partition_of(CLI::App& root, Globals& g) {
   auto o = std::make_shared<PartitionOfOpts>();
   auto* sub = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
   sub->add_option("key", o->keys, "Key(s); keys after -- may start with '-'");
   sub->add_option("-n,--partitions", o->partitions, "Partition count")->check(number_between(1, 2147483647));
   sub->add_option("-t,--topic", o->topic, "Read the partition count of this topic");
-  sub->final_callback([&g, o] { throw Exit{run_partition_of(g, *o)}; });
+  sub->final_callback([&g, o] { g.outcome = run_partition_of(g, *o); });
 }
 
 } // namespace evt::cli

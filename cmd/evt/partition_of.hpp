@@ -5,6 +5,6 @@
 namespace evt::cli {
 
 // `evt partition-of`: where a key lands (Java-compatible murmur2).
-void add_partition_of(CLI::App& root, const Globals& g);
+void add_partition_of(CLI::App& root, Globals& g);
 
 } // namespace evt::cli

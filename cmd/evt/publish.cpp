@@ -16,13 +16,13 @@ namespace evt::cli {
 namespace {
 
 // Prints the result on stderr and returns the exit code.
-int report(const Globals& g, const publish::PublishRequest& o, const publish::PublishResult& r,
+ExitCode report(const Globals& g, const publish::PublishRequest& o, const publish::PublishResult& r,
            const publish::PublishCommand& command) {
   for (const auto& f : r.failures) {
     std::fprintf(stderr, "evt: %s\n", publish::describe_failure(command.inputs().at(f.input), f).c_str());
   }
   if (r.stop == publish::StopReason::client_error) {
-    std::fprintf(stderr, "evt: error: %s\n", output::terminal_safe(r.client_error).c_str());
+    // Rethrown below, after the summary, for main to print.
   } else if (const auto stop = publish::describe_stop(r, command.inputs(), command.single())) {
     std::fprintf(stderr, "evt: %s\n", stop->c_str());
   }
@@ -33,10 +33,13 @@ int report(const Globals& g, const publish::PublishRequest& o, const publish::Pu
   if (!g.quiet || code != ExitCode::ok) {
     std::fprintf(stderr, "evt: %s\n", publish::summary_text(r, o.dry_run).c_str());
   }
-  return static_cast<int>(code);
+  if (r.stop == publish::StopReason::client_error && r.client_exception) {
+    std::rethrow_exception(r.client_exception);
+  }
+  return code;
 }
 
-int run_publish(const Globals& g, const publish::PublishRequest& o) {
+ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
   publish::PublishCommand command(o);
   if (!o.dry_run) {
     command.connect(client_config(g));
@@ -116,11 +119,11 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
 
 } // namespace
 
-void add_publish(CLI::App& root, const Globals& g) {
+void add_publish(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<publish::PublishRequest>();
   auto* sub = root.add_subcommand("publish", "Send events from flags or JSON Lines (files or stdin)");
   add_publish_flags(sub, *opts);
-  sub->final_callback([&g, opts] { throw Exit{run_publish(g, *opts)}; });
+  sub->final_callback([&g, opts] { g.outcome = run_publish(g, *opts); });
 }
 
 } // namespace evt::cli

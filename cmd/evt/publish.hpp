@@ -5,6 +5,6 @@
 namespace evt::cli {
 
 // `evt publish`: send events from flags or JSON Lines.
-void add_publish(CLI::App& root, const Globals& g);
+void add_publish(CLI::App& root, Globals& g);
 
 } // namespace evt::cli

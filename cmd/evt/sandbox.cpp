@@ -28,7 +28,7 @@ struct CtlOpts {
   std::string control;
 };
 
-int run_sandbox(const Globals& g, const SandboxOpts& opts, bool port_given) {
+ExitCode run_sandbox(const Globals& g, const SandboxOpts& opts, bool port_given) {
   sandbox::SandboxOptions options;
   options.brokers = opts.brokers;
   options.port = opts.port;
@@ -68,10 +68,10 @@ int run_sandbox(const Globals& g, const SandboxOpts& opts, bool port_given) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   note(g, "sandbox stopped");
-  return 0;
+  return ExitCode::ok;
 }
 
-int run_ctl(const Globals& g, const CtlOpts& opts) {
+ExitCode run_ctl(const Globals& g, const CtlOpts& opts) {
   std::string socket = opts.control;
   if (socket.empty()) {
     const auto running = sandbox::find_running_sandbox();
@@ -88,12 +88,12 @@ int run_ctl(const Globals& g, const CtlOpts& opts) {
   }
   const auto answer = sandbox::send_control_command(socket, command, timeout_ms(g));
   std::printf("%s\n", answer.c_str());
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_sandbox(CLI::App& root, const Globals& g) {
+void add_sandbox(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<SandboxOpts>();
   auto* sub = root.add_subcommand("sandbox", "Run a local Kafka-protocol broker (mock cluster)");
   auto* port = sub->add_option("--port", opts->port,
@@ -115,12 +115,12 @@ void add_sandbox(CLI::App& root, const Globals& g) {
                                               "fail KIND COUNT ERROR | clear KIND | topic NAME N | "
                                               "leader TOPIC P ID")
       ->required();
-  ctl->final_callback([&g, ctl_opts] { throw Exit{run_ctl(g, *ctl_opts)}; });
+  ctl->final_callback([&g, ctl_opts] { g.outcome = run_ctl(g, *ctl_opts); });
   sub->final_callback([&g, opts, port, sub] {
     if (sub->got_subcommand("ctl")) {
       return;
     }
-    throw Exit{run_sandbox(g, *opts, port->count() > 0)};
+    g.outcome = run_sandbox(g, *opts, port->count() > 0);
   });
 }
 

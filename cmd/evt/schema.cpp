@@ -25,7 +25,7 @@ struct SchemaOpts {
   std::string known;
 };
 
-int run_check(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_check(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json", "github", "junit"}, "text");
   const auto report = schema::run_check(opts.check);
   output::Sink out;
@@ -37,7 +37,7 @@ int run_check(const Globals& g, const SchemaOpts& opts) {
   return report.exit_code();
 }
 
-int run_validate(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_validate(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   const auto validator = schema::EventValidator::from_file(opts.schema);
   output::Sink out;
@@ -49,7 +49,7 @@ int run_validate(const Globals& g, const SchemaOpts& opts) {
   return schema::validation_exit_code(summary);
 }
 
-int run_lint(const Globals& g, const SchemaOpts& opts) {
+ExitCode run_lint(const Globals& g, const SchemaOpts& opts) {
   const auto format = output_format(g, {"text", "json", "github"}, "text");
   schema::LintOptions lo;
   lo.disabled.insert(opts.disable.begin(), opts.disable.end());
@@ -62,7 +62,7 @@ int run_lint(const Globals& g, const SchemaOpts& opts) {
   return schema::lint_exit_code(result);
 }
 
-int run_conformance(const SchemaOpts& opts) {
+ExitCode run_conformance(const SchemaOpts& opts) {
   const auto r = schema::run_confluent_corpus(opts.corpus, opts.known);
   output::Sink out;
   out.write(schema::render_conformance(r));
@@ -72,7 +72,7 @@ int run_conformance(const SchemaOpts& opts) {
 
 } // namespace
 
-void add_schema(CLI::App& root, const Globals& g) {
+void add_schema(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<SchemaOpts>();
   auto* sub = root.add_subcommand("schema", "Check, validate and lint event schemas (JSON Schema, Avro)");
   sub->require_subcommand(1);
@@ -84,12 +84,12 @@ void add_schema(CLI::App& root, const Globals& g) {
   check->add_option("--format", opts->check.format, "auto (default), json (JSON Schema) or avro");
   check->add_option("--policy", opts->check.policy, "strict (Confluent's default) or lenient");
   check->add_option("--against", opts->check.against, "git revision to compare a repository DIR with (e.g. origin/main)");
-  check->final_callback([&g, opts] { throw Exit{run_check(g, *opts)}; });
+  check->final_callback([&g, opts] { g.outcome = run_check(g, *opts); });
 
   auto* validate = sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
   validate->add_option("--schema,-s", opts->schema, "JSON Schema file")->required();
   validate->add_option("input", opts->input, "JSON Lines file, or - for stdin (default)");
-  validate->final_callback([&g, opts] { throw Exit{run_validate(g, *opts)}; });
+  validate->final_callback([&g, opts] { g.outcome = run_validate(g, *opts); });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
   for (auto* app : {check, validate, lint}) {
@@ -99,13 +99,13 @@ void add_schema(CLI::App& root, const Globals& g) {
   lint->add_option("dir", opts->lint_dir, "schema repository or folder of schemas")->required();
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
   lint->add_option("--allow-field", opts->allow_fields, "field name allowed despite looking sensitive (repeatable)");
-  lint->final_callback([&g, opts] { throw Exit{run_lint(g, *opts)}; });
+  lint->final_callback([&g, opts] { g.outcome = run_lint(g, *opts); });
 
   auto* conformance = sub->add_subcommand("conformance", "Run Confluent's JSON Schema diff corpus (test suite use)");
   conformance->group(""); // hidden
   conformance->add_option("corpus", opts->corpus, "corpus directory")->required();
   conformance->add_option("--known", opts->known, "known-differences file");
-  conformance->final_callback([opts] { throw Exit{run_conformance(*opts)}; });
+  conformance->final_callback([&g, opts] { g.outcome = run_conformance(*opts); });
 }
 
 } // namespace evt::cli

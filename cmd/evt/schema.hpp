@@ -5,6 +5,6 @@
 namespace evt::cli {
 
 // `evt schema check|validate|lint`: the CI gate for event schemas.
-void add_schema(CLI::App& root, const Globals& g);
+void add_schema(CLI::App& root, Globals& g);
 
 } // namespace evt::cli

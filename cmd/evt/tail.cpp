@@ -18,7 +18,7 @@ struct TailOpts {
   std::string binary = "escape";
 };
 
-int run_tail(const Globals& g, const TailOpts& o) {
+ExitCode run_tail(const Globals& g, const TailOpts& o) {
   tail::TailJob job(o.command);
   output::Sink out;
   std::unique_ptr<output::RecordFormatter> shown;
@@ -36,7 +36,9 @@ int run_tail(const Globals& g, const TailOpts& o) {
       note(g, output::terminal_safe(n));
     }
   });
+  out.close();
   if (file) {
+    file->close();
     note(g, "wrote " + std::to_string(stats.shown) + " record(s) to " + output::terminal_safe(o.out_file));
   }
   if (g.verbose > 0) {
@@ -45,12 +47,12 @@ int run_tail(const Globals& g, const TailOpts& o) {
   if (stats.interrupted) {
     throw Interrupted();
   }
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_tail(CLI::App& root, const Globals& g) {
+void add_tail(CLI::App& root, Globals& g) {
   auto o = std::make_shared<TailOpts>();
   auto& c = o->command;
   auto* sub = root.add_subcommand("tail", "Read records: follow, ranges, times, filters");
@@ -79,7 +81,7 @@ void add_tail(CLI::App& root, const Globals& g) {
   sub->footer("Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
               "Without -e or an end, evt starts at the end and follows new records.\n"
               "See 'man evt-tail' for positions, filters and tokens.");
-  sub->final_callback([&g, o] { throw Exit{run_tail(g, *o)}; });
+  sub->final_callback([&g, o] { g.outcome = run_tail(g, *o); });
 }
 
 } // namespace evt::cli

@@ -17,15 +17,16 @@ struct TopicsOpts {
   bool internal = false;
 };
 
-int run_list(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_list(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   const auto cluster = topics::list_topics(client_config(g), opts.internal);
   output::Sink out;
   out.write(format == "json" ? topics::render_list_json(cluster) : topics::render_list_text(cluster));
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
-int run_describe(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_describe(const Globals& g, const TopicsOpts& opts) {
   const auto format = output_format(g, {"text", "json"}, "text");
   const auto description = topics::describe_topic(client_config(g), opts.topic);
   for (const auto& w : topics::description_warnings(description)) {
@@ -34,20 +35,21 @@ int run_describe(const Globals& g, const TopicsOpts& opts) {
   output::Sink out;
   out.write(format == "json" ? topics::render_description_json(description)
                              : topics::render_description_text(description));
-  return 0;
+  out.close();
+  return ExitCode::ok;
 }
 
-int run_create(const Globals& g, const TopicsOpts& opts) {
+ExitCode run_create(const Globals& g, const TopicsOpts& opts) {
   topics::check_topic_name(opts.create.name);
   topics::create_topic(client_config(g), opts.create, [](const std::string& w) { warn(w); });
   note(g, "created topic " + output::terminal_safe(opts.create.name) + " with " +
               std::to_string(opts.create.partitions) + " partition(s)");
-  return 0;
+  return ExitCode::ok;
 }
 
 } // namespace
 
-void add_topics(CLI::App& root, const Globals& g) {
+void add_topics(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<TopicsOpts>();
   auto* sub = root.add_subcommand("topics", "List, describe and create topics");
   sub->add_flag("--internal", opts->internal, "Include internal topics (__consumer_offsets, …)");
@@ -64,12 +66,12 @@ void add_topics(CLI::App& root, const Globals& g) {
   create->add_option("-c,--config", opts->create.configs, "Topic config (repeatable)")
       ->type_name("KEY=VALUE");
   sub->require_subcommand(0, 1);
-  list->final_callback([&g, opts] { throw Exit{run_list(g, *opts)}; });
-  describe->final_callback([&g, opts] { throw Exit{run_describe(g, *opts)}; });
-  create->final_callback([&g, opts] { throw Exit{run_create(g, *opts)}; });
+  list->final_callback([&g, opts] { g.outcome = run_list(g, *opts); });
+  describe->final_callback([&g, opts] { g.outcome = run_describe(g, *opts); });
+  create->final_callback([&g, opts] { g.outcome = run_create(g, *opts); });
   sub->final_callback([&g, opts, sub] {
     if (sub->get_subcommands().empty()) {
-      throw Exit{run_list(g, *opts)};
+      g.outcome = run_list(g, *opts);
     }
   });
 }

@@ -5,6 +5,6 @@
 namespace evt::cli {
 
 // `evt topics [list]`, `evt topics describe TOPIC`, `evt topics create TOPIC`.
-void add_topics(CLI::App& root, const Globals& g);
+void add_topics(CLI::App& root, Globals& g);
 
 } // namespace evt::cli

@@ -10,19 +10,23 @@ enum class ExitCode : int {
   ok = 0,
   no = 1,            // the command ran and the answer is "no"
   usage = 2,         // bad flag, bad config, unknown context or schema
-  runtime = 3,       // broker or runtime failure, failed delivery
+  runtime = 3,       // broker failure, failed delivery, local I/O or runtime failure
   bad_input = 4,     // unparseable or schema-invalid record in user input
   interrupted = 130, // SIGINT, after a clean flush/commit
 };
 
 // Base of every error evt throws; carries the exit code and an optional hint
-// telling the user what to do next. Only main() catches it.
+// telling the user what to do next. Never thrown itself (the constructor is
+// protected): throw one of the classes below, which fix the code. Only main()
+// catches it to print it.
 class Error : public std::runtime_error {
 public:
-  Error(ExitCode code, const std::string& what, std::string hint = {})
-      : std::runtime_error(what), m_code(code), m_hint(std::move(hint)) {}
   ExitCode code() const noexcept { return m_code; }
   const std::string& hint() const noexcept { return m_hint; }
+
+protected:
+  Error(ExitCode code, const std::string& what, std::string hint = {})
+      : std::runtime_error(what), m_code(code), m_hint(std::move(hint)) {}
 
 private:
   ExitCode m_code;

@@ -5,25 +5,30 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstddef>
+#include <cstring>
 
 namespace evt {
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
 volatile std::sig_atomic_t g_exit_now = 0;  // ExitOnInterrupt nesting depth
+const char* g_exit_line = "";
+std::size_t g_exit_line_size = 0;
 
 extern "C" void on_signal(int sig) {
   g_signal = sig;
   if (g_exit_now > 0) {
     // Only async-signal-safe calls here: write(2) and _exit(2).
-    static const char k_message[] = "evt: error: interrupted\n";
-    const ssize_t ignored = ::write(STDERR_FILENO, k_message, sizeof k_message - 1);
+    const ssize_t ignored = ::write(STDERR_FILENO, g_exit_line, g_exit_line_size);
     (void)ignored;
     ::_exit(static_cast<int>(ExitCode::interrupted));
   }
 }
 } // namespace
 
-void install_signal_handlers() {
+void install_signal_handlers(const char* exit_line) {
+  g_exit_line = exit_line;
+  g_exit_line_size = std::strlen(exit_line);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

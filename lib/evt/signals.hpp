@@ -4,7 +4,9 @@ namespace evt {
 
 // Installs SIGINT/SIGTERM handlers that only set a flag (and ignores
 // SIGPIPE so a closed stdout becomes EPIPE). Loops poll interrupted().
-void install_signal_handlers();
+// `exit_line` (static storage: a literal) is what the handler writes to
+// stderr when an ExitOnInterrupt ends the process; main owns its wording.
+void install_signal_handlers(const char* exit_line);
 
 // True once SIGINT or SIGTERM arrived.
 bool interrupted();
@@ -13,7 +15,7 @@ bool interrupted();
 int interrupt_signal();
 
 // While one is alive, SIGINT/SIGTERM end the process at once with exit 130
-// ("evt: error: interrupted" on stderr) instead of only setting the flag.
+// (writing install_signal_handlers' exit line) instead of only setting the flag.
 // For blocking read-only calls librdkafka cannot cancel (metadata,
 // ListOffsets), where waiting out --timeout would ignore Ctrl-C, and only
 // where nothing is buffered, in flight or uncommitted. Throws

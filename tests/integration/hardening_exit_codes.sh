@@ -33,7 +33,7 @@ expect_rc 0 "publish with stdin closed"
 expect_eq "$OUT" "" "nothing read from a closed stdin"
 OUT=$("$EVT" publish -t x --dry-run --data-file - <&- 2>err.txt); RC=$?; ERR=$(cat err.txt)
 expect_rc 4 "--data-file - with stdin closed"
-expect_contains "$ERR" "--data-file '-' is empty: nothing to send"
+expect_contains "$ERR" "--data-file '<stdin>' is empty: nothing to send"
 run_evt publish -t x --dry-run --data-file /dev/null
 expect_rc 4 "--data-file /dev/null"
 mkdir -p adir

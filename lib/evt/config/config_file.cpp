@@ -325,7 +325,7 @@ void use_context(const fs::path& path, const std::string& name) {
   const std::string tmp = target.string() + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw Error(ExitCode::runtime, "cannot write " + tmp + ": " + std::strerror(errno));
+    throw RuntimeError("cannot write " + tmp + ": " + std::strerror(errno));
   }
   const std::string text = std::string(out.c_str()) + "\n";
   bool ok = true;
@@ -348,7 +348,7 @@ void use_context(const fs::path& path, const std::string& name) {
   if (!ok || ec) {
     const std::string reason = ec ? ec.message() : std::strerror(errno);
     ::unlink(tmp.c_str());
-    throw Error(ExitCode::runtime, "cannot update " + target.string() + ": " + reason);
+    throw RuntimeError("cannot update " + target.string() + ": " + reason);
   }
 }
 

@@ -92,6 +92,15 @@ HandlePtr make_handle(rd_kafka_type_t type, ConfPtr conf) {
   return HandlePtr(rk);
 }
 
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = ' ';
+    }
+  }
+  return text;
+}
+
 [[noreturn]] void throw_kafka_error(rd_kafka_resp_err_t err, const std::string& context,
                                     const std::string& brokers) {
   std::string what = context + ": " + rd_kafka_err2str(err);
@@ -176,11 +185,7 @@ std::string hint_for_connection_error(rd_kafka_resp_err_t last, std::string_view
   }
   // librdkafka's reason text comes from the network peer in part (SASL
   // error strings): keep it on one line.
-  for (char& c : last) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      c = ' ';
-    }
-  }
+  last = one_line(std::move(last));
   std::string what = context + ": " + rd_kafka_err2str(err) + " (brokers: " + brokers +
                      "); last broker error: " + last;
   auto hint = hint_for_connection_error(last_code, last);

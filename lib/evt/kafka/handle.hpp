@@ -70,6 +70,10 @@ void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::stri
 // Creates a client handle; takes ownership of conf only when it succeeds.
 HandlePtr make_handle(rd_kafka_type_t type, ConfPtr conf);
 
+// `text` with control characters turned into spaces: for names and reasons
+// from user input or the network put into an error message.
+std::string one_line(std::string text);
+
 // Throws the evt error that matches a librdkafka error code, with `context`
 // saying what evt was doing and a hint for connection problems.
 [[noreturn]] void throw_kafka_error(rd_kafka_resp_err_t err, const std::string& context,

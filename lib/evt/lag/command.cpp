@@ -145,7 +145,7 @@ LagVerdict judge(const LagSnapshot& snap, const LagFlags& flags, const LagWatch*
     const auto rows = render_breaches(snap, limits, false);
     if (!rows.empty()) {
       v.messages.push_back("lag over the threshold:\n" + rows);
-      v.code = 1;
+      v.code = ExitCode::no;
     }
   }
   if (watch != nullptr && !flags.fail_on.empty()) {
@@ -155,13 +155,13 @@ LagVerdict judge(const LagSnapshot& snap, const LagFlags& flags, const LagWatch*
       if (fails(status, limit)) {
         v.messages.push_back("group " + output::terminal_safe(gs.group) + " is " + to_string(status) +
                              " (--fail-on " + flags.fail_on + ")\n");
-        v.code = 1;
+        v.code = ExitCode::no;
       }
     }
   }
   // A seconds threshold that could not look at every lagging partition has
   // no answer: failing quietly with 0 would hide exactly the stuck ones.
-  if (v.code == 0 && limits.max_lag_seconds) {
+  if (v.code == ExitCode::ok && limits.max_lag_seconds) {
     if (const auto unknown = unmeasured_time_lag(snap.partitions); unknown > 0) {
       throw BrokerError("cannot check --max-lag-seconds: the time lag of " + std::to_string(unknown) +
                             " lagging partition(s) is unknown",

@@ -1,4 +1,6 @@
 #pragma once
+
+#include "evt/error.hpp"
 // One `evt lag` run from its flags: which flags go together, which groups
 // to measure, the refreshes of --watch (bounded, Ctrl-C aware), how each
 // refresh looks, and the verdict (exit 1) of the thresholds and --fail-on.
@@ -37,7 +39,7 @@ void check_flags(const LagFlags& flags, const std::string& format);
 
 // What a run ends with: exit 0 or 1, and what to say on stderr for 1.
 struct LagVerdict {
-  int code = 0;
+  ExitCode code = ExitCode::ok;
   std::vector<std::string> messages;  // each ends with a newline
 };
 

@@ -15,16 +15,49 @@ namespace {
 constexpr size_t k_flush_threshold = 1 << 16;
 }
 
-Sink::Sink(FILE* file) : m_file(file), m_tty(::isatty(::fileno(file)) == 1) {
+Sink::Sink(FILE* file) : Sink(file, std::string()) {}
+
+Sink::Sink(FILE* file, std::string name)
+    : m_file(file), m_name(std::move(name)), m_tty(::isatty(::fileno(file)) == 1) {
   m_buffer.reserve(k_flush_threshold * 2);
 }
 
+std::unique_ptr<Sink> Sink::open_file(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    throw UsageError("cannot write '" + path + "': " + std::strerror(errno));
+  }
+  return std::unique_ptr<Sink>(new Sink(f, path));
+}
+
 Sink::~Sink() {
+  // The normal path ends with close(); data left here means another error
+  // is unwinding, and that one is the error to report.
   try {
     flush();
   } catch (...) {
-    // A broken pipe at exit is not worth reporting.
   }
+  if (!m_name.empty() && m_file != nullptr) {
+    std::fclose(m_file);
+  }
+}
+
+void Sink::close() {
+  flush();
+  if (!m_name.empty() && m_file != nullptr) {
+    FILE* f = m_file;
+    m_file = nullptr;
+    // fclose reports what the file system only says at the end (NFS, quotas).
+    if (std::fclose(f) != 0) {
+      fail(errno);
+    }
+  }
+}
+
+void Sink::fail(int error) {
+  m_buffer.clear();
+  throw RuntimeError("cannot write " + (m_name.empty() ? std::string("output") : "'" + m_name + "'") + ": " +
+                     std::strerror(error));
 }
 
 void Sink::write(std::string_view bytes) {
@@ -35,6 +68,12 @@ void Sink::write(std::string_view bytes) {
 }
 
 void Sink::flush() {
+  if (m_file == nullptr) {
+    if (m_buffer.empty()) {
+      return;
+    }
+    fail(EBADF);  // written after close()
+  }
   // write(2) directly: one system call per batch, and EPIPE is visible.
   const int fd = ::fileno(m_file);
   std::fflush(m_file);
@@ -51,11 +90,11 @@ void Sink::flush() {
         ::poll(&pfd, 1, 1000);
         continue;
       }
-      m_buffer.clear();
       if (errno == EPIPE) {
+        m_buffer.clear();
         throw BrokenPipe();
       }
-      throw Error(ExitCode::runtime, std::string("cannot write output: ") + std::strerror(errno));
+      fail(errno);
     }
     done += static_cast<size_t>(n);
   }

@@ -18,6 +18,56 @@ constexpr size_t k_read_chunk = 1 << 20;
 
 std::string display_input_name(const std::string& name) { return name == "-" ? "<stdin>" : name; }
 
+std::string read_data_file(const std::string& path, size_t limit_bytes) {
+  const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw UsageError("cannot open '" + path + "': " + std::strerror(errno));
+  }
+  // A directory is the wrong kind of argument, as with -f DIR (exit 2).
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd != STDIN_FILENO) {
+      ::close(fd);
+    }
+    throw UsageError("cannot read --data-file '" + display_input_name(path) + "': it is a directory");
+  }
+  // read(2), not fread: open() succeeds on a directory and only the read
+  // fails, which must not pass for an empty event.
+  std::string bytes;
+  char buf[65536];
+  int error = 0;
+  while (bytes.size() <= limit_bytes) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      bytes.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR && !interrupted()) {
+      continue;
+    }
+    error = n < 0 ? errno : 0;
+    break;
+  }
+  if (fd != STDIN_FILENO) {
+    ::close(fd);
+  }
+  if (error == EINTR) {
+    throw Interrupted();
+  }
+  if (error != 0) {
+    throw InputError("cannot read --data-file '" + display_input_name(path) + "': " + std::strerror(error));
+  }
+  if (bytes.size() > limit_bytes) {
+    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(limit_bytes) + " bytes");
+  }
+  // Nothing read (an empty file, a closed or empty stdin) is not a record.
+  if (bytes.empty()) {
+    throw InputError("--data-file '" + display_input_name(path) + "' is empty: nothing to send",
+                     "to send an empty value on purpose, use --data ''");
+  }
+  return bytes;
+}
+
 LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
     : m_names(std::move(inputs)), m_max_line(max_line_bytes) {
   bool stdin_used = false;

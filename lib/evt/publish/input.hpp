@@ -61,4 +61,10 @@ private:
 // How to show an input in messages: "<stdin>" for "-", else the path.
 std::string display_input_name(const std::string& name);
 
+// The bytes of `--data-file PATH` ("-" is stdin), read up to a little past
+// `limit_bytes`. Throws UsageError when it cannot be opened, InputError
+// naming it when it cannot be read (a directory, an I/O error) or is larger
+// than `limit_bytes`, Interrupted on SIGINT/SIGTERM.
+std::string read_data_file(const std::string& path, size_t limit_bytes);
+
 } // namespace evt::publish

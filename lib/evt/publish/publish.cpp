@@ -69,6 +69,7 @@ void PublishSession::note_client_error(const Error& e) {
   if (m_result.stop != StopReason::client_error) {
     m_result.client_error = e.what();
     m_result.client_error_code = e.code();
+    m_result.client_exception = std::current_exception();  // only called inside a handler
     m_result.stop = StopReason::client_error;
   }
 }
@@ -189,6 +190,7 @@ bool PublishSession::send(LineRef where, const Record& record) {
     } catch (const Error& e) {
       m_result.client_error = e.what();
       m_result.client_error_code = e.code();
+      m_result.client_exception = std::current_exception();
       stop(StopReason::client_error, where);
       return false;
     }

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,6 +56,7 @@ struct PublishResult {
   LineRef stopped_at;                 // the rejected or first failed line
   std::string client_error;           // StopReason::client_error
   ExitCode client_error_code = ExitCode::runtime;
+  std::exception_ptr client_exception;  // that error itself, for the caller to rethrow
   double seconds = 0;
 };
 

@@ -124,41 +124,4 @@ std::vector<std::string> input_names(const PublishRequest& o) {
 
 size_t max_line_bytes(size_t max_bytes) { return std::max<size_t>(max_bytes * 2, 1 << 20) + 65536; }
 
-std::string read_data_file(const std::string& path, size_t limit_bytes) {
-  std::string bytes;
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    throw UsageError("cannot open '" + path + "'");
-  }
-  struct stat st {};
-  if (::fstat(::fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (f != stdin) {
-      std::fclose(f);
-    }
-    throw UsageError("cannot read --data-file '" + path + "': it is a directory");
-  }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= limit_bytes) {
-    bytes.append(buf, n);
-  }
-  const bool failed = std::ferror(f) != 0;
-  const int read_errno = errno;
-  if (f != stdin) {
-    std::fclose(f);
-  }
-  if (failed) {
-    throw InputError("cannot read --data-file '" + path + "': " + std::strerror(read_errno));
-  }
-  if (bytes.size() > limit_bytes) {
-    throw InputError("--data-file '" + path + "' is larger than " + std::to_string(limit_bytes) + " bytes");
-  }
-  // Nothing read (an empty file, a closed or empty stdin) is not a record.
-  if (bytes.empty()) {
-    throw InputError("--data-file '" + path + "' is empty: nothing to send",
-                     "to send an empty value on purpose, use --data ''");
-  }
-  return bytes;
-}
-
 } // namespace evt::publish

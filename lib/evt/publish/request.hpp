@@ -64,8 +64,4 @@ std::vector<std::string> input_names(const PublishRequest& request);
 // line carries its value in base64 at worst (4/3) plus headers.
 size_t max_line_bytes(size_t max_bytes);
 
-// The bytes of --data-file (or stdin for "-"), up to limit_bytes; throws
-// UsageError when it cannot be opened, InputError when it is larger.
-std::string read_data_file(const std::string& path, size_t limit_bytes);
-
 } // namespace evt::publish

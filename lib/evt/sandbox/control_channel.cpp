@@ -1,6 +1,8 @@
 #include "evt/sandbox/control_channel.hpp"
 
 #include "evt/error.hpp"
+#include "evt/output/duration.hpp"
+#include "evt/output/terminal_escape.hpp"
 #include "evt/signals.hpp"
 
 #include <poll.h>
@@ -21,7 +23,7 @@ sockaddr_un make_address(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path) {
-    throw Error(ExitCode::runtime, "control socket path too long: " + path);
+    throw RuntimeError("control socket path too long: " + path);
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   return addr;
@@ -70,6 +72,19 @@ std::string read_line(int fd, int timeout_ms) {
   return line;
 }
 
+// The exit codes an "error" answer may carry. A code read from a socket is
+// untrusted: it must not become an arbitrary process exit status (1 would
+// read as "the answer is no", 130 as Ctrl-C).
+struct WireCode {
+  std::string_view text;
+  ExitCode code;
+};
+constexpr std::array<WireCode, 3> k_wire_codes{{
+    {"2", ExitCode::usage},
+    {"3", ExitCode::runtime},
+    {"4", ExitCode::bad_input},
+}};
+
 void write_all(int fd, const std::string& data) {
   for (size_t sent = 0; sent < data.size();) {
     const ssize_t w = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
@@ -89,8 +104,7 @@ ControlServer::ControlServer(std::string socket_path, CommandHandler handler)
   m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
       ::listen(m_fd, 8) != 0) {
-    throw Error(ExitCode::runtime,
-                "cannot create control socket " + m_path + ": " + std::strerror(errno));
+    throw RuntimeError("cannot create control socket " + m_path + ": " + std::strerror(errno));
   }
   ::chmod(m_path.c_str(), 0600);
   m_thread = std::thread([this] { serve(); });
@@ -120,7 +134,7 @@ void ControlServer::serve() {
     try {
       answer = "ok " + m_handler(command);
     } catch (const Error& e) {
-      answer = "error " + std::to_string(static_cast<int>(e.code())) + " " + e.what();
+      answer = "error " + encode_control_error(e);
     } catch (const std::exception& e) {
       answer = std::string("error 3 ") + e.what();
     }
@@ -145,7 +159,7 @@ std::string send_control_command(const std::string& socket_path, const std::stri
       throw UsageError("no sandbox control socket at " + socket_path + ": " + reason,
                        "check --control, or run `evt sandbox` first");
     }
-    throw Error(ExitCode::runtime, "cannot reach the sandbox at " + socket_path + ": " + reason,
+    throw RuntimeError("cannot reach the sandbox at " + socket_path + ": " + reason,
                 "is `evt sandbox` running?");
   }
   write_all(fd, command + "\n");
@@ -158,13 +172,39 @@ std::string send_control_command(const std::string& socket_path, const std::stri
     return answer.size() > 3 ? answer.substr(3) : std::string();
   }
   if (answer.starts_with("error ")) {
-    const auto space = answer.find(' ', 6);
-    const int code = std::atoi(answer.substr(6, space - 6).c_str());
-    throw Error(static_cast<ExitCode>(code == 0 ? 3 : code),
-                space == std::string::npos ? answer : answer.substr(space + 1));
+    throw_control_error(std::string_view(answer).substr(6));
   }
-  throw Error(ExitCode::runtime, "the sandbox did not answer within " +
-                                     std::to_string(timeout_ms) + " ms");
+  throw RuntimeError("the sandbox did not answer within " +
+                     output::format_duration(std::chrono::milliseconds(timeout_ms)));
+}
+
+std::string encode_control_error(const Error& e) {
+  for (const auto& w : k_wire_codes) {
+    if (w.code == e.code()) {
+      return std::string(w.text) + " " + e.what();
+    }
+  }
+  return std::string("3 ") + e.what();
+}
+
+void throw_control_error(std::string_view code_and_message) {
+  const auto space = code_and_message.find(' ');
+  const auto code = code_and_message.substr(0, space);
+  // Socket text is untrusted: escaped before it can reach a terminal.
+  const std::string message =
+      output::terminal_safe(space == std::string_view::npos ? std::string_view() : code_and_message.substr(space + 1));
+  for (const auto& w : k_wire_codes) {
+    if (w.text != code) {
+      continue;
+    }
+    switch (w.code) {
+    case ExitCode::usage: throw UsageError(message);
+    case ExitCode::bad_input: throw InputError(message);
+    default: throw BrokerError(message);  // the sandbox stands in for the broker
+    }
+  }
+  throw RuntimeError("the sandbox answered with an unknown error code '" + output::terminal_safe(code) + "'" +
+                     (message.empty() ? std::string() : ": " + message));
 }
 
 void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,

@@ -6,6 +6,10 @@
 #include <string_view>
 #include <thread>
 
+namespace evt {
+class Error;
+}
+
 namespace evt::sandbox {
 
 // Answers one command line; throws evt::Error for a bad command.
@@ -32,9 +36,18 @@ private:
 };
 
 // Sends one command to a sandbox's control socket and returns the text of an
-// "ok" answer; throws evt::Error carrying the sandbox's exit code otherwise.
+// "ok" answer; throws the evt error of the sandbox's exit code otherwise.
 std::string send_control_command(const std::string& socket_path, const std::string& command,
                                  int timeout_ms);
+
+// The "<exit code> <message>" of an "error" answer for `e`: usage 2, input 4,
+// everything else 3 (the codes the wire carries).
+std::string encode_control_error(const Error& e);
+
+// Throws the error an "error" answer describes ("<exit code> <message>"),
+// through a checked table of wire codes (2 UsageError, 3 BrokerError, 4
+// InputError); any other code is a RuntimeError that names it.
+[[noreturn]] void throw_control_error(std::string_view code_and_message);
 
 // Asks a sandbox to create a topic with `partitions` partitions (the mock
 // cluster has no CreateTopics); throws like send_control_command.

@@ -35,7 +35,7 @@ fs::path ensure_state_dir() {
   const auto dir = state_dir();
   fs::create_directories(dir, ec);
   if (ec) {
-    throw Error(ExitCode::runtime, "cannot create " + dir.string() + ": " + ec.message());
+    throw RuntimeError("cannot create " + dir.string() + ": " + ec.message());
   }
   fs::permissions(dir, fs::perms::owner_all, ec);
   return dir;
@@ -56,13 +56,13 @@ void write_state(const SandboxState& state) {
                .dump()
         << "\n";
     if (!out) {
-      throw Error(ExitCode::runtime, "cannot write " + tmp);
+      throw RuntimeError("cannot write " + tmp);
     }
   }
   fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
   fs::rename(tmp, path, ec);  // atomic: readers never see half a file
   if (ec) {
-    throw Error(ExitCode::runtime, "cannot write " + path.string() + ": " + ec.message());
+    throw RuntimeError("cannot write " + path.string() + ": " + ec.message());
   }
 }
 

@@ -39,12 +39,10 @@ public:
     if (auto it = m_done.find(key); it != m_done.end()) return rebase(it->second, location);
     if (!m_in_progress.insert(key).second) return {};
     if (m_in_progress.size() > k_max_depth)
-      throw Error(ExitCode::usage,
-                  "Avro schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) + " levels)",
+      throw UsageError("Avro schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) + " levels)",
                   "flatten the schema; evt refuses schemas this deep to stay safe");
     if (m_done.size() > k_max_pairs)
-      throw Error(ExitCode::usage,
-                  "Avro schemas are too complex to compare (more than " + std::to_string(k_max_pairs) +
+      throw UsageError("Avro schemas are too complex to compare (more than " + std::to_string(k_max_pairs) +
                       " type pairs)",
                   "split very large unions of named types");
     struct Leave {
@@ -64,7 +62,7 @@ private:
       m_result_bytes += i.location.size() + i.message.size() + sizeof(AvroIncompatibility);
     }
     if (m_result_bytes > k_max_result_bytes)
-      throw Error(ExitCode::usage, "Avro schemas are too complex to compare (the findings exceed " +
+      throw UsageError("Avro schemas are too complex to compare (the findings exceed " +
                                        std::to_string(k_max_result_bytes >> 20) + " MiB)",
                   "compare smaller schemas, or fix the first findings and check again");
     return v;

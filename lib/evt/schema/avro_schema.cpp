@@ -56,8 +56,8 @@ public:
   void parse_root(const json& document) { m_schema.m_root = parse(document, "", ""); }
 
 private:
-  Error bad(const std::string& location, const std::string& what) const {
-    return Error(ExitCode::usage, m_origin + ": " + (location.empty() ? "/" : location) + ": " + what);
+  UsageError bad(const std::string& location, const std::string& what) const {
+    return UsageError(m_origin + ": " + (location.empty() ? "/" : location) + ": " + what);
   }
 
   // The Avro specification's name rule: [A-Za-z_][A-Za-z0-9_]*.

@@ -76,14 +76,14 @@ std::string render_check(const std::string& format, const CheckReport& report) {
 }
 
 std::string check_summary(const CheckReport& report, const std::string& mode) {
-  const int code = report.exit_code();
+  const ExitCode code = report.exit_code();
   std::size_t checked = 0;
   for (const auto& c : report.checks) {
     checked += c.status == "compatible" || c.status == "incompatible";
   }
   std::string summary = std::to_string(checked) + " version(s) checked under " + mode + ": ";
-  summary += code == 0   ? "compatible"
-             : code == 1 ? std::to_string(report.breaking_count()) + " breaking change(s)"
+  summary += code == ExitCode::ok   ? "compatible"
+             : code == ExitCode::no ? std::to_string(report.breaking_count()) + " breaking change(s)"
                          : "some schemas could not be read";
   return summary;
 }
@@ -118,11 +118,11 @@ std::string validation_summary_text(const ValidationSummary& summary) {
          std::to_string(summary.not_json) + " not JSON";
 }
 
-int validation_exit_code(const ValidationSummary& summary) {
+ExitCode validation_exit_code(const ValidationSummary& summary) {
   if (summary.not_json > 0) {
-    return static_cast<int>(ExitCode::bad_input);
+    return ExitCode::bad_input;
   }
-  return summary.invalid > 0 ? 1 : 0;
+  return summary.invalid > 0 ? ExitCode::no : ExitCode::ok;
 }
 
 std::string render_lint(const std::string& format, const LintResult& result) {
@@ -140,11 +140,11 @@ std::string lint_summary(const LintResult& result) {
          " finding(s)";
 }
 
-int lint_exit_code(const LintResult& result) {
+ExitCode lint_exit_code(const LintResult& result) {
   if (!result.errors.empty()) {
-    return static_cast<int>(ExitCode::usage);
+    return ExitCode::usage;
   }
-  return result.findings.empty() ? 0 : 1;
+  return result.findings.empty() ? ExitCode::ok : ExitCode::no;
 }
 
 std::string render_conformance(const ConformanceReport& r) {
@@ -162,6 +162,8 @@ std::string render_conformance(const ConformanceReport& r) {
   return text;
 }
 
-int conformance_exit_code(const ConformanceReport& r) { return r.unexplained() == 0 && r.stale_known.empty() ? 0 : 1; }
+ExitCode conformance_exit_code(const ConformanceReport& r) {
+  return r.unexplained() == 0 && r.stale_known.empty() ? ExitCode::ok : ExitCode::no;
+}
 
 } // namespace evt::schema

@@ -1,4 +1,6 @@
 #pragma once
+
+#include "evt/error.hpp"
 // What each `evt schema` subcommand does with its flags, as values: the
 // compatibility check (pairwise or a repository), validating a JSON Lines
 // input, lint and the conformance corpus, with their renderings, summary
@@ -50,7 +52,7 @@ std::string render_invalid_line(const std::string& format, const std::string& in
 std::string validation_summary_text(const ValidationSummary& summary);
 
 // 4 when a line was not JSON, 1 when one was invalid, else 0.
-int validation_exit_code(const ValidationSummary& summary);
+ExitCode validation_exit_code(const ValidationSummary& summary);
 
 // The lint result in an output format: text, json or github.
 std::string render_lint(const std::string& format, const LintResult& result);
@@ -59,12 +61,12 @@ std::string render_lint(const std::string& format, const LintResult& result);
 std::string lint_summary(const LintResult& result);
 
 // 2 when schemas could not be read, 1 with findings, else 0.
-int lint_exit_code(const LintResult& result);
+ExitCode lint_exit_code(const LintResult& result);
 
 // The conformance run as text: each disagreement, stale known ones, totals.
 std::string render_conformance(const ConformanceReport& report);
 
 // 0 when every disagreement is known and no known one is stale, else 1.
-int conformance_exit_code(const ConformanceReport& report);
+ExitCode conformance_exit_code(const ConformanceReport& report);
 
 } // namespace evt::schema

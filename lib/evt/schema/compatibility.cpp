@@ -85,8 +85,7 @@ LoadedSchema load_schema(const fs::path& file, SchemaFormat format) {
 std::vector<Finding> check_pair(const LoadedSchema& older, const LoadedSchema& newer, const std::string& direction,
                                 Policy policy) {
   if (older.format != newer.format)
-    throw Error(ExitCode::usage,
-                newer.file.string() + " and " + older.file.string() + " are in different schema formats",
+    throw UsageError(newer.file.string() + " and " + older.file.string() + " are in different schema formats",
                 "compare JSON Schema with JSON Schema and Avro with Avro");
   const bool backward = direction == "backward";
   std::vector<Finding> out;

@@ -45,7 +45,7 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   // left are sibling files.
   auto fetch = [raw, base_dir](const std::string& uri) -> const json* {
     if (base_dir.empty()) {
-      throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
+      throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
     }
     require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
@@ -61,7 +61,7 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(ExitCode::usage, std::string("cannot use the schema: ") + e.what());
+    throw UsageError(std::string("cannot use the schema: ") + e.what());
   }
   return FastEventValidator(std::move(impl));
 }

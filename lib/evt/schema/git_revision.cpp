@@ -5,7 +5,9 @@
 
 #include <sys/wait.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -36,12 +38,15 @@ struct CommandResult {
 
 CommandResult run(const std::string& command) {
   FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
-  if (!pipe) throw Error(ExitCode::usage, "cannot run git");
+  if (!pipe) throw RuntimeError("cannot run git: " + std::string(std::strerror(errno)));
   std::string out;
   char buf[65536];
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   int status = ::pclose(pipe);
+  // The shell answers 127 when it cannot find git: say so rather than
+  // blaming the folder or the revision.
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) throw RuntimeError("cannot run git: command not found");
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
@@ -54,16 +59,16 @@ std::string trim(std::string s) {
 
 RevisionTree read_revision_tree(const fs::path& dir, const std::string& revision) {
   if (revision.empty() || revision[0] == '-')
-    throw Error(ExitCode::usage, "invalid git revision '" + revision + "'");
+    throw UsageError("invalid git revision '" + revision + "'");
   const std::string git = "git -C " + sh_quote(dir.string());
   auto top = run(git + " rev-parse --show-prefix");
   if (top.status != 0)
-    throw Error(ExitCode::usage, dir.string() + " is not inside a git work tree",
+    throw UsageError(dir.string() + " is not inside a git work tree",
                 "--against compares with a git revision; run it in a clone");
   const std::string prefix = trim(top.out); // "schemas/orders/" or ""
   auto verify = run(git + " rev-parse --verify --quiet " + sh_quote(revision + "^{commit}"));
   if (verify.status != 0)
-    throw Error(ExitCode::usage, "unknown git revision '" + revision + "'",
+    throw UsageError("unknown git revision '" + revision + "'",
                 "fetch it first (e.g. git fetch origin main) or name an existing branch, tag or commit");
   const std::string commit = trim(verify.out);
 
@@ -83,15 +88,20 @@ RevisionTree read_revision_tree(const fs::path& dir, const std::string& revision
   // Batch the reads through a request file.
   char tmpl[] = "/tmp/evt-schema-git-XXXXXX";
   int fd = ::mkstemp(tmpl);
-  if (fd < 0) throw Error(ExitCode::runtime, "cannot create a temporary file");
+  if (fd < 0) throw RuntimeError("cannot create a temporary file");
   ::close(fd);
   {
     std::ofstream req(tmpl, std::ios::binary);
     for (const auto& p : paths) req << commit << ":" << p << "\n";
+    req.close();
+    if (!req) {
+      fs::remove(tmpl);
+      throw RuntimeError(std::string("cannot write ") + tmpl);
+    }
   }
   auto batch = run(git + " cat-file --batch < " + sh_quote(tmpl));
   fs::remove(tmpl);
-  if (batch.status != 0) throw Error(ExitCode::usage, "git cat-file failed while reading " + revision);
+  if (batch.status != 0) throw RuntimeError("git cat-file failed while reading " + revision);
   std::size_t pos = 0;
   for (const auto& p : paths) {
     auto eol = batch.out.find('\n', pos);

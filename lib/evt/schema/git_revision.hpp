@@ -13,8 +13,8 @@ struct RevisionTree {
 };
 
 // Reads every file under `dir` (inside a git work tree) as it was at
-// `revision`. Throws evt::Error (exit 2) when git is missing, `dir` is not
-// in a repository, or the revision is unknown.
+// `revision`. Throws UsageError (exit 2) when `dir` is not in a repository
+// or the revision is unknown, RuntimeError (exit 3) when git cannot be run.
 RevisionTree read_revision_tree(const std::filesystem::path& dir, const std::string& revision);
 
 } // namespace evt::schema

@@ -547,10 +547,10 @@ struct DepthScope {
   Shared& s;
   explicit DepthScope(Shared& shared) : s(shared) {
     if (++s.depth > k_max_depth)
-      throw Error(ExitCode::usage, "schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) +
+      throw UsageError("schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) +
                                        " levels)");
     if (++s.comparisons > k_max_comparisons)
-      throw Error(ExitCode::usage, "schemas are too complex to compare (more than " +
+      throw UsageError("schemas are too complex to compare (more than " +
                                        std::to_string(k_max_comparisons) + " sub-comparisons)",
                   "simplify combinators (anyOf/oneOf/allOf) over recursive $refs");
   }

@@ -21,8 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-Error unreadable(const std::string& what, std::string hint = {}) {
-  return Error(ExitCode::usage, what, std::move(hint));
+UsageError unreadable(const std::string& what, std::string hint = {}) {
+  return UsageError(what, std::move(hint));
 }
 
 // Counts bracket nesting without parsing, so a hostile document is refused

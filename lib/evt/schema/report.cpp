@@ -11,10 +11,10 @@
 
 namespace evt::schema {
 
-int CheckReport::exit_code() const {
+ExitCode CheckReport::exit_code() const {
   for (const auto& c : checks)
-    if (c.status == "error") return 2;
-  return breaking_count() > 0 ? 1 : 0;
+    if (c.status == "error") return ExitCode::usage;
+  return breaking_count() > 0 ? ExitCode::no : ExitCode::ok;
 }
 
 std::size_t CheckReport::breaking_count() const {
@@ -137,7 +137,7 @@ std::string render_json(const CheckReport& report) {
   for (const auto& i : report.issues)
     issues.push_back({{"severity", i.severity}, {"rule", i.rule}, {"file", i.file}, {"subject", i.subject},
                       {"message", i.message}, {"hint", i.hint}});
-  nlohmann::json doc = {{"compatible", report.exit_code() == 0}, {"exit_code", report.exit_code()},
+  nlohmann::json doc = {{"compatible", report.exit_code() == ExitCode::ok}, {"exit_code", static_cast<int>(report.exit_code())},
                         {"subjects", report.subjects},           {"checks", checks},
                         {"findings", all},                       {"issues", issues}};
   return codec::terminal_safe_json(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";

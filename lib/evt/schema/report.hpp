@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "evt/error.hpp"
 #include "evt/schema/compatibility.hpp"
 
 namespace evt::schema {
@@ -36,7 +37,7 @@ struct CheckReport {
 
   // 2 if any input was unreadable, else 1 if anything breaks (not ignored),
   // else 0.
-  int exit_code() const;
+  ExitCode exit_code() const;
   std::size_t breaking_count() const;
 };
 

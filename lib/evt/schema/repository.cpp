@@ -63,7 +63,7 @@ SubjectSettings parse_subject_settings(const json& doc, const std::string& origi
   s.mode = defaults.default_mode;
   s.policy = defaults.default_policy;
   s.format = defaults.format;
-  auto bad = [&](const std::string& what) { return Error(ExitCode::usage, origin + ": " + what); };
+  auto bad = [&](const std::string& what) { return UsageError(origin + ": " + what); };
   if (!doc.is_object()) throw bad("must be a JSON object");
   for (const auto& [key, value] : doc.items()) {
     if (key == "mode" || key == "compatibility") {
@@ -200,7 +200,7 @@ void check_subject(const Subject& subject, const RepositoryOptions& options, con
 
 CheckReport check_repository(const fs::path& dir, const RepositoryOptions& options) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw Error(ExitCode::usage, dir.string() + " is not a directory");
+  if (!fs::is_directory(dir, ec)) throw UsageError(dir.string() + " is not a directory");
   CheckReport report;
   const auto subjects = list_subjects(dir);
   report.subjects = subjects.size();

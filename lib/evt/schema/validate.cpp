@@ -72,8 +72,7 @@ const char* unenforced_keyword(const json& schema, std::string& where, const std
 void refuse_unenforced(const json& schema, const std::string& origin) {
   std::string where;
   if (const char* k = unenforced_keyword(schema, where))
-    throw Error(ExitCode::usage,
-                origin + "#" + where + ": evt schema validate cannot enforce \"" + k +
+    throw UsageError(origin + "#" + where + ": evt schema validate cannot enforce \"" + k +
                     "\" (JSON Schema 2019-09/2020-12), so events breaking it would pass",
                 "express the rule with draft-07 keywords (items as an array + additionalItems, dependencies, "
                 "additionalProperties); evt schema check does understand it");
@@ -124,9 +123,9 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   Impl* raw = impl.get();
   auto fetch = [raw, base_dir](const std::string& uri) -> const json* {
     if (std::regex_search(uri, k_scheme) || uri.rfind("//", 0) == 0)
-      throw Error(ExitCode::usage, "schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
+      throw UsageError("schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
                   "copy the referenced schema next to this file and use a relative $ref");
-    if (base_dir.empty()) throw Error(ExitCode::usage, "cannot resolve $ref \"" + uri + "\" without a schema file");
+    if (base_dir.empty()) throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
     require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
@@ -145,7 +144,7 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(ExitCode::usage, std::string("cannot use the schema: ") + e.what());
+    throw UsageError(std::string("cannot use the schema: ") + e.what());
   }
   return EventValidator(std::move(impl));
 }

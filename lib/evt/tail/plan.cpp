@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/consumer.hpp"
+#include "evt/output/duration.hpp"
 #include "evt/read/time_search.hpp"
 
 #include <algorithm>
@@ -58,8 +59,8 @@ public:
     std::vector<TopicPartition> reached;
     while (!pending.empty()) {
       if (std::chrono::steady_clock::now() > deadline) {
-        throw BrokerError("timed out after " + std::to_string(m_timeout_ms / 1000) +
-                              " s reading record timestamps for a time position (the broker's "
+        throw BrokerError("timed out after " + output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
+                              " reading record timestamps for a time position (the broker's "
                               "offsets-for-times gave none)",
                           "check that the brokers are up, or raise --timeout");
       }

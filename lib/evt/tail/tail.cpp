@@ -1,6 +1,7 @@
 #include "evt/tail/tail.hpp"
 
 #include "evt/error.hpp"
+#include "evt/output/duration.hpp"
 
 #include <chrono>
 
@@ -66,8 +67,9 @@ public:
         m_assignment_changed = false;
         last_progress = Clock::now();
       } else if (stalled(last_progress)) {
-        throw BrokerError("no records arrived for " + std::to_string(m_options.idle_timeout_ms / 1000) +
-                              " s while partitions were short of their end: " + pending_list(),
+        throw BrokerError("no records arrived for " +
+                              output::format_duration(std::chrono::milliseconds(m_options.idle_timeout_ms)) +
+                              " while partitions were short of their end: " + pending_list(),
                           "check that the brokers are up, or raise --timeout");
       }
     }

@@ -48,11 +48,7 @@ std::unique_ptr<output::RecordFormatter> stdout_formatter(const std::string& sty
 }
 
 std::unique_ptr<output::Sink> open_capture_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    throw UsageError("cannot write '" + path + "': " + std::strerror(errno));
-  }
-  return std::make_unique<output::Sink>(f);
+  return output::Sink::open_file(path);
 }
 
 BatchWriter::BatchWriter(std::unique_ptr<output::RecordFormatter> shown, output::Sink* stdout_sink,

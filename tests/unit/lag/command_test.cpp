@@ -67,17 +67,17 @@ TEST_CASE("lag refresh: a table once, a line per refresh in a pipe, the table re
 TEST_CASE("lag verdict: 0 within the thresholds, 1 with the rows over them") {
   const auto snap = snapshot_with_lag(40, 100, 2.0);
   LagFlags none;
-  CHECK(judge(snap, none, nullptr).code == 0);
+  CHECK(judge(snap, none, nullptr).code == ExitCode::ok);
   LagFlags within;
   within.max_lag = 60;
   within.max_lag_seconds = 2.0;
   const auto ok = judge(snap, within, nullptr);
-  CHECK(ok.code == 0);
+  CHECK(ok.code == ExitCode::ok);
   CHECK(ok.messages.empty());
   LagFlags over;
   over.max_lag = 59;
   const auto no = judge(snap, over, nullptr);
-  CHECK(no.code == 1);
+  CHECK(no.code == ExitCode::no);
   REQUIRE(no.messages.size() == 1);
   CHECK(no.messages[0].rfind("lag over the threshold:\n", 0) == 0);
   CHECK(no.messages[0] == "lag over the threshold:\n" + render_breaches(snap, thresholds_of(over), false));
@@ -90,7 +90,7 @@ TEST_CASE("lag verdict: --max-lag-seconds cannot judge an unmeasured lagging par
   CHECK_THROWS_AS(judge(snap, seconds, nullptr), BrokerError);
   // Already failing on records: the answer is no either way.
   seconds.max_lag = 0;
-  CHECK(judge(snap, seconds, nullptr).code == 1);
+  CHECK(judge(snap, seconds, nullptr).code == ExitCode::no);
 }
 
 TEST_CASE("lag verdict: --fail-on names the group and its status") {
@@ -105,9 +105,9 @@ TEST_CASE("lag verdict: --fail-on names the group and its status") {
   }
   const auto snap = snapshot_with_lag(40, 102, std::nullopt);
   const auto v = judge(snap, flags, &watch);
-  CHECK(v.code == 1);
+  CHECK(v.code == ExitCode::no);
   REQUIRE(v.messages.size() == 1);
   CHECK(v.messages[0] == "group g is " + to_string(watch.group_status("g")) + " (--fail-on stall)\n");
   CHECK(fails(watch.group_status("g"), LagStatus::stall));
-  CHECK(judge(snap, flags, nullptr).code == 0);
+  CHECK(judge(snap, flags, nullptr).code == ExitCode::ok);
 }

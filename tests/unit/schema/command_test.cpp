@@ -35,11 +35,11 @@ TEST_CASE("schema check: a pairwise check and its summary") {
   CheckRequest r;
   r.paths = {"command_test_v1.json", "command_test_v1.json"};
   const auto same = run_check(r);
-  CHECK(same.exit_code() == 0);
+  CHECK(same.exit_code() == ExitCode::ok);
   CHECK(check_summary(same, "backward") == "1 version(s) checked under backward: compatible");
   r.paths = {"command_test_v1.json", "command_test_v2.json"};
   const auto changed = run_check(r);
-  CHECK(changed.exit_code() == 1);
+  CHECK(changed.exit_code() == ExitCode::no);
   CHECK(check_summary(changed, "backward") ==
         "1 version(s) checked under backward: " + std::to_string(changed.breaking_count()) + " breaking change(s)");
   CHECK(render_check("json", changed) == render_json(changed));
@@ -63,9 +63,9 @@ TEST_CASE("schema validate: lines, summary and exit code") {
   CHECK(summary.invalid == 1);
   CHECK(summary.not_json == 1);
   CHECK(validation_summary_text(summary) == "3 line(s): 1 invalid, 1 not JSON");
-  CHECK(validation_exit_code(summary) == 4);
-  CHECK(validation_exit_code(ValidationSummary{3, 1, 0}) == 1);
-  CHECK(validation_exit_code(ValidationSummary{3, 0, 0}) == 0);
+  CHECK(validation_exit_code(summary) == ExitCode::bad_input);
+  CHECK(validation_exit_code(ValidationSummary{3, 1, 0}) == ExitCode::no);
+  CHECK(validation_exit_code(ValidationSummary{3, 0, 0}) == ExitCode::ok);
   REQUIRE(bad.size() == 2);
   const auto text = render_invalid_line("text", "events.jsonl", bad[0]);
   CHECK(text.rfind("events.jsonl:2: ", 0) == 0);
@@ -82,12 +82,12 @@ TEST_CASE("schema validate: lines, summary and exit code") {
 TEST_CASE("schema lint: summary and exit code") {
   LintResult r;
   r.files = 2;
-  CHECK(lint_exit_code(r) == 0);
+  CHECK(lint_exit_code(r) == ExitCode::ok);
   CHECK(lint_summary(r) == "2 schema(s) linted: 0 finding(s)");
   r.findings.push_back({});
-  CHECK(lint_exit_code(r) == 1);
+  CHECK(lint_exit_code(r) == ExitCode::no);
   r.errors.push_back("bad.json: not JSON");
-  CHECK(lint_exit_code(r) == 2);
+  CHECK(lint_exit_code(r) == ExitCode::usage);
   CHECK(render_lint("github", r) == render_lint_github(r));
   CHECK(render_lint("text", r) == render_lint_text(r));
 }
@@ -97,15 +97,15 @@ TEST_CASE("schema conformance: text and exit code") {
   r.cases = 3;
   r.agreed = 1;
   r.disagreements.push_back({"a.json#0", "add field", "evt says compatible", "documented"});
-  CHECK(conformance_exit_code(r) == 0);
+  CHECK(conformance_exit_code(r) == ExitCode::ok);
   CHECK(render_conformance(r) == "KNOWN    a.json#0 (add field): evt says compatible -- documented\n"
                                  "1/3 cases agree, 1 known differences, 0 unexplained\n");
   r.disagreements.push_back({"b.json#1", "drop field", "differs", ""});
-  CHECK(conformance_exit_code(r) == 1);
+  CHECK(conformance_exit_code(r) == ExitCode::no);
   CHECK(render_conformance(r).find("DISAGREE b.json#1 (drop field): differs\n") != std::string::npos);
   r.disagreements.pop_back();
   r.stale_known.push_back("c.json#2");
-  CHECK(conformance_exit_code(r) == 1);
+  CHECK(conformance_exit_code(r) == ExitCode::no);
   CHECK(render_conformance(r).find("STALE    c.json#2 is listed as a known difference but now agrees\n") !=
         std::string::npos);
 }
