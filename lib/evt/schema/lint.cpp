@@ -272,8 +272,8 @@ std::string render_lint_json(const LintResult& result) {
 }
 
 std::string render_lint_github(const LintResult& result) {
-  const auto& data = github_data;
-  const auto& prop = github_property;
+  auto* data = &github_data;
+  auto* prop = &github_property;
   std::string out;
   for (const auto& e : result.errors) out += "::error title=unreadable schema::" + data(e) + "\n";
   for (const auto& f : result.findings)
