@@ -11,7 +11,7 @@ set -u
 printf '{"a":2}\0{"junk\n' > nul.jsonl
 run_evt publish -t x --dry-run -f nul.jsonl
 expect_rc 4 "publish with a NUL"
-expect_contains "$ERR" "line 1"
+expect_contains "$ERR" "nul.jsonl:1"
 expect_contains "$ERR" "NUL byte at offset 7"
 expect_eq "$OUT" "" "nothing sent"
 printf '{"type":"object"}\n' > obj.json
@@ -151,7 +151,7 @@ T=$(unique_topic keep)
 printf '{"value":"a","partition":0}\n{"value":"b","partition":99}\n{"value":"c","partition":0}\n' > keep.jsonl
 run_evt publish -t "$T" --input record --keep partition -f keep.jsonl
 expect_rc 4 "missing partition"
-expect_contains "$ERR" "line 2"
+expect_contains "$ERR" "keep.jsonl:2"
 expect_contains "$ERR" "partition 99 of topic '$T' does not exist"
 run_evt publish -t "$T" --input record --keep partition --skip-invalid -f keep.jsonl
 expect_rc 4 "missing partition, --skip-invalid"
