@@ -9,8 +9,8 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 namespace evt::cli {
@@ -35,7 +35,7 @@ std::optional<double> finite_number(const std::string& text) {
   return v;
 }
 
-} // namespace
+}  // namespace
 
 void open_closed_standard_fds() {
   for (int fd = 0; fd <= 2; ++fd) {
@@ -113,10 +113,8 @@ void add_global_options(CLI::App& app, Globals& g) {
   app.add_option("-X", g.properties, "Client property (any librdkafka property)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
-  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")
-      ->type_name("NAME");
-  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")
-      ->type_name("FORMAT");
+  app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")->type_name("NAME");
+  app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")->type_name("FORMAT");
   app.add_option("--color", g.color, "Colour (honours NO_COLOR)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
@@ -140,7 +138,9 @@ void add_global_options(CLI::App& app, Globals& g) {
       ->type_name("CONTEXTS");
 }
 
-int timeout_ms(const Globals& g) { return static_cast<int>(std::lround(g.timeout_s * 1000)); }
+int timeout_ms(const Globals& g) {
+  return static_cast<int>(std::lround(g.timeout_s * 1000));
+}
 
 void note(const Globals& g, const std::string& message) {
   if (!g.quiet) {
@@ -174,8 +174,8 @@ kafka::ClientConfig client_config(const Globals& g) {
   // -X debug=… asks for librdkafka's debug output as much as --debug does.
   if (g.verbose > 1 || kafka::debug_requested(config.properties)) {
     config.log_sink = [](int level, std::string_view facility, std::string_view message) {
-      std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level,
-                   output::terminal_safe(facility).c_str(), output::terminal_safe(message).c_str());
+      std::fprintf(stderr, "evt: librdkafka %d %s: %s\n", level, output::terminal_safe(facility).c_str(),
+                   output::terminal_safe(message).c_str());
     };
   }
   return config;
@@ -198,4 +198,4 @@ std::string output_format(const Globals& g, const std::vector<std::string>& allo
   throw UsageError("unsupported output format '" + g.output + "'", "this command supports: " + list);
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -64,4 +64,4 @@ CLI::Validator at_least(double min);
 // A finite number from `min` to `max`.
 CLI::Validator number_between(double min, double max);
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -1,6 +1,6 @@
 #include "config.hpp"
-#include "evt/output/terminal_escape.hpp"
 #include "evt/codec/json_text.hpp"
+#include "evt/output/terminal_escape.hpp"
 
 #include "evt/config/config_file.hpp"
 #include "evt/output/sink.hpp"
@@ -16,8 +16,8 @@ namespace {
 
 config::ConfigFile load(const Globals& g, bool must_exist) {
   const char* env = std::getenv("EVT_CONFIG");
-  auto file = config::load_config(config::default_config_path(),
-                                  must_exist || (env != nullptr && *env != '\0'));
+  auto file =
+      config::load_config(config::default_config_path(), must_exist || (env != nullptr && *env != '\0'));
   for (const auto& w : file.warnings) {
     warn(w);
   }
@@ -42,7 +42,8 @@ ExitCode run_get_contexts(const Globals& g) {
     for (const auto& c : file.contexts) {
       j.push_back({{"name", c.name}, {"brokers", c.brokers}, {"current", c.name == file.current_context}});
     }
-    out.write(codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n");
+    out.write(codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) +
+              "\n");
     out.close();
     return ExitCode::ok;
   }
@@ -63,19 +64,21 @@ ExitCode run_use_context(const Globals& g, const std::string& name) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_config(CLI::App& root, Globals& g) {
   auto name = std::make_shared<std::string>();
   auto* sub = root.add_subcommand("config", "Show and switch connection contexts");
   sub->require_subcommand(1);
-  sub->add_subcommand("view", "Print the config file with secrets shown as ***")
-      ->final_callback([&g] { g.outcome = run_view(g); });
-  sub->add_subcommand("get-contexts", "List contexts; * marks the current one")
-      ->final_callback([&g] { g.outcome = run_get_contexts(g); });
+  sub->add_subcommand("view", "Print the config file with secrets shown as ***")->final_callback([&g] {
+    g.outcome = run_view(g);
+  });
+  sub->add_subcommand("get-contexts", "List contexts; * marks the current one")->final_callback([&g] {
+    g.outcome = run_get_contexts(g);
+  });
   auto* use = sub->add_subcommand("use-context", "Make a context the current one");
   use->add_option("name", *name, "Context name")->required();
   use->final_callback([&g, name] { g.outcome = run_use_context(g, *name); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -7,4 +7,4 @@ namespace evt::cli {
 // `evt config view | get-contexts | use-context NAME`.
 void add_config(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

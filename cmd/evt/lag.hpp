@@ -7,4 +7,4 @@ namespace evt::cli {
 // Registers `evt lag`: consumer-group lag per partition, topic and group.
 void add_lag(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

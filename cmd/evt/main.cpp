@@ -86,7 +86,7 @@ int run(int argc, char** argv) {
   return static_cast<int>(globals.outcome);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   // Before anything opens a file: a closed 0, 1 or 2 (evt <&-) would be

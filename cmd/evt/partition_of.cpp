@@ -37,7 +37,7 @@ ExitCode run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_partition_of(CLI::App& root, Globals& g) {
   auto o = std::make_shared<PartitionOfOpts>();
@@ -48,4 +48,4 @@ void add_partition_of(CLI::App& root, Globals& g) {
   sub->final_callback([&g, o] { g.outcome = run_partition_of(g, *o); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

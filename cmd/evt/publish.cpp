@@ -17,7 +17,7 @@ namespace {
 
 // Prints the result on stderr and returns the exit code.
 ExitCode report(const Globals& g, const publish::PublishRequest& o, const publish::PublishResult& r,
-           const publish::PublishCommand& command) {
+                const publish::PublishCommand& command) {
   for (const auto& f : r.failures) {
     std::fprintf(stderr, "evt: %s\n", publish::describe_failure(command.inputs().at(f.input), f).c_str());
   }
@@ -49,7 +49,8 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
   publish::PublishEvents events;
   events.rejected = [&](publish::LineRef w, const publish::Rejection& why) {
     progress.clear();
-    std::fprintf(stderr, "evt: %s\n", publish::describe_rejection(command.inputs().at(w.input), w.line, why).c_str());
+    std::fprintf(stderr, "evt: %s\n",
+                 publish::describe_rejection(command.inputs().at(w.input), w.line, why).c_str());
   };
   size_t large_shown = 0;
   events.large = [&](publish::LineRef w, size_t bytes) {
@@ -58,7 +59,9 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
       warn(publish::describe_large(command.inputs().at(w.input), w.line, bytes, o.warn_size));
     }
   };
-  events.progress = [&](const publish::PublishCounts& c, double s) { progress.show(publish::progress_text(c, s)); };
+  events.progress = [&](const publish::PublishCounts& c, double s) {
+    progress.show(publish::progress_text(c, s));
+  };
   const auto result = command.run(std::move(events), out);
   out.flush();
   progress.clear();
@@ -82,8 +85,8 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->check(number_between(0, 2147483647))
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
-      ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random", "fnv1a",
-                             "fnv1a_random"}))
+      ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random",
+                             "fnv1a", "fnv1a_random"}))
       ->option_text("NAME");
   sub->add_option("--keep", o.keep, "Keep a record line's partition and/or timestamp")
       ->delimiter(',')
@@ -95,16 +98,19 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
   sub->add_option("--subject", o.subject, "Event subject");
   sub->add_option("--dataschema", o.dataschema, "Schema URI of the data");
-  sub->add_option("--content-type", o.content_type, "datacontenttype (default: from the data)")->option_text("TYPE");
+  sub->add_option("--content-type", o.content_type, "datacontenttype (default: from the data)")
+      ->option_text("TYPE");
   sub->add_option("--correlation-id", o.correlation_id, "ce_correlationid extension");
   sub->add_option("--traceparent", o.traceparent, "W3C traceparent, or 'new' for one per event");
   sub->add_option("--schema", o.schema, "Validate each event against this JSON Schema");
   sub->add_option("--schema-dir", o.schema_dir, "Schema repository: TYPE/vN.json by event type");
-  sub->add_flag_callback("--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
-                         "Let local $refs leave the schema's folder");
+  sub->add_flag_callback(
+      "--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
+      "Let local $refs leave the schema's folder");
   sub->add_flag("--skip-invalid", o.skip_invalid, "Report invalid lines and go on (exit 4 at the end)");
   sub->add_option("--max-size", o.max_size, "Refuse records above this size (1MiB)")->option_text("BYTES");
-  sub->add_option("--warn-size", o.warn_size, "Warn about records above this size (64KiB)")->option_text("BYTES");
+  sub->add_option("--warn-size", o.warn_size, "Warn about records above this size (64KiB)")
+      ->option_text("BYTES");
   sub->add_flag("--allow-pii", o.allow_pii, "Send values that look like card numbers");
   sub->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
       ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
@@ -117,7 +123,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_flag("--worker-thread", o.worker_thread, "Parse and check lines on a second thread");
 }
 
-} // namespace
+}  // namespace
 
 void add_publish(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<publish::PublishRequest>();
@@ -126,4 +132,4 @@ void add_publish(CLI::App& root, Globals& g) {
   sub->final_callback([&g, opts] { g.outcome = run_publish(g, *opts); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -7,4 +7,4 @@ namespace evt::cli {
 // `evt sandbox` (run a local broker) and `evt sandbox ctl` (fault injection).
 void add_sandbox(CLI::App& root, Globals& g);
 
-} // namespace evt::cli
+}  // namespace evt::cli

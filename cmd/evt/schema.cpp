@@ -70,7 +70,7 @@ ExitCode run_conformance(const SchemaOpts& opts) {
   return schema::conformance_exit_code(r);
 }
 
-} // namespace
+}  // namespace
 
 void add_schema(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<SchemaOpts>();
@@ -78,34 +78,41 @@ void add_schema(CLI::App& root, Globals& g) {
   sub->require_subcommand(1);
 
   auto* check = sub->add_subcommand("check", "Check schema compatibility (pairwise or a schema repository)");
-  check->add_option("paths", opts->check.paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")->required();
-  check->add_option("--mode", opts->check.mode,
-                    "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none");
+  check->add_option("paths", opts->check.paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")
+      ->required();
+  check->add_option(
+      "--mode", opts->check.mode,
+      "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none");
   check->add_option("--format", opts->check.format, "auto (default), json (JSON Schema) or avro");
   check->add_option("--policy", opts->check.policy, "strict (Confluent's default) or lenient");
-  check->add_option("--against", opts->check.against, "git revision to compare a repository DIR with (e.g. origin/main)");
+  check->add_option("--against", opts->check.against,
+                    "git revision to compare a repository DIR with (e.g. origin/main)");
   check->final_callback([&g, opts] { g.outcome = run_check(g, *opts); });
 
-  auto* validate = sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
+  auto* validate =
+      sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
   validate->add_option("--schema,-s", opts->schema, "JSON Schema file")->required();
   validate->add_option("input", opts->input, "JSON Lines file, or - for stdin (default)");
   validate->final_callback([&g, opts] { g.outcome = run_validate(g, *opts); });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
   for (auto* app : {check, validate, lint}) {
-    app->add_flag_callback("--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
-                           "Let local $refs leave the schema's folder");
+    app->add_flag_callback(
+        "--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
+        "Let local $refs leave the schema's folder");
   }
   lint->add_option("dir", opts->lint_dir, "schema repository or folder of schemas")->required();
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
-  lint->add_option("--allow-field", opts->allow_fields, "field name allowed despite looking sensitive (repeatable)");
+  lint->add_option("--allow-field", opts->allow_fields,
+                   "field name allowed despite looking sensitive (repeatable)");
   lint->final_callback([&g, opts] { g.outcome = run_lint(g, *opts); });
 
-  auto* conformance = sub->add_subcommand("conformance", "Run Confluent's JSON Schema diff corpus (test suite use)");
-  conformance->group(""); // hidden
+  auto* conformance =
+      sub->add_subcommand("conformance", "Run Confluent's JSON Schema diff corpus (test suite use)");
+  conformance->group("");  // hidden
   conformance->add_option("corpus", opts->corpus, "corpus directory")->required();
   conformance->add_option("--known", opts->known, "known-differences file");
   conformance->final_callback([&g, opts] { g.outcome = run_conformance(*opts); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -22,7 +22,8 @@ ExitCode run_tail(const Globals& g, const TailOpts& o) {
   tail::TailJob job(o.command);
   output::Sink out;
   std::unique_ptr<output::RecordFormatter> shown;
-  if (const auto fallback = tail::stdout_fallback(g.output, o.format, !o.out_file.empty(), out.is_terminal())) {
+  if (const auto fallback =
+          tail::stdout_fallback(g.output, o.format, !o.out_file.empty(), out.is_terminal())) {
     shown = tail::stdout_formatter(output_format(g, tail::stdout_styles(), *fallback), o.format,
                                    output::use_color(g.color, stdout), out.is_terminal(), o.binary);
   }
@@ -50,7 +51,7 @@ ExitCode run_tail(const Globals& g, const TailOpts& o) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_tail(CLI::App& root, Globals& g) {
   auto o = std::make_shared<TailOpts>();
@@ -78,10 +79,11 @@ void add_tail(CLI::App& root, Globals& g) {
       ->allow_extra_args(false);
   sub->add_option("--grep", c.filter.greps, "Only records whose raw value or key contains TEXT")
       ->allow_extra_args(false);
-  sub->footer("Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
-              "Without -e or an end, evt starts at the end and follows new records.\n"
-              "See 'man evt-tail' for positions, filters and tokens.");
+  sub->footer(
+      "Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
+      "Without -e or an end, evt starts at the end and follows new records.\n"
+      "See 'man evt-tail' for positions, filters and tokens.");
   sub->final_callback([&g, o] { g.outcome = run_tail(g, *o); });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

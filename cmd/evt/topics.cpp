@@ -47,7 +47,7 @@ ExitCode run_create(const Globals& g, const TopicsOpts& opts) {
   return ExitCode::ok;
 }
 
-} // namespace
+}  // namespace
 
 void add_topics(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<TopicsOpts>();
@@ -76,4 +76,4 @@ void add_topics(CLI::App& root, Globals& g) {
   });
 }
 
-} // namespace evt::cli
+}  // namespace evt::cli

@@ -45,4 +45,4 @@ struct OffsetRange {
   int64_t end = -1;
 };
 
-} // namespace evt
+}  // namespace evt

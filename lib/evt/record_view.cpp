@@ -13,7 +13,7 @@ void assign_bytes(std::optional<std::string>& out, std::optional<std::string_vie
   }
 }
 
-} // namespace
+}  // namespace
 
 void copy_record(const RecordView& view, Record& out) {
   out.topic.assign(view.topic.data(), view.topic.size());
@@ -51,4 +51,4 @@ RecordView view_of(const Record& record, std::vector<HeaderView>& headers) {
   return v;
 }
 
-} // namespace evt
+}  // namespace evt

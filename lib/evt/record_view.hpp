@@ -38,4 +38,4 @@ void copy_record(const RecordView& view, Record& out);
 // `headers` receives the header views and must outlive the returned view.
 RecordView view_of(const Record& record, std::vector<HeaderView>& headers);
 
-} // namespace evt
+}  // namespace evt

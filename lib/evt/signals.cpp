@@ -24,7 +24,7 @@ extern "C" void on_signal(int sig) {
     ::_exit(static_cast<int>(ExitCode::interrupted));
   }
 }
-} // namespace
+}  // namespace
 
 void install_signal_handlers(const char* exit_line) {
   g_exit_line = exit_line;
@@ -38,9 +38,13 @@ void install_signal_handlers(const char* exit_line) {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-bool interrupted() { return g_signal != 0; }
+bool interrupted() {
+  return g_signal != 0;
+}
 
-int interrupt_signal() { return g_signal; }
+int interrupt_signal() {
+  return g_signal;
+}
 
 ExitOnInterrupt::ExitOnInterrupt() {
   g_exit_now = g_exit_now + 1;
@@ -51,6 +55,8 @@ ExitOnInterrupt::ExitOnInterrupt() {
   }
 }
 
-ExitOnInterrupt::~ExitOnInterrupt() { g_exit_now = g_exit_now - 1; }
+ExitOnInterrupt::~ExitOnInterrupt() {
+  g_exit_now = g_exit_now - 1;
+}
 
-} // namespace evt
+}  // namespace evt

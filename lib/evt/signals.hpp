@@ -21,11 +21,11 @@ int interrupt_signal();
 // where nothing is buffered, in flight or uncommitted. Throws
 // evt::Interrupted when a signal already arrived. Main thread only.
 class ExitOnInterrupt {
-public:
+ public:
   ExitOnInterrupt();
   ~ExitOnInterrupt();
   ExitOnInterrupt(const ExitOnInterrupt&) = delete;
   ExitOnInterrupt& operator=(const ExitOnInterrupt&) = delete;
 };
 
-} // namespace evt
+}  // namespace evt

@@ -54,8 +54,8 @@ int commit(const kafka::ClientConfig& config, const std::string& group,
   return 0;
 }
 
-int produce(const kafka::ClientConfig& config, const std::string& topic, int partitions,
-            int count, int64_t timestamp, size_t bytes) {
+int produce(const kafka::ClientConfig& config, const std::string& topic, int partitions, int count,
+            int64_t timestamp, size_t bytes) {
   kafka::ProducerOptions options;
   options.idempotent = false;
   kafka::Producer producer(config, options);
@@ -81,7 +81,7 @@ int produce(const kafka::ClientConfig& config, const std::string& topic, int par
   return left == 0 ? 0 : 3;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

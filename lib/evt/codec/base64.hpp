@@ -12,4 +12,4 @@ std::string base64_encode(std::string_view bytes);
 // Decodes standard base64 (padding optional); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -55,14 +55,14 @@ void append_member(std::string& out, std::string_view name, std::string_view val
   append_json_string(out, value);
 }
 
-} // namespace
+}  // namespace
 
 std::string uuid_v4() {
   auto& gen = generator();
   uint64_t hi = gen();
   uint64_t lo = gen();
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;                             // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;      // variant 10xx
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10xx
   std::string out;
   out.reserve(36);
   append_hex(out, hi >> 32, 8);
@@ -132,9 +132,9 @@ bool is_valid_traceparent(std::string_view v) {
 }
 
 bool is_valid_extension_name(std::string_view name) {
-  return !name.empty() && name.size() <= 20 &&
-         std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+  return !name.empty() && name.size() <= 20 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
 }
 
 bool is_uri_reference(std::string_view s) {
@@ -147,7 +147,8 @@ bool is_uri_reference(std::string_view s) {
         return false;
       }
       i += 2;
-    } else if (!(std::isalnum(c) && c < 0x80) && k_allowed.find(static_cast<char>(c)) == std::string_view::npos) {
+    } else if (!(std::isalnum(c) && c < 0x80) &&
+               k_allowed.find(static_cast<char>(c)) == std::string_view::npos) {
       return false;
     }
   }
@@ -187,7 +188,8 @@ std::string content_type_for(std::optional<std::string_view> data, bool data_is_
   return is_valid_utf8(*data) ? "text/plain; charset=utf-8" : "application/octet-stream";
 }
 
-std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool has_data, bool data_is_json) {
+std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool has_data,
+                                             bool data_is_json) {
   if (a.specversion != "1.0") {
     return "CloudEvents attribute 'specversion' must be 1.0, not '" + a.specversion + "'";
   }
@@ -209,7 +211,8 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool
   }
   if (has_data && !data_is_json && is_json_media_type(a.datacontenttype)) {
     return "CloudEvents attribute 'datacontenttype' is " + a.datacontenttype +
-           " but the data is not JSON (give another --content-type, or leave it out to have it set from the data)";
+           " but the data is not JSON (give another --content-type, or leave it out to have it set from the "
+           "data)";
   }
   return std::nullopt;
 }
@@ -298,9 +301,8 @@ bool is_structured_cloudevent(const RecordView& record) {
   if (!ct || ct->size() < k_prefix.size()) {
     return false;
   }
-  return std::equal(k_prefix.begin(), k_prefix.end(), ct->begin(), [](char a, char b) {
-    return a == std::tolower(static_cast<unsigned char>(b));
-  });
+  return std::equal(k_prefix.begin(), k_prefix.end(), ct->begin(),
+                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

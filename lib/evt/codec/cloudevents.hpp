@@ -19,14 +19,13 @@ namespace evt::codec {
 enum class EnvelopeMode { none, binary, structured };
 
 // The content type of a structured-mode CloudEvent.
-inline constexpr std::string_view k_structured_content_type =
-    "application/cloudevents+json; charset=UTF-8";
+inline constexpr std::string_view k_structured_content_type = "application/cloudevents+json; charset=UTF-8";
 
 // The attributes of one CloudEvent; optional ones are left out when empty.
 struct CloudEventAttributes {
-  std::string id;               // required (a UUID v4 by default)
-  std::string source;           // required, a URI-reference
-  std::string type;             // required
+  std::string id;      // required (a UUID v4 by default)
+  std::string source;  // required, a URI-reference
+  std::string type;    // required
   std::string specversion = "1.0";
   std::string time;             // RFC 3339
   std::string datacontenttype;  // e.g. application/json
@@ -84,8 +83,7 @@ void append_structured_event(std::string& out, const CloudEventAttributes& attri
 
 // Replaces the record's value with the structured event (a NULL value
 // gives an event without data) and sets its content-type header.
-void apply_structured_envelope(Record& record, const CloudEventAttributes& attributes,
-                               bool data_is_json);
+void apply_structured_envelope(Record& record, const CloudEventAttributes& attributes, bool data_is_json);
 
 // True when content-type marks a CloudEvents structured-mode record.
 bool is_structured_cloudevent(const RecordView& record);
@@ -93,4 +91,4 @@ bool is_structured_cloudevent(const RecordView& record);
 // The value of the first header with this key (nullopt also for a null value).
 std::optional<std::string_view> header_value(const RecordView& record, std::string_view key);
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -51,8 +51,8 @@ bool is_valid_utf8(std::string_view s) {
       }
       cp = (cp << 6) | (p[i + k] & 0x3f);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
       return false;
     }
     i += len;
@@ -70,25 +70,34 @@ bool is_bidi_control(char second, char third) {
   return (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
 }
 
-} // namespace
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
   size_t run_start = 0;
-  const auto flush_run = [&](size_t end) {
-    out.append(text.data() + run_start, end - run_start);
-  };
+  const auto flush_run = [&](size_t end) { out.append(text.data() + run_start, end - run_start); };
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const char* simple = nullptr;
     switch (c) {
-    case '"': simple = "\\\""; break;
-    case '\\': simple = "\\\\"; break;
-    case '\n': simple = "\\n"; break;
-    case '\t': simple = "\\t"; break;
-    case '\r': simple = "\\r"; break;
-    default: break;
+      case '"':
+        simple = "\\\"";
+        break;
+      case '\\':
+        simple = "\\\\";
+        break;
+      case '\n':
+        simple = "\\n";
+        break;
+      case '\t':
+        simple = "\\t";
+        break;
+      case '\r':
+        simple = "\\r";
+        break;
+      default:
+        break;
     }
     if (simple != nullptr) {
       flush_run(i);
@@ -100,8 +109,7 @@ void append_json_string(std::string& out, std::string_view text) {
       out += k_hex[c >> 4];
       out += k_hex[c & 0xf];
       run_start = i + 1;
-    } else if (c == 0xc2 && i + 1 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
       // U+0080..U+009F: C1 controls, encoded in UTF-8 as C2 80..C2 9F.
       const auto c1 = static_cast<unsigned char>(text[i + 1]);
@@ -162,4 +170,4 @@ std::string terminal_safe_json(std::string_view text) {
   return out;
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -19,4 +19,4 @@ void append_json_string(std::string& out, std::string_view text);
 // same JSON value, safe on a terminal. Such bytes only occur inside strings.
 std::string terminal_safe_json(std::string_view json_text);
 
-} // namespace evt::codec
+}  // namespace evt::codec

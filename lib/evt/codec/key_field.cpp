@@ -68,4 +68,4 @@ std::optional<std::string> KeyField::extract(const nlohmann::json& event, std::s
   return std::nullopt;
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -14,7 +14,7 @@ namespace evt::codec {
 
 // A parsed dotted path that extracts a key from an event.
 class KeyField {
-public:
+ public:
   // Parses the path; throws UsageError for an empty path or empty segment.
   explicit KeyField(std::string_view path);
 
@@ -26,9 +26,9 @@ public:
   // The path as the user wrote it.
   const std::string& path() const { return m_path; }
 
-private:
+ private:
   std::string m_path;
   std::vector<std::string> m_segments;  // without the optional "data" prefix
 };
 
-} // namespace evt::codec
+}  // namespace evt::codec

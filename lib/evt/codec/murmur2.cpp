@@ -23,13 +23,18 @@ uint32_t murmur2(std::string_view key) {
   }
   const unsigned char* tail = data + 4 * blocks;
   switch (length % 4) {
-  case 3: h ^= static_cast<uint32_t>(tail[2]) << 16; [[fallthrough]];
-  case 2: h ^= static_cast<uint32_t>(tail[1]) << 8; [[fallthrough]];
-  case 1:
-    h ^= static_cast<uint32_t>(tail[0]);
-    h *= k_m;
-    break;
-  default: break;
+    case 3:
+      h ^= static_cast<uint32_t>(tail[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(tail[1]) << 8;
+      [[fallthrough]];
+    case 1:
+      h ^= static_cast<uint32_t>(tail[0]);
+      h *= k_m;
+      break;
+    default:
+      break;
   }
   h ^= h >> 13;
   h *= k_m;
@@ -42,4 +47,4 @@ int32_t murmur2_partition(std::string_view key, int32_t partitions) {
   return static_cast<int32_t>((murmur2(key) & 0x7fffffffU) % static_cast<uint32_t>(partitions));
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -14,4 +14,4 @@ uint32_t murmur2(std::string_view key);
 // a non-null key: (murmur2(key) & 0x7fffffff) % partitions. partitions > 0.
 int32_t murmur2_partition(std::string_view key, int32_t partitions);
 
-} // namespace evt::codec
+}  // namespace evt::codec

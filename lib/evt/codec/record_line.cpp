@@ -18,8 +18,7 @@ void append_int(std::string& out, int64_t v) {
 }
 
 // "name":"text" | "name":null | "name_base64":"…"
-void append_bytes_field(std::string& out, std::string_view name,
-                        const std::optional<std::string>& bytes) {
+void append_bytes_field(std::string& out, std::string_view name, const std::optional<std::string>& bytes) {
   out += '"';
   out += name;
   if (!bytes) {
@@ -38,23 +37,28 @@ void append_bytes_field(std::string& out, std::string_view name,
 
 const char* timestamp_type_name(TimestampType t) {
   switch (t) {
-  case TimestampType::create_time: return "create";
-  case TimestampType::log_append_time: return "log_append";
-  case TimestampType::none: break;
+    case TimestampType::create_time:
+      return "create";
+    case TimestampType::log_append_time:
+      return "log_append";
+    case TimestampType::none:
+      break;
   }
   return nullptr;
 }
 
 constexpr std::array<std::string_view, 10> k_fields = {
-    "topic", "partition", "offset", "timestamp", "timestamp_type",
-    "key",   "key_base64", "value", "value_base64", "headers"};
+    "topic", "partition",  "offset", "timestamp",    "timestamp_type",
+    "key",   "key_base64", "value",  "value_base64", "headers"};
 
-[[noreturn]] void bad(const std::string& why) { throw RecordLineError(why); }
+[[noreturn]] void bad(const std::string& why) {
+  throw RecordLineError(why);
+}
 
 // Reads "name" / "name_base64" into bytes; absent → nullopt, unless
 // `allow_json` lets a non-string JSON value stand for its compact text.
-std::optional<std::string> read_bytes(const nlohmann::json& obj, const std::string& name,
-                                      bool allow_json, bool& present) {
+std::optional<std::string> read_bytes(const nlohmann::json& obj, const std::string& name, bool allow_json,
+                                      bool& present) {
   const auto it = obj.find(name);
   const auto b64 = obj.find(name + "_base64");
   present = it != obj.end() || b64 != obj.end();
@@ -83,7 +87,7 @@ std::optional<std::string> read_bytes(const nlohmann::json& obj, const std::stri
   bad("\"" + name + "\" must be a string or null");
 }
 
-} // namespace
+}  // namespace
 
 void append_record_line(std::string& out, const Record& r) {
   out += "{\"topic\":";
@@ -230,4 +234,4 @@ Record parse_record_line(std::string_view line) {
   return record_from_json(j);
 }
 
-} // namespace evt::codec
+}  // namespace evt::codec

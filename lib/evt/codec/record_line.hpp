@@ -20,7 +20,7 @@ namespace evt::codec {
 
 // Thrown when a line is not a valid record line; what() says why.
 class RecordLineError : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -40,4 +40,4 @@ Record record_from_json(const nlohmann::json& j);
 // keys are all record-line fields and that has a value field.
 bool is_record_line(const nlohmann::json& j);
 
-} // namespace evt::codec
+}  // namespace evt::codec

@@ -94,8 +94,7 @@ Context parse_context(const fs::path& path, const YAML::Node& key, const YAML::N
       std::set<std::string> props;
       for (const auto& prop : field.second) {
         const auto prop_name = key_of(path, prop.first);
-        check_unique(path, props, prop.first, prop_name,
-                     " in the properties of context '" + ctx.name + "'");
+        check_unique(path, props, prop.first, prop_name, " in the properties of context '" + ctx.name + "'");
         // Numbers and booleans (linger.ms: 5, enable.idempotence: true)
         // are kept as the text the user wrote.
         ctx.properties.emplace_back(prop_name, scalar(path, prop.second, "property " + prop_name));
@@ -151,23 +150,26 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
 // (view, use-context, any command) copies it out once per reference, so a
 // 1 MB anchor referenced 2,000 times took 7.8 GB. A config needs no aliases.
 class AliasRefuser : public YAML::EventHandler {
-public:
+ public:
   explicit AliasRefuser(const fs::path& path) : m_path(path) {}
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    throw UsageError(m_path.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+    throw UsageError(m_path.string() + ":" + std::to_string(mark.line + 1) + ":" +
+                         std::to_string(mark.column + 1) +
                          ": YAML aliases (*name, <<: *name) are not allowed in the config file",
                      "write each context's settings out in full");
   }
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
   void OnMapEnd() override {}
 
-private:
+ private:
   const fs::path& m_path;
 };
 
@@ -179,7 +181,7 @@ void refuse_aliases(const std::string& text, const fs::path& path) {
   }
 }
 
-} // namespace
+}  // namespace
 
 ConfigFile parse_config(const std::string& text, const fs::path& path) {
   // A NUL byte means this is not a text file (yaml-cpp would stop there and
@@ -196,8 +198,7 @@ ConfigFile parse_config(const std::string& text, const fs::path& path) {
     if (!e.mark.is_null()) {
       where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
     }
-    throw UsageError(where + ": invalid YAML: " + e.msg,
-                     "fix the file or point EVT_CONFIG at another one");
+    throw UsageError(where + ": invalid YAML: " + e.msg, "fix the file or point EVT_CONFIG at another one");
   }
 }
 
@@ -242,7 +243,7 @@ std::optional<std::string> read_config_text(const fs::path& path) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 ConfigFile load_config(const fs::path& path, bool must_exist) {
   const auto text = read_config_text(path);
@@ -263,7 +264,7 @@ ConfigFile load_config(const fs::path& path, bool must_exist) {
       has_secret = has_secret || kafka::is_secret_property(k);
     }
   }
-  struct stat st{};
+  struct stat st {};
   if (has_secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     config.warnings.push_back("config file " + path.string() +
                               " contains secrets and is readable by other users; run: chmod 600 " +
@@ -291,7 +292,8 @@ std::string render_redacted(const ConfigFile& config) {
     if (!c.properties.empty()) {
       out << YAML::Key << "properties" << YAML::Value << YAML::BeginMap;
       for (const auto& [k, v] : c.properties) {
-        out << YAML::Key << k << YAML::Value << (kafka::is_secret_property(k) ? std::string("***") : kafka::redact_secret_assignments(v));
+        out << YAML::Key << k << YAML::Value
+            << (kafka::is_secret_property(k) ? std::string("***") : kafka::redact_secret_assignments(v));
       }
       out << YAML::EndMap;
     }
@@ -338,7 +340,7 @@ void use_context(const fs::path& path, const std::string& name) {
     ok = n > 0;
     done += ok ? static_cast<size_t>(n) : 0;
   }
-  struct stat st{};
+  struct stat st {};
   if (ok && ::stat(target.c_str(), &st) == 0) {
     ok = ::fchmod(fd, st.st_mode & 07777) == 0;
   }
@@ -353,4 +355,4 @@ void use_context(const fs::path& path, const std::string& name) {
   }
 }
 
-} // namespace evt::config
+}  // namespace evt::config

@@ -43,4 +43,4 @@ std::string render_redacted(const ConfigFile& config);
 // Sets current-context in the file on disk; throws UsageError if unknown.
 void use_context(const std::filesystem::path& path, const std::string& name);
 
-} // namespace evt::config
+}  // namespace evt::config

@@ -33,10 +33,9 @@ Connection resolve_connection(const ConnectionRequest& request) {
       for (const auto& c : file.contexts) {
         known += (known.empty() ? "" : ", ") + c.name;
       }
-      throw UsageError("unknown context '" + context_name + "'" +
-                           (file.path.empty() ? "" : " in " + file.path.string()),
-                       known.empty() ? "define it under 'contexts:' in the config file"
-                                     : "known contexts: " + known);
+      throw UsageError(
+          "unknown context '" + context_name + "'" + (file.path.empty() ? "" : " in " + file.path.string()),
+          known.empty() ? "define it under 'contexts:' in the config file" : "known contexts: " + known);
     }
     conn.properties = context->properties;
   }
@@ -55,13 +54,11 @@ Connection resolve_connection(const ConnectionRequest& request) {
     conn.source = "sandbox (pid " + std::to_string(sandbox->pid) + ")";
     conn.from_sandbox = true;
   } else {
-    throw UsageError("no broker configured",
-                     "pass -b HOST:PORT, set EVT_BROKERS, add a context to " +
-                         default_config_path().string() +
-                         ", or start a local broker with `evt sandbox`");
+    throw UsageError("no broker configured", "pass -b HOST:PORT, set EVT_BROKERS, add a context to " +
+                                                 default_config_path().string() +
+                                                 ", or start a local broker with `evt sandbox`");
   }
-  conn.properties.insert(conn.properties.end(), request.property_flags.begin(),
-                         request.property_flags.end());
+  conn.properties.insert(conn.properties.end(), request.property_flags.begin(), request.property_flags.end());
   return conn;
 }
 
@@ -83,4 +80,4 @@ ConnectionRequest system_request(std::string brokers_flag, std::string context_f
   return request;
 }
 
-} // namespace evt::config
+}  // namespace evt::config

@@ -14,9 +14,9 @@ namespace evt::config {
 // What the user asked for on the command line, plus where to look for the
 // rest. The lookups are functions so tests can fake the environment.
 struct ConnectionRequest {
-  std::string brokers_flag;            // -b/--brokers
-  std::string context_flag;            // --context
-  kafka::Properties property_flags;    // -X key=value, in order
+  std::string brokers_flag;          // -b/--brokers
+  std::string context_flag;          // --context
+  kafka::Properties property_flags;  // -X key=value, in order
   std::function<std::optional<std::string>(const std::string&)> getenv;
   std::function<ConfigFile()> load_config;
   std::function<std::optional<sandbox::SandboxState>()> find_sandbox;
@@ -25,8 +25,8 @@ struct ConnectionRequest {
 // Where the connection came from, for messages and `-v`.
 struct Connection {
   std::string brokers;
-  kafka::Properties properties;    // context properties, then -X (later wins)
-  std::string source;              // "--brokers", "EVT_BROKERS", "context prod (path)", "sandbox (pid N)"
+  kafka::Properties properties;  // context properties, then -X (later wins)
+  std::string source;            // "--brokers", "EVT_BROKERS", "context prod (path)", "sandbox (pid N)"
   bool from_sandbox = false;
   std::vector<std::string> warnings;
 };
@@ -40,4 +40,4 @@ Connection resolve_connection(const ConnectionRequest& request);
 ConnectionRequest system_request(std::string brokers_flag, std::string context_flag,
                                  kafka::Properties property_flags);
 
-} // namespace evt::config
+}  // namespace evt::config

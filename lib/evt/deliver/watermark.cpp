@@ -87,4 +87,4 @@ void AckWatermark::forget(const TopicPartition& tp) {
   m_partitions.erase(it);
 }
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

@@ -16,7 +16,7 @@ namespace evt::deliver {
 // Tracks in-flight records per source partition and answers which offset is
 // safe to commit (the next offset to read after a restart).
 class AckWatermark {
-public:
+ public:
   // Everything below `next_offset` of `tp` has been read; records below it
   // that were never sent (filtered out) count as done once all before them are.
   void read_to(const TopicPartition& tp, int64_t next_offset);
@@ -43,7 +43,7 @@ public:
   // Drops a partition (revoked in a rebalance, or finished and committed).
   void forget(const TopicPartition& tp);
 
-private:
+ private:
   struct Pending {
     int64_t offset;
     bool done;
@@ -56,4 +56,4 @@ private:
   size_t m_in_flight = 0;
 };
 
-} // namespace evt::deliver
+}  // namespace evt::deliver

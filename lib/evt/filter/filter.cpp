@@ -14,7 +14,8 @@ RecordFilter::RecordFilter(const FilterSpec& spec)
   for (const auto& h : spec.headers) {
     const auto eq = h.find('=');
     if (h.empty() || eq == 0) {
-      throw UsageError("invalid --header '" + h + "'", "write --header KEY=VALUE, or --header KEY for any value");
+      throw UsageError("invalid --header '" + h + "'",
+                       "write --header KEY=VALUE, or --header KEY for any value");
     }
     if (eq == std::string::npos) {
       m_headers.push_back({h, std::nullopt});
@@ -34,7 +35,7 @@ bool RecordFilter::type_matches(const RecordView& record, const nlohmann::json* 
     type.emplace(*ce_type);
   } else if (doc != nullptr) {
     const auto* node = codec::is_structured_cloudevent(record) ? find_path(*doc, {std::string("type")})
-                                                        : find_path(*doc, m_type_path);
+                                                               : find_path(*doc, m_type_path);
     if (node != nullptr && node->is_string()) {
       type = node->get<std::string>();
     }
@@ -91,4 +92,4 @@ bool RecordFilter::matches(const RecordView& record) const {
   return true;
 }
 
-} // namespace evt::filter
+}  // namespace evt::filter

@@ -2,8 +2,8 @@
 // Which records `evt tail` shows. Every given condition must hold (AND);
 // repeated --type values are alternatives (OR).
 
-#include "evt/record_view.hpp"
 #include "evt/filter/where.hpp"
+#include "evt/record_view.hpp"
 
 #include <optional>
 #include <string>
@@ -13,17 +13,17 @@ namespace evt::filter {
 
 // The filter flags as given on the command line.
 struct FilterSpec {
-  std::vector<std::string> types;        // --type: ce_type header, CloudEvents "type", or type_field
-  std::string type_field = "type";       // --type-field: JSON path used for non-CloudEvents values
-  std::optional<std::string> key;        // --key: exact key bytes
-  std::vector<std::string> headers;      // --header k=v (or k: present with any value)
-  std::vector<std::string> wheres;       // --where 'path op value' on the JSON value
-  std::vector<std::string> greps;        // --grep: substring of the raw value or key bytes
+  std::vector<std::string> types;    // --type: ce_type header, CloudEvents "type", or type_field
+  std::string type_field = "type";   // --type-field: JSON path used for non-CloudEvents values
+  std::optional<std::string> key;    // --key: exact key bytes
+  std::vector<std::string> headers;  // --header k=v (or k: present with any value)
+  std::vector<std::string> wheres;   // --where 'path op value' on the JSON value
+  std::vector<std::string> greps;    // --grep: substring of the raw value or key bytes
 };
 
 // A compiled filter; construct once, call matches() per record.
 class RecordFilter {
-public:
+ public:
   RecordFilter() = default;
   // Throws UsageError for an invalid expression.
   explicit RecordFilter(const FilterSpec& spec);
@@ -35,7 +35,7 @@ public:
   // True when the record passes every condition.
   bool matches(const RecordView& record) const;
 
-private:
+ private:
   struct HeaderCondition {
     std::string key;
     std::optional<std::string> value;
@@ -51,4 +51,4 @@ private:
   std::vector<std::string> m_greps;
 };
 
-} // namespace evt::filter
+}  // namespace evt::filter

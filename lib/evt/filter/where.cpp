@@ -30,7 +30,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_op_char(char c) { return c == '=' || c == '!' || c == '~' || c == '<' || c == '>'; }
+bool is_op_char(char c) {
+  return c == '=' || c == '!' || c == '~' || c == '<' || c == '>';
+}
 
 bool both_numbers(const nlohmann::json& a, const nlohmann::json& b) {
   return a.is_number() && b.is_number();
@@ -72,7 +74,7 @@ bool equal(const nlohmann::json& node, const nlohmann::json& literal) {
          node.get_ref<const std::string&>() == literal.dump();
 }
 
-} // namespace
+}  // namespace
 
 WherePattern::WherePattern(const std::string& pattern) {
   // RE2 matches in time linear in the text (no backtracking), so a hostile
@@ -90,7 +92,8 @@ WherePattern::WherePattern(const std::string& pattern) {
 bool WherePattern::search(std::string_view text) const {
   // Unanchored partial match; the text is given by its bounds, so NULs
   // inside JSON strings do not cut it short.
-  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *static_cast<const RE2*>(m_compiled.get()));
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()),
+                           *static_cast<const RE2*>(m_compiled.get()));
 }
 
 std::vector<PathStep> parse_json_path(std::string_view text) {
@@ -111,7 +114,8 @@ std::vector<PathStep> parse_json_path(std::string_view text) {
     if (s[i] == '[') {
       const size_t close = s.find(']', i);
       size_t index = 0;
-      const auto inner = close == std::string_view::npos ? std::string_view() : s.substr(i + 1, close - i - 1);
+      const auto inner =
+          close == std::string_view::npos ? std::string_view() : s.substr(i + 1, close - i - 1);
       const auto [ptr, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), index);
       if (inner.empty() || ec != std::errc() || ptr != inner.data() + inner.size()) {
         throw UsageError("invalid JSON path '" + std::string(text) + "': array indexes are written [N]",
@@ -159,8 +163,8 @@ WhereExpr parse_where(std::string_view text) {
     WhereOp op;
   };
   // Longest first so "<=" wins over "<".
-  static constexpr OpName k_ops[] = {{"==", WhereOp::eq}, {"!=", WhereOp::ne}, {"<=", WhereOp::le},
-                                     {">=", WhereOp::ge}, {"<", WhereOp::lt},  {">", WhereOp::gt},
+  static constexpr OpName k_ops[] = {{"==", WhereOp::eq},   {"!=", WhereOp::ne},        {"<=", WhereOp::le},
+                                     {">=", WhereOp::ge},   {"<", WhereOp::lt},         {">", WhereOp::gt},
                                      {"~", WhereOp::regex}, {"exists", WhereOp::exists}};
   bool found = false;
   for (const auto& o : k_ops) {
@@ -186,7 +190,8 @@ WhereExpr parse_where(std::string_view text) {
   auto literal = nlohmann::json::parse(rest, nullptr, false);
   expr.literal = literal.is_discarded() ? nlohmann::json(std::string(rest)) : std::move(literal);
   if (expr.op == WhereOp::regex) {
-    const std::string pattern = expr.literal.is_string() ? expr.literal.get<std::string>() : std::string(rest);
+    const std::string pattern =
+        expr.literal.is_string() ? expr.literal.get<std::string>() : std::string(rest);
     try {
       expr.pattern.emplace(pattern);
     } catch (const UsageError& e) {
@@ -231,29 +236,36 @@ bool evaluate(const WhereExpr& expr, const nlohmann::json& doc) {
     return false;
   }
   switch (expr.op) {
-  case WhereOp::eq: return equal(*node, expr.literal);
-  case WhereOp::regex: {
-    if (node->is_string()) {
-      return expr.pattern->search(node->get_ref<const std::string&>());
+    case WhereOp::eq:
+      return equal(*node, expr.literal);
+    case WhereOp::regex: {
+      if (node->is_string()) {
+        return expr.pattern->search(node->get_ref<const std::string&>());
+      }
+      if (node->is_number() || node->is_boolean()) {
+        return expr.pattern->search(node->dump());
+      }
+      return false;
     }
-    if (node->is_number() || node->is_boolean()) {
-      return expr.pattern->search(node->dump());
-    }
-    return false;
-  }
-  default: break;
+    default:
+      break;
   }
   const auto c = compare(*node, expr.literal);
   if (!c) {
     return false;
   }
   switch (expr.op) {
-  case WhereOp::lt: return *c < 0;
-  case WhereOp::gt: return *c > 0;
-  case WhereOp::le: return *c <= 0;
-  case WhereOp::ge: return *c >= 0;
-  default: return false;
+    case WhereOp::lt:
+      return *c < 0;
+    case WhereOp::gt:
+      return *c > 0;
+    case WhereOp::le:
+      return *c <= 0;
+    case WhereOp::ge:
+      return *c >= 0;
+    default:
+      return false;
   }
 }
 
-} // namespace evt::filter
+}  // namespace evt::filter

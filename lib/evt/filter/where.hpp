@@ -25,13 +25,13 @@ enum class WhereOp { eq, ne, lt, gt, le, ge, regex, exists };
 // A compiled RE2 regular expression, searched in time linear in the text
 // (no backtracking, no recursion). Copies share the compiled pattern.
 class WherePattern {
-public:
+ public:
   // Throws UsageError with the library's reason when `pattern` is invalid.
   explicit WherePattern(const std::string& pattern);
   // True when the pattern matches somewhere in `text` (which may hold NULs).
   bool search(std::string_view text) const;
 
-private:
+ private:
   std::shared_ptr<void> m_compiled;  // an RE2
 };
 
@@ -56,4 +56,4 @@ const nlohmann::json* find_path(const nlohmann::json& doc, const std::vector<Pat
 // True when the condition holds for the document.
 bool evaluate(const WhereExpr& expr, const nlohmann::json& doc);
 
-} // namespace evt::filter
+}  // namespace evt::filter

@@ -28,7 +28,9 @@ Admin::Admin(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
 
 Admin::~Admin() = default;
 
-const std::string& Admin::brokers() const { return m_impl->config.brokers; }
+const std::string& Admin::brokers() const {
+  return m_impl->config.brokers;
+}
 
 namespace {
 
@@ -55,11 +57,10 @@ TopicInfo to_topic_info(const rd_kafka_metadata_topic_t& t) {
   return info;
 }
 
-} // namespace
+}  // namespace
 
 ClusterInfo Admin::describe_cluster(bool include_internal) {
-  auto md = fetch_metadata(m_impl->rk.get(), nullptr, m_impl->config.timeout_ms,
-                           m_impl->config.brokers);
+  auto md = fetch_metadata(m_impl->rk.get(), nullptr, m_impl->config.timeout_ms, m_impl->config.brokers);
   ClusterInfo info;
   for (int i = 0; i < md->broker_cnt; ++i) {
     info.brokers.push_back({md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});
@@ -80,8 +81,7 @@ ClusterInfo Admin::describe_cluster(bool include_internal) {
 
 TopicInfo Admin::describe_topic(const std::string& topic) {
   // Ask for all topics rather than one: asking for one may auto-create it.
-  auto md = fetch_metadata(m_impl->rk.get(), nullptr, m_impl->config.timeout_ms,
-                           m_impl->config.brokers);
+  auto md = fetch_metadata(m_impl->rk.get(), nullptr, m_impl->config.timeout_ms, m_impl->config.brokers);
   for (int i = 0; i < md->topic_cnt; ++i) {
     if (topic == md->topics[i].topic) {
       const auto err = md->topics[i].err;
@@ -104,10 +104,8 @@ namespace {
 
 // One offsets_for_times call: librdkafka groups the partitions by leader and
 // sends one ListOffsets request per broker.
-std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk,
-                                               const std::vector<TopicPartition>& partitions,
-                                               int64_t query, int timeout_ms,
-                                               const std::string& brokers) {
+std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk, const std::vector<TopicPartition>& partitions,
+                                               int64_t query, int timeout_ms, const std::string& brokers) {
   std::map<TopicPartition, int64_t> result;
   if (partitions.empty()) {
     return result;
@@ -123,31 +121,29 @@ std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk,
   for (int i = 0; i < tpl->cnt; ++i) {
     const auto& e = tpl->elems[i];
     if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      throw_kafka_error(e.err, "cannot list offsets of " + std::string(e.topic) + "[" +
-                                   std::to_string(e.partition) + "]",
-                        brokers);
+      throw_kafka_error(
+          e.err, "cannot list offsets of " + std::string(e.topic) + "[" + std::to_string(e.partition) + "]",
+          brokers);
     }
     result[{e.topic, e.partition}] = e.offset;
   }
   return result;
 }
 
-} // namespace
+}  // namespace
 
-std::map<TopicPartition, OffsetRange>
-Admin::offset_ranges(const std::vector<TopicPartition>& partitions) {
+std::map<TopicPartition, OffsetRange> Admin::offset_ranges(const std::vector<TopicPartition>& partitions) {
   const auto& c = m_impl->config;
   // Both requests share one --timeout: the second gets what the first left.
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(c.timeout_ms);
-  auto starts = list_offsets(m_impl->rk.get(), partitions,
-                             static_cast<int64_t>(OffsetSpec::earliest), c.timeout_ms, c.brokers);
+  auto starts = list_offsets(m_impl->rk.get(), partitions, static_cast<int64_t>(OffsetSpec::earliest),
+                             c.timeout_ms, c.brokers);
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   if (!partitions.empty() && left.count() <= 0) {
     throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, "cannot list offsets", c.brokers);
   }
-  auto ends = list_offsets(m_impl->rk.get(), partitions,
-                           static_cast<int64_t>(OffsetSpec::latest),
+  auto ends = list_offsets(m_impl->rk.get(), partitions, static_cast<int64_t>(OffsetSpec::latest),
                            static_cast<int>(left.count()), c.brokers);
   std::map<TopicPartition, OffsetRange> result;
   for (const auto& tp : partitions) {
@@ -156,16 +152,16 @@ Admin::offset_ranges(const std::vector<TopicPartition>& partitions) {
   return result;
 }
 
-std::map<TopicPartition, int64_t>
-Admin::offsets_for_time(const std::vector<TopicPartition>& partitions, int64_t timestamp_ms) {
+std::map<TopicPartition, int64_t> Admin::offsets_for_time(const std::vector<TopicPartition>& partitions,
+                                                          int64_t timestamp_ms) {
   const auto& c = m_impl->config;
   return list_offsets(m_impl->rk.get(), partitions, timestamp_ms, c.timeout_ms, c.brokers);
 }
 
 void Admin::create_topic(const NewTopic& topic) {
   std::array<char, 512> err{};
-  NewTopicPtr nt(rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions,
-                                       topic.replication_factor, err.data(), err.size()));
+  NewTopicPtr nt(rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions, topic.replication_factor,
+                                       err.data(), err.size()));
   if (!nt) {
     throw UsageError("cannot create topic '" + topic.name + "': " + err.data());
   }
@@ -175,8 +171,7 @@ void Admin::create_topic(const NewTopic& topic) {
     }
   }
   AdminOptionsPtr options(rd_kafka_AdminOptions_new(m_impl->rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
-  rd_kafka_AdminOptions_set_request_timeout(options.get(), m_impl->config.timeout_ms, err.data(),
-                                            err.size());
+  rd_kafka_AdminOptions_set_request_timeout(options.get(), m_impl->config.timeout_ms, err.data(), err.size());
   rd_kafka_AdminOptions_set_operation_timeout(options.get(), m_impl->config.timeout_ms, err.data(),
                                               err.size());
   QueuePtr queue(rd_kafka_queue_new(m_impl->rk.get()));
@@ -212,10 +207,10 @@ void Admin::create_topic(const NewTopic& topic) {
     }
     if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* msg = rd_kafka_topic_result_error_string(results[i]);
-      throw BrokerError("cannot create topic '" + topic.name + "': " +
-                        (msg != nullptr ? msg : rd_kafka_err2str(code)));
+      throw BrokerError("cannot create topic '" + topic.name +
+                        "': " + (msg != nullptr ? msg : rd_kafka_err2str(code)));
     }
   }
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -54,7 +54,7 @@ struct NewTopic {
 // Metadata, offsets and topic administration over one client connection.
 // Every call is bounded by the client's timeout.
 class Admin {
-public:
+ public:
   explicit Admin(const ClientConfig& config);
   ~Admin();
   Admin(const Admin&) = delete;
@@ -81,9 +81,9 @@ public:
   // The configured bootstrap servers, for messages.
   const std::string& brokers() const;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -100,10 +100,11 @@ int32_t get32(const std::string& s, size_t at) {
 }
 
 int16_t get16(const std::string& s, size_t at) {
-  return static_cast<int16_t>((static_cast<unsigned char>(s[at]) << 8) | static_cast<unsigned char>(s[at + 1]));
+  return static_cast<int16_t>((static_cast<unsigned char>(s[at]) << 8) |
+                              static_cast<unsigned char>(s[at + 1]));
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::vector<int16_t>> parse_api_versions_v0(const std::string& body, int32_t correlation_id) {
   // correlation_id int32, error_code int16, [api_key int16, min int16, max int16]
@@ -191,4 +192,4 @@ std::optional<std::vector<int16_t>> broker_api_keys(const std::string& brokers, 
   return parse_api_versions_v0(response.substr(4, expected - 4), k_correlation);
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -22,4 +22,4 @@ std::optional<std::vector<int16_t>> parse_api_versions_v0(const std::string& bod
 // The ApiKey of CreateTopics.
 inline constexpr int16_t k_api_create_topics = 19;
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

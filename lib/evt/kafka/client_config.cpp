@@ -15,8 +15,7 @@ std::pair<std::string, std::string> parse_property(std::string_view arg) {
   }
   std::string key(arg.substr(0, eq));
   // Keys never carry spaces; trailing blanks are a typo we can forgive.
-  key.erase(std::find_if(key.rbegin(), key.rend(), [](char c) { return c != ' '; }).base(),
-            key.end());
+  key.erase(std::find_if(key.rbegin(), key.rend(), [](char c) { return c != ' '; }).base(), key.end());
   if (key.find_first_of(" \t") != std::string::npos) {
     throw UsageError("invalid property name '" + key + "': names contain no spaces");
   }
@@ -38,7 +37,9 @@ bool debug_requested(const Properties& properties) {
   return std::any_of(properties.begin(), properties.end(), [](const auto& p) { return p.first == "debug"; });
 }
 
-void require_partition_eof(ClientConfig& config) { config.properties.emplace_back("enable.partition.eof", "true"); }
+void require_partition_eof(ClientConfig& config) {
+  config.properties.emplace_back("enable.partition.eof", "true");
+}
 
 bool is_secret_property(std::string_view name) {
   // Anything that names a password, secret, token, credential, JAAS config
@@ -53,9 +54,8 @@ bool is_secret_property(std::string_view name) {
   if (lower.ends_with(".key") || lower.ends_with(".pem")) {
     return true;
   }
-  return std::any_of(k_markers.begin(), k_markers.end(), [&](std::string_view m) {
-    return lower.find(m) != std::string::npos;
-  });
+  return std::any_of(k_markers.begin(), k_markers.end(),
+                     [&](std::string_view m) { return lower.find(m) != std::string::npos; });
 }
 
 std::string redact_secret_assignments(std::string_view value) {
@@ -99,4 +99,4 @@ std::string redact_secret_assignments(std::string_view value) {
   return out;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -16,10 +16,10 @@ using LogSink = std::function<void(int level, std::string_view facility, std::st
 
 // Everything needed to open a client: where the brokers are and how to talk to them.
 struct ClientConfig {
-  std::string brokers;      // bootstrap.servers
-  Properties properties;    // -X and context properties, applied after evt's defaults
-  int timeout_ms = 10000;   // bound for every blocking broker call
-  LogSink log_sink;         // null: librdkafka's log lines are dropped
+  std::string brokers;     // bootstrap.servers
+  Properties properties;   // -X and context properties, applied after evt's defaults
+  int timeout_ms = 10000;  // bound for every blocking broker call
+  LogSink log_sink;        // null: librdkafka's log lines are dropped
 };
 
 // The client properties of a command line: each -X "key=value" in order
@@ -51,4 +51,4 @@ std::string redact_secret_assignments(std::string_view value);
 // The version of the librdkafka evt runs with (not the one it was built with).
 std::string library_version();
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -55,8 +55,8 @@ Consumer::~Consumer() {
 void Consumer::assign(const std::vector<StartPosition>& positions) {
   TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
   for (const auto& p : positions) {
-    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)
-        ->offset = p.offset == k_offset_stored ? RD_KAFKA_OFFSET_STORED : p.offset;
+    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)->offset =
+        p.offset == k_offset_stored ? RD_KAFKA_OFFSET_STORED : p.offset;
   }
   const auto err = rd_kafka_assign(m_impl->rk.get(), tpl.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -91,8 +91,8 @@ int64_t message_timestamp(const rd_kafka_message_t* m, TimestampType& type) {
 // an unknown topic or partition is the user's mistake and throws at once.
 std::string message_error_text(const rd_kafka_message_t* m) {
   const char* topic = m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "";
-  std::string error = std::string(topic) + "[" + std::to_string(m->partition) +
-                      "]: " + rd_kafka_message_errstr(m);
+  std::string error =
+      std::string(topic) + "[" + std::to_string(m->partition) + "]: " + rd_kafka_message_errstr(m);
   if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
       m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
     throw UsageError("cannot read " + error, "`evt topics` lists the topics that exist");
@@ -117,8 +117,7 @@ Record to_record(const rd_kafka_message_t* m) {
     const char* name = nullptr;
     const void* value = nullptr;
     size_t size = 0;
-    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
-                       RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
          ++i) {
       Header h{name, std::nullopt};
       if (value != nullptr) {
@@ -130,7 +129,7 @@ Record to_record(const rd_kafka_message_t* m) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
   check_fatal(m_impl->state);
@@ -178,8 +177,8 @@ void Consumer::commit(const std::vector<StartPosition>& next_offsets) {
   }
   TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
   for (const auto& p : next_offsets) {
-    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)
-        ->offset = p.offset;
+    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)->offset =
+        p.offset;
   }
   const auto err = rd_kafka_commit(m_impl->rk.get(), tpl.get(), 0);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
@@ -212,15 +211,15 @@ void Consumer::close() {
   rd_kafka_consumer_close(m_impl->rk.get());
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka
 
 // ---- Zero-copy polling and the current assignment (added for evt tail) ----
 
 namespace evt::kafka {
 
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
-                           std::vector<TopicPartition>& reached_end, size_t max_records,
-                           int timeout_ms, bool with_headers) {
+                           std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
+                           bool with_headers) {
   check_fatal(m_impl->state);
   auto& scratch = m_impl->scratch;
   scratch.resize(std::max<size_t>(max_records, 1));
@@ -269,20 +268,20 @@ size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
     v.partition = m->partition;
     v.offset = m->offset;
     v.timestamp = message_timestamp(m, v.timestamp_type);
-    v.key = m->key != nullptr ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
-                              : std::nullopt;
-    v.value = m->payload != nullptr
-                  ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->payload), m->len)
-                  : std::nullopt;
+    v.key = m->key != nullptr
+                ? std::optional<std::string_view>(std::in_place, static_cast<const char*>(m->key), m->key_len)
+                : std::nullopt;
+    v.value = m->payload != nullptr ? std::optional<std::string_view>(
+                                          std::in_place, static_cast<const char*>(m->payload), m->len)
+                                    : std::nullopt;
     headers.clear();
     rd_kafka_headers_t* hdrs = nullptr;
-    if (with_headers &&
-        rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+    if (with_headers && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
       const char* name = nullptr;
       const void* value = nullptr;
       size_t size = 0;
-      for (size_t k = 0;
-           rd_kafka_header_get_all(hdrs, k, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++k) {
+      for (size_t k = 0; rd_kafka_header_get_all(hdrs, k, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+           ++k) {
         headers.push_back({name, value != nullptr ? std::optional<std::string_view>(
                                                         std::in_place, static_cast<const char*>(value), size)
                                                   : std::nullopt});
@@ -312,4 +311,4 @@ std::vector<TopicPartition> Consumer::assignment() {
   return result;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

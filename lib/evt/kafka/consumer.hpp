@@ -1,8 +1,8 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
-#include "evt/record_view.hpp"
 #include "evt/record.hpp"
+#include "evt/record_view.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -45,7 +45,7 @@ struct ConsumedBatch {
 // A consumer over librdkafka's high-level consumer with manual assignment or
 // group subscription. Every blocking call is bounded.
 class Consumer {
-public:
+ public:
   Consumer(const ClientConfig& config, const ConsumerOptions& options = {});
   ~Consumer();
   Consumer(const Consumer&) = delete;
@@ -81,9 +81,9 @@ public:
   // Leaves the group cleanly (idempotent; the destructor calls it too).
   void close();
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

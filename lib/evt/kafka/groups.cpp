@@ -10,12 +10,18 @@ namespace evt::kafka {
 
 std::string to_string(GroupState state) {
   switch (state) {
-  case GroupState::preparing_rebalance: return "PreparingRebalance";
-  case GroupState::completing_rebalance: return "CompletingRebalance";
-  case GroupState::stable: return "Stable";
-  case GroupState::dead: return "Dead";
-  case GroupState::empty: return "Empty";
-  case GroupState::unknown: break;
+    case GroupState::preparing_rebalance:
+      return "PreparingRebalance";
+    case GroupState::completing_rebalance:
+      return "CompletingRebalance";
+    case GroupState::stable:
+      return "Stable";
+    case GroupState::dead:
+      return "Dead";
+    case GroupState::empty:
+      return "Empty";
+    case GroupState::unknown:
+      break;
   }
   return "Unknown";
 }
@@ -38,12 +44,18 @@ namespace {
 
 GroupState to_state(rd_kafka_consumer_group_state_t s) {
   switch (s) {
-  case RD_KAFKA_CONSUMER_GROUP_STATE_PREPARING_REBALANCE: return GroupState::preparing_rebalance;
-  case RD_KAFKA_CONSUMER_GROUP_STATE_COMPLETING_REBALANCE: return GroupState::completing_rebalance;
-  case RD_KAFKA_CONSUMER_GROUP_STATE_STABLE: return GroupState::stable;
-  case RD_KAFKA_CONSUMER_GROUP_STATE_DEAD: return GroupState::dead;
-  case RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY: return GroupState::empty;
-  default: return GroupState::unknown;
+    case RD_KAFKA_CONSUMER_GROUP_STATE_PREPARING_REBALANCE:
+      return GroupState::preparing_rebalance;
+    case RD_KAFKA_CONSUMER_GROUP_STATE_COMPLETING_REBALANCE:
+      return GroupState::completing_rebalance;
+    case RD_KAFKA_CONSUMER_GROUP_STATE_STABLE:
+      return GroupState::stable;
+    case RD_KAFKA_CONSUMER_GROUP_STATE_DEAD:
+      return GroupState::dead;
+    case RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY:
+      return GroupState::empty;
+    default:
+      return GroupState::unknown;
   }
 }
 
@@ -67,8 +79,7 @@ EventPtr wait_result(rd_kafka_queue_t* queue, int timeout_ms, const std::string&
 
 // Error codes by which a broker says it does not implement a request kind.
 bool is_unsupported(rd_kafka_resp_err_t err) {
-  return err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ||
-         err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
+  return err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE || err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
          err == RD_KAFKA_RESP_ERR_INVALID_REQUEST;
 }
 
@@ -84,11 +95,10 @@ std::vector<TopicPartition> to_partitions(const rd_kafka_topic_partition_list_t*
   return out;
 }
 
-} // namespace
+}  // namespace
 
-std::map<std::string, std::map<TopicPartition, int64_t>>
-Groups::committed_offsets(const std::vector<std::string>& groups,
-                          const std::vector<TopicPartition>& partitions) {
+std::map<std::string, std::map<TopicPartition, int64_t>> Groups::committed_offsets(
+    const std::vector<std::string>& groups, const std::vector<TopicPartition>& partitions) {
   const auto& c = m_impl->config;
   rd_kafka_t* rk = m_impl->rk.get();
   QueuePtr queue(rd_kafka_queue_new(rk));
@@ -127,8 +137,7 @@ Groups::committed_offsets(const std::vector<std::string>& groups,
     }
     const auto* res = rd_kafka_event_ListConsumerGroupOffsets_result(ev.get());
     size_t cnt = 0;
-    const rd_kafka_group_result_t** results =
-        rd_kafka_ListConsumerGroupOffsets_result_groups(res, &cnt);
+    const rd_kafka_group_result_t** results = rd_kafka_ListConsumerGroupOffsets_result_groups(res, &cnt);
     for (size_t i = 0; i < cnt; ++i) {
       const std::string name = rd_kafka_group_result_name(results[i]);
       if (const auto* error = rd_kafka_group_result_error(results[i])) {
@@ -149,8 +158,8 @@ Groups::committed_offsets(const std::vector<std::string>& groups,
         }
         if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           throw_kafka_error(e.err,
-                            "cannot fetch the committed offset of group '" + name + "' for " +
-                                e.topic + "[" + std::to_string(e.partition) + "]",
+                            "cannot fetch the committed offset of group '" + name + "' for " + e.topic + "[" +
+                                std::to_string(e.partition) + "]",
                             c.brokers);
         }
         offsets[{e.topic, e.partition}] = e.offset < 0 ? k_no_commit : e.offset;
@@ -186,7 +195,7 @@ bool broker_lacks_api(rd_kafka_event_t* ev, MaybeSupported<T>& out, const char* 
   throw_kafka_error(top, what, brokers);
 }
 
-} // namespace
+}  // namespace
 
 MaybeSupported<std::vector<GroupListing>> Groups::list_groups() {
   const auto& c = m_impl->config;
@@ -224,8 +233,8 @@ MaybeSupported<std::vector<GroupListing>> Groups::list_groups() {
   return out;
 }
 
-MaybeSupported<std::vector<GroupDescription>>
-Groups::describe_groups(const std::vector<std::string>& groups) {
+MaybeSupported<std::vector<GroupDescription>> Groups::describe_groups(
+    const std::vector<std::string>& groups) {
   MaybeSupported<std::vector<GroupDescription>> out;
   if (groups.empty()) {
     return out;
@@ -288,4 +297,4 @@ Groups::describe_groups(const std::vector<std::string>& groups) {
   return out;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -60,7 +60,7 @@ inline constexpr int64_t k_no_commit = -1001;
 // Consumer-group administration over one admin client. Every call is
 // bounded by the client's timeout.
 class Groups {
-public:
+ public:
   explicit Groups(const ClientConfig& config);
   ~Groups();
   Groups(const Groups&) = delete;
@@ -69,9 +69,8 @@ public:
   // Committed offsets of many groups: one OffsetFetch per group, all sent at
   // once. An empty `partitions` asks for everything each group committed;
   // otherwise those partitions, with k_no_commit where there is none.
-  std::map<std::string, std::map<TopicPartition, int64_t>>
-  committed_offsets(const std::vector<std::string>& groups,
-                    const std::vector<TopicPartition>& partitions);
+  std::map<std::string, std::map<TopicPartition, int64_t>> committed_offsets(
+      const std::vector<std::string>& groups, const std::vector<TopicPartition>& partitions);
 
   // Every consumer group (ListConsumerGroups, one request per broker).
   MaybeSupported<std::vector<GroupListing>> list_groups();
@@ -79,9 +78,9 @@ public:
   // Members and state of groups (DescribeConsumerGroups, one request per coordinator).
   MaybeSupported<std::vector<GroupDescription>> describe_groups(const std::vector<std::string>& groups);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

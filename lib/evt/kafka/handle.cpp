@@ -54,9 +54,11 @@ void error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   }
 }
 
-} // namespace
+}  // namespace
 
-std::string library_version() { return rd_kafka_version_str(); }
+std::string library_version() {
+  return rd_kafka_version_str();
+}
 
 void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
   std::array<char, 512> err{};
@@ -105,26 +107,26 @@ std::string one_line(std::string text) {
                                     const std::string& brokers) {
   std::string what = context + ": " + rd_kafka_err2str(err);
   switch (err) {
-  case RD_KAFKA_RESP_ERR__TRANSPORT:
-  case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
-  case RD_KAFKA_RESP_ERR__TIMED_OUT:
-  case RD_KAFKA_RESP_ERR__RESOLVE:
-    throw BrokerError(what + (brokers.empty() ? "" : " (brokers: " + brokers + ")"),
-                      "check that the brokers are reachable, or raise --timeout; "
-                      "`evt sandbox` starts a local broker");
-  case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-  case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-    throw UsageError(what, "`evt topics` lists the topics that exist");
-  case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
-    throw UsageError(what, "`evt topics describe TOPIC` shows its partitions");
-  case RD_KAFKA_RESP_ERR__AUTHENTICATION:
-  case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
-  case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-  case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
-  case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
-    throw BrokerError(what, "check the credentials and ACLs of this context (evt config view)");
-  default:
-    throw BrokerError(what);
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+      throw BrokerError(what + (brokers.empty() ? "" : " (brokers: " + brokers + ")"),
+                        "check that the brokers are reachable, or raise --timeout; "
+                        "`evt sandbox` starts a local broker");
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+      throw UsageError(what, "`evt topics` lists the topics that exist");
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      throw UsageError(what, "`evt topics describe TOPIC` shows its partitions");
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+      throw BrokerError(what, "check the credentials and ACLs of this context (evt config view)");
+    default:
+      throw BrokerError(what);
   }
 }
 
@@ -150,10 +152,9 @@ bool is_connection_failure(rd_kafka_resp_err_t err) {
 // is what tells the cases apart.
 std::string hint_for_connection_error(rd_kafka_resp_err_t last, std::string_view text) {
   const bool tls = last == RD_KAFKA_RESP_ERR__SSL || text.find("SSL") != std::string_view::npos;
-  const bool sasl = last == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
-                    last == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
-                    text.find("SASL") != std::string_view::npos ||
-                    text.find("uthenticat") != std::string_view::npos;
+  const bool sasl =
+      last == RD_KAFKA_RESP_ERR__AUTHENTICATION || last == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+      text.find("SASL") != std::string_view::npos || text.find("uthenticat") != std::string_view::npos;
   if (sasl) {
     return "authentication failed: check sasl.mechanism, sasl.username and sasl.password "
            "of this context (evt config view), and security.protocol";
@@ -165,10 +166,10 @@ std::string hint_for_connection_error(rd_kafka_resp_err_t last, std::string_view
   return {};
 }
 
-} // namespace
+}  // namespace
 
-[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                                     const std::string& context, const std::string& brokers) {
+[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err, const std::string& context,
+                                     const std::string& brokers) {
   auto* state = rk != nullptr ? static_cast<ClientState*>(rd_kafka_opaque(rk)) : nullptr;
   if (state == nullptr || !is_connection_failure(err)) {
     throw_kafka_error(err, context, brokers);
@@ -186,12 +187,13 @@ std::string hint_for_connection_error(rd_kafka_resp_err_t last, std::string_view
   // librdkafka's reason text comes from the network peer in part (SASL
   // error strings): keep it on one line.
   last = one_line(std::move(last));
-  std::string what = context + ": " + rd_kafka_err2str(err) + " (brokers: " + brokers +
-                     "); last broker error: " + last;
+  std::string what =
+      context + ": " + rd_kafka_err2str(err) + " (brokers: " + brokers + "); last broker error: " + last;
   auto hint = hint_for_connection_error(last_code, last);
   if (hint.empty()) {
-    hint = "check that the brokers are reachable, or raise --timeout; "
-           "`evt sandbox` starts a local broker";
+    hint =
+        "check that the brokers are reachable, or raise --timeout; "
+        "`evt sandbox` starts a local broker";
   }
   throw BrokerError(what, hint);
 }
@@ -222,4 +224,4 @@ MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout
   return MetadataPtr(md);
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -14,19 +14,49 @@
 namespace evt::kafka {
 
 // One deleter per librdkafka type.
-struct ConfDeleter { void operator()(rd_kafka_conf_t* p) const { rd_kafka_conf_destroy(p); } };
-struct HandleDeleter { void operator()(rd_kafka_t* p) const { rd_kafka_destroy(p); } };
-struct TplDeleter { void operator()(rd_kafka_topic_partition_list_t* p) const { rd_kafka_topic_partition_list_destroy(p); } };
-struct MessageDeleter { void operator()(rd_kafka_message_t* p) const { rd_kafka_message_destroy(p); } };
-struct HeadersDeleter { void operator()(rd_kafka_headers_t* p) const { rd_kafka_headers_destroy(p); } };
-struct QueueDeleter { void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); } };
-struct EventDeleter { void operator()(rd_kafka_event_t* p) const { rd_kafka_event_destroy(p); } };
-struct AdminOptionsDeleter { void operator()(rd_kafka_AdminOptions_t* p) const { rd_kafka_AdminOptions_destroy(p); } };
-struct NewTopicDeleter { void operator()(rd_kafka_NewTopic_t* p) const { rd_kafka_NewTopic_destroy(p); } };
-struct MetadataDeleter { void operator()(const rd_kafka_metadata_t* p) const { rd_kafka_metadata_destroy(p); } };
-struct ErrorDeleter { void operator()(rd_kafka_error_t* p) const { rd_kafka_error_destroy(p); } };
-struct GroupOffsetsDeleter { void operator()(rd_kafka_ListConsumerGroupOffsets_t* p) const { rd_kafka_ListConsumerGroupOffsets_destroy(p); } };
-struct AlterGroupOffsetsDeleter { void operator()(rd_kafka_AlterConsumerGroupOffsets_t* p) const { rd_kafka_AlterConsumerGroupOffsets_destroy(p); } };
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* p) const { rd_kafka_conf_destroy(p); }
+};
+struct HandleDeleter {
+  void operator()(rd_kafka_t* p) const { rd_kafka_destroy(p); }
+};
+struct TplDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* p) const { rd_kafka_topic_partition_list_destroy(p); }
+};
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* p) const { rd_kafka_message_destroy(p); }
+};
+struct HeadersDeleter {
+  void operator()(rd_kafka_headers_t* p) const { rd_kafka_headers_destroy(p); }
+};
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
+};
+struct EventDeleter {
+  void operator()(rd_kafka_event_t* p) const { rd_kafka_event_destroy(p); }
+};
+struct AdminOptionsDeleter {
+  void operator()(rd_kafka_AdminOptions_t* p) const { rd_kafka_AdminOptions_destroy(p); }
+};
+struct NewTopicDeleter {
+  void operator()(rd_kafka_NewTopic_t* p) const { rd_kafka_NewTopic_destroy(p); }
+};
+struct MetadataDeleter {
+  void operator()(const rd_kafka_metadata_t* p) const { rd_kafka_metadata_destroy(p); }
+};
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* p) const { rd_kafka_error_destroy(p); }
+};
+struct GroupOffsetsDeleter {
+  void operator()(rd_kafka_ListConsumerGroupOffsets_t* p) const {
+    rd_kafka_ListConsumerGroupOffsets_destroy(p);
+  }
+};
+struct AlterGroupOffsetsDeleter {
+  void operator()(rd_kafka_AlterConsumerGroupOffsets_t* p) const {
+    rd_kafka_AlterConsumerGroupOffsets_destroy(p);
+  }
+};
 
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
@@ -51,8 +81,8 @@ struct ClientState {
   std::atomic<bool> all_brokers_down{false};
   std::atomic<int> last_error_code{0};  // rd_kafka_resp_err_t of the last error_cb
   std::mutex mutex;
-  std::string fatal_reason;  // guarded by mutex
-  std::string last_error;    // guarded by mutex; most recent error_cb text
+  std::string fatal_reason;    // guarded by mutex
+  std::string last_error;      // guarded by mutex; most recent error_cb text
   std::string last_log_error;  // guarded by mutex; most recent error-level log line
   std::string last_error_text() {
     std::lock_guard lock(mutex);
@@ -87,8 +117,8 @@ std::string one_line(std::string text);
 // reported (TLS handshake, SASL authentication, refused connection) with a
 // hint that fits it, since "Local: Timed out" alone does not tell the user
 // that the password or security.protocol is wrong.
-[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                                     const std::string& context, const std::string& brokers);
+[[noreturn]] void throw_client_error(rd_kafka_t* rk, rd_kafka_resp_err_t err, const std::string& context,
+                                     const std::string& brokers);
 
 // Throws when the state recorded a fatal error.
 void check_fatal(ClientState& state);
@@ -97,4 +127,4 @@ void check_fatal(ClientState& state);
 MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout_ms,
                            const std::string& brokers);
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -31,8 +31,7 @@ MockCluster::MockCluster(int broker_count, LogSink log_sink) : m_impl(std::make_
   m_impl->state.log_sink = config.log_sink;
   rd_kafka_conf_set_opaque(conf.get(), &m_impl->state);
   set_property(conf.get(), "log.connection.close", "false");
-  rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t* rk, int level, const char* fac,
-                                          const char* buf) {
+  rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
     auto* state = static_cast<ClientState*>(rd_kafka_opaque(rk));
     if (state != nullptr && state->log_sink) {
       state->log_sink(level, fac, buf);
@@ -41,8 +40,7 @@ MockCluster::MockCluster(int broker_count, LogSink log_sink) : m_impl(std::make_
   m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
   m_impl->cluster = rd_kafka_mock_cluster_new(m_impl->rk.get(), broker_count);
   if (m_impl->cluster == nullptr) {
-    throw BrokerError("cannot start the mock cluster",
-                      "check that loopback (127.0.0.1) is available");
+    throw BrokerError("cannot start the mock cluster", "check that loopback (127.0.0.1) is available");
   }
 }
 
@@ -56,7 +54,9 @@ std::string MockCluster::bootstraps() const {
   return rd_kafka_mock_cluster_bootstraps(m_impl->cluster);
 }
 
-int MockCluster::broker_count() const { return m_impl->brokers; }
+int MockCluster::broker_count() const {
+  return m_impl->brokers;
+}
 
 namespace {
 
@@ -67,14 +67,13 @@ void check_broker(int32_t id, int count) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void MockCluster::create_topic(const std::string& name, int partitions) {
   if (name.empty() || partitions < 1) {
     throw UsageError("a topic needs a name and at least one partition");
   }
-  const auto err =
-      rd_kafka_mock_topic_create(m_impl->cluster, name.c_str(), partitions, m_impl->brokers);
+  const auto err = rd_kafka_mock_topic_create(m_impl->cluster, name.c_str(), partitions, m_impl->brokers);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw BrokerError("cannot create topic '" + name + "': " + rd_kafka_err2str(err));
   }
@@ -89,16 +88,14 @@ void MockCluster::set_broker_down(int32_t broker_id, bool down) {
   }
 }
 
-void MockCluster::set_partition_leader(const std::string& topic, int32_t partition,
-                                       int32_t broker_id) {
+void MockCluster::set_partition_leader(const std::string& topic, int32_t partition, int32_t broker_id) {
   if (broker_id != -1) {
     check_broker(broker_id, m_impl->brokers);
   }
   if (topic.empty() || partition < 0) {
     throw UsageError("a partition needs a topic name and a number >= 0");
   }
-  const auto err =
-      rd_kafka_mock_partition_set_leader(m_impl->cluster, topic.c_str(), partition, broker_id);
+  const auto err = rd_kafka_mock_partition_set_leader(m_impl->cluster, topic.c_str(), partition, broker_id);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw UsageError("cannot move the leader of " + topic + "[" + std::to_string(partition) +
                      "]: " + rd_kafka_err2str(err));
@@ -129,7 +126,7 @@ rd_kafka_resp_err_t error_from_name(std::string_view name) {
                    "BROKER_NOT_AVAILABLE or _TRANSPORT (disconnect)");
 }
 
-} // namespace
+}  // namespace
 
 bool is_known_error_name(std::string_view name) {
   try {
@@ -152,18 +149,30 @@ void MockCluster::clear_request_errors(int16_t api_key) {
 
 int16_t api_key_from_name(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, int16_t>, 20> k_apis = {{
-      {"Produce", 0}, {"Fetch", 1}, {"ListOffsets", 2}, {"Metadata", 3},
-      {"OffsetCommit", 8}, {"OffsetFetch", 9}, {"FindCoordinator", 10}, {"JoinGroup", 11},
-      {"Heartbeat", 12}, {"LeaveGroup", 13}, {"SyncGroup", 14}, {"DescribeGroups", 15},
-      {"ListGroups", 16}, {"ApiVersions", 18}, {"CreateTopics", 19}, {"InitProducerId", 22},
-      {"AddPartitionsToTxn", 24}, {"AddOffsetsToTxn", 25}, {"EndTxn", 26},
+      {"Produce", 0},
+      {"Fetch", 1},
+      {"ListOffsets", 2},
+      {"Metadata", 3},
+      {"OffsetCommit", 8},
+      {"OffsetFetch", 9},
+      {"FindCoordinator", 10},
+      {"JoinGroup", 11},
+      {"Heartbeat", 12},
+      {"LeaveGroup", 13},
+      {"SyncGroup", 14},
+      {"DescribeGroups", 15},
+      {"ListGroups", 16},
+      {"ApiVersions", 18},
+      {"CreateTopics", 19},
+      {"InitProducerId", 22},
+      {"AddPartitionsToTxn", 24},
+      {"AddOffsetsToTxn", 25},
+      {"EndTxn", 26},
       {"TxnOffsetCommit", 28},
   }};
   for (const auto& [api, key] : k_apis) {
-    if (name.size() == api.size() &&
-        std::equal(name.begin(), name.end(), api.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
+    if (name.size() == api.size() && std::equal(name.begin(), name.end(), api.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       return key;
     }
@@ -180,4 +189,4 @@ int16_t api_key_from_name(std::string_view name) {
   throw UsageError("unknown request kind '" + std::string(name) + "'", "known kinds: " + known);
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

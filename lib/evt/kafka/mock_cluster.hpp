@@ -12,7 +12,7 @@ namespace evt::kafka {
 // librdkafka's in-process mock cluster: a Kafka-protocol broker set on
 // ephemeral loopback ports, plus its fault-injection knobs.
 class MockCluster {
-public:
+ public:
   MockCluster(int broker_count, LogSink log_sink);
   ~MockCluster();
   MockCluster(const MockCluster&) = delete;
@@ -41,7 +41,7 @@ public:
   // Clears any queued request errors for an API kind.
   void clear_request_errors(int16_t api_key);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
@@ -53,4 +53,4 @@ int16_t api_key_from_name(std::string_view name);
 // Validates a Kafka error name such as REQUEST_TIMED_OUT or _TRANSPORT.
 bool is_known_error_name(std::string_view name);
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -34,7 +34,7 @@ void delivery_cb(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque
   }
 }
 
-} // namespace
+}  // namespace
 
 struct Producer::Impl {
   ClientConfig config;
@@ -65,8 +65,7 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("compression.codec", options.compression);
   }
   // Keep keyed records where Java producers put them (see conventions).
-  defaults.emplace_back("partitioner",
-                        options.partitioner.empty() ? "murmur2_random" : options.partitioner);
+  defaults.emplace_back("partitioner", options.partitioner.empty() ? "murmur2_random" : options.partitioner);
   if (options.delivery_timeout_ms > 0) {
     defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
   }
@@ -100,20 +99,16 @@ void Producer::produce(const Record& record, uint64_t token) {
     // A non-null pointer with length 0 is an empty key/value; nullptr is NULL.
     static const char k_empty[1] = {0};
     const void* key = record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr;
-    void* value = record.value
-                      ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data())
-                      : nullptr;
+    void* value =
+        record.value ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data()) : nullptr;
     const size_t key_len = record.key ? record.key->size() : 0;
     const size_t value_len = record.value ? record.value->size() : 0;
     const int64_t timestamp = record.timestamp > 0 ? record.timestamp : 0;
     const auto err = rd_kafka_producev(
         rk, RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE(value, value_len),
-        RD_KAFKA_V_KEY(key, key_len),
-        RD_KAFKA_V_TIMESTAMP(timestamp),
-        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)),
-        RD_KAFKA_V_END);
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value, value_len),
+        RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ++m_impl->produced;
       return;
@@ -133,8 +128,8 @@ void Producer::produce(const Record& record, uint64_t token) {
     if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION && record.partition >= 0) {
       // The partition came with the record (--keep partition): bad input
       // for this one record, not a broken run.
-      throw InputError("partition " + std::to_string(record.partition) + " of topic '" + one_line(record.topic) +
-                       "' does not exist");
+      throw InputError("partition " + std::to_string(record.partition) + " of topic '" +
+                       one_line(record.topic) + "' does not exist");
     }
     // The topic may come from a record line: no control bytes in the message.
     throw_kafka_error(err, "cannot produce to '" + one_line(record.topic) + "'", m_impl->config.brokers);
@@ -162,11 +157,12 @@ void Producer::purge(std::vector<DeliveryReport>& reports) {
   }
 }
 
-size_t Producer::in_flight() const { return m_impl->produced - m_impl->reported; }
+size_t Producer::in_flight() const {
+  return m_impl->produced - m_impl->reported;
+}
 
 int Producer::partition_count(const std::string& topic) {
-  auto md = fetch_metadata(m_impl->rk.get(), &topic, m_impl->config.timeout_ms,
-                           m_impl->config.brokers);
+  auto md = fetch_metadata(m_impl->rk.get(), &topic, m_impl->config.timeout_ms, m_impl->config.brokers);
   for (int i = 0; i < md->topic_cnt; ++i) {
     if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       return md->topics[i].partition_cnt;
@@ -175,4 +171,4 @@ int Producer::partition_count(const std::string& topic) {
   throw UsageError("topic '" + topic + "' does not exist", "`evt topics` lists the topics");
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

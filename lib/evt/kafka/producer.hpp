@@ -14,7 +14,7 @@ namespace evt::kafka {
 struct DeliveryReport {
   uint64_t token = 0;
   bool delivered = false;
-  std::string error;         // set when !delivered
+  std::string error;  // set when !delivered
   int32_t partition = -1;
   int64_t offset = -1;
 };
@@ -30,7 +30,7 @@ struct ProducerOptions {
 
 // A producer whose every record ends in exactly one DeliveryReport.
 class Producer {
-public:
+ public:
   Producer(const ClientConfig& config, const ProducerOptions& options = {});
   ~Producer();
   Producer(const Producer&) = delete;
@@ -58,9 +58,9 @@ public:
   // The number of partitions of a topic (from metadata); throws if unknown.
   int partition_count(const std::string& topic);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

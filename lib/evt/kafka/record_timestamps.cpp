@@ -76,8 +76,7 @@ void read_slice(rd_kafka_t* rk, rd_kafka_queue_t* queue, Slice& slice, Clock::ti
                 TargetTimestamps& out) {
   TplPtr assignment(rd_kafka_topic_partition_list_new(static_cast<int>(slice.size())));
   for (const auto& [tp, r] : slice) {
-    rd_kafka_topic_partition_list_add(assignment.get(), tp.topic.c_str(), tp.partition)->offset =
-        *r.next;
+    rd_kafka_topic_partition_list_add(assignment.get(), tp.topic.c_str(), tp.partition)->offset = *r.next;
   }
   if (rd_kafka_assign(rk, assignment.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return;  // time lag stays unknown for this slice; offsets lag is unaffected
@@ -139,7 +138,7 @@ void read_slice(rd_kafka_t* rk, rd_kafka_queue_t* queue, Slice& slice, Clock::ti
 // One consumer per reader thread, so readers run in parallel: it reads the
 // slices it takes one after another, each in its own assignment.
 class SliceReader {
-public:
+ public:
   explicit SliceReader(const ClientConfig& config)
       : m_rk(make_handle(RD_KAFKA_CONSUMER, reader_conf(config, m_state))) {
     rd_kafka_poll_set_consumer(m_rk.get());
@@ -161,7 +160,7 @@ public:
     read_slice(m_rk.get(), m_queue.get(), slice, deadline, out);
   }
 
-private:
+ private:
   // Partitions of topics the client has no metadata for wait for the next
   // refresh (most of a second), so ask first. Topic handles make topics
   // "locally known", and only those are asked for.
@@ -191,15 +190,15 @@ private:
   std::vector<rd_kafka_topic_t*> m_topics;
 };
 
-} // namespace
+}  // namespace
 
 TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTargets& targets,
                                    const TimestampLimits& limits) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(limits.timeout_ms);
   // Slices of even size, none over the limit (3000 partitions: 2 × 1500,
   // not 2500 + 500, so two readers finish together).
-  const size_t wanted = static_cast<size_t>(std::count_if(
-      targets.begin(), targets.end(), [](const auto& t) { return !t.second.empty(); }));
+  const size_t wanted = static_cast<size_t>(
+      std::count_if(targets.begin(), targets.end(), [](const auto& t) { return !t.second.empty(); }));
   const size_t limit = std::max<size_t>(1, limits.partitions_per_assignment);
   const size_t count = (wanted + limit - 1) / limit;
   const size_t per_slice = count == 0 ? 1 : (wanted + count - 1) / count;
@@ -255,4 +254,4 @@ TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTarge
   return out;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

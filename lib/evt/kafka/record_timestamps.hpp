@@ -37,4 +37,4 @@ struct TimestampLimits {
 TargetTimestamps record_timestamps(const ClientConfig& config, const OffsetTargets& targets,
                                    const TimestampLimits& limits);
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -38,8 +38,7 @@ void query(rd_kafka_t* rk, const TopicPartition* first, size_t count, int64_t sp
            int64_t OffsetRange::*field, OffsetRange* out, const ClientConfig& config) {
   TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(count)));
   for (size_t i = 0; i < count; ++i) {
-    rd_kafka_topic_partition_list_add(tpl.get(), first[i].topic.c_str(), first[i].partition)
-        ->offset = spec;
+    rd_kafka_topic_partition_list_add(tpl.get(), first[i].topic.c_str(), first[i].partition)->offset = spec;
   }
   const auto err = rd_kafka_offsets_for_times(rk, tpl.get(), config.timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -55,19 +54,17 @@ void query(rd_kafka_t* rk, const TopicPartition* first, size_t count, int64_t sp
       throw BrokerError("cannot list offsets: the answer does not match the request");
     }
     if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      throw_kafka_error(e.err,
-                        "cannot list offsets of " + std::string(e.topic) + "[" +
-                            std::to_string(e.partition) + "]",
-                        config.brokers);
+      throw_kafka_error(
+          e.err, "cannot list offsets of " + std::string(e.topic) + "[" + std::to_string(e.partition) + "]",
+          config.brokers);
     }
     out[i].*field = e.offset;
   }
 }
 
-} // namespace
+}  // namespace
 
-std::map<TopicPartition, OffsetRange>
-Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
+std::map<TopicPartition, OffsetRange> Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
   std::vector<OffsetRange> found(partitions.size());
   const size_t chunk = chunk_size(partitions.size(), k_min_chunk, k_max_chunks);
   if (chunk < partitions.size()) {
@@ -83,8 +80,8 @@ Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
     const size_t n = std::min(chunk, partitions.size() - begin);
     for (auto [spec, field] : {std::pair{static_cast<int64_t>(OffsetSpec::earliest), &OffsetRange::start},
                                std::pair{static_cast<int64_t>(OffsetSpec::latest), &OffsetRange::end}}) {
-      jobs.push_back(std::async(std::launch::async, query, m_impl->rk.get(), &partitions[begin], n,
-                                spec, field, &found[begin], std::cref(m_impl->config)));
+      jobs.push_back(std::async(std::launch::async, query, m_impl->rk.get(), &partitions[begin], n, spec,
+                                field, &found[begin], std::cref(m_impl->config)));
     }
   }
   std::exception_ptr first_error;
@@ -107,4 +104,4 @@ Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
   return out;
 }
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

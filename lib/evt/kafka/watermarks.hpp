@@ -17,7 +17,7 @@ namespace evt::kafka {
 // the log, queried in parallel: a bounded number of requests per broker
 // that does not grow with the partition count, and a fraction of the CPU.
 class Watermarks {
-public:
+ public:
   static constexpr size_t k_max_chunks = 8;
   static constexpr size_t k_min_chunk = 1000;
 
@@ -29,7 +29,7 @@ public:
   // Log start and end per partition; throws BrokerError/UsageError on failure.
   std::map<TopicPartition, OffsetRange> ranges(const std::vector<TopicPartition>& partitions);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
@@ -38,4 +38,4 @@ private:
 // `max_chunks` slices; returns the slice size.
 size_t chunk_size(size_t count, size_t min_chunk, size_t max_chunks);
 
-} // namespace evt::kafka
+}  // namespace evt::kafka

@@ -22,8 +22,7 @@ struct LagCollector::Impl {
   std::optional<bool> group_apis;
 };
 
-LagCollector::LagCollector(const kafka::ClientConfig& config)
-    : m_impl(std::make_unique<Impl>(config)) {}
+LagCollector::LagCollector(const kafka::ClientConfig& config) : m_impl(std::make_unique<Impl>(config)) {}
 
 LagCollector::~LagCollector() = default;
 
@@ -65,7 +64,7 @@ std::set<std::string> committed_topics(const std::map<TopicPartition, int64_t>& 
   return out;
 }
 
-} // namespace
+}  // namespace
 
 LagSnapshot LagCollector::collect(const LagRequest& request) {
   auto& impl = *m_impl;
@@ -150,8 +149,7 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
     for (const auto& t : topics) {
       const auto it = topic_parts.find(t);
       if (it == topic_parts.end()) {
-        snap.notes.push_back("group '" + g + "' has offsets for topic '" + t +
-                             "', which no longer exists");
+        snap.notes.push_back("group '" + g + "' has offsets for topic '" + t + "', which no longer exists");
         continue;
       }
       group_parts[g].insert(group_parts[g].end(), it->second.begin(), it->second.end());
@@ -179,8 +177,7 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
       ahead += snap.partitions.back().ahead_of_end ? 1 : 0;
     }
     if (ahead > 0) {
-      snap.notes.push_back("group '" + g + "' committed past the log end on " +
-                           std::to_string(ahead) +
+      snap.notes.push_back("group '" + g + "' committed past the log end on " + std::to_string(ahead) +
                            " partition(s), counted as lag 0 (was the topic recreated?)");
     }
   }
@@ -229,4 +226,4 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
   return snap;
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

@@ -25,22 +25,22 @@ struct LagRequest {
 // What evt knows about one group besides its offsets.
 struct GroupSummary {
   std::string group;
-  std::optional<kafka::GroupState> state;                 // nullopt: the broker cannot say
+  std::optional<kafka::GroupState> state;                  // nullopt: the broker cannot say
   std::optional<std::vector<kafka::GroupMember>> members;  // nullopt: the broker cannot say
 };
 
 // One measurement of every requested group.
 struct LagSnapshot {
-  int64_t taken_ms = 0;                // wall clock, ms since the epoch
-  std::vector<GroupSummary> groups;    // in request order
+  int64_t taken_ms = 0;              // wall clock, ms since the epoch
+  std::vector<GroupSummary> groups;  // in request order
   std::vector<PartitionLag> partitions;
-  bool members_supported = false;      // DescribeConsumerGroups answered
-  std::vector<std::string> notes;      // things the user should know (stderr)
+  bool members_supported = false;  // DescribeConsumerGroups answered
+  std::vector<std::string> notes;  // things the user should know (stderr)
 };
 
 // Holds the broker connections across refreshes (for --watch).
 class LagCollector {
-public:
+ public:
   explicit LagCollector(const kafka::ClientConfig& config);
   ~LagCollector();
   LagCollector(const LagCollector&) = delete;
@@ -52,9 +52,9 @@ public:
   // Measures the lag of the requested groups now.
   LagSnapshot collect(const LagRequest& request);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::lag
+}  // namespace evt::lag

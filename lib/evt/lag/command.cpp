@@ -38,7 +38,7 @@ void sleep_until(Clock::time_point until) {
   }
 }
 
-} // namespace
+}  // namespace
 
 Thresholds thresholds_of(const LagFlags& flags) {
   Thresholds t;
@@ -85,7 +85,8 @@ void LagCommand::run(const std::function<void(const LagSnapshot&, const std::str
   }
   const auto start = Clock::now();
   const auto interval = std::chrono::milliseconds(static_cast<int64_t>(m_flags.watch_s * 1000));
-  for (int refresh = 0; refresh == 0 || (watching && (m_flags.count == 0 || refresh < m_flags.count)); ++refresh) {
+  for (int refresh = 0; refresh == 0 || (watching && (m_flags.count == 0 || refresh < m_flags.count));
+       ++refresh) {
     if (refresh > 0) {
       sleep_until(start + interval * refresh);
     }
@@ -118,7 +119,9 @@ std::vector<std::string> LagCommand::fresh_notes(const LagSnapshot& snapshot, bo
   return notes;
 }
 
-LagVerdict LagCommand::verdict() const { return judge(m_last, m_flags, m_flags.watch_s > 0 ? &m_watch : nullptr); }
+LagVerdict LagCommand::verdict() const {
+  return judge(m_last, m_flags, m_flags.watch_s > 0 ? &m_watch : nullptr);
+}
 
 std::string render_refresh(const LagSnapshot& snap, const std::string& format, const ReportStyle& style,
                            bool watching, bool terminal) {
@@ -171,4 +174,4 @@ LagVerdict judge(const LagSnapshot& snap, const LagFlags& flags, const LagWatch*
   return v;
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

@@ -45,7 +45,7 @@ struct LagVerdict {
 
 // A lag run against the brokers.
 class LagCommand {
-public:
+ public:
   // Connects and resolves the groups (every listed group without -g;
   // UsageError when the broker cannot list them). `terminal`: stdout is one.
   LagCommand(const kafka::ClientConfig& config, LagFlags flags, std::string format, bool terminal);
@@ -62,7 +62,7 @@ public:
   // cannot judge a lagging partition whose time lag is unknown.
   LagVerdict verdict() const;
 
-private:
+ private:
   LagFlags m_flags;
   std::string m_format;
   bool m_terminal;
@@ -83,4 +83,4 @@ std::string render_refresh(const LagSnapshot& snapshot, const std::string& forma
 // The verdict of a snapshot under the flags (`watch` null without --watch).
 LagVerdict judge(const LagSnapshot& snapshot, const LagFlags& flags, const LagWatch* watch);
 
-} // namespace evt::lag
+}  // namespace evt::lag

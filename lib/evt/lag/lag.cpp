@@ -26,9 +26,8 @@ OffsetLag offset_lag(std::optional<int64_t> committed, int64_t log_start, int64_
   return out;
 }
 
-PartitionLag make_partition_lag(std::string group, TopicPartition partition,
-                                std::optional<int64_t> committed, int64_t log_start,
-                                int64_t log_end) {
+PartitionLag make_partition_lag(std::string group, TopicPartition partition, std::optional<int64_t> committed,
+                                int64_t log_start, int64_t log_end) {
   PartitionLag row;
   row.group = std::move(group);
   row.partition = std::move(partition);
@@ -70,7 +69,7 @@ struct WorstTime {
   std::optional<double> value() const { return unknown ? std::nullopt : worst; }
 };
 
-} // namespace
+}  // namespace
 
 LagTotals lag_totals(const std::vector<PartitionLag>& rows, const std::vector<std::string>& groups) {
   std::map<std::pair<std::string, std::string>, TopicTotal> topics;
@@ -136,9 +135,8 @@ bool exceeds(const PartitionLag& row, const Thresholds& limits) {
 }
 
 size_t unmeasured_time_lag(const std::vector<PartitionLag>& rows) {
-  return static_cast<size_t>(std::count_if(rows.begin(), rows.end(), [](const PartitionLag& r) {
-    return r.lag && *r.lag > 0 && !r.time_lag_s;
-  }));
+  return static_cast<size_t>(std::count_if(
+      rows.begin(), rows.end(), [](const PartitionLag& r) { return r.lag && *r.lag > 0 && !r.time_lag_s; }));
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

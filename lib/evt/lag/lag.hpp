@@ -37,9 +37,8 @@ struct OffsetLag {
 OffsetLag offset_lag(std::optional<int64_t> committed, int64_t log_start, int64_t log_end);
 
 // Builds a row: the offsets plus the lag computed from them.
-PartitionLag make_partition_lag(std::string group, TopicPartition partition,
-                                std::optional<int64_t> committed, int64_t log_start,
-                                int64_t log_end);
+PartitionLag make_partition_lag(std::string group, TopicPartition partition, std::optional<int64_t> committed,
+                                int64_t log_start, int64_t log_end);
 
 // The offset whose record timestamp measures the time lag: the committed
 // offset (the log start when behind retention); nullopt when not lagging.
@@ -52,9 +51,9 @@ double time_lag_seconds(int64_t now_ms, int64_t record_timestamp_ms);
 struct TopicTotal {
   std::string group;
   std::string topic;
-  int64_t lag = 0;                        // over partitions with a commit
+  int64_t lag = 0;  // over partitions with a commit
   size_t partitions = 0;
-  size_t uncommitted = 0;                 // partitions without a commit
+  size_t uncommitted = 0;  // partitions without a commit
   size_t behind_retention = 0;
   size_t ahead_of_end = 0;
   std::optional<double> max_time_lag_s;  // worst partition; nullopt if a lagging one is unmeasured
@@ -97,4 +96,4 @@ bool exceeds(const PartitionLag& row, const Thresholds& limits);
 // could not be read in time): a seconds threshold cannot judge them.
 size_t unmeasured_time_lag(const std::vector<PartitionLag>& rows);
 
-} // namespace evt::lag
+}  // namespace evt::lag

@@ -89,7 +89,7 @@ size_t utf8_sequence(const std::string& s, size_t i) {
   return len;
 }
 
-} // namespace
+}  // namespace
 
 std::string prometheus_label(const std::string& value) {
   // The exposition format is UTF-8 and a collector rejects the whole file
@@ -126,7 +126,9 @@ std::string opt_number(const std::optional<int64_t>& v, bool terminal) {
   return v ? number(*v, terminal) : "-";
 }
 
-std::string opt_duration(const std::optional<double>& s) { return s ? human_duration(*s) : "-"; }
+std::string opt_duration(const std::optional<double>& s) {
+  return s ? human_duration(*s) : "-";
+}
 
 std::string rate(const std::optional<double>& r) {
   if (!r) {
@@ -148,7 +150,9 @@ std::string note_of(const PartitionLag& row) {
 }
 
 // Seconds with millisecond precision, as JSON and Prometheus carry them.
-double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
+double round_ms(double s) {
+  return std::round(s * 1000.0) / 1000.0;
+}
 
 std::string utc_time(int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -181,13 +185,13 @@ std::string join_partitions(const std::vector<TopicPartition>& parts) {
   return out.empty() ? "-" : out;
 }
 
-} // namespace
+}  // namespace
 
 std::string render_table(const LagSnapshot& snap, const ReportStyle& style) {
   const bool t = style.terminal;
   const auto* watch = style.watch;
-  std::vector<std::string> header = {"GROUP", "TOPIC", "PARTITION", "COMMITTED", "LOG-START",
-                                     "LOG-END", "LAG", "TIME-LAG"};
+  std::vector<std::string> header = {"GROUP",     "TOPIC",   "PARTITION", "COMMITTED",
+                                     "LOG-START", "LOG-END", "LAG",       "TIME-LAG"};
   if (watch != nullptr) {
     for (const char* h : {"CONSUME/S", "PRODUCE/S", "TREND", "CATCH-UP", "STATUS"}) {
       header.emplace_back(h);
@@ -206,14 +210,10 @@ std::string render_table(const LagSnapshot& snap, const ReportStyle& style) {
   auto rows = snap.partitions;
   sort_by_lag(rows);
   for (const auto& r : rows) {
-    std::vector<std::string> cells = {terminal_safe(r.group),
-                                      terminal_safe(r.partition.topic),
-                                      std::to_string(r.partition.partition),
-                                      opt_number(r.committed, t),
-                                      number(r.log_start, t),
-                                      number(r.log_end, t),
-                                      opt_number(r.lag, t),
-                                      opt_duration(r.time_lag_s)};
+    std::vector<std::string> cells = {
+        terminal_safe(r.group),     terminal_safe(r.partition.topic), std::to_string(r.partition.partition),
+        opt_number(r.committed, t), number(r.log_start, t),           number(r.log_end, t),
+        opt_number(r.lag, t),       opt_duration(r.time_lag_s)};
     if (watch != nullptr) {
       const auto e = watch->evaluation(r.group, r.partition).value_or(LagEvaluation{});
       cells.push_back(rate(e.consume_rate));
@@ -230,8 +230,8 @@ std::string render_table(const LagSnapshot& snap, const ReportStyle& style) {
 
   // Totals: per topic within a group, then the group itself.
   const auto totals = lag_totals(snap.partitions, group_names(snap));
-  std::vector<std::string> theader = {"GROUP", "STATE", "TOPIC", "PARTITIONS", "LAG",
-                                      "MAX-TIME-LAG", "NO-COMMIT"};
+  std::vector<std::string> theader = {"GROUP", "STATE",        "TOPIC",    "PARTITIONS",
+                                      "LAG",   "MAX-TIME-LAG", "NO-COMMIT"};
   if (watch != nullptr) {
     theader.emplace_back("STATUS");
   }
@@ -250,19 +250,24 @@ std::string render_table(const LagSnapshot& snap, const ReportStyle& style) {
       if (tp.group != g.group) {
         continue;
       }
-      std::vector<std::string> cells = {terminal_safe(g.group), state,
+      std::vector<std::string> cells = {terminal_safe(g.group),
+                                        state,
                                         terminal_safe(tp.topic),
                                         number(static_cast<int64_t>(tp.partitions), t),
-                                        number(tp.lag, t), opt_duration(tp.max_time_lag_s),
+                                        number(tp.lag, t),
+                                        opt_duration(tp.max_time_lag_s),
                                         number(static_cast<int64_t>(tp.uncommitted), t)};
       if (watch != nullptr) {
         cells.emplace_back("");
       }
       tt.add_row(std::move(cells));
     }
-    std::vector<std::string> cells = {terminal_safe(g.group), state, "(all)",
+    std::vector<std::string> cells = {terminal_safe(g.group),
+                                      state,
+                                      "(all)",
                                       number(static_cast<int64_t>(g.partitions), t),
-                                      number(g.lag, t), opt_duration(g.max_time_lag_s),
+                                      number(g.lag, t),
+                                      opt_duration(g.max_time_lag_s),
                                       number(static_cast<int64_t>(g.uncommitted), t)};
     if (watch != nullptr) {
       cells.push_back(to_string(watch->group_status(g.group)));
@@ -300,13 +305,13 @@ nlohmann::ordered_json row_json(const PartitionLag& r, const ReportStyle& style)
     return nullptr;
   };
   nlohmann::ordered_json j = {{"partition", r.partition.partition},
-                      {"committed", opt(r.committed)},
-                      {"log_start", r.log_start},
-                      {"log_end", r.log_end},
-                      {"lag", opt(r.lag)},
-                      {"behind_retention", r.behind_retention},
-                      {"ahead_of_log_end", r.ahead_of_end},
-                      {"time_lag_seconds", nullptr}};
+                              {"committed", opt(r.committed)},
+                              {"log_start", r.log_start},
+                              {"log_end", r.log_end},
+                              {"lag", opt(r.lag)},
+                              {"behind_retention", r.behind_retention},
+                              {"ahead_of_log_end", r.ahead_of_end},
+                              {"time_lag_seconds", nullptr}};
   if (r.time_lag_s) {
     j["time_lag_seconds"] = round_ms(*r.time_lag_s);
   }
@@ -323,7 +328,8 @@ nlohmann::ordered_json row_json(const PartitionLag& r, const ReportStyle& style)
     };
     j["consume_rate"] = rounded(e.consume_rate);
     j["produce_rate"] = rounded(e.produce_rate);
-    j["trend"] = e.trend == LagTrend::unknown ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(e.trend));
+    j["trend"] = e.trend == LagTrend::unknown ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(to_string(e.trend));
     j["catch_up_seconds"] = rounded(e.catch_up_s);
     j["status"] = e.status == LagStatus::pending ? nlohmann::ordered_json(nullptr)
                                                  : nlohmann::ordered_json(to_string(e.status));
@@ -338,7 +344,7 @@ nlohmann::ordered_json time_json(const std::optional<double>& s) {
   return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool compact) {
   const auto totals = lag_totals(snap.partitions, group_names(snap));
@@ -364,7 +370,8 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
     }
     if (style.watch != nullptr) {
       const auto s = style.watch->group_status(summary.group);
-      g["status"] = s == LagStatus::pending ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(s));
+      g["status"] =
+          s == LagStatus::pending ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(s));
     }
     nlohmann::ordered_json topics = nlohmann::ordered_json::array();
     for (const auto& tt : totals.topics) {
@@ -404,8 +411,8 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
     }
     groups.push_back(std::move(g));
   }
-  nlohmann::ordered_json doc = {{"time", utc_time(snap.taken_ms)}, {"time_ms", snap.taken_ms},
-                        {"groups", std::move(groups)}};
+  nlohmann::ordered_json doc = {
+      {"time", utc_time(snap.taken_ms)}, {"time_ms", snap.taken_ms}, {"groups", std::move(groups)}};
   return doc.dump(compact ? -1 : 2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
@@ -415,9 +422,8 @@ std::string render_prometheus(const LagSnapshot& snap) {
     return std::tie(a.group, a.partition) < std::tie(b.group, b.partition);
   });
   auto labels = [](const PartitionLag& r) {
-    return "{group=\"" + prometheus_label(r.group) + "\",topic=\"" +
-           prometheus_label(r.partition.topic) + "\",partition=\"" +
-           std::to_string(r.partition.partition) + "\"}";
+    return "{group=\"" + prometheus_label(r.group) + "\",topic=\"" + prometheus_label(r.partition.topic) +
+           "\",partition=\"" + std::to_string(r.partition.partition) + "\"}";
   };
   auto seconds = [](double s) {
     std::array<char, 32> buf{};
@@ -425,16 +431,18 @@ std::string render_prometheus(const LagSnapshot& snap) {
     return std::string(buf.data());
   };
   std::string out;
-  out += "# HELP evt_consumer_lag_records Records the group has yet to consume "
-         "(log end offset minus committed offset, from the log start when behind retention).\n";
+  out +=
+      "# HELP evt_consumer_lag_records Records the group has yet to consume "
+      "(log end offset minus committed offset, from the log start when behind retention).\n";
   out += "# TYPE evt_consumer_lag_records gauge\n";
   for (const auto& r : rows) {
     if (r.lag) {
       out += "evt_consumer_lag_records" + labels(r) + " " + std::to_string(*r.lag) + "\n";
     }
   }
-  out += "# HELP evt_consumer_lag_seconds Age of the record at the committed offset "
-         "(0 when caught up).\n";
+  out +=
+      "# HELP evt_consumer_lag_seconds Age of the record at the committed offset "
+      "(0 when caught up).\n";
   out += "# TYPE evt_consumer_lag_seconds gauge\n";
   for (const auto& r : rows) {
     if (r.time_lag_s) {
@@ -445,17 +453,16 @@ std::string render_prometheus(const LagSnapshot& snap) {
   out += "# TYPE evt_consumer_committed_offset gauge\n";
   for (const auto& r : rows) {
     if (r.committed) {
-      out += "evt_consumer_committed_offset" + labels(r) + " " + std::to_string(*r.committed) +
-             "\n";
+      out += "evt_consumer_committed_offset" + labels(r) + " " + std::to_string(*r.committed) + "\n";
     }
   }
-  out += "# HELP evt_consumer_lag_behind_retention 1 when the committed offset fell off "
-         "retention.\n";
+  out +=
+      "# HELP evt_consumer_lag_behind_retention 1 when the committed offset fell off "
+      "retention.\n";
   out += "# TYPE evt_consumer_lag_behind_retention gauge\n";
   for (const auto& r : rows) {
     if (r.committed) {
-      out += "evt_consumer_lag_behind_retention" + labels(r) + " " +
-             (r.behind_retention ? "1" : "0") + "\n";
+      out += "evt_consumer_lag_behind_retention" + labels(r) + " " + (r.behind_retention ? "1" : "0") + "\n";
     }
   }
   return out;
@@ -497,4 +504,4 @@ std::string render_breaches(const LagSnapshot& snap, const Thresholds& threshold
   return any ? table.render() : std::string();
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

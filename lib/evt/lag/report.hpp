@@ -11,9 +11,9 @@ namespace evt::lag {
 
 // How a report looks.
 struct ReportStyle {
-  bool terminal = false;          // thousands separators, terminal-safe names
-  const LagWatch* watch = nullptr; // adds rates, trend, catch-up and status
-  Thresholds thresholds;          // marks rows over them (JSON)
+  bool terminal = false;            // thousands separators, terminal-safe names
+  const LagWatch* watch = nullptr;  // adds rates, trend, catch-up and status
+  Thresholds thresholds;            // marks rows over them (JSON)
 };
 
 // The table of partitions (widest lag first), totals per topic and group,
@@ -32,8 +32,7 @@ std::string render_prometheus(const LagSnapshot& snapshot);
 std::string render_watch_line(const LagSnapshot& snapshot, const ReportStyle& style);
 
 // The rows over the thresholds as a table (for stderr); empty when none.
-std::string render_breaches(const LagSnapshot& snapshot, const Thresholds& thresholds,
-                            bool terminal);
+std::string render_breaches(const LagSnapshot& snapshot, const Thresholds& thresholds, bool terminal);
 
 // "1234567" → "1,234,567".
 std::string with_thousands(int64_t value);
@@ -44,4 +43,4 @@ std::string human_duration(double seconds);
 // A Prometheus label value: \, " and newline escaped, invalid UTF-8 as U+FFFD.
 std::string prometheus_label(const std::string& value);
 
-} // namespace evt::lag
+}  // namespace evt::lag

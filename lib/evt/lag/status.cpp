@@ -6,12 +6,18 @@ namespace evt::lag {
 
 std::string to_string(LagStatus status) {
   switch (status) {
-  case LagStatus::ok: return "OK";
-  case LagStatus::warn: return "WARN";
-  case LagStatus::rewind: return "REWIND";
-  case LagStatus::stall: return "STALL";
-  case LagStatus::stop: return "STOP";
-  case LagStatus::pending: break;
+    case LagStatus::ok:
+      return "OK";
+    case LagStatus::warn:
+      return "WARN";
+    case LagStatus::rewind:
+      return "REWIND";
+    case LagStatus::stall:
+      return "STALL";
+    case LagStatus::stop:
+      return "STOP";
+    case LagStatus::pending:
+      break;
   }
   return "-";
 }
@@ -43,10 +49,14 @@ LagStatus worst_status(const std::vector<LagStatus>& statuses) {
 
 std::string to_string(LagTrend trend) {
   switch (trend) {
-  case LagTrend::shrinking: return "shrinking";
-  case LagTrend::steady: return "steady";
-  case LagTrend::growing: return "growing";
-  case LagTrend::unknown: break;
+    case LagTrend::shrinking:
+      return "shrinking";
+    case LagTrend::steady:
+      return "steady";
+    case LagTrend::growing:
+      return "growing";
+    case LagTrend::unknown:
+      break;
   }
   return "-";
 }
@@ -156,7 +166,7 @@ LagStatus status_of(const PartitionHistory& history, std::optional<bool> group_h
   return LagStatus::ok;
 }
 
-} // namespace
+}  // namespace
 
 LagEvaluation evaluate(const PartitionHistory& history, std::optional<bool> group_has_members) {
   LagEvaluation out;
@@ -168,4 +178,4 @@ LagEvaluation evaluate(const PartitionHistory& history, std::optional<bool> grou
   return out;
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

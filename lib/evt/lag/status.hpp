@@ -52,13 +52,13 @@ struct CommitSeen {
 
 // The last `window` samples and committed-offset changes of one partition.
 class PartitionHistory {
-public:
+ public:
   explicit PartitionHistory(size_t window = 10) : m_window(window < 2 ? 2 : window) {}
   void add(const LagSample& sample);
   const std::deque<LagSample>& samples() const { return m_samples; }
   const std::deque<CommitSeen>& commits() const { return m_commits; }
 
-private:
+ private:
   size_t m_window;
   std::deque<LagSample> m_samples;
   std::deque<CommitSeen> m_commits;
@@ -90,4 +90,4 @@ LagEvaluation evaluate(const PartitionHistory& history, std::optional<bool> grou
 std::optional<double> catch_up_seconds(int64_t lag, std::optional<double> consume_rate,
                                        std::optional<double> produce_rate);
 
-} // namespace evt::lag
+}  // namespace evt::lag

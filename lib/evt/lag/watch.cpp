@@ -59,4 +59,4 @@ LagStatus LagWatch::worst() const {
   return worst;
 }
 
-} // namespace evt::lag
+}  // namespace evt::lag

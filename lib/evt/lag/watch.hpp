@@ -14,15 +14,14 @@ namespace evt::lag {
 
 // The histories of every (group, partition) seen so far.
 class LagWatch {
-public:
+ public:
   explicit LagWatch(size_t window = 10) : m_window(window) {}
 
   // Adds one snapshot taken at `time_s` (monotonic seconds) and re-evaluates.
   void add(const LagSnapshot& snapshot, double time_s);
 
   // The latest evaluation of one partition of one group (nullopt: never seen).
-  std::optional<LagEvaluation> evaluation(const std::string& group,
-                                          const TopicPartition& partition) const;
+  std::optional<LagEvaluation> evaluation(const std::string& group, const TopicPartition& partition) const;
 
   // The worst status over the group's partitions in the latest snapshot.
   LagStatus group_status(const std::string& group) const;
@@ -30,7 +29,7 @@ public:
   // The worst status over every group in the latest snapshot.
   LagStatus worst() const;
 
-private:
+ private:
   using Key = std::pair<std::string, TopicPartition>;
   size_t m_window;
   std::map<Key, PartitionHistory> m_histories;
@@ -38,4 +37,4 @@ private:
   std::map<std::string, LagStatus> m_groups;
 };
 
-} // namespace evt::lag
+}  // namespace evt::lag

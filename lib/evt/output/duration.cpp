@@ -25,4 +25,4 @@ std::string format_duration(std::chrono::milliseconds duration) {
   return text + " s";
 }
 
-} // namespace evt::output
+}  // namespace evt::output

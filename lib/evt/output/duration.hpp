@@ -10,4 +10,4 @@ namespace evt::output {
 // from 10 s on in whole seconds ("30 s"). Negative durations show as "0 s".
 std::string format_duration(std::chrono::milliseconds duration);
 
-} // namespace evt::output
+}  // namespace evt::output

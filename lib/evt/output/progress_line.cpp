@@ -20,6 +20,8 @@ void ProgressLine::clear() {
   }
 }
 
-bool progress_wanted(bool quiet) { return !quiet && isatty(STDERR_FILENO) != 0; }
+bool progress_wanted(bool quiet) {
+  return !quiet && isatty(STDERR_FILENO) != 0;
+}
 
-} // namespace evt::output
+}  // namespace evt::output

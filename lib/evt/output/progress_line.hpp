@@ -8,14 +8,14 @@ namespace evt::output {
 
 // Drawn on stderr when enabled; cleared before any other message.
 class ProgressLine {
-public:
+ public:
   explicit ProgressLine(bool enabled) : m_enabled(enabled) {}
   // Redraws the line as "evt: <text>".
   void show(const std::string& text);
   // Erases the line if it is shown.
   void clear();
 
-private:
+ private:
   bool m_enabled;
   bool m_shown = false;
 };
@@ -23,4 +23,4 @@ private:
 // True when progress may be drawn: stderr is a terminal and not quiet.
 bool progress_wanted(bool quiet);
 
-} // namespace evt::output
+}  // namespace evt::output

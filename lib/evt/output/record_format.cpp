@@ -64,8 +64,7 @@ void append_rfc3339_ms(std::string& out, int64_t ms) {
   out.append(buf.data(), static_cast<size_t>(n));
 }
 
-void append_display_bytes(std::string& out, std::string_view bytes, bool escape,
-                          BinaryDisplay binary) {
+void append_display_bytes(std::string& out, std::string_view bytes, bool escape, BinaryDisplay binary) {
   if (binary != BinaryDisplay::escape && !is_printable_utf8(bytes)) {
     if (binary == BinaryDisplay::base64) {
       out += codec::base64_encode(bytes);
@@ -94,26 +93,33 @@ RecordFormatter::RecordFormatter(FormatOptions options) : m_options(std::move(op
 
 bool RecordFormatter::needs_headers() const {
   switch (m_options.style) {
-  case RecordStyle::raw: return false;
-  case RecordStyle::templated: return template_uses_headers(m_template);
-  default: return true;
+    case RecordStyle::raw:
+      return false;
+    case RecordStyle::templated:
+      return template_uses_headers(m_template);
+    default:
+      return true;
   }
 }
 
 void RecordFormatter::append(std::string& out, const RecordView& record) {
   switch (m_options.style) {
-  case RecordStyle::jsonl:
-    copy_record(record, m_scratch);
-    codec::append_record_line(out, m_scratch);
-    return;
-  case RecordStyle::raw:
-    if (record.value) {
-      append_display_bytes(out, *record.value, m_options.terminal_safe, m_options.binary);
-    }
-    out += '\n';
-    return;
-  case RecordStyle::templated: append_template(out, record); return;
-  case RecordStyle::pretty: append_pretty(out, record); return;
+    case RecordStyle::jsonl:
+      copy_record(record, m_scratch);
+      codec::append_record_line(out, m_scratch);
+      return;
+    case RecordStyle::raw:
+      if (record.value) {
+        append_display_bytes(out, *record.value, m_options.terminal_safe, m_options.binary);
+      }
+      out += '\n';
+      return;
+    case RecordStyle::templated:
+      append_template(out, record);
+      return;
+    case RecordStyle::pretty:
+      append_pretty(out, record);
+      return;
   }
 }
 
@@ -122,39 +128,55 @@ void RecordFormatter::append_template(std::string& out, const RecordView& r) con
   const auto bytes = [&](std::string_view b) { append_display_bytes(out, b, esc, m_options.binary); };
   for (const auto& piece : m_template) {
     switch (piece.token) {
-    case TemplateToken::literal: out += piece.text; break;
-    case TemplateToken::topic: bytes(r.topic); break;
-    case TemplateToken::partition: append_decimal(out, r.partition); break;
-    case TemplateToken::offset: append_decimal(out, r.offset); break;
-    case TemplateToken::key:
-      if (r.key) {
-        bytes(*r.key);
-      }
-      break;
-    case TemplateToken::value:
-      if (r.value) {
-        bytes(*r.value);
-      }
-      break;
-    case TemplateToken::headers: {
-      bool first = true;
-      for (const auto& h : r.headers) {
-        out += first ? "" : ",";
-        first = false;
-        bytes(h.key);
-        if (h.value) {
-          out += '=';
-          bytes(*h.value);
+      case TemplateToken::literal:
+        out += piece.text;
+        break;
+      case TemplateToken::topic:
+        bytes(r.topic);
+        break;
+      case TemplateToken::partition:
+        append_decimal(out, r.partition);
+        break;
+      case TemplateToken::offset:
+        append_decimal(out, r.offset);
+        break;
+      case TemplateToken::key:
+        if (r.key) {
+          bytes(*r.key);
         }
+        break;
+      case TemplateToken::value:
+        if (r.value) {
+          bytes(*r.value);
+        }
+        break;
+      case TemplateToken::headers: {
+        bool first = true;
+        for (const auto& h : r.headers) {
+          out += first ? "" : ",";
+          first = false;
+          bytes(h.key);
+          if (h.value) {
+            out += '=';
+            bytes(*h.value);
+          }
+        }
+        break;
       }
-      break;
-    }
-    case TemplateToken::timestamp: append_decimal(out, r.timestamp); break;
-    case TemplateToken::value_size: append_decimal(out, r.value ? static_cast<int64_t>(r.value->size()) : -1); break;
-    case TemplateToken::key_size: append_decimal(out, r.key ? static_cast<int64_t>(r.key->size()) : -1); break;
-    case TemplateToken::time: append_rfc3339_ms(out, r.timestamp); break;
+      case TemplateToken::timestamp:
+        append_decimal(out, r.timestamp);
+        break;
+      case TemplateToken::value_size:
+        append_decimal(out, r.value ? static_cast<int64_t>(r.value->size()) : -1);
+        break;
+      case TemplateToken::key_size:
+        append_decimal(out, r.key ? static_cast<int64_t>(r.key->size()) : -1);
+        break;
+      case TemplateToken::time:
+        append_rfc3339_ms(out, r.timestamp);
+        break;
     }
   }
 }
 
-} // namespace evt::output
+}  // namespace evt::output

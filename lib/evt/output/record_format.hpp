@@ -3,9 +3,9 @@
 // record line (jsonl), raw values, or a kcat-style template. Everything from
 // the network is escaped before it can reach a terminal.
 
-#include "evt/record_view.hpp"
 #include "evt/output/record_template.hpp"
 #include "evt/record.hpp"
+#include "evt/record_view.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -27,7 +27,7 @@ struct FormatOptions {
   bool color = false;          // ANSI colours in pretty output
   bool terminal_safe = false;  // raw/template: escape network bytes (stdout is a terminal)
   BinaryDisplay binary = BinaryDisplay::escape;
-  std::string template_text;   // for RecordStyle::templated
+  std::string template_text;  // for RecordStyle::templated
 };
 
 // Parses "pretty", "jsonl", "raw" or "template"; nullopt otherwise.
@@ -38,7 +38,7 @@ BinaryDisplay parse_binary_display(std::string_view name);
 
 // Formats records into a caller-owned buffer (one buffer per batch).
 class RecordFormatter {
-public:
+ public:
   // Throws UsageError when the template is invalid.
   explicit RecordFormatter(FormatOptions options);
 
@@ -48,7 +48,7 @@ public:
   // True when the style shows headers (the poll must decode them).
   bool needs_headers() const;
 
-private:
+ private:
   void append_pretty(std::string& out, const RecordView& record) const;
   void append_template(std::string& out, const RecordView& record) const;
 
@@ -60,8 +60,7 @@ private:
 // Appends bytes for display: encoded as hex/base64 when they are not
 // printable UTF-8 and `binary` asks for it; terminal-escaped when `escape`;
 // otherwise verbatim.
-void append_display_bytes(std::string& out, std::string_view bytes, bool escape,
-                          BinaryDisplay binary);
+void append_display_bytes(std::string& out, std::string_view bytes, bool escape, BinaryDisplay binary);
 
 // Appends a timestamp in ms as RFC 3339 UTC with milliseconds
 // (2026-11-20T10:00:00.123Z); "-" when negative (no timestamp).
@@ -70,4 +69,4 @@ void append_rfc3339_ms(std::string& out, int64_t ms);
 // Appends a decimal integer.
 void append_decimal(std::string& out, int64_t v);
 
-} // namespace evt::output
+}  // namespace evt::output

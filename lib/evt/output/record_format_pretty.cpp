@@ -9,8 +9,8 @@
 //
 // Everything from the network goes through the terminal escaper or through
 // JSON string escaping (which also escapes DEL and C1 controls).
-#include "evt/codec/json_text.hpp"
 #include "evt/codec/cloudevents.hpp"
+#include "evt/codec/json_text.hpp"
 #include "evt/output/record_format.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -52,59 +52,63 @@ struct Painter {
   }
 };
 
-void indent(std::string& out, int depth) { out.append(static_cast<size_t>(depth) * 2, ' '); }
+void indent(std::string& out, int depth) {
+  out.append(static_cast<size_t>(depth) * 2, ' ');
+}
 
 // An indented JSON printer: strings through append_json_string (terminal-safe),
 // object keys coloured; nlohmann's own dump does not escape C1 controls.
 void append_json(const Painter& p, const nlohmann::json& j, int depth) {
   std::string& out = p.out;
   switch (j.type()) {
-  case nlohmann::json::value_t::object: {
-    if (j.empty()) {
-      out += "{}";
+    case nlohmann::json::value_t::object: {
+      if (j.empty()) {
+        out += "{}";
+        return;
+      }
+      out += "{\n";
+      bool first = true;
+      for (const auto& [k, v] : j.items()) {
+        out += first ? "" : ",\n";
+        first = false;
+        indent(out, depth + 1);
+        p.begin(k_name);
+        codec::append_json_string(out, k);
+        p.end();
+        out += ": ";
+        append_json(p, v, depth + 1);
+      }
+      out += '\n';
+      indent(out, depth);
+      out += '}';
       return;
     }
-    out += "{\n";
-    bool first = true;
-    for (const auto& [k, v] : j.items()) {
-      out += first ? "" : ",\n";
-      first = false;
-      indent(out, depth + 1);
-      p.begin(k_name);
-      codec::append_json_string(out, k);
+    case nlohmann::json::value_t::array: {
+      if (j.empty()) {
+        out += "[]";
+        return;
+      }
+      out += "[\n";
+      bool first = true;
+      for (const auto& v : j) {
+        out += first ? "" : ",\n";
+        first = false;
+        indent(out, depth + 1);
+        append_json(p, v, depth + 1);
+      }
+      out += '\n';
+      indent(out, depth);
+      out += ']';
+      return;
+    }
+    case nlohmann::json::value_t::string:
+      p.begin(k_string);
+      codec::append_json_string(out, j.get_ref<const std::string&>());
       p.end();
-      out += ": ";
-      append_json(p, v, depth + 1);
-    }
-    out += '\n';
-    indent(out, depth);
-    out += '}';
-    return;
-  }
-  case nlohmann::json::value_t::array: {
-    if (j.empty()) {
-      out += "[]";
       return;
-    }
-    out += "[\n";
-    bool first = true;
-    for (const auto& v : j) {
-      out += first ? "" : ",\n";
-      first = false;
-      indent(out, depth + 1);
-      append_json(p, v, depth + 1);
-    }
-    out += '\n';
-    indent(out, depth);
-    out += ']';
-    return;
-  }
-  case nlohmann::json::value_t::string:
-    p.begin(k_string);
-    codec::append_json_string(out, j.get_ref<const std::string&>());
-    p.end();
-    return;
-  default: out += j.dump(); return;
+    default:
+      out += j.dump();
+      return;
   }
 }
 
@@ -114,7 +118,8 @@ void append_text_block(std::string& out, std::string_view text) {
   for (;;) {
     const size_t nl = text.find('\n', pos);
     out += "  ";
-    append_terminal_safe(out, text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    append_terminal_safe(out,
+                         text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
     out += '\n';
     if (nl == std::string_view::npos || nl + 1 == text.size()) {
       return;
@@ -183,7 +188,8 @@ void append_value_block(const Painter& p, std::optional<std::string_view> value,
   }
   if (looks_like_json_container(*value) && !nesting_within(*value, k_max_pretty_depth)) {
     out += "  ";
-    p.paint(k_dim, "(JSON nested deeper than " + std::to_string(k_max_pretty_depth) + " levels, shown as text)");
+    p.paint(k_dim,
+            "(JSON nested deeper than " + std::to_string(k_max_pretty_depth) + " levels, shown as text)");
     out += '\n';
   } else if (looks_like_json_container(*value)) {
     const auto j = nlohmann::json::parse(value->begin(), value->end(), nullptr, false);
@@ -235,7 +241,8 @@ void append_binary_event(const Painter& p, const RecordView& r) {
 }
 
 std::string attribute_text(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return v.is_string() ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Structured mode: the envelope's attributes on one line, then its data.
@@ -276,7 +283,7 @@ bool append_structured_event(const Painter& p, const RecordView& r, BinaryDispla
   return true;
 }
 
-} // namespace
+}  // namespace
 
 void RecordFormatter::append_pretty(std::string& out, const RecordView& r) const {
   const Painter p{out, m_options.color};
@@ -323,4 +330,4 @@ void RecordFormatter::append_pretty(std::string& out, const RecordView& r) const
   out += '\n';
 }
 
-} // namespace evt::output
+}  // namespace evt::output

@@ -18,7 +18,7 @@ void add_literal(std::vector<TemplatePiece>& pieces, char c) {
   pieces.back().text += c;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<TemplatePiece> compile_template(std::string_view text) {
   std::vector<TemplatePiece> pieces;
@@ -29,12 +29,21 @@ std::vector<TemplatePiece> compile_template(std::string_view text) {
         throw UsageError("invalid format: it ends with a lone '\\'", k_template_hint);
       }
       switch (text[++i]) {
-      case 'n': add_literal(pieces, '\n'); break;
-      case 't': add_literal(pieces, '\t'); break;
-      case 'r': add_literal(pieces, '\r'); break;
-      case '\\': add_literal(pieces, '\\'); break;
-      default:
-        throw UsageError(std::string("invalid format: unknown escape '\\") + text[i] + "'", k_template_hint);
+        case 'n':
+          add_literal(pieces, '\n');
+          break;
+        case 't':
+          add_literal(pieces, '\t');
+          break;
+        case 'r':
+          add_literal(pieces, '\r');
+          break;
+        case '\\':
+          add_literal(pieces, '\\');
+          break;
+        default:
+          throw UsageError(std::string("invalid format: unknown escape '\\") + text[i] + "'",
+                           k_template_hint);
       }
       continue;
     }
@@ -47,19 +56,41 @@ std::vector<TemplatePiece> compile_template(std::string_view text) {
     }
     TemplateToken token = TemplateToken::literal;
     switch (text[++i]) {
-    case '%': add_literal(pieces, '%'); continue;
-    case 't': token = TemplateToken::topic; break;
-    case 'p': token = TemplateToken::partition; break;
-    case 'o': token = TemplateToken::offset; break;
-    case 'k': token = TemplateToken::key; break;
-    case 's': token = TemplateToken::value; break;
-    case 'h': token = TemplateToken::headers; break;
-    case 'T': token = TemplateToken::timestamp; break;
-    case 'S': token = TemplateToken::value_size; break;
-    case 'K': token = TemplateToken::key_size; break;
-    case 'd': token = TemplateToken::time; break;
-    default:
-      throw UsageError(std::string("invalid format: unknown token '%") + text[i] + "'", k_template_hint);
+      case '%':
+        add_literal(pieces, '%');
+        continue;
+      case 't':
+        token = TemplateToken::topic;
+        break;
+      case 'p':
+        token = TemplateToken::partition;
+        break;
+      case 'o':
+        token = TemplateToken::offset;
+        break;
+      case 'k':
+        token = TemplateToken::key;
+        break;
+      case 's':
+        token = TemplateToken::value;
+        break;
+      case 'h':
+        token = TemplateToken::headers;
+        break;
+      case 'T':
+        token = TemplateToken::timestamp;
+        break;
+      case 'S':
+        token = TemplateToken::value_size;
+        break;
+      case 'K':
+        token = TemplateToken::key_size;
+        break;
+      case 'd':
+        token = TemplateToken::time;
+        break;
+      default:
+        throw UsageError(std::string("invalid format: unknown token '%") + text[i] + "'", k_template_hint);
     }
     pieces.push_back({token, {}});
   }
@@ -71,4 +102,4 @@ bool template_uses_headers(const std::vector<TemplatePiece>& pieces) {
                      [](const auto& p) { return p.token == TemplateToken::headers; });
 }
 
-} // namespace evt::output
+}  // namespace evt::output

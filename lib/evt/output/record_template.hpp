@@ -12,7 +12,17 @@ namespace evt::output {
 
 // What one piece of a template prints.
 enum class TemplateToken {
-  literal, topic, partition, offset, key, value, headers, timestamp, value_size, key_size, time
+  literal,
+  topic,
+  partition,
+  offset,
+  key,
+  value,
+  headers,
+  timestamp,
+  value_size,
+  key_size,
+  time
 };
 
 // One piece of a compiled template; `text` holds literal text.
@@ -28,4 +38,4 @@ std::vector<TemplatePiece> compile_template(std::string_view text);
 // True when the template prints headers.
 bool template_uses_headers(const std::vector<TemplatePiece>& pieces);
 
-} // namespace evt::output
+}  // namespace evt::output

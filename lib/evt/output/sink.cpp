@@ -119,4 +119,4 @@ bool use_color(std::string_view mode, FILE* file) {
   return ::isatty(::fileno(file)) == 1;
 }
 
-} // namespace evt::output
+}  // namespace evt::output

@@ -11,7 +11,7 @@ namespace evt::output {
 // pipe (EPIPE) turns into evt::BrokenPipe, which main ends quietly with 0;
 // any other write error is a RuntimeError naming the destination.
 class Sink {
-public:
+ public:
   // Writes to `file`, which stays open after the sink (stdout by default).
   explicit Sink(FILE* file = stdout);
   // Creates or truncates `path` and writes to it; close() closes it. Throws
@@ -33,7 +33,7 @@ public:
   // True when the sink is a terminal.
   bool is_terminal() const { return m_tty; }
 
-private:
+ private:
   Sink(FILE* file, std::string name);
   [[noreturn]] void fail(int error);
 
@@ -46,4 +46,4 @@ private:
 // Decides whether to colour output: --color always|never|auto, NO_COLOR, TERM=dumb.
 bool use_color(std::string_view mode, FILE* file);
 
-} // namespace evt::output
+}  // namespace evt::output

@@ -8,12 +8,11 @@ namespace {
 // Display width of UTF-8 text, counting code points (good enough for the
 // names and numbers tables hold).
 size_t display_width(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
-} // namespace
+}  // namespace
 
 std::string Table::render() const {
   std::vector<size_t> widths;
@@ -48,4 +47,4 @@ std::string Table::render() const {
   return out;
 }
 
-} // namespace evt::output
+}  // namespace evt::output

@@ -61,7 +61,7 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return len;
 }
 
-} // namespace
+}  // namespace
 
 void append_terminal_safe(std::string& out, std::string_view bytes) {
   out.reserve(out.size() + bytes.size());
@@ -78,10 +78,18 @@ void append_terminal_safe(std::string& out, std::string_view bytes) {
     }
     if (c < 0x80) {
       switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: append_hex_escape(out, c); break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          append_hex_escape(out, c);
+          break;
       }
       ++i;
       continue;
@@ -122,4 +130,4 @@ bool is_printable_utf8(std::string_view bytes) {
   return true;
 }
 
-} // namespace evt::output
+}  // namespace evt::output

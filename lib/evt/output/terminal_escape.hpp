@@ -19,4 +19,4 @@ std::string terminal_safe(std::string_view bytes);
 // \t, \n and \r, i.e. it can be shown as text.
 bool is_printable_utf8(std::string_view bytes);
 
-} // namespace evt::output
+}  // namespace evt::output

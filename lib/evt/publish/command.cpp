@@ -48,8 +48,8 @@ void PublishCommand::connect(const kafka::ClientConfig& config) {
   if (!m_request.topic.empty()) {
     const int partitions = m_producer->partition_count(m_request.topic);
     if (m_request.partition >= partitions) {
-      throw UsageError("topic '" + m_request.topic + "' has " + std::to_string(partitions) + " partition(s); -p " +
-                       std::to_string(m_request.partition) + " does not exist");
+      throw UsageError("topic '" + m_request.topic + "' has " + std::to_string(partitions) +
+                       " partition(s); -p " + std::to_string(m_request.partition) + " does not exist");
     }
   }
 }
@@ -70,8 +70,9 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
   if (m_single) {
     const auto& o = m_request;
     // Read a little past the limit so the guard can name the real size.
-    session.submit_data(o.data ? o.data
-                              : std::optional<std::string>(read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
+    session.submit_data(
+        o.data ? o.data
+               : std::optional<std::string>(read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
     return session.finish();
   }
   // Opt-in: on the shared 2-core machine a second thread cost more than
@@ -85,4 +86,4 @@ int topic_partition_count(const kafka::ClientConfig& config, const std::string& 
   return producer.partition_count(topic);
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

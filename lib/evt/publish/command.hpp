@@ -22,7 +22,7 @@ namespace evt::publish {
 
 // The pieces of one publish run, built from the flags.
 class PublishCommand {
-public:
+ public:
   // Checks the flags, loads the schemas and opens the inputs (UsageError
   // and InputError before anything is sent).
   explicit PublishCommand(const PublishRequest& request);
@@ -41,7 +41,7 @@ public:
   // True for one event given by --data or --data-file.
   bool single() const { return m_single; }
 
-private:
+ private:
   PublishRequest m_request;
   bool m_single;
   std::vector<std::string> m_inputs;
@@ -55,4 +55,4 @@ private:
 // The partition count of a topic, read through a producer's metadata.
 int topic_partition_count(const kafka::ClientConfig& config, const std::string& topic);
 
-} // namespace evt::publish
+}  // namespace evt::publish

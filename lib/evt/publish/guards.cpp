@@ -9,12 +9,14 @@
 namespace evt::publish {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 constexpr size_t k_min_card_digits = 13;
 constexpr size_t k_max_card_digits = 19;
 
-} // namespace
+}  // namespace
 
 size_t record_size(const Record& r) {
   size_t n = (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
@@ -50,7 +52,9 @@ bool luhn_valid(std::string_view digits) {
 namespace {
 
 // A character that can be part of a grouped card number.
-bool in_card_class(char c) { return is_digit(c) || c == ' ' || c == '-'; }
+bool in_card_class(char c) {
+  return is_digit(c) || c == ' ' || c == '-';
+}
 
 // Looks for a card-like run inside [lo, hi), a stretch of digits, spaces
 // and dashes with no such character right before or after it.
@@ -76,7 +80,8 @@ std::optional<size_t> scan_stretch(std::string_view bytes, size_t lo, size_t hi)
       }
       break;
     }
-    if (count >= k_min_card_digits && count <= k_max_card_digits && bytes[start] >= '2' && bytes[start] <= '6') {
+    if (count >= k_min_card_digits && count <= k_max_card_digits && bytes[start] >= '2' &&
+        bytes[start] <= '6') {
       std::array<char, k_max_card_digits> digits{};
       size_t n = 0;
       for (size_t q = start; q < i; ++q) {
@@ -92,7 +97,7 @@ std::optional<size_t> scan_stretch(std::string_view bytes, size_t lo, size_t hi)
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<size_t> find_card_number(std::string_view bytes) {
   // Every value of a publish passes through here. A card number spans at
@@ -155,4 +160,4 @@ size_t parse_byte_size(std::string_view text, std::string_view flag) {
   return value * multiplier;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -12,8 +12,8 @@ namespace evt::publish {
 
 // Size limits for one record, counted as key + value + header bytes.
 struct SizeLimits {
-  size_t warn_bytes = 64 * 1024;    // warn above this
-  size_t max_bytes = 1024 * 1024;   // refuse above this
+  size_t warn_bytes = 64 * 1024;   // warn above this
+  size_t max_bytes = 1024 * 1024;  // refuse above this
 };
 
 // The bytes a record carries: key, value, header keys and values.
@@ -32,4 +32,4 @@ std::optional<size_t> find_card_number(std::string_view bytes);
 // binary multiples). Throws UsageError naming `flag` when malformed.
 size_t parse_byte_size(std::string_view text, std::string_view flag);
 
-} // namespace evt::publish
+}  // namespace evt::publish

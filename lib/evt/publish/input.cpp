@@ -3,20 +3,22 @@
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace evt::publish {
 namespace {
 
 constexpr size_t k_read_chunk = 1 << 20;
 
-} // namespace
+}  // namespace
 
-std::string display_input_name(const std::string& name) { return name == "-" ? "<stdin>" : name; }
+std::string display_input_name(const std::string& name) {
+  return name == "-" ? "<stdin>" : name;
+}
 
 std::string read_data_file(const std::string& path, size_t limit_bytes) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -100,7 +102,8 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
           ::close(open_fd);
         }
       }
-      throw UsageError("cannot read '" + name + "': it is a directory", "give files of JSON lines, or - for stdin");
+      throw UsageError("cannot read '" + name + "': it is a directory",
+                       "give files of JSON lines, or - for stdin");
     }
   }
   m_buffer.resize(k_read_chunk);
@@ -144,8 +147,7 @@ bool LineReader::fill() {
       }
       continue;
     }
-    throw InputError("cannot read '" + display_input_name(m_names[m_current]) +
-                     "': " + std::strerror(errno));
+    throw InputError("cannot read '" + display_input_name(m_names[m_current]) + "': " + std::strerror(errno));
   }
 }
 
@@ -182,7 +184,8 @@ bool LineReader::next(std::string_view& line) {
         if (!fill()) {
           break;
         }
-        const auto* skip = static_cast<const char*>(std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin));
+        const auto* skip =
+            static_cast<const char*>(std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin));
         if (skip != nullptr) {
           m_begin = static_cast<size_t>(skip - m_buffer.data()) + 1;
           break;
@@ -215,4 +218,4 @@ bool LineReader::next(std::string_view& line) {
   return false;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

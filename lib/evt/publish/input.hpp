@@ -14,7 +14,7 @@ namespace evt::publish {
 
 // Reads lines from several inputs in order; "-" is stdin.
 class LineReader {
-public:
+ public:
   // Opens every input up front so a wrong path lag::fails before anything is
   // sent (UsageError). Lines longer than max_line_bytes are cut short and
   // flagged by too_long().
@@ -41,8 +41,8 @@ public:
   // The inputs as given.
   const std::vector<std::string>& inputs() const { return m_names; }
 
-private:
-  bool fill();          // reads more bytes; false at end of this input
+ private:
+  bool fill();  // reads more bytes; false at end of this input
   void next_input();
 
   std::vector<std::string> m_names;
@@ -51,9 +51,9 @@ private:
   size_t m_current = 0;
   uint64_t m_line = 0;
   bool m_too_long = false;
-  bool m_eof = false;   // current input fully read into the buffer
+  bool m_eof = false;  // current input fully read into the buffer
   std::string m_buffer;
-  size_t m_begin = 0;   // unread bytes are [m_begin, m_end)
+  size_t m_begin = 0;  // unread bytes are [m_begin, m_end)
   size_t m_end = 0;
   std::string m_overlong;  // the kept part of a line over the limit
 };
@@ -67,4 +67,4 @@ std::string display_input_name(const std::string& name);
 // than `limit_bytes`, Interrupted on SIGINT/SIGTERM.
 std::string read_data_file(const std::string& path, size_t limit_bytes);
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -11,10 +11,10 @@ namespace {
 constexpr size_t k_pool_bytes = 64 * 1024;
 
 constexpr std::array<std::string_view, 10> k_record_fields = {
-    "topic", "partition", "offset", "timestamp", "timestamp_type",
-    "key",   "key_base64", "value", "value_base64", "headers"};
+    "topic", "partition",  "offset", "timestamp",    "timestamp_type",
+    "key",   "key_base64", "value",  "value_base64", "headers"};
 
-} // namespace
+}  // namespace
 
 size_t json_nesting_depth(std::string_view text, size_t limit) {
   // Every line goes through here: the count of opening brackets bounds the
@@ -63,7 +63,8 @@ bool is_record_line(const rapidjson::Value& v) {
 }
 
 FastJson::FastJson()
-    : m_buffer(new char[k_pool_bytes]), m_pool(std::make_unique<Pool>(m_buffer.get(), k_pool_bytes)),
+    : m_buffer(new char[k_pool_bytes]),
+      m_pool(std::make_unique<Pool>(m_buffer.get(), k_pool_bytes)),
       m_document(std::make_unique<Document>(m_pool.get())) {}
 
 FastJson::~FastJson() = default;
@@ -88,4 +89,4 @@ bool FastJson::parse(std::string_view text) {
   return !m_document->HasParseError();
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -28,7 +28,7 @@ bool is_record_line(const rapidjson::Value& value);
 
 // One parsed line at a time, in a pool reused between lines.
 class FastJson {
-public:
+ public:
   FastJson();
   ~FastJson();
   FastJson(const FastJson&) = delete;
@@ -42,7 +42,7 @@ public:
   // The value parsed last (valid after a successful parse()).
   const rapidjson::Value& root() const { return *m_document; }
 
-private:
+ private:
   using Pool = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
   using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, rapidjson::CrtAllocator>;
   std::unique_ptr<char[]> m_buffer;  // the pool's first chunk, reused
@@ -50,4 +50,4 @@ private:
   std::unique_ptr<Document> m_document;
 };
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -36,4 +36,4 @@ std::string render_partitions_json(const std::vector<KeyPartition>& rows) {
   return array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

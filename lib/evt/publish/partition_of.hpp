@@ -24,4 +24,4 @@ std::string render_partitions_text(const std::vector<KeyPartition>& rows);
 // A JSON array of {"key", "partition", "murmur2": "0x…"}, pretty-printed.
 std::string render_partitions_json(const std::vector<KeyPartition>& rows);
 
-} // namespace evt::publish
+}  // namespace evt::publish

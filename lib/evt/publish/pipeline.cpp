@@ -26,15 +26,15 @@ struct Batch {
     bool too_long = false;
     BuildResult built = BuildResult::skipped;
   };
-  std::string bytes;              // the lines, back to back
+  std::string bytes;  // the lines, back to back
   std::vector<Item> items;
-  std::vector<Record> records;    // one per item, reused between batches
+  std::vector<Record> records;  // one per item, reused between batches
   std::vector<Rejection> rejections;
 };
 
 // A FIFO of batches between the two threads.
 class BatchQueue {
-public:
+ public:
   void push(Batch* b) {
     {
       std::lock_guard lock(m_mutex);
@@ -61,7 +61,7 @@ public:
     m_ready.notify_all();
   }
 
-private:
+ private:
   std::mutex m_mutex;
   std::condition_variable m_ready;
   std::deque<Batch*> m_items;
@@ -78,8 +78,8 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     if (item.too_long) {
       continue;
     }
-    item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size), batch.records[i],
-                                   batch.rejections[i]);
+    item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size),
+                                   batch.records[i], batch.rejections[i]);
   }
 }
 
@@ -100,7 +100,7 @@ bool fill_batch(Batch& batch, LineReader& reader) {
   return !batch.items.empty();
 }
 
-} // namespace
+}  // namespace
 
 PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& session, RecordBuilder& builder) {
   std::vector<Batch> batches(k_batches);
@@ -168,4 +168,4 @@ PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& sessio
   return session.finish();
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

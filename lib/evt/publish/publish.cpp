@@ -33,7 +33,7 @@ constexpr auto k_progress_interval = std::chrono::milliseconds(500);
 // After message.timeout.ms every record has its report; allow a margin.
 constexpr int k_flush_margin_ms = 5000;
 
-} // namespace
+}  // namespace
 
 ExitCode publish_exit_code(const PublishResult& r) {
   if (r.stop == StopReason::client_error) {
@@ -51,10 +51,14 @@ ExitCode publish_exit_code(const PublishResult& r) {
   return ExitCode::ok;
 }
 
-PublishSession::PublishSession(RecordBuilder& builder, kafka::Producer* producer,
-                               DeliveryOptions options, PublishEvents events)
-    : m_builder(builder), m_producer(producer), m_options(options), m_events(std::move(events)),
-      m_start(Clock::now()), m_last_progress(m_start) {}
+PublishSession::PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
+                               PublishEvents events)
+    : m_builder(builder),
+      m_producer(producer),
+      m_options(options),
+      m_events(std::move(events)),
+      m_start(Clock::now()),
+      m_last_progress(m_start) {}
 
 void PublishSession::stop(StopReason reason, LineRef where) {
   if (m_result.stop == StopReason::none) {
@@ -63,7 +67,9 @@ void PublishSession::stop(StopReason reason, LineRef where) {
   }
 }
 
-void PublishSession::interrupt() { stop(StopReason::interrupted, {}); }
+void PublishSession::interrupt() {
+  stop(StopReason::interrupted, {});
+}
 
 void PublishSession::note_client_error(const Error& e) {
   if (m_result.stop != StopReason::client_error) {
@@ -82,20 +88,25 @@ bool PublishSession::submit_line(LineRef where, std::string_view line) {
   return submit_built(where, built, m_record, m_rejection);
 }
 
-bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why) {
+bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record,
+                                  const Rejection& why) {
   if (m_result.stop != StopReason::none) {
     return false;
   }
   switch (built) {
-  case BuildResult::skipped: ++m_result.counts.lines; return true;
-  case BuildResult::rejected: return reject_line(where, why);  // counts the line
-  case BuildResult::ok_large:
-    ++m_result.counts.large;
-    if (m_events.large) {
-      m_events.large(where, record_size(record));
-    }
-    break;
-  case BuildResult::ok: break;
+    case BuildResult::skipped:
+      ++m_result.counts.lines;
+      return true;
+    case BuildResult::rejected:
+      return reject_line(where, why);  // counts the line
+    case BuildResult::ok_large:
+      ++m_result.counts.large;
+      if (m_events.large) {
+        m_events.large(where, record_size(record));
+      }
+      break;
+    case BuildResult::ok:
+      break;
   }
   ++m_result.counts.lines;
   return send(where, record);
@@ -253,7 +264,8 @@ PublishResult PublishSession::finish() {
   if (m_producer != nullptr) {
     // Everything in flight gets its report within message.timeout.ms; a
     // SIGINT does not cut this short (the records are already on their way).
-    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.delivery_timeout_ms + k_flush_margin_ms);
+    const auto deadline =
+        Clock::now() + std::chrono::milliseconds(m_options.delivery_timeout_ms + k_flush_margin_ms);
     while (m_producer->in_flight() > 0 && Clock::now() < deadline) {
       try {
         m_producer->flush(200, m_reports);
@@ -321,4 +333,4 @@ PublishResult publish_lines(LineReader& reader, PublishSession& session) {
   return session.finish();
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

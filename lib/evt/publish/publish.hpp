@@ -53,8 +53,8 @@ struct PublishResult {
   PublishCounts counts;
   std::vector<FailedLines> failures;  // by input and line
   StopReason stop = StopReason::none;
-  LineRef stopped_at;                 // the rejected or first failed line
-  std::string client_error;           // StopReason::client_error
+  LineRef stopped_at;        // the rejected or first failed line
+  std::string client_error;  // StopReason::client_error
   ExitCode client_error_code = ExitCode::runtime;
   std::exception_ptr client_exception;  // that error itself, for the caller to rethrow
   double seconds = 0;
@@ -69,21 +69,21 @@ ExitCode publish_exit_code(const PublishResult& result);
 struct PublishEvents {
   std::function<void(LineRef, const Rejection&)> rejected;
   std::function<void(LineRef, size_t bytes)> large;
-  std::function<void(const Record&)> dry_run;   // each record a dry run would send
+  std::function<void(const Record&)> dry_run;                          // each record a dry run would send
   std::function<void(const PublishCounts&, double seconds)> progress;  // ~2 per second
 };
 
 // How records are delivered.
 struct DeliveryOptions {
-  bool dry_run = false;            // build and report, send nothing
-  bool skip_invalid = false;       // go on after a rejected line
-  double rate = 0;                 // records per second; 0: as fast as possible
-  int delivery_timeout_ms = 30000; // message.timeout.ms; bounds the final flush
+  bool dry_run = false;             // build and report, send nothing
+  bool skip_invalid = false;        // go on after a rejected line
+  double rate = 0;                  // records per second; 0: as fast as possible
+  int delivery_timeout_ms = 30000;  // message.timeout.ms; bounds the final flush
 };
 
 // One publish run over a producer (null for a dry run).
 class PublishSession {
-public:
+ public:
   PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
                  PublishEvents events);
 
@@ -109,7 +109,7 @@ public:
   // timeout), gives up on what is left, and returns the outcome.
   PublishResult finish();
 
-private:
+ private:
   bool send(LineRef where, const Record& record);
   void serve_reports(int timeout_ms);
   void handle_reports();
@@ -146,4 +146,4 @@ PublishResult publish_lines(LineReader& reader, PublishSession& session);
 // sends them in input order. Stops exactly where publish_lines would.
 PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& session, RecordBuilder& builder);
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -4,9 +4,9 @@
 #include "evt/error.hpp"
 #include "evt/publish/schema.hpp"
 
+#include <strings.h>
 #include <algorithm>
 #include <chrono>
-#include <strings.h>
 
 namespace evt::publish {
 namespace {
@@ -50,7 +50,7 @@ BuildResult reject(Rejection& why, std::string reason) {
   return BuildResult::rejected;
 }
 
-} // namespace
+}  // namespace
 
 InputMode parse_input_mode(std::string_view text) {
   if (text == "auto") {
@@ -117,11 +117,14 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
       try {
         m_event = nlohmann::json::parse(line);
       } catch (const nlohmann::json::exception& e) {
-        return reject(why, "not JSON: " + short_parse_error(e) +
-                               (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
+        return reject(
+            why,
+            "not JSON: " + short_parse_error(e) +
+                (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
       }
     }
-    const bool nlohmann_record_line = !fast && m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event);
+    const bool nlohmann_record_line =
+        !fast && m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event);
     if (record_line || nlohmann_record_line) {
       try {
         record = codec::record_from_json(m_event);
@@ -157,8 +160,7 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
   return finish(record, why);
 }
 
-BuildResult RecordBuilder::from_data(const std::optional<std::string>& data, Record& record,
-                                     Rejection& why) {
+BuildResult RecordBuilder::from_data(const std::optional<std::string>& data, Record& record, Rejection& why) {
   m_event_parsed = false;
   m_fast_is_value = false;
   m_value_is_json = false;
@@ -315,7 +317,8 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
     if (m_attributes.time.empty()) {
       // Formatting the time is a noticeable share of a fast run; events
       // in the same millisecond share the text.
-      const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+      const auto now =
+          std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
       if (now != m_time_ms || m_time_text.empty()) {
         m_time_ms = now;
         m_time_text = codec::rfc3339_utc(now);
@@ -362,4 +365,4 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
   return size > m_spec.limits.warn_bytes ? BuildResult::ok_large : BuildResult::ok;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

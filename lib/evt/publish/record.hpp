@@ -32,28 +32,28 @@ InputMode parse_input_mode(std::string_view text);
 
 // Everything that decides what record an event becomes.
 struct PublishSpec {
-  std::string topic;                      // empty: the record line's topic
+  std::string topic;  // empty: the record line's topic
   InputMode input = InputMode::auto_detect;
-  std::optional<std::string> key;         // --key (wins over everything)
+  std::optional<std::string> key;  // --key (wins over everything)
   std::optional<codec::KeyField> key_field;
-  int32_t partition = -1;                 // -p; -1: the partitioner decides
-  bool keep_partition = false;            // use a record line's partition
-  bool keep_timestamp = false;            // use a record line's timestamp
-  std::vector<Header> headers;            // --header, appended to every record
+  int32_t partition = -1;       // -p; -1: the partitioner decides
+  bool keep_partition = false;  // use a record line's partition
+  bool keep_timestamp = false;  // use a record line's timestamp
+  std::vector<Header> headers;  // --header, appended to every record
   codec::EnvelopeMode envelope = codec::EnvelopeMode::none;
   // The envelope's attributes; id and time are filled per event when
   // empty; type falls back to a record line's ce_type header.
   codec::CloudEventAttributes attributes;
-  bool new_traceparent = false;           // a fresh traceparent per event
+  bool new_traceparent = false;  // a fresh traceparent per event
   SizeLimits limits;
   bool allow_pii = false;
 };
 
 // Why a line was not sent: a JSON pointer (schema errors only) and a reason.
 struct Rejection {
-  std::string pointer;   // "" unless a schema error
+  std::string pointer;  // "" unless a schema error
   std::string reason;
-  bool schema = false;   // a schema error (pointer is meaningful)
+  bool schema = false;  // a schema error (pointer is meaningful)
 };
 
 // What became of one line.
@@ -61,7 +61,7 @@ enum class BuildResult { ok, ok_large, rejected, skipped };
 
 // Builds records for one publish run; keeps its buffers between lines.
 class RecordBuilder {
-public:
+ public:
   // `schemas` may be null (no schema check); it must outlive the builder.
   RecordBuilder(PublishSpec spec, SchemaSelector* schemas);
 
@@ -75,7 +75,7 @@ public:
 
   const PublishSpec& spec() const { return m_spec; }
 
-private:
+ private:
   BuildResult finish(Record& record, Rejection& why);
   bool parse_value_json(const Record& record, Rejection& why);
   std::string event_type(const Record& record) const;
@@ -84,14 +84,14 @@ private:
 
   PublishSpec m_spec;
   SchemaSelector* m_schemas;
-  FastJson m_fast;              // the line parsed with RapidJSON
-  bool m_fast_is_value = false; // m_fast holds the current value
-  nlohmann::json m_event;       // the value parsed as nlohmann::json, when needed
-  bool m_event_parsed = false;  // m_event holds the current value
-  bool m_value_is_json = false; // the current value is known to be JSON
+  FastJson m_fast;               // the line parsed with RapidJSON
+  bool m_fast_is_value = false;  // m_fast holds the current value
+  nlohmann::json m_event;        // the value parsed as nlohmann::json, when needed
+  bool m_event_parsed = false;   // m_event holds the current value
+  bool m_value_is_json = false;  // the current value is known to be JSON
   codec::CloudEventAttributes m_attributes;
   std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};
-  std::string m_time_text;      // m_time_ms as RFC 3339
+  std::string m_time_text;  // m_time_ms as RFC 3339
 };
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -22,7 +22,7 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 std::string describe_rejection(const std::string& input, uint64_t line, const Rejection& why) {
   std::string s = where(input, line, line) + ": ";
@@ -52,29 +52,34 @@ std::string summary_text(const PublishResult& r, bool dry_run) {
 
 std::string progress_text(const PublishCounts& c, double seconds) {
   const double secs = seconds > 0 ? seconds : 1e-9;
-  return "sent " + std::to_string(c.delivered) + ", in flight " + std::to_string(c.produced - c.delivered - c.failed) +
-         ", rejected " + std::to_string(c.rejected) + ", failed " + std::to_string(c.failed) + " — " +
-         fixed(static_cast<double>(c.produced) / secs, 0) + " records/s";
+  return "sent " + std::to_string(c.delivered) + ", in flight " +
+         std::to_string(c.produced - c.delivered - c.failed) + ", rejected " + std::to_string(c.rejected) +
+         ", failed " + std::to_string(c.failed) + " — " + fixed(static_cast<double>(c.produced) / secs, 0) +
+         " records/s";
 }
 
-std::string describe_large(const std::string& input, uint64_t line, size_t bytes, const std::string& warn_size) {
-  return where(input, line, line) + ": the record is " + std::to_string(bytes) + " bytes (above --warn-size " +
-         warn_size + ")";
+std::string describe_large(const std::string& input, uint64_t line, size_t bytes,
+                           const std::string& warn_size) {
+  return where(input, line, line) + ": the record is " + std::to_string(bytes) +
+         " bytes (above --warn-size " + warn_size + ")";
 }
 
 std::optional<std::string> describe_stop(const PublishResult& r, const std::vector<std::string>& inputs,
                                          bool single) {
   const auto at = [&] { return where(inputs.at(r.stopped_at.input), r.stopped_at.line, r.stopped_at.line); };
   switch (r.stop) {
-  case StopReason::rejected:
-    if (single) {
-      return std::nullopt;
-    }
-    return "stopped at " + at() + ": nothing after it was sent (--skip-invalid goes on)";
-  case StopReason::delivery_failed: return "stopped reading after the failed delivery of " + at();
-  case StopReason::interrupted: return std::string("interrupted: stopped reading, flushed what was in flight");
-  case StopReason::client_error:
-  case StopReason::none: break;
+    case StopReason::rejected:
+      if (single) {
+        return std::nullopt;
+      }
+      return "stopped at " + at() + ": nothing after it was sent (--skip-invalid goes on)";
+    case StopReason::delivery_failed:
+      return "stopped reading after the failed delivery of " + at();
+    case StopReason::interrupted:
+      return std::string("interrupted: stopped reading, flushed what was in flight");
+    case StopReason::client_error:
+    case StopReason::none:
+      break;
   }
   return std::nullopt;
 }
@@ -86,4 +91,4 @@ std::optional<std::string> large_summary(const PublishResult& r, const std::stri
   return std::to_string(r.counts.large) + " record(s) above --warn-size " + warn_size;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

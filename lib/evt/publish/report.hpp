@@ -25,7 +25,8 @@ std::string summary_text(const PublishResult& result, bool dry_run);
 std::string progress_text(const PublishCounts& counts, double seconds);
 
 // "FILE:LINE: the record is N bytes (above --warn-size W)"; terminal-safe.
-std::string describe_large(const std::string& input, uint64_t line, size_t bytes, const std::string& warn_size);
+std::string describe_large(const std::string& input, uint64_t line, size_t bytes,
+                           const std::string& warn_size);
 
 // Why reading stopped early ("stopped at FILE:LINE: …", "interrupted: …"),
 // or nullopt: no early stop, a single event's rejection (already said), or
@@ -36,4 +37,4 @@ std::optional<std::string> describe_stop(const PublishResult& result, const std:
 // "N record(s) above --warn-size W", or nullopt when none was.
 std::optional<std::string> large_summary(const PublishResult& result, const std::string& warn_size);
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -4,10 +4,10 @@
 #include "evt/publish/guards.hpp"
 #include "evt/publish/input.hpp"
 
-#include <cstring>
-#include <cerrno>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>
@@ -113,7 +113,9 @@ PublishSpec make_spec(const PublishRequest& o) {
   return spec;
 }
 
-bool is_single_event(const PublishRequest& request) { return request.data || !request.data_file.empty(); }
+bool is_single_event(const PublishRequest& request) {
+  return request.data || !request.data_file.empty();
+}
 
 std::vector<std::string> input_names(const PublishRequest& o) {
   if (is_single_event(o)) {
@@ -122,6 +124,8 @@ std::vector<std::string> input_names(const PublishRequest& o) {
   return o.files.empty() ? std::vector<std::string>{"-"} : o.files;
 }
 
-size_t max_line_bytes(size_t max_bytes) { return std::max<size_t>(max_bytes * 2, 1 << 20) + 65536; }
+size_t max_line_bytes(size_t max_bytes) {
+  return std::max<size_t>(max_bytes * 2, 1 << 20) + 65536;
+}
 
-} // namespace evt::publish
+}  // namespace evt::publish

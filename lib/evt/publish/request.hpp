@@ -24,7 +24,7 @@ struct PublishRequest {
   int partition = -1;
   std::string partitioner = "murmur2_random";
   std::string input = "auto";
-  std::string envelope;  // "" = by --type
+  std::string envelope;                                         // "" = by --type
   std::string type, source, subject, dataschema, content_type;  // empty: from the data
   std::string correlation_id, traceparent;
   std::string schema, schema_dir;
@@ -64,4 +64,4 @@ std::vector<std::string> input_names(const PublishRequest& request);
 // line carries its value in base64 at worst (4/3) plus headers.
 size_t max_line_bytes(size_t max_bytes);
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -76,4 +76,4 @@ const SchemaCheck* SchemaSelector::find(const std::string& type, std::string& wh
   return result;
 }
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -25,7 +25,7 @@ struct SchemaCheck {
 
 // Finds and caches the validator for an event type.
 class SchemaSelector {
-public:
+ public:
   // One schema for every event; throws evt::Error (exit 2) when unusable.
   static SchemaSelector from_file(const std::filesystem::path& file);
   // A schema repository; throws UsageError when `dir` is not a directory.
@@ -40,11 +40,11 @@ public:
   // The schema file a type resolves to (for messages and checks up front).
   std::optional<std::filesystem::path> schema_file_for(const std::string& type) const;
 
-private:
+ private:
   std::optional<SchemaCheck> m_single;
   std::filesystem::path m_dir;
   std::map<std::string, std::unique_ptr<SchemaCheck>> m_cache;  // null: none
-  std::map<std::string, std::string> m_missing;                          // type → why
+  std::map<std::string, std::string> m_missing;                 // type → why
 };
 
-} // namespace evt::publish
+}  // namespace evt::publish

@@ -35,7 +35,9 @@ bool is_beginning_word(std::string_view s) {
   return is_keyword(s, {"start", "beginning", "oldest", "earliest"});
 }
 
-bool is_end_word(std::string_view s) { return is_keyword(s, {"end", "newest", "latest"}); }
+bool is_end_word(std::string_view s) {
+  return is_keyword(s, {"end", "newest", "latest"});
+}
 
 // A non-negative decimal integer made of digits only (no sign, no spaces).
 std::optional<int64_t> parse_count(std::string_view s) {
@@ -53,9 +55,9 @@ std::optional<int64_t> parse_count(std::string_view s) {
 int64_t parse_offset(std::string_view s, std::string_view whole) {
   const auto v = parse_count(s);
   if (!v) {
-    throw UsageError("invalid position '" + std::string(whole) + "': '" + std::string(s) +
-                         "' is not an offset",
-                     k_position_hint);
+    throw UsageError(
+        "invalid position '" + std::string(whole) + "': '" + std::string(s) + "' is not an offset",
+        k_position_hint);
   }
   return *v;
 }
@@ -84,8 +86,7 @@ std::optional<int64_t> parse_date(std::string_view s) {
     return std::nullopt;
   }
   using namespace std::chrono;
-  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*m)},
-                           day{static_cast<unsigned>(*d)}};
+  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
   if (!ymd.ok()) {
     return std::nullopt;
   }
@@ -136,8 +137,7 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   if (pos != s.size()) {
     return std::nullopt;
   }
-  const int64_t seconds = *days * 86400 + *hh * 3600 + *mm * 60 + std::min(*ss, 59) -
-                          offset_min * 60;
+  const int64_t seconds = *days * 86400 + *hh * 3600 + *mm * 60 + std::min(*ss, 59) - offset_min * 60;
   return seconds * 1000 + millis;
 }
 
@@ -192,7 +192,7 @@ PositionSpec parse_time_range(std::string_view text, int64_t now_ms) {
                    std::string("use @T, @T:, @:T, @T1:T2 or @T:DURATION; ") + k_time_hint);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<int64_t> parse_duration(std::string_view text) {
   if (text.empty()) {
@@ -215,11 +215,20 @@ std::optional<int64_t> parse_duration(std::string_view text) {
       pos += 2;
     } else if (pos < text.size()) {
       switch (text[pos]) {
-      case 's': unit = 1000; break;
-      case 'm': unit = 60'000; break;
-      case 'h': unit = 3'600'000; break;
-      case 'd': unit = 86'400'000; break;
-      default: return std::nullopt;
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = 86'400'000;
+          break;
+        default:
+          return std::nullopt;
       }
       ++pos;
     } else {
@@ -365,22 +374,46 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
   plan.log_end = le;
   const Bound& s = spec.start;
   switch (s.kind) {
-  case BoundKind::beginning: plan.start = ls; break;
-  case BoundKind::end: plan.start = le; break;
-  case BoundKind::offset: plan.start = clamp(s.value); break;
-  case BoundKind::after_start: plan.start = s.value > le - ls ? le : ls + s.value; break;
-  case BoundKind::before_end: plan.start = s.value > le - ls ? ls : le - s.value; break;
-  case BoundKind::time: plan.start = clamp(time_to_offset(partition, s.value)); break;
+    case BoundKind::beginning:
+      plan.start = ls;
+      break;
+    case BoundKind::end:
+      plan.start = le;
+      break;
+    case BoundKind::offset:
+      plan.start = clamp(s.value);
+      break;
+    case BoundKind::after_start:
+      plan.start = s.value > le - ls ? le : ls + s.value;
+      break;
+    case BoundKind::before_end:
+      plan.start = s.value > le - ls ? ls : le - s.value;
+      break;
+    case BoundKind::time:
+      plan.start = clamp(time_to_offset(partition, s.value));
+      break;
   }
   if (spec.end) {
     const Bound& e = *spec.end;
     switch (e.kind) {
-    case BoundKind::end: plan.end = le; break;
-    case BoundKind::offset: plan.end = clamp(e.value); break;
-    case BoundKind::time: plan.end = clamp(time_to_offset(partition, e.value)); break;
-    case BoundKind::beginning: plan.end = ls; break;
-    case BoundKind::after_start: plan.end = std::min(ls + e.value, le); break;
-    case BoundKind::before_end: plan.end = std::max(le - e.value, ls); break;
+      case BoundKind::end:
+        plan.end = le;
+        break;
+      case BoundKind::offset:
+        plan.end = clamp(e.value);
+        break;
+      case BoundKind::time:
+        plan.end = clamp(time_to_offset(partition, e.value));
+        break;
+      case BoundKind::beginning:
+        plan.end = ls;
+        break;
+      case BoundKind::after_start:
+        plan.end = std::min(ls + e.value, le);
+        break;
+      case BoundKind::before_end:
+        plan.end = std::max(le - e.value, ls);
+        break;
     }
   } else if (exit_at_end) {
     plan.end = le;
@@ -391,4 +424,4 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
   return plan;
 }
 
-} // namespace evt::read
+}  // namespace evt::read

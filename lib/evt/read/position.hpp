@@ -83,4 +83,4 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
 // True when the spec needs a time lookup.
 bool uses_time(const PositionSpec& spec);
 
-} // namespace evt::read
+}  // namespace evt::read

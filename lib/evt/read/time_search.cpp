@@ -10,11 +10,11 @@ struct SearchState {
   int64_t best = 0;
 };
 
-} // namespace
+}  // namespace
 
-std::map<TopicPartition, int64_t>
-search_offsets_for_time(const std::map<TopicPartition, OffsetRange>& ranges, int64_t ts_ms,
-                        const TimestampProbe& probe, int* rounds) {
+std::map<TopicPartition, int64_t> search_offsets_for_time(const std::map<TopicPartition, OffsetRange>& ranges,
+                                                          int64_t ts_ms, const TimestampProbe& probe,
+                                                          int* rounds) {
   std::map<TopicPartition, SearchState> states;
   for (const auto& [tp, r] : ranges) {
     const int64_t end = std::max(r.end, r.start);
@@ -59,4 +59,4 @@ search_offsets_for_time(const std::map<TopicPartition, OffsetRange>& ranges, int
   return result;
 }
 
-} // namespace evt::read
+}  // namespace evt::read

@@ -22,16 +22,16 @@ struct ProbeResult {
 
 // Reads, for each (partition, offset) asked, the first record at or after
 // that offset; a missing entry means there is none before the log end.
-using TimestampProbe = std::function<std::map<TopicPartition, ProbeResult>(
-    const std::map<TopicPartition, int64_t>& probes)>;
+using TimestampProbe =
+    std::function<std::map<TopicPartition, ProbeResult>(const std::map<TopicPartition, int64_t>& probes)>;
 
 // For each partition, the smallest offset within its range whose record
 // timestamp is >= ts_ms, or the range end when there is none. Assumes
 // timestamps grow with offsets (true for log-append time and for most
 // producers); gaps in offsets (compaction, transactions) are fine.
 // `probes_made` (optional) receives the number of probe rounds.
-std::map<TopicPartition, int64_t>
-search_offsets_for_time(const std::map<TopicPartition, OffsetRange>& ranges, int64_t ts_ms,
-                        const TimestampProbe& probe, int* rounds = nullptr);
+std::map<TopicPartition, int64_t> search_offsets_for_time(const std::map<TopicPartition, OffsetRange>& ranges,
+                                                          int64_t ts_ms, const TimestampProbe& probe,
+                                                          int* rounds = nullptr);
 
-} // namespace evt::read
+}  // namespace evt::read

@@ -38,8 +38,7 @@ std::string read_line(int fd, int timeout_ms) {
   std::string line;
   std::array<char, 512> buf{};
   while (line.size() < 65536) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       break;
     }
@@ -95,7 +94,7 @@ void write_all(int fd, const std::string& data) {
   }
 }
 
-} // namespace
+}  // namespace
 
 ControlServer::ControlServer(std::string socket_path, CommandHandler handler)
     : m_path(std::move(socket_path)), m_handler(std::move(handler)) {
@@ -143,8 +142,7 @@ void ControlServer::serve() {
   }
 }
 
-std::string send_control_command(const std::string& socket_path, const std::string& command,
-                                 int timeout_ms) {
+std::string send_control_command(const std::string& socket_path, const std::string& command, int timeout_ms) {
   const auto addr = make_address(socket_path);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
@@ -160,7 +158,7 @@ std::string send_control_command(const std::string& socket_path, const std::stri
                        "check --control, or run `evt sandbox` first");
     }
     throw RuntimeError("cannot reach the sandbox at " + socket_path + ": " + reason,
-                "is `evt sandbox` running?");
+                       "is `evt sandbox` running?");
   }
   write_all(fd, command + "\n");
   const std::string answer = read_line(fd, timeout_ms);
@@ -191,16 +189,19 @@ void throw_control_error(std::string_view code_and_message) {
   const auto space = code_and_message.find(' ');
   const auto code = code_and_message.substr(0, space);
   // Socket text is untrusted: escaped before it can reach a terminal.
-  const std::string message =
-      output::terminal_safe(space == std::string_view::npos ? std::string_view() : code_and_message.substr(space + 1));
+  const std::string message = output::terminal_safe(
+      space == std::string_view::npos ? std::string_view() : code_and_message.substr(space + 1));
   for (const auto& w : k_wire_codes) {
     if (w.text != code) {
       continue;
     }
     switch (w.code) {
-    case ExitCode::usage: throw UsageError(message);
-    case ExitCode::bad_input: throw InputError(message);
-    default: throw BrokerError(message);  // the sandbox stands in for the broker
+      case ExitCode::usage:
+        throw UsageError(message);
+      case ExitCode::bad_input:
+        throw InputError(message);
+      default:
+        throw BrokerError(message);  // the sandbox stands in for the broker
     }
   }
   throw RuntimeError("the sandbox answered with an unknown error code '" + output::terminal_safe(code) + "'" +
@@ -212,4 +213,4 @@ void create_topic_via_control(const std::string& socket_path, const std::string&
   send_control_command(socket_path, "topic " + topic + " " + std::to_string(partitions), timeout_ms);
 }
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

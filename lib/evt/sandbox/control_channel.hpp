@@ -18,7 +18,7 @@ using CommandHandler = std::function<std::string(std::string_view command)>;
 // A Unix-socket server: each connection sends one line and gets one line
 // back, "ok <text>" or "error <exit code> <message>".
 class ControlServer {
-public:
+ public:
   ControlServer(std::string socket_path, CommandHandler handler);
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
@@ -26,7 +26,7 @@ public:
 
   const std::string& path() const { return m_path; }
 
-private:
+ private:
   void serve();
   std::string m_path;
   CommandHandler m_handler;
@@ -37,8 +37,7 @@ private:
 
 // Sends one command to a sandbox's control socket and returns the text of an
 // "ok" answer; throws the evt error of the sandbox's exit code otherwise.
-std::string send_control_command(const std::string& socket_path, const std::string& command,
-                                 int timeout_ms);
+std::string send_control_command(const std::string& socket_path, const std::string& command, int timeout_ms);
 
 // The "<exit code> <message>" of an "error" answer for `e`: usage 2, input 4,
 // everything else 3 (the codes the wire carries).
@@ -54,4 +53,4 @@ std::string encode_control_error(const Error& e);
 void create_topic_via_control(const std::string& socket_path, const std::string& topic, int partitions,
                               int timeout_ms);
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

@@ -35,7 +35,7 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
-} // namespace
+}  // namespace
 
 std::pair<std::string, int> parse_topic_spec(std::string_view spec) {
   const auto colon = spec.rfind(':');
@@ -61,8 +61,7 @@ struct Sandbox::Impl {
   std::mutex mutex;  // control commands come from the control thread
 };
 
-Sandbox::Sandbox(const SandboxOptions& options, kafka::LogSink log_sink)
-    : m_impl(std::make_unique<Impl>()) {
+Sandbox::Sandbox(const SandboxOptions& options, kafka::LogSink log_sink) : m_impl(std::make_unique<Impl>()) {
   m_impl->cluster = std::make_unique<kafka::MockCluster>(options.brokers, std::move(log_sink));
   for (const auto& [name, partitions] : options.topics) {
     m_impl->cluster->create_topic(name, partitions);
@@ -80,8 +79,8 @@ Sandbox::Sandbox(const SandboxOptions& options, kafka::LogSink log_sink)
       const std::string first = m_impl->cluster->bootstraps();
       const std::string hostport = first.substr(0, first.find(','));
       const auto colon = hostport.rfind(':');
-      m_impl->proxy = std::make_unique<TcpProxy>(port, hostport.substr(0, colon),
-                                                 std::stoi(hostport.substr(colon + 1)));
+      m_impl->proxy =
+          std::make_unique<TcpProxy>(port, hostport.substr(0, colon), std::stoi(hostport.substr(colon + 1)));
     }
   }
 }
@@ -101,7 +100,9 @@ std::string Sandbox::bootstrap() const {
   return m_impl->cluster->bootstraps();
 }
 
-bool Sandbox::fell_back_to_ephemeral() const { return m_impl->fell_back; }
+bool Sandbox::fell_back_to_ephemeral() const {
+  return m_impl->fell_back;
+}
 
 std::string Sandbox::execute(std::string_view command) {
   const auto words = split_words(command);
@@ -173,4 +174,4 @@ bool Sandbox::publish_state(const std::string& socket_path) {
   return true;
 }
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

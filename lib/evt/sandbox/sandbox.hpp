@@ -26,7 +26,7 @@ std::pair<std::string, int> parse_topic_spec(std::string_view spec);
 
 // A running sandbox: mock cluster, bootstrap proxy and control channel.
 class Sandbox {
-public:
+ public:
   Sandbox(const SandboxOptions& options, kafka::LogSink log_sink);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
@@ -49,9 +49,9 @@ public:
   // this sandbox is reachable only by its address (and ctl --control).
   bool publish_state(const std::string& socket_path);
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

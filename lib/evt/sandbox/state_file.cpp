@@ -28,7 +28,9 @@ fs::path state_dir() {
   return fs::path(home != nullptr ? home : "/tmp") / ".cache" / "evt";
 }
 
-fs::path state_file_path() { return state_dir() / "sandbox.json"; }
+fs::path state_file_path() {
+  return state_dir() / "sandbox.json";
+}
 
 fs::path ensure_state_dir() {
   std::error_code ec;
@@ -123,4 +125,4 @@ StateLock::~StateLock() {
   }
 }
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

@@ -9,8 +9,8 @@ namespace evt::sandbox {
 // What a running `evt sandbox` tells other evt commands about itself.
 struct SandboxState {
   long pid = 0;
-  std::string bootstrap;        // the address clients should use
-  std::string control_socket;   // Unix socket path for `evt sandbox ctl`
+  std::string bootstrap;       // the address clients should use
+  std::string control_socket;  // Unix socket path for `evt sandbox ctl`
 };
 
 // $XDG_RUNTIME_DIR/evt, else $XDG_CACHE_HOME/evt, else ~/.cache/evt.
@@ -39,7 +39,7 @@ void remove_state(long pid);
 // sandbox that publishes the state file for as long as it runs, so a second
 // sandbox cannot overwrite (and, when it exits, delete) the first one's state.
 class StateLock {
-public:
+ public:
   // Tries to take the lock without waiting; owns() says whether it did.
   StateLock();
   ~StateLock();
@@ -48,8 +48,8 @@ public:
 
   bool owns() const { return m_fd >= 0; }
 
-private:
+ private:
   int m_fd = -1;
 };
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

@@ -15,8 +15,8 @@
 #include <cstring>
 #include <list>
 #include <memory>
-#include <system_error>
 #include <mutex>
+#include <system_error>
 #include <vector>
 
 namespace evt::sandbox {
@@ -114,15 +114,14 @@ void pump(int a, int b, const std::atomic<bool>& stop) {
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
         continue;
       }
-      closed = got <= 0 ||
-               !write_all(fds[1 - i].fd, buf.data(), static_cast<size_t>(got), stop);
+      closed = got <= 0 || !write_all(fds[1 - i].fd, buf.data(), static_cast<size_t>(got), stop);
     }
   }
   ::close(a);
   ::close(b);
 }
 
-} // namespace
+}  // namespace
 
 bool port_is_free(int port) {
   const int fd = bind_loopback(port);
@@ -137,8 +136,7 @@ TcpProxy::TcpProxy(int port, std::string target_host, int target_port)
     : m_target_host(std::move(target_host)), m_target_port(target_port) {
   m_listen_fd = bind_loopback(port);
   if (m_listen_fd < 0) {
-    throw UsageError("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " +
-                         std::strerror(errno),
+    throw UsageError("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(errno),
                      "choose another --port, or --port 0 for any free port");
   }
   sockaddr_in addr{};
@@ -207,4 +205,4 @@ void TcpProxy::accept_loop() {
   }
 }
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

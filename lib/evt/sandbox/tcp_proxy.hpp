@@ -11,7 +11,7 @@ namespace evt::sandbox {
 // It gives the sandbox a predictable bootstrap port although the mock
 // brokers listen on ephemeral ones.
 class TcpProxy {
-public:
+ public:
   // Binds the port (throws evt::Error if it is taken); port 0 picks one.
   TcpProxy(int port, std::string target_host, int target_port);
   ~TcpProxy();
@@ -20,7 +20,7 @@ public:
 
   int port() const { return m_port; }
 
-private:
+ private:
   void accept_loop();
   int m_listen_fd = -1;
   int m_port = 0;
@@ -33,4 +33,4 @@ private:
 // True when nothing listens on 127.0.0.1:port and it can be bound.
 bool port_is_free(int port);
 
-} // namespace evt::sandbox
+}  // namespace evt::sandbox

@@ -24,4 +24,4 @@ struct AvroIncompatibility {
 // defaults). Empty means compatible.
 std::vector<AvroIncompatibility> check_avro_compatibility(const AvroNode* reader, const AvroNode* writer);
 
-} // namespace evt::schema
+}  // namespace evt::schema

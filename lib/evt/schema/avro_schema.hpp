@@ -14,7 +14,22 @@
 namespace evt::schema {
 
 // Avro's types (logical types resolve to their underlying type).
-enum class AvroType { null, boolean, int_, long_, float_, double_, bytes, string, record, enumeration, array, map, fixed, union_ };
+enum class AvroType {
+  null,
+  boolean,
+  int_,
+  long_,
+  float_,
+  double_,
+  bytes,
+  string,
+  record,
+  enumeration,
+  array,
+  map,
+  fixed,
+  union_
+};
 
 struct AvroNode;
 
@@ -31,25 +46,25 @@ struct AvroField {
 // every reference to their name, so recursive records form cycles.
 struct AvroNode {
   AvroType type = AvroType::null;
-  std::string name;      // unqualified
-  std::string full_name; // namespace.name
-  std::vector<std::string> aliases; // full names
+  std::string name;                  // unqualified
+  std::string full_name;             // namespace.name
+  std::vector<std::string> aliases;  // full names
   std::vector<AvroField> fields;
   std::vector<std::string> symbols;
-  std::unordered_set<std::string> symbol_index; // symbols, for lookups in constant time
+  std::unordered_set<std::string> symbol_index;  // symbols, for lookups in constant time
   std::optional<std::string> enum_default;
-  const AvroNode* items = nullptr;  // array
-  const AvroNode* values = nullptr; // map
+  const AvroNode* items = nullptr;   // array
+  const AvroNode* values = nullptr;  // map
   std::vector<const AvroNode*> branches;
-  std::int64_t size = 0; // fixed
+  std::int64_t size = 0;  // fixed
 };
 
 // A parsed Avro schema; owns its nodes.
 class AvroSchema {
-public:
+ public:
   const AvroNode* root() const { return m_root; }
 
-private:
+ private:
   friend class AvroParser;
   std::deque<AvroNode> m_nodes;
   const AvroNode* m_root = nullptr;
@@ -60,7 +75,8 @@ std::string avro_type_name(AvroType type);
 
 // Parses an Avro schema (JSON form). Throws evt::Error (exit 2) naming
 // `origin` on unknown type names, malformed definitions or invalid defaults.
-std::shared_ptr<AvroSchema> parse_avro_schema(const nlohmann::json& document, const std::string& origin = "schema",
+std::shared_ptr<AvroSchema> parse_avro_schema(const nlohmann::json& document,
+                                              const std::string& origin = "schema",
                                               std::size_t max_depth = 1000);
 
 // Reads and parses an .avsc file (same errors, plus unreadable files).
@@ -69,4 +85,4 @@ std::shared_ptr<AvroSchema> load_avro_schema_file(const std::filesystem::path& f
 // True when the document looks like Avro rather than JSON Schema.
 bool looks_like_avro(const nlohmann::json& document);
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -27,7 +27,7 @@ void* trampoline(void* arg) {
   return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 void run_with_big_stack(const std::function<void()>& work, std::size_t stack_bytes) {
   Job job{&work, nullptr};
@@ -43,7 +43,9 @@ void run_with_big_stack(const std::function<void()>& work, std::size_t stack_byt
     return;
   }
   pthread_join(thread, nullptr);
-  if (job.error) std::rethrow_exception(job.error);
+  if (job.error) {
+    std::rethrow_exception(job.error);
+  }
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -10,4 +10,4 @@ namespace evt::schema {
 // depth evt bounds by input limits but whose frame sizes it cannot control.
 void run_with_big_stack(const std::function<void()>& work, std::size_t stack_bytes = 256u << 20);
 
-} // namespace evt::schema
+}  // namespace evt::schema

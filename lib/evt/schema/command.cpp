@@ -16,20 +16,22 @@ namespace {
 namespace fs = std::filesystem;
 
 template <typename T>
-T parsed_or_usage(std::optional<T> value, const std::string& what, const std::string& text, const std::string& hint) {
+T parsed_or_usage(std::optional<T> value, const std::string& what, const std::string& text,
+                  const std::string& hint) {
   if (!value) {
     throw UsageError("unknown " + what + " '" + text + "'", hint);
   }
   return *value;
 }
 
-} // namespace
+}  // namespace
 
 CheckReport run_check(const CheckRequest& opts) {
   const auto mode = parsed_or_usage(parse_compat_mode(opts.mode), "mode", opts.mode,
                                     "use backward, forward, full, backward_transitive, forward_transitive, "
                                     "full_transitive or none");
-  const auto policy = parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use strict or lenient");
+  const auto policy =
+      parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use strict or lenient");
   const auto schema_format =
       parsed_or_usage(parse_schema_format(opts.format), "format", opts.format, "use auto, json or avro");
 
@@ -53,8 +55,12 @@ CheckReport run_check(const CheckRequest& opts) {
   for (const auto& p : opts.paths) {
     versions.push_back(load_schema(p, schema_format));
   }
-  VersionCheck check{"", fs::path(opts.paths.back()).filename().string(), opts.paths.back(), "compatible",
-                     check_latest(versions, mode, policy), {}};
+  VersionCheck check{"",
+                     fs::path(opts.paths.back()).filename().string(),
+                     opts.paths.back(),
+                     "compatible",
+                     check_latest(versions, mode, policy),
+                     {}};
   if (!check.findings.empty()) {
     check.status = "incompatible";
   }
@@ -84,7 +90,7 @@ std::string check_summary(const CheckReport& report, const std::string& mode) {
   std::string summary = std::to_string(checked) + " version(s) checked under " + mode + ": ";
   summary += code == ExitCode::ok   ? "compatible"
              : code == ExitCode::no ? std::to_string(report.breaking_count()) + " breaking change(s)"
-                         : "some schemas could not be read";
+                                    : "some schemas could not be read";
   return summary;
 }
 
@@ -102,8 +108,9 @@ ValidationSummary validate_input(const EventValidator& validator, const std::str
 
 std::string render_invalid_line(const std::string& format, const std::string& input, const LineResult& r) {
   if (format == "json") {
-    return codec::terminal_safe_json(nlohmann::json({{"line", r.line}, {"valid", false}, {"errors", r.errors_json()}})
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
+    return codec::terminal_safe_json(
+               nlohmann::json({{"line", r.line}, {"valid", false}, {"errors", r.errors_json()}})
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
            "\n";
   }
   std::string text;
@@ -166,4 +173,4 @@ ExitCode conformance_exit_code(const ConformanceReport& r) {
   return r.unexplained() == 0 && r.stale_known.empty() ? ExitCode::ok : ExitCode::no;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -23,7 +23,7 @@ struct CheckRequest {
   std::string mode = "backward";
   std::string format = "auto";
   std::string policy = "strict";
-  std::string against;             // git revision (repository only)
+  std::string against;  // git revision (repository only)
 };
 
 // Checks a repository directory or the last of several schema files
@@ -46,7 +46,8 @@ ValidationSummary validate_input(const EventValidator& validator, const std::str
 
 // One invalid line for stdout: a JSON object (json) or "FILE:LINE:
 // POINTER: REASON" lines (text).
-std::string render_invalid_line(const std::string& format, const std::string& input, const LineResult& result);
+std::string render_invalid_line(const std::string& format, const std::string& input,
+                                const LineResult& result);
 
 // "N line(s): I invalid, J not JSON".
 std::string validation_summary_text(const ValidationSummary& summary);
@@ -69,4 +70,4 @@ std::string render_conformance(const ConformanceReport& report);
 // 0 when every disagreement is known and no known one is stale, else 1.
 ExitCode conformance_exit_code(const ConformanceReport& report);
 
-} // namespace evt::schema
+}  // namespace evt::schema

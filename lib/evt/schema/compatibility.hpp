@@ -16,7 +16,15 @@ namespace evt::schema {
 enum class SchemaFormat { auto_detect, json_schema, avro };
 
 // Confluent Schema Registry's compatibility modes.
-enum class CompatMode { none, backward, forward, full, backward_transitive, forward_transitive, full_transitive };
+enum class CompatMode {
+  none,
+  backward,
+  forward,
+  full,
+  backward_transitive,
+  forward_transitive,
+  full_transitive
+};
 
 // Parses "backward", "FULL_TRANSITIVE", … (case-insensitive); nullopt if unknown.
 std::optional<CompatMode> parse_compat_mode(const std::string& text);
@@ -42,21 +50,21 @@ LoadedSchema load_schema(const std::filesystem::path& file, SchemaFormat format 
 
 // One incompatibility (or one ignored one) between two versions.
 struct Finding {
-  std::string file;      // the version being checked (the newer one)
-  std::string against;   // the version it was checked against
-  std::string direction; // "backward" (new reads old) or "forward" (old reads new)
-  std::string rule;      // Confluent difference type or Avro incompatibility type
-  std::string location;  // JSON pointer
+  std::string file;       // the version being checked (the newer one)
+  std::string against;    // the version it was checked against
+  std::string direction;  // "backward" (new reads old) or "forward" (old reads new)
+  std::string rule;       // Confluent difference type or Avro incompatibility type
+  std::string location;   // JSON pointer
   std::string message;
-  std::string hint;      // what to do about it, may be empty
-  std::string ignored_because; // non-empty when an ignore entry matched
+  std::string hint;             // what to do about it, may be empty
+  std::string ignored_because;  // non-empty when an ignore entry matched
 };
 
 // Every breaking change between `older` and `newer` in `direction`
 // ("backward": newer must read data written with older; "forward": older
 // must read data written with newer). Both must share a format.
-std::vector<Finding> check_pair(const LoadedSchema& older, const LoadedSchema& newer, const std::string& direction,
-                                Policy policy);
+std::vector<Finding> check_pair(const LoadedSchema& older, const LoadedSchema& newer,
+                                const std::string& direction, Policy policy);
 
 // Checks the last of `versions` (oldest first) against the earlier ones
 // as `mode` requires: the latest only, or all of them for *_transitive.
@@ -69,4 +77,4 @@ struct RuleAdvice {
 };
 RuleAdvice advice_for(const std::string& rule, const std::string& direction);
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -20,7 +20,7 @@ namespace evt::schema {
 
 // One compiled schema; see compile().
 class CompiledCheck {
-public:
+ public:
   // The compiled form of a draft-6/7 schema document, or nullptr when it
   // uses a keyword (or a keyword form) this check does not implement.
   static std::unique_ptr<CompiledCheck> compile(const nlohmann::json& schema);
@@ -32,10 +32,10 @@ public:
   struct Node;
   ~CompiledCheck();
 
-private:
+ private:
   CompiledCheck() = default;
   bool accepts(const Node& node, const rapidjson::Value& value) const;
   std::vector<Node> m_nodes;  // m_nodes[0] is the root
 };
 
-} // namespace evt::schema
+}  // namespace evt::schema

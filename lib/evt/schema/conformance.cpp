@@ -28,7 +28,9 @@ std::map<std::string, std::string> read_known(const fs::path& file) {
   std::ifstream in(file);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
     auto space = line.find_first_of(" \t");
     std::string id = line.substr(0, space);
     std::string reason = space == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", space));
@@ -39,19 +41,23 @@ std::map<std::string, std::string> read_known(const fs::path& file) {
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  for (const auto& x : v) {
+    s += (s.empty() ? "" : ", ") + x;
+  }
   return "[" + s + "]";
 }
 
-} // namespace
+}  // namespace
 
 ConformanceReport run_confluent_corpus(const fs::path& corpus_dir, const fs::path& known_differences) {
   ConformanceReport report;
   auto known = read_known(known_differences);
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(corpus_dir))
-    if (e.path().extension() == ".json" && e.path().filename().string().rfind("diff-", 0) == 0)
+  for (const auto& e : fs::directory_iterator(corpus_dir)) {
+    if (e.path().extension() == ".json" && e.path().filename().string().rfind("diff-", 0) == 0) {
       files.push_back(e.path());
+    }
+  }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     std::ifstream in(file);
@@ -65,26 +71,36 @@ ConformanceReport run_confluent_corpus(const fs::path& corpus_dir, const fs::pat
       ++report.cases;
       const std::string id = file.filename().string() + "#" + std::to_string(i);
       std::vector<std::string> expected;
-      for (const auto& ch : c["changes"]) expected.push_back(ch.get<std::string>());
+      for (const auto& ch : c["changes"]) {
+        expected.push_back(ch.get<std::string>());
+      }
       std::string detail;
       try {
         auto original = load_json_schema(c["original_schema"]);
         auto update = load_json_schema(c["update_schema"]);
         auto diffs = diff_json_schemas(original->root(), update->root(), Policy::strict);
         std::vector<std::string> got;
-        for (const auto& d : diffs) got.push_back(d.type + " " + d.path);
+        for (const auto& d : diffs) {
+          got.push_back(d.type + " " + d.path);
+        }
         auto sorted_expected = expected, sorted_got = got;
         std::sort(sorted_expected.begin(), sorted_expected.end());
         std::sort(sorted_got.begin(), sorted_got.end());
         const bool strict = all_compatible(diffs, Policy::strict);
-        if (sorted_got != sorted_expected) detail += "changes: expected " + join(expected) + ", got " + join(got) + "; ";
-        if (strict != c["compatible"].get<bool>())
-          detail += std::string("strict verdict: expected ") + (strict ? "incompatible" : "compatible") + "; ";
+        if (sorted_got != sorted_expected) {
+          detail += "changes: expected " + join(expected) + ", got " + join(got) + "; ";
+        }
+        if (strict != c["compatible"].get<bool>()) {
+          detail +=
+              std::string("strict verdict: expected ") + (strict ? "incompatible" : "compatible") + "; ";
+        }
         if (c.contains("compatible_lenient")) {
           auto lenient_diffs = diff_json_schemas(original->root(), update->root(), Policy::lenient);
           const bool lenient = all_compatible(lenient_diffs, Policy::lenient);
-          if (lenient != c["compatible_lenient"].get<bool>())
-            detail += std::string("lenient verdict: expected ") + (lenient ? "incompatible" : "compatible") + "; ";
+          if (lenient != c["compatible_lenient"].get<bool>()) {
+            detail +=
+                std::string("lenient verdict: expected ") + (lenient ? "incompatible" : "compatible") + "; ";
+          }
         }
       } catch (const std::exception& e) {
         detail = std::string("error: ") + e.what();
@@ -92,7 +108,9 @@ ConformanceReport run_confluent_corpus(const fs::path& corpus_dir, const fs::pat
       auto k = known.find(id);
       if (detail.empty()) {
         ++report.agreed;
-        if (k != known.end()) report.stale_known.push_back(id);
+        if (k != known.end()) {
+          report.stale_known.push_back(id);
+        }
         continue;
       }
       report.disagreements.push_back(
@@ -102,4 +120,4 @@ ConformanceReport run_confluent_corpus(const fs::path& corpus_dir, const fs::pat
   return report;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

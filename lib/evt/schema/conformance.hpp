@@ -8,10 +8,10 @@ namespace evt::schema {
 
 // One corpus case where evt and Confluent disagree.
 struct ConformanceDisagreement {
-  std::string case_id;   // "<file>#<index>"
+  std::string case_id;  // "<file>#<index>"
   std::string description;
-  std::string detail;    // what differed
-  std::string known_reason; // non-empty when listed in the known-differences file
+  std::string detail;        // what differed
+  std::string known_reason;  // non-empty when listed in the known-differences file
 };
 
 // The outcome of running Confluent's JSON Schema diff examples.
@@ -19,7 +19,7 @@ struct ConformanceReport {
   std::size_t cases = 0;
   std::size_t agreed = 0;
   std::vector<ConformanceDisagreement> disagreements;
-  std::vector<std::string> stale_known; // listed as known but now agreeing
+  std::vector<std::string> stale_known;  // listed as known but now agreeing
   std::size_t unexplained() const;
 };
 
@@ -30,4 +30,4 @@ struct ConformanceReport {
 ConformanceReport run_confluent_corpus(const std::filesystem::path& corpus_dir,
                                        const std::filesystem::path& known_differences);
 
-} // namespace evt::schema
+}  // namespace evt::schema

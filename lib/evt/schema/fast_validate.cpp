@@ -38,8 +38,9 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   const fs::path base_dir = folder_of(schema_file);
   auto impl = std::make_unique<Impl>();
   impl->compiled = CompiledCheck::compile(document);
-  valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4 ? valijson::SchemaParser::kDraft4
-                                                                            : valijson::SchemaParser::kDraft7);
+  valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4
+                                    ? valijson::SchemaParser::kDraft4
+                                    : valijson::SchemaParser::kDraft7);
   Impl* raw = impl.get();
   // EventValidator::from_file has already refused remote $refs; what is
   // left are sibling files.
@@ -77,4 +78,4 @@ bool FastEventValidator::accepts(const rapidjson::Value& event) const {
   return validator.validate(m_impl->schema, adapter, nullptr);
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

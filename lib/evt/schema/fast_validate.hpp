@@ -16,7 +16,7 @@ namespace evt::schema {
 // EventValidator::from_file (call that first: it refuses what valijson
 // cannot enforce and remote $refs).
 class FastEventValidator {
-public:
+ public:
   // Loads and compiles the schema; throws evt::Error (exit 2) when unusable.
   static FastEventValidator from_file(const std::filesystem::path& schema_file);
 
@@ -28,10 +28,10 @@ public:
   // depth: bound the depth before calling it.
   bool accepts(const rapidjson::Value& event) const;
 
-private:
+ private:
   struct Impl;
   explicit FastEventValidator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::schema
+}  // namespace evt::schema

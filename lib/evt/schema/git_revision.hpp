@@ -17,4 +17,4 @@ struct RevisionTree {
 // or the revision is unknown, RuntimeError (exit 3) when git cannot be run.
 RevisionTree read_revision_tree(const std::filesystem::path& dir, const std::string& revision);
 
-} // namespace evt::schema
+}  // namespace evt::schema

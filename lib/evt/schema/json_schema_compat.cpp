@@ -19,30 +19,71 @@ namespace {
 
 const std::set<std::string>& strict_compatible() {
   static const std::set<std::string> k_set = {
-      "ID_CHANGED", "DESCRIPTION_CHANGED", "TITLE_CHANGED", "DEFAULT_CHANGED", "SCHEMA_REMOVED",
-      "TYPE_EXTENDED", "MAX_LENGTH_INCREASED", "MAX_LENGTH_REMOVED", "MIN_LENGTH_DECREASED",
-      "MIN_LENGTH_REMOVED", "PATTERN_REMOVED", "MAXIMUM_INCREASED", "MAXIMUM_REMOVED",
-      "MINIMUM_DECREASED", "MINIMUM_REMOVED", "EXCLUSIVE_MAXIMUM_INCREASED", "EXCLUSIVE_MAXIMUM_REMOVED",
-      "EXCLUSIVE_MINIMUM_DECREASED", "EXCLUSIVE_MINIMUM_REMOVED", "MULTIPLE_OF_REDUCED",
-      "MULTIPLE_OF_REMOVED", "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", "REQUIRED_ATTRIBUTE_REMOVED",
-      "DEPENDENCY_ARRAY_NARROWED", "DEPENDENCY_ARRAY_REMOVED", "DEPENDENCY_SCHEMA_REMOVED",
-      "MAX_PROPERTIES_INCREASED", "MAX_PROPERTIES_REMOVED", "MIN_PROPERTIES_DECREASED",
-      "MIN_PROPERTIES_REMOVED", "ADDITIONAL_PROPERTIES_ADDED", "ADDITIONAL_PROPERTIES_EXTENDED",
-      "UNEVALUATED_PROPERTIES_ADDED", "UNEVALUATED_PROPERTIES_EXTENDED",
+      "ID_CHANGED",
+      "DESCRIPTION_CHANGED",
+      "TITLE_CHANGED",
+      "DEFAULT_CHANGED",
+      "SCHEMA_REMOVED",
+      "TYPE_EXTENDED",
+      "MAX_LENGTH_INCREASED",
+      "MAX_LENGTH_REMOVED",
+      "MIN_LENGTH_DECREASED",
+      "MIN_LENGTH_REMOVED",
+      "PATTERN_REMOVED",
+      "MAXIMUM_INCREASED",
+      "MAXIMUM_REMOVED",
+      "MINIMUM_DECREASED",
+      "MINIMUM_REMOVED",
+      "EXCLUSIVE_MAXIMUM_INCREASED",
+      "EXCLUSIVE_MAXIMUM_REMOVED",
+      "EXCLUSIVE_MINIMUM_DECREASED",
+      "EXCLUSIVE_MINIMUM_REMOVED",
+      "MULTIPLE_OF_REDUCED",
+      "MULTIPLE_OF_REMOVED",
+      "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED",
+      "REQUIRED_ATTRIBUTE_REMOVED",
+      "DEPENDENCY_ARRAY_NARROWED",
+      "DEPENDENCY_ARRAY_REMOVED",
+      "DEPENDENCY_SCHEMA_REMOVED",
+      "MAX_PROPERTIES_INCREASED",
+      "MAX_PROPERTIES_REMOVED",
+      "MIN_PROPERTIES_DECREASED",
+      "MIN_PROPERTIES_REMOVED",
+      "ADDITIONAL_PROPERTIES_ADDED",
+      "ADDITIONAL_PROPERTIES_EXTENDED",
+      "UNEVALUATED_PROPERTIES_ADDED",
+      "UNEVALUATED_PROPERTIES_EXTENDED",
       "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
       "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
       "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
-      "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+      "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+      "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
       "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "MAX_ITEMS_INCREASED",
-      "MAX_ITEMS_REMOVED", "MIN_ITEMS_DECREASED", "MIN_ITEMS_REMOVED", "MAX_CONTAINS_INCREASED",
-      "MAX_CONTAINS_REMOVED", "MIN_CONTAINS_DECREASED", "MIN_CONTAINS_REMOVED", "UNIQUE_ITEMS_REMOVED",
-      "ADDITIONAL_ITEMS_ADDED", "ADDITIONAL_ITEMS_EXTENDED", "UNEVALUATED_ITEMS_ADDED",
-      "UNEVALUATED_ITEMS_EXTENDED", "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
-      "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-      "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "ENUM_ARRAY_EXTENDED",
-      "COMBINED_TYPE_EXTENDED", "PRODUCT_TYPE_NARROWED", "SUM_TYPE_EXTENDED", "NOT_TYPE_NARROWED",
+      "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+      "MAX_ITEMS_INCREASED",
+      "MAX_ITEMS_REMOVED",
+      "MIN_ITEMS_DECREASED",
+      "MIN_ITEMS_REMOVED",
+      "MAX_CONTAINS_INCREASED",
+      "MAX_CONTAINS_REMOVED",
+      "MIN_CONTAINS_DECREASED",
+      "MIN_CONTAINS_REMOVED",
+      "UNIQUE_ITEMS_REMOVED",
+      "ADDITIONAL_ITEMS_ADDED",
+      "ADDITIONAL_ITEMS_EXTENDED",
+      "UNEVALUATED_ITEMS_ADDED",
+      "UNEVALUATED_ITEMS_EXTENDED",
+      "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+      "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL",
+      "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+      "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
+      "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+      "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+      "ENUM_ARRAY_EXTENDED",
+      "COMBINED_TYPE_EXTENDED",
+      "PRODUCT_TYPE_NARROWED",
+      "SUM_TYPE_EXTENDED",
+      "NOT_TYPE_NARROWED",
   };
   return k_set;
 }
@@ -50,8 +91,10 @@ const std::set<std::string>& strict_compatible() {
 // LENIENT also accepts the open-content-model changes STRICT refuses.
 const std::set<std::string>& lenient_extra() {
   static const std::set<std::string> k_set = {
-      "ADDITIONAL_PROPERTIES_NARROWED", "ADDITIONAL_PROPERTIES_REMOVED",
-      "UNEVALUATED_PROPERTIES_NARROWED", "UNEVALUATED_PROPERTIES_REMOVED",
+      "ADDITIONAL_PROPERTIES_NARROWED",
+      "ADDITIONAL_PROPERTIES_REMOVED",
+      "UNEVALUATED_PROPERTIES_NARROWED",
+      "UNEVALUATED_PROPERTIES_REMOVED",
       "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
       "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL",
       "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
@@ -73,7 +116,7 @@ struct Shared {
 };
 
 class Context {
-public:
+ public:
   explicit Context(Shared& shared) : m_shared(shared) {}
 
   Context sub() const {
@@ -90,7 +133,9 @@ public:
     add(type);
     m_path.pop_back();
   }
-  void add_all(const std::vector<Difference>& diffs) { m_diffs.insert(m_diffs.end(), diffs.begin(), diffs.end()); }
+  void add_all(const std::vector<Difference>& diffs) {
+    m_diffs.insert(m_diffs.end(), diffs.begin(), diffs.end());
+  }
 
   void push(std::string segment) { m_path.push_back(std::move(segment)); }
   void pop() { m_path.pop_back(); }
@@ -100,11 +145,13 @@ public:
   bool compatible() const { return all_compatible(m_diffs, m_shared.policy); }
   const std::vector<Difference>& diffs() const { return m_diffs; }
 
-private:
+ private:
   std::string path_string() const {
     std::string s = "#/";
     for (std::size_t i = 0; i < m_path.size(); ++i) {
-      if (i) s += '/';
+      if (i) {
+        s += '/';
+      }
       s += m_path[i];
     }
     return s;
@@ -128,26 +175,39 @@ bool is_empty_like(const JsonNode* n) {
 }
 
 bool same_kind(const JsonNode* a, const JsonNode* b) {
-  if (is_empty_like(a) && is_empty_like(b)) return true;
+  if (is_empty_like(a) && is_empty_like(b)) {
+    return true;
+  }
   return a->kind == b->kind;
 }
 
 template <typename T>
 void compare_limit(Context& ctx, const char* keyword, const std::optional<T>& o, const std::optional<T>& u,
                    const std::string& prefix) {
-  if (o == u) return;
-  if (!o) ctx.add(keyword, prefix + "_ADDED");
-  else if (!u) ctx.add(keyword, prefix + "_REMOVED");
-  else if (*o < *u) ctx.add(keyword, prefix + "_INCREASED");
-  else if (*o > *u) ctx.add(keyword, prefix + "_DECREASED");
+  if (o == u) {
+    return;
+  }
+  if (!o) {
+    ctx.add(keyword, prefix + "_ADDED");
+  } else if (!u) {
+    ctx.add(keyword, prefix + "_REMOVED");
+  } else if (*o < *u) {
+    ctx.add(keyword, prefix + "_INCREASED");
+  } else if (*o > *u) {
+    ctx.add(keyword, prefix + "_DECREASED");
+  }
 }
 
 void compare_string(Context& ctx, const JsonNode* o, const JsonNode* u) {
   compare_limit(ctx, "maxLength", o->max_length, u->max_length, "MAX_LENGTH");
   compare_limit(ctx, "minLength", o->min_length, u->min_length, "MIN_LENGTH");
-  if (!o->pattern && u->pattern) ctx.add("pattern", "PATTERN_ADDED");
-  else if (o->pattern && !u->pattern) ctx.add("pattern", "PATTERN_REMOVED");
-  else if (o->pattern && *o->pattern != *u->pattern) ctx.add("pattern", "PATTERN_CHANGED");
+  if (!o->pattern && u->pattern) {
+    ctx.add("pattern", "PATTERN_ADDED");
+  } else if (o->pattern && !u->pattern) {
+    ctx.add("pattern", "PATTERN_REMOVED");
+  } else if (o->pattern && *o->pattern != *u->pattern) {
+    ctx.add("pattern", "PATTERN_CHANGED");
+  }
 }
 
 // True when `a` is a whole multiple of `b` (both positive numbers).
@@ -157,7 +217,9 @@ bool is_multiple(const nlohmann::json& a, const nlohmann::json& b) {
     return y != 0 && x % y == 0;
   }
   double x = a.get<double>(), y = b.get<double>();
-  if (y == 0) return false;
+  if (y == 0) {
+    return false;
+  }
   double q = x / y;
   return std::fabs(q - std::round(q)) < 1e-9;
 }
@@ -171,14 +233,21 @@ void compare_number(Context& ctx, const JsonNode* o, const JsonNode* u) {
   const auto& um = u->multiple_of;
   bool equal = om.has_value() == um.has_value() && (!om || om->get<double>() == um->get<double>());
   if (!equal) {
-    if (!om) ctx.add("multipleOf", "MULTIPLE_OF_ADDED");
-    else if (!um) ctx.add("multipleOf", "MULTIPLE_OF_REMOVED");
-    else if (is_multiple(*um, *om)) ctx.add("multipleOf", "MULTIPLE_OF_EXPANDED");
-    else if (is_multiple(*om, *um)) ctx.add("multipleOf", "MULTIPLE_OF_REDUCED");
-    else ctx.add("multipleOf", "MULTIPLE_OF_CHANGED");
+    if (!om) {
+      ctx.add("multipleOf", "MULTIPLE_OF_ADDED");
+    } else if (!um) {
+      ctx.add("multipleOf", "MULTIPLE_OF_REMOVED");
+    } else if (is_multiple(*um, *om)) {
+      ctx.add("multipleOf", "MULTIPLE_OF_EXPANDED");
+    } else if (is_multiple(*om, *um)) {
+      ctx.add("multipleOf", "MULTIPLE_OF_REDUCED");
+    } else {
+      ctx.add("multipleOf", "MULTIPLE_OF_CHANGED");
+    }
   }
-  if (o->requires_integer != u->requires_integer)
+  if (o->requires_integer != u->requires_integer) {
     ctx.add(o->requires_integer ? "TYPE_EXTENDED" : "TYPE_NARROWED");
+  }
 }
 
 // Hash consistent with JSON equality: 1 and 1.0 are equal, so numbers hash by value.
@@ -191,17 +260,26 @@ struct JsonValueHash {
 // Hashed lookups: an enum of 80,000 values compared pairwise took minutes.
 bool contains_all(const std::vector<nlohmann::json>& haystack, const std::vector<nlohmann::json>& needles) {
   const std::unordered_set<nlohmann::json, JsonValueHash> index(haystack.begin(), haystack.end());
-  for (const auto& n : needles)
-    if (index.count(n) == 0) return false;
+  for (const auto& n : needles) {
+    if (index.count(n) == 0) {
+      return false;
+    }
+  }
   return true;
 }
 
 void compare_enum(Context& ctx, const JsonNode* o, const JsonNode* u) {
   bool same = contains_all(o->values, u->values) && contains_all(u->values, o->values);
-  if (same) return;
-  if (contains_all(u->values, o->values)) ctx.add("enum", "ENUM_ARRAY_EXTENDED");
-  else if (contains_all(o->values, u->values)) ctx.add("enum", "ENUM_ARRAY_NARROWED");
-  else ctx.add("enum", "ENUM_ARRAY_CHANGED");
+  if (same) {
+    return;
+  }
+  if (contains_all(u->values, o->values)) {
+    ctx.add("enum", "ENUM_ARRAY_EXTENDED");
+  } else if (contains_all(o->values, u->values)) {
+    ctx.add("enum", "ENUM_ARRAY_NARROWED");
+  } else {
+    ctx.add("enum", "ENUM_ARRAY_CHANGED");
+  }
 }
 
 void compare_not(Context& ctx, const JsonNode* o, const JsonNode* u) {
@@ -214,7 +292,9 @@ void compare_not(Context& ctx, const JsonNode* o, const JsonNode* u) {
 
 // --- objects ---------------------------------------------------------------
 
-bool is_false(const JsonNode* n) { return n && n->kind == NodeKind::false_schema; }
+bool is_false(const JsonNode* n) {
+  return n && n->kind == NodeKind::false_schema;
+}
 
 bool is_open_object(const JsonNode* s) {
   bool uneval_open = !s->unevaluated_properties || is_empty_like(s->unevaluated_properties);
@@ -231,11 +311,18 @@ bool pattern_finds(const std::string& pattern, const std::string& text) {
 }
 
 const JsonNode* partial_object_schema(const JsonNode* s, const std::string& key) {
-  for (const auto& [pattern, schema] : s->pattern_properties)
-    if (pattern_finds(pattern, key)) return schema;
-  if (s->additional_properties) return s->additional_properties;
+  for (const auto& [pattern, schema] : s->pattern_properties) {
+    if (pattern_finds(pattern, key)) {
+      return schema;
+    }
+  }
+  if (s->additional_properties) {
+    return s->additional_properties;
+  }
   const JsonNode* u = s->unevaluated_properties;
-  if (s->permits_additional_properties && u && !is_false(u) && !is_empty_like(u)) return u;
+  if (s->permits_additional_properties && u && !is_false(u) && !is_empty_like(u)) {
+    return u;
+  }
   return nullptr;
 }
 
@@ -243,11 +330,16 @@ void compare_required(Context& ctx, const JsonNode* o, const JsonNode* u) {
   PathScope scope(ctx, "required");
   for (const auto& [key, schema] : o->properties) {
     auto it = u->properties.find(key);
-    if (it == u->properties.end()) continue;
+    if (it == u->properties.end()) {
+      continue;
+    }
     bool was = o->required.count(key) > 0, is = u->required.count(key) > 0;
-    if (was && !is) ctx.add(key, "REQUIRED_ATTRIBUTE_REMOVED");
-    else if (!was && is)
-      ctx.add(key, it->second->has_default() ? "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" : "REQUIRED_ATTRIBUTE_ADDED");
+    if (was && !is) {
+      ctx.add(key, "REQUIRED_ATTRIBUTE_REMOVED");
+    } else if (!was && is) {
+      ctx.add(key, it->second->has_default() ? "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"
+                                             : "REQUIRED_ATTRIBUTE_ADDED");
+    }
   }
 }
 
@@ -262,8 +354,12 @@ void covered_by_partial(Context& ctx, const JsonNode* from, const JsonNode* to, 
 void compare_properties(Context& ctx, const JsonNode* o, const JsonNode* u) {
   PathScope scope(ctx, "properties");
   std::set<std::string> keys;
-  for (const auto& [k, v] : o->properties) keys.insert(k);
-  for (const auto& [k, v] : u->properties) keys.insert(k);
+  for (const auto& [k, v] : o->properties) {
+    keys.insert(k);
+  }
+  for (const auto& [k, v] : u->properties) {
+    keys.insert(k);
+  }
   for (const auto& key : keys) {
     PathScope key_scope(ctx, key);
     auto oi = o->properties.find(key);
@@ -285,17 +381,27 @@ void compare_properties(Context& ctx, const JsonNode* o, const JsonNode* u) {
       // Only the original's content model decides whether a property may come.
       const bool required = u->required.count(key) > 0;
       if (is_open_object(o)) {
-        if (is_empty_like(us)) ctx.add("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL");
-        else if (!required) ctx.add("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL");
-        else if (us->has_default()) ctx.add("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL");
-        else ctx.add("REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL");
+        if (is_empty_like(us)) {
+          ctx.add("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL");
+        } else if (!required) {
+          ctx.add("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL");
+        } else if (us->has_default()) {
+          ctx.add("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL");
+        } else {
+          ctx.add("REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL");
+        }
       } else {
-        if (const JsonNode* partial = partial_object_schema(o, key))
+        if (const JsonNode* partial = partial_object_schema(o, key)) {
           covered_by_partial(ctx, partial, us, "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
                              "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
-        if (!required) ctx.add("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL");
-        else if (us->has_default()) ctx.add("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL");
-        else ctx.add("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL");
+        }
+        if (!required) {
+          ctx.add("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL");
+        } else if (us->has_default()) {
+          ctx.add("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL");
+        } else {
+          ctx.add("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL");
+        }
       }
     } else {
       compare(ctx, os, us);
@@ -306,31 +412,47 @@ void compare_properties(Context& ctx, const JsonNode* o, const JsonNode* u) {
 void compare_dependencies(Context& ctx, const JsonNode* o, const JsonNode* u) {
   PathScope scope(ctx, "dependencies");
   std::set<std::string> keys;
-  for (const auto& [k, v] : o->property_dependencies) keys.insert(k);
-  for (const auto& [k, v] : u->property_dependencies) keys.insert(k);
+  for (const auto& [k, v] : o->property_dependencies) {
+    keys.insert(k);
+  }
+  for (const auto& [k, v] : u->property_dependencies) {
+    keys.insert(k);
+  }
   for (const auto& key : keys) {
     auto oi = o->property_dependencies.find(key);
     auto ui = u->property_dependencies.find(key);
-    if (ui == u->property_dependencies.end()) ctx.add(key, "DEPENDENCY_ARRAY_REMOVED");
-    else if (oi == o->property_dependencies.end()) ctx.add(key, "DEPENDENCY_ARRAY_ADDED");
-    else if (oi->second != ui->second) {
+    if (ui == u->property_dependencies.end()) {
+      ctx.add(key, "DEPENDENCY_ARRAY_REMOVED");
+    } else if (oi == o->property_dependencies.end()) {
+      ctx.add(key, "DEPENDENCY_ARRAY_ADDED");
+    } else if (oi->second != ui->second) {
       auto includes = [](const std::set<std::string>& a, const std::set<std::string>& b) {
         return std::includes(a.begin(), a.end(), b.begin(), b.end());
       };
-      if (includes(ui->second, oi->second)) ctx.add(key, "DEPENDENCY_ARRAY_EXTENDED");
-      else if (includes(oi->second, ui->second)) ctx.add(key, "DEPENDENCY_ARRAY_NARROWED");
-      else ctx.add(key, "DEPENDENCY_ARRAY_CHANGED");
+      if (includes(ui->second, oi->second)) {
+        ctx.add(key, "DEPENDENCY_ARRAY_EXTENDED");
+      } else if (includes(oi->second, ui->second)) {
+        ctx.add(key, "DEPENDENCY_ARRAY_NARROWED");
+      } else {
+        ctx.add(key, "DEPENDENCY_ARRAY_CHANGED");
+      }
     }
   }
   keys.clear();
-  for (const auto& [k, v] : o->schema_dependencies) keys.insert(k);
-  for (const auto& [k, v] : u->schema_dependencies) keys.insert(k);
+  for (const auto& [k, v] : o->schema_dependencies) {
+    keys.insert(k);
+  }
+  for (const auto& [k, v] : u->schema_dependencies) {
+    keys.insert(k);
+  }
   for (const auto& key : keys) {
     auto oi = o->schema_dependencies.find(key);
     auto ui = u->schema_dependencies.find(key);
-    if (ui == u->schema_dependencies.end()) ctx.add(key, "DEPENDENCY_SCHEMA_REMOVED");
-    else if (oi == o->schema_dependencies.end()) ctx.add(key, "DEPENDENCY_SCHEMA_ADDED");
-    else {
+    if (ui == u->schema_dependencies.end()) {
+      ctx.add(key, "DEPENDENCY_SCHEMA_REMOVED");
+    } else if (oi == o->schema_dependencies.end()) {
+      ctx.add(key, "DEPENDENCY_SCHEMA_ADDED");
+    } else {
       PathScope key_scope(ctx, key);
       compare(ctx, oi->second, ui->second);
     }
@@ -339,26 +461,41 @@ void compare_dependencies(Context& ctx, const JsonNode* o, const JsonNode* u) {
 
 void compare_additional_properties(Context& ctx, const JsonNode* o, const JsonNode* u) {
   PathScope scope(ctx, "additionalProperties");
-  if (o->permits_additional_properties != u->permits_additional_properties)
-    ctx.add(u->permits_additional_properties ? "ADDITIONAL_PROPERTIES_ADDED" : "ADDITIONAL_PROPERTIES_REMOVED");
-  else if (!o->additional_properties && u->additional_properties) ctx.add("ADDITIONAL_PROPERTIES_NARROWED");
-  else if (o->additional_properties && !u->additional_properties) ctx.add("ADDITIONAL_PROPERTIES_EXTENDED");
-  else compare(ctx, o->additional_properties, u->additional_properties);
+  if (o->permits_additional_properties != u->permits_additional_properties) {
+    ctx.add(u->permits_additional_properties ? "ADDITIONAL_PROPERTIES_ADDED"
+                                             : "ADDITIONAL_PROPERTIES_REMOVED");
+  } else if (!o->additional_properties && u->additional_properties) {
+    ctx.add("ADDITIONAL_PROPERTIES_NARROWED");
+  } else if (o->additional_properties && !u->additional_properties) {
+    ctx.add("ADDITIONAL_PROPERTIES_EXTENDED");
+  } else {
+    compare(ctx, o->additional_properties, u->additional_properties);
+  }
 }
 
 // unevaluatedProperties / unevaluatedItems: false closes, true or {} opens,
 // anything else partially opens the content model.
 void compare_unevaluated(Context& ctx, const char* keyword, const JsonNode* o, const JsonNode* u,
                          const std::string& prefix) {
-  if (!o && !u) return;
+  if (!o && !u) {
+    return;
+  }
   PathScope scope(ctx, keyword);
-  if (!o) ctx.add(is_false(u) ? prefix + "_REMOVED" : prefix + "_NARROWED");
-  else if (!u) ctx.add(is_false(o) ? prefix + "_ADDED" : prefix + "_EXTENDED");
-  else if (is_false(o) && !is_false(u)) ctx.add(prefix + "_ADDED");
-  else if (!is_false(o) && is_false(u)) ctx.add(prefix + "_REMOVED");
-  else if (is_empty_like(o) && !is_empty_like(u)) ctx.add(prefix + "_NARROWED");
-  else if (!is_empty_like(o) && is_empty_like(u)) ctx.add(prefix + "_EXTENDED");
-  else compare(ctx, o, u);
+  if (!o) {
+    ctx.add(is_false(u) ? prefix + "_REMOVED" : prefix + "_NARROWED");
+  } else if (!u) {
+    ctx.add(is_false(o) ? prefix + "_ADDED" : prefix + "_EXTENDED");
+  } else if (is_false(o) && !is_false(u)) {
+    ctx.add(prefix + "_ADDED");
+  } else if (!is_false(o) && is_false(u)) {
+    ctx.add(prefix + "_REMOVED");
+  } else if (is_empty_like(o) && !is_empty_like(u)) {
+    ctx.add(prefix + "_NARROWED");
+  } else if (!is_empty_like(o) && is_empty_like(u)) {
+    ctx.add(prefix + "_EXTENDED");
+  } else {
+    compare(ctx, o, u);
+  }
 }
 
 void compare_object(Context& ctx, const JsonNode* o, const JsonNode* u) {
@@ -382,14 +519,20 @@ void compare_object(Context& ctx, const JsonNode* o, const JsonNode* u) {
 // --- arrays ----------------------------------------------------------------
 
 bool is_open_array(const JsonNode* s) {
-  if (!s->permits_additional_items || s->additional_items) return false;
+  if (!s->permits_additional_items || s->additional_items) {
+    return false;
+  }
   return !s->unevaluated_items || is_empty_like(s->unevaluated_items);
 }
 
 const JsonNode* partial_array_schema(const JsonNode* s) {
-  if (s->additional_items) return s->additional_items;
+  if (s->additional_items) {
+    return s->additional_items;
+  }
   const JsonNode* u = s->unevaluated_items;
-  if (s->permits_additional_items && u && !is_false(u) && !is_empty_like(u)) return u;
+  if (s->permits_additional_items && u && !is_false(u) && !is_empty_like(u)) {
+    return u;
+  }
   return nullptr;
 }
 
@@ -403,34 +546,41 @@ void compare_item_list(Context& ctx, const JsonNode* o, const JsonNode* u) {
   }
   for (std::size_t i = common; i < os.size(); ++i) {
     PathScope scope(ctx, "items/" + std::to_string(i));
-    if (is_open_array(u)) ctx.add("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL");
-    else if (const JsonNode* partial = partial_array_schema(u))
+    if (is_open_array(u)) {
+      ctx.add("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL");
+    } else if (const JsonNode* partial = partial_array_schema(u)) {
       covered_by_partial(ctx, os[i], partial, "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
                          "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
-    else
+    } else {
       ctx.add(is_false(os[i]) ? "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
                               : "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL");
+    }
   }
   for (std::size_t i = common; i < us.size(); ++i) {
     PathScope scope(ctx, "items/" + std::to_string(i));
-    if (is_open_array(o))
+    if (is_open_array(o)) {
       ctx.add(is_empty_like(us[i]) ? "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
                                    : "ITEM_ADDED_TO_OPEN_CONTENT_MODEL");
-    else if (const JsonNode* partial = partial_array_schema(o))
+    } else if (const JsonNode* partial = partial_array_schema(o)) {
       covered_by_partial(ctx, partial, us[i], "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
                          "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
-    else
+    } else {
       ctx.add("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL");
+    }
   }
 }
 
 void compare_additional_items(Context& ctx, const JsonNode* o, const JsonNode* u) {
   PathScope scope(ctx, "additionalItems");
-  if (o->permits_additional_items != u->permits_additional_items)
+  if (o->permits_additional_items != u->permits_additional_items) {
     ctx.add(o->permits_additional_items ? "ADDITIONAL_ITEMS_REMOVED" : "ADDITIONAL_ITEMS_ADDED");
-  else if (!o->additional_items && u->additional_items) ctx.add("ADDITIONAL_ITEMS_NARROWED");
-  else if (o->additional_items && !u->additional_items) ctx.add("ADDITIONAL_ITEMS_EXTENDED");
-  else compare(ctx, o->additional_items, u->additional_items);
+  } else if (!o->additional_items && u->additional_items) {
+    ctx.add("ADDITIONAL_ITEMS_NARROWED");
+  } else if (o->additional_items && !u->additional_items) {
+    ctx.add("ADDITIONAL_ITEMS_EXTENDED");
+  } else {
+    compare(ctx, o->additional_items, u->additional_items);
+  }
 }
 
 void compare_array(Context& ctx, const JsonNode* o, const JsonNode* u) {
@@ -440,11 +590,13 @@ void compare_array(Context& ctx, const JsonNode* o, const JsonNode* u) {
   }
   compare_item_list(ctx, o, u);
   compare_additional_items(ctx, o, u);
-  compare_unevaluated(ctx, "unevaluatedItems", o->unevaluated_items, u->unevaluated_items, "UNEVALUATED_ITEMS");
+  compare_unevaluated(ctx, "unevaluatedItems", o->unevaluated_items, u->unevaluated_items,
+                      "UNEVALUATED_ITEMS");
   compare_limit(ctx, "maxItems", o->max_items, u->max_items, "MAX_ITEMS");
   compare_limit(ctx, "minItems", o->min_items, u->min_items, "MIN_ITEMS");
-  if (o->unique_items != u->unique_items)
+  if (o->unique_items != u->unique_items) {
     ctx.add("uniqueItems", o->unique_items ? "UNIQUE_ITEMS_REMOVED" : "UNIQUE_ITEMS_ADDED");
+  }
   compare_limit(ctx, "maxContains", o->max_contains, u->max_contains, "MAX_CONTAINS");
   compare_limit(ctx, "minContains", o->min_contains, u->min_contains, "MIN_CONTAINS");
 }
@@ -453,9 +605,12 @@ void compare_array(Context& ctx, const JsonNode* o, const JsonNode* u) {
 
 const char* criterion_name(Criterion c) {
   switch (c) {
-  case Criterion::all_of: return "allOf";
-  case Criterion::any_of: return "anyOf";
-  case Criterion::one_of: return "oneOf";
+    case Criterion::all_of:
+      return "allOf";
+    case Criterion::any_of:
+      return "anyOf";
+    case Criterion::one_of:
+      return "oneOf";
   }
   return "allOf";
 }
@@ -463,22 +618,30 @@ const char* criterion_name(Criterion c) {
 std::vector<const JsonNode*> distinct(const std::vector<const JsonNode*>& subs) {
   std::vector<const JsonNode*> out;
   std::unordered_set<std::string> seen;
-  for (const JsonNode* s : subs)
-    if (s->canonical.empty() || seen.insert(s->canonical).second) out.push_back(s);
+  for (const JsonNode* s : subs) {
+    if (s->canonical.empty() || seen.insert(s->canonical).second) {
+      out.push_back(s);
+    }
+  }
   return out;
 }
 
 // Returns the difference the criteria change makes, or "" when unchanged.
 std::string criteria_change(const JsonNode* o, const JsonNode* u) {
-  if (o->criterion == u->criterion) return "";
+  if (o->criterion == u->criterion) {
+    return "";
+  }
   const bool o_single = o->subschemas.size() == 1, u_single = u->subschemas.size() == 1;
   switch (u->criterion) {
-  case Criterion::any_of: return "COMBINED_TYPE_EXTENDED";
-  case Criterion::one_of:
-    // Confluent accepts allOf -> oneOf and leaving a singleton; the branch
-    // matching below still has to succeed.
-    return o_single || o->criterion == Criterion::all_of ? "COMBINED_TYPE_EXTENDED" : "COMBINED_TYPE_CHANGED";
-  case Criterion::all_of: return o_single && u_single ? "COMBINED_TYPE_EXTENDED" : "COMBINED_TYPE_CHANGED";
+    case Criterion::any_of:
+      return "COMBINED_TYPE_EXTENDED";
+    case Criterion::one_of:
+      // Confluent accepts allOf -> oneOf and leaving a singleton; the branch
+      // matching below still has to succeed.
+      return o_single || o->criterion == Criterion::all_of ? "COMBINED_TYPE_EXTENDED"
+                                                           : "COMBINED_TYPE_CHANGED";
+    case Criterion::all_of:
+      return o_single && u_single ? "COMBINED_TYPE_EXTENDED" : "COMBINED_TYPE_CHANGED";
   }
   return "COMBINED_TYPE_CHANGED";
 }
@@ -490,7 +653,9 @@ std::vector<int> maximum_matching(const std::vector<std::vector<bool>>& edge, st
   std::vector<int> match_of_update(n_update, -1);
   std::function<bool(std::size_t, std::vector<bool>&)> augment = [&](std::size_t i, std::vector<bool>& seen) {
     for (std::size_t j = 0; j < n_update; ++j) {
-      if (!edge[i][j] || seen[j]) continue;
+      if (!edge[i][j] || seen[j]) {
+        continue;
+      }
       seen[j] = true;
       if (match_of_update[j] < 0 || augment(static_cast<std::size_t>(match_of_update[j]), seen)) {
         match_of_update[j] = static_cast<int>(i);
@@ -508,18 +673,24 @@ std::vector<int> maximum_matching(const std::vector<std::vector<bool>>& edge, st
 
 void compare_combined(Context& ctx, const JsonNode* o, const JsonNode* u) {
   const std::string change = criteria_change(o, u);
-  if (!change.empty()) ctx.add(change);
-  if (change == "COMBINED_TYPE_CHANGED") return;
+  if (!change.empty()) {
+    ctx.add(change);
+  }
+  if (change == "COMBINED_TYPE_CHANGED") {
+    return;
+  }
   const auto os = distinct(o->subschemas);
   const auto us = distinct(u->subschemas);
   // Growth is named after the update's combinator, shrinking after the original's.
-  if (os.size() < us.size())
+  if (os.size() < us.size()) {
     ctx.add(u->criterion == Criterion::all_of ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED");
-  else if (os.size() > us.size())
+  } else if (os.size() > us.size()) {
     ctx.add(o->criterion == Criterion::all_of ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED");
+  }
 
   std::vector<std::vector<bool>> edge(os.size(), std::vector<bool>(us.size(), false));
-  std::vector<std::vector<std::vector<Difference>>> diffs(os.size(), std::vector<std::vector<Difference>>(us.size()));
+  std::vector<std::vector<std::vector<Difference>>> diffs(os.size(),
+                                                          std::vector<std::vector<Difference>>(us.size()));
   for (std::size_t i = 0; i < os.size(); ++i) {
     PathScope scope(ctx, std::string(criterion_name(o->criterion)) + "/" + std::to_string(i));
     for (std::size_t j = 0; j < us.size(); ++j) {
@@ -534,11 +705,15 @@ void compare_combined(Context& ctx, const JsonNode* o, const JsonNode* u) {
   const auto matching = maximum_matching(edge, us.size());
   std::size_t matched = 0;
   for (std::size_t j = 0; j < us.size(); ++j) {
-    if (matching[j] < 0) continue;
+    if (matching[j] < 0) {
+      continue;
+    }
     ++matched;
     ctx.add_all(diffs[static_cast<std::size_t>(matching[j])][j]);
   }
-  if (matched < std::min(os.size(), us.size())) ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED");
+  if (matched < std::min(os.size(), us.size())) {
+    ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED");
+  }
 }
 
 // --- the walk --------------------------------------------------------------
@@ -546,13 +721,15 @@ void compare_combined(Context& ctx, const JsonNode* o, const JsonNode* u) {
 struct DepthScope {
   Shared& s;
   explicit DepthScope(Shared& shared) : s(shared) {
-    if (++s.depth > k_max_depth)
+    if (++s.depth > k_max_depth) {
       throw UsageError("schemas nest too deeply to compare (more than " + std::to_string(k_max_depth) +
-                                       " levels)");
-    if (++s.comparisons > k_max_comparisons)
-      throw UsageError("schemas are too complex to compare (more than " +
-                                       std::to_string(k_max_comparisons) + " sub-comparisons)",
-                  "simplify combinators (anyOf/oneOf/allOf) over recursive $refs");
+                       " levels)");
+    }
+    if (++s.comparisons > k_max_comparisons) {
+      throw UsageError("schemas are too complex to compare (more than " + std::to_string(k_max_comparisons) +
+                           " sub-comparisons)",
+                       "simplify combinators (anyOf/oneOf/allOf) over recursive $refs");
+    }
   }
   ~DepthScope() { --s.depth; }
 };
@@ -605,58 +782,100 @@ bool compare_one_sided_combinator(Context& ctx, const JsonNode* original, const 
 }
 
 void compare(Context& ctx, const JsonNode* original, const JsonNode* update) {
-  if (!original && !update) return;
-  if (!original) return ctx.add("SCHEMA_ADDED");
-  if (!update) return ctx.add("SCHEMA_REMOVED");
+  if (!original && !update) {
+    return;
+  }
+  if (!original) {
+    return ctx.add("SCHEMA_ADDED");
+  }
+  if (!update) {
+    return ctx.add("SCHEMA_REMOVED");
+  }
   DepthScope depth(ctx.shared());
 
-  if (compare_one_sided_combinator(ctx, original, update)) return;
+  if (compare_one_sided_combinator(ctx, original, update)) {
+    return;
+  }
 
   if (!same_kind(original, update)) {
-    if (original->kind == NodeKind::false_schema || is_empty_like(update)) return;
+    if (original->kind == NodeKind::false_schema || is_empty_like(update)) {
+      return;
+    }
     return ctx.add("TYPE_CHANGED");
   }
 
   // A pair already being compared further up is a recursive cycle: it adds
   // nothing new, so stop here.
   auto key = std::make_pair(original, update);
-  if (!ctx.shared().on_stack.insert(key).second) return;
+  if (!ctx.shared().on_stack.insert(key).second) {
+    return;
+  }
   struct Pop {
     Shared& s;
     std::pair<const JsonNode*, const JsonNode*> k;
     ~Pop() { s.on_stack.erase(k); }
   } pop{ctx.shared(), key};
 
-  if (original->id != update->id) ctx.add("ID_CHANGED");
-  if (original->title != update->title) ctx.add("TITLE_CHANGED");
-  if (original->description != update->description) ctx.add("DESCRIPTION_CHANGED");
-  if (original->default_value != update->default_value) ctx.add("DEFAULT_CHANGED");
+  if (original->id != update->id) {
+    ctx.add("ID_CHANGED");
+  }
+  if (original->title != update->title) {
+    ctx.add("TITLE_CHANGED");
+  }
+  if (original->description != update->description) {
+    ctx.add("DESCRIPTION_CHANGED");
+  }
+  if (original->default_value != update->default_value) {
+    ctx.add("DEFAULT_CHANGED");
+  }
 
   switch (original->kind) {
-  case NodeKind::string: compare_string(ctx, original, update); break;
-  case NodeKind::number: compare_number(ctx, original, update); break;
-  case NodeKind::const_value:
-    if (original->values != update->values) ctx.add("const", "ENUM_ARRAY_CHANGED");
-    break;
-  case NodeKind::enum_values: compare_enum(ctx, original, update); break;
-  case NodeKind::combined: compare_combined(ctx, original, update); break;
-  case NodeKind::not_schema: compare_not(ctx, original, update); break;
-  case NodeKind::object: compare_object(ctx, original, update); break;
-  case NodeKind::array: compare_array(ctx, original, update); break;
-  default: break;
+    case NodeKind::string:
+      compare_string(ctx, original, update);
+      break;
+    case NodeKind::number:
+      compare_number(ctx, original, update);
+      break;
+    case NodeKind::const_value:
+      if (original->values != update->values) {
+        ctx.add("const", "ENUM_ARRAY_CHANGED");
+      }
+      break;
+    case NodeKind::enum_values:
+      compare_enum(ctx, original, update);
+      break;
+    case NodeKind::combined:
+      compare_combined(ctx, original, update);
+      break;
+    case NodeKind::not_schema:
+      compare_not(ctx, original, update);
+      break;
+    case NodeKind::object:
+      compare_object(ctx, original, update);
+      break;
+    case NodeKind::array:
+      compare_array(ctx, original, update);
+      break;
+    default:
+      break;
   }
 }
 
-} // namespace
+}  // namespace
 
 bool is_compatible_difference(const std::string& type, Policy policy) {
-  if (strict_compatible().count(type)) return true;
+  if (strict_compatible().count(type)) {
+    return true;
+  }
   return policy == Policy::lenient && lenient_extra().count(type) > 0;
 }
 
 bool all_compatible(const std::vector<Difference>& diffs, Policy policy) {
-  for (const auto& d : diffs)
-    if (!is_compatible_difference(d.type, policy)) return false;
+  for (const auto& d : diffs) {
+    if (!is_compatible_difference(d.type, policy)) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -669,4 +888,4 @@ std::vector<Difference> diff_json_schemas(const JsonNode* original, const JsonNo
   return ctx.diffs();
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -33,4 +33,4 @@ bool is_compatible_difference(const std::string& type, Policy policy);
 // True when none of `diffs` breaks compatibility under `policy`.
 bool all_compatible(const std::vector<Difference>& diffs, Policy policy);
 
-} // namespace evt::schema
+}  // namespace evt::schema

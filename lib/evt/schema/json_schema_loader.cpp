@@ -6,10 +6,10 @@
 #include "evt/schema/json_schema_model.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <unordered_set>
 
 #include "evt/error.hpp"
 #include "evt/schema/big_stack.hpp"
@@ -32,14 +32,22 @@ std::size_t nesting_depth(const std::string& text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') max_depth = std::max(max_depth, ++depth);
-    else if ((c == '}' || c == ']') && depth > 0) --depth;
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
   }
   return max_depth;
 }
@@ -59,10 +67,14 @@ std::string percent_decode(const std::string& s) {
 }
 
 std::optional<std::int64_t> as_int(const json& j) {
-  if (j.is_number_integer()) return j.get<std::int64_t>();
+  if (j.is_number_integer()) {
+    return j.get<std::int64_t>();
+  }
   if (j.is_number_float()) {
     double d = j.get<double>();
-    if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+    if (d == static_cast<double>(static_cast<std::int64_t>(d))) {
+      return static_cast<std::int64_t>(d);
+    }
   }
   return std::nullopt;
 }
@@ -74,40 +86,62 @@ std::optional<std::int64_t> int_keyword(const json& o, const char* key) {
 
 std::optional<double> number_keyword(const json& o, const char* key) {
   auto it = o.find(key);
-  if (it == o.end() || !it->is_number()) return std::nullopt;
+  if (it == o.end() || !it->is_number()) {
+    return std::nullopt;
+  }
   return it->get<double>();
 }
 
 bool has_any(const json& o, std::initializer_list<const char*> keys) {
-  for (const char* k : keys)
-    if (o.contains(k)) return true;
+  for (const char* k : keys) {
+    if (o.contains(k)) {
+      return true;
+    }
+  }
   return false;
 }
 
-bool is_modern(JsonDraft d) { return d == JsonDraft::draft2019_09 || d == JsonDraft::draft2020_12; }
+bool is_modern(JsonDraft d) {
+  return d == JsonDraft::draft2019_09 || d == JsonDraft::draft2020_12;
+}
 
-} // namespace
+}  // namespace
 
 std::string escape_pointer_token(const std::string& token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
   }
   return out;
 }
 
-
 JsonDraft detect_draft(const json& document) {
-  if (!document.is_object()) return JsonDraft::draft7;
+  if (!document.is_object()) {
+    return JsonDraft::draft7;
+  }
   auto it = document.find("$schema");
-  if (it == document.end() || !it->is_string()) return JsonDraft::draft7;
+  if (it == document.end() || !it->is_string()) {
+    return JsonDraft::draft7;
+  }
   const std::string s = it->get<std::string>();
-  if (s.find("draft-04") != std::string::npos) return JsonDraft::draft4;
-  if (s.find("draft-06") != std::string::npos) return JsonDraft::draft6;
-  if (s.find("2019-09") != std::string::npos) return JsonDraft::draft2019_09;
-  if (s.find("2020-12") != std::string::npos) return JsonDraft::draft2020_12;
+  if (s.find("draft-04") != std::string::npos) {
+    return JsonDraft::draft4;
+  }
+  if (s.find("draft-06") != std::string::npos) {
+    return JsonDraft::draft6;
+  }
+  if (s.find("2019-09") != std::string::npos) {
+    return JsonDraft::draft2019_09;
+  }
+  if (s.find("2020-12") != std::string::npos) {
+    return JsonDraft::draft2020_12;
+  }
   return JsonDraft::draft7;
 }
 
@@ -119,40 +153,52 @@ bool g_ref_outside_allowed = false;
 // file that is not JSON (/etc/shadow) must not echo what it holds.
 std::string parse_error_without_content(const json::parse_error& e) {
   std::string what = e.what();
-  if (auto cut = what.find("; last read:"); cut != std::string::npos) what.resize(cut);
-  if (auto cut = what.find("] "); cut != std::string::npos) what.erase(0, cut + 2);
+  if (auto cut = what.find("; last read:"); cut != std::string::npos) {
+    what.resize(cut);
+  }
+  if (auto cut = what.find("] "); cut != std::string::npos) {
+    what.erase(0, cut + 2);
+  }
   return what;
 }
 
-} // namespace
+}  // namespace
 
 fs::path folder_of(const fs::path& file) {
   fs::path dir = file.parent_path();
   return dir.empty() ? fs::path(".") : dir;
 }
 
-void set_ref_outside_allowed(bool allowed) { g_ref_outside_allowed = allowed; }
+void set_ref_outside_allowed(bool allowed) {
+  g_ref_outside_allowed = allowed;
+}
 
-void require_ref_inside(const fs::path& root, const fs::path& target, const std::string& ref, const std::string& at) {
-  if (g_ref_outside_allowed) return;
+void require_ref_inside(const fs::path& root, const fs::path& target, const std::string& ref,
+                        const std::string& at) {
+  if (g_ref_outside_allowed) {
+    return;
+  }
   std::error_code ec;
   const fs::path r = fs::weakly_canonical(root, ec);
   const fs::path t = fs::weakly_canonical(target, ec);
   const auto mismatch = std::mismatch(r.begin(), r.end(), t.begin(), t.end());
-  if (mismatch.first != r.end())
+  if (mismatch.first != r.end()) {
     throw unreadable(at + ": $ref \"" + ref + "\" leaves the schema's folder " + r.string(),
                      "keep referenced schemas inside that folder, or pass --allow-ref-outside");
+  }
 }
 
 json parse_json_text(const std::string& text, const std::string& origin, std::size_t max_depth) {
-  if (nesting_depth(text) > max_depth)
+  if (nesting_depth(text) > max_depth) {
     throw unreadable(origin + ": JSON nests deeper than " + std::to_string(max_depth) + " levels",
                      "flatten the schema; evt refuses documents this deep to stay safe");
+  }
   // nlohmann's lexer takes a NUL for the end of the input, so
   // {"type":"string"}\0garbage would parse; JSON text never holds a raw NUL.
-  if (auto nul = text.find('\0'); nul != std::string::npos)
+  if (auto nul = text.find('\0'); nul != std::string::npos) {
     throw unreadable(origin + ": not valid JSON: a NUL byte at offset " + std::to_string(nul) +
                      " (only one JSON value, with nothing after it, is allowed)");
+  }
   // One set of keys per open object: a repeated key is an error, not last-wins.
   std::vector<std::unordered_set<std::string>> open_objects;
   std::string duplicate;
@@ -173,21 +219,27 @@ json parse_json_text(const std::string& text, const std::string& origin, std::si
   } catch (const json::parse_error& e) {
     throw unreadable(origin + ": not valid JSON: " + parse_error_without_content(e));
   }
-  if (!duplicate.empty())
+  if (!duplicate.empty()) {
     throw unreadable(origin + ": duplicate key \"" + duplicate + "\" in an object",
                      "JSON parsers disagree on which of two equal keys wins; keep one");
+  }
   return doc;
 }
 
 json read_json_file(const fs::path& file, std::uintmax_t max_bytes, std::size_t max_depth) {
   std::error_code ec;
   auto size = fs::file_size(file, ec);
-  if (ec) throw unreadable("cannot read " + file.string() + ": " + ec.message());
-  if (size > max_bytes)
+  if (ec) {
+    throw unreadable("cannot read " + file.string() + ": " + ec.message());
+  }
+  if (size > max_bytes) {
     throw unreadable(file.string() + ": file is " + std::to_string(size) + " bytes, over the limit of " +
                      std::to_string(max_bytes));
+  }
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw unreadable("cannot read " + file.string());
+  if (!in) {
+    throw unreadable("cannot read " + file.string());
+  }
   std::ostringstream buf;
   buf << in.rdbuf();
   return parse_json_text(buf.str(), file.string(), max_depth);
@@ -195,7 +247,7 @@ json read_json_file(const fs::path& file, std::uintmax_t max_bytes, std::size_t 
 
 // Builds a JsonSchemaGraph; one instance per load.
 class JsonSchemaLoader {
-public:
+ public:
   JsonSchemaLoader(JsonSchemaGraph& graph, const JsonSchemaLimits& limits)
       : m_graph(graph), m_limits(limits) {}
 
@@ -205,26 +257,29 @@ public:
     m_graph.m_draft = detect_draft(doc);
     m_docs.push_back({&doc, file, base_dir, {}, false});
     m_root_dir = base_dir.empty() && !file.empty() ? folder_of(file) : base_dir;
-    if (!file.empty()) m_doc_by_path[canonical(file)] = 0;
+    if (!file.empty()) {
+      m_doc_by_path[canonical(file)] = 0;
+    }
     m_graph.m_root = load(0, doc, "");
   }
 
-private:
+ private:
   struct Doc {
     const json* doc;
     fs::path file;
     fs::path dir;
-    std::map<std::string, std::string> ids; // $id / $anchor -> pointer
+    std::map<std::string, std::string> ids;  // $id / $anchor -> pointer
     bool ids_indexed = false;
   };
 
   struct DepthGuard {
     std::size_t& depth;
     DepthGuard(std::size_t& d, std::size_t limit, const std::string& where) : depth(d) {
-      if (++depth > limit)
-        throw unreadable(where + ": schema nests deeper than " + std::to_string(limit) +
-                             " levels (counting $ref hops)",
-                         "flatten the schema or break the $ref chain");
+      if (++depth > limit) {
+        throw unreadable(
+            where + ": schema nests deeper than " + std::to_string(limit) + " levels (counting $ref hops)",
+            "flatten the schema or break the $ref chain");
+      }
     }
     ~DepthGuard() { --depth; }
   };
@@ -245,7 +300,9 @@ private:
   const JsonNode* load(std::size_t doc, const json& j, const std::string& ptr) {
     DepthGuard guard(m_depth, m_limits.max_depth, where(doc, ptr));
     auto key = std::make_pair(doc, ptr);
-    if (auto it = m_memo.find(key); it != m_memo.end()) return it->second;
+    if (auto it = m_memo.find(key); it != m_memo.end()) {
+      return it->second;
+    }
 
     if (j.is_boolean()) {
       JsonNode& n = new_node();
@@ -254,13 +311,15 @@ private:
       m_memo[key] = &n;
       return &n;
     }
-    if (!j.is_object())
+    if (!j.is_object()) {
       throw unreadable(where(doc, ptr) + ": a schema must be an object or a boolean");
+    }
 
     if (auto ref = j.find("$ref"); ref != j.end() && ref->is_string()) {
-      if (!m_refs_in_flight.insert(key).second)
+      if (!m_refs_in_flight.insert(key).second) {
         throw unreadable(where(doc, ptr) + ": $ref \"" + ref->get<std::string>() +
                          "\" refers to itself without any schema in between (circular $ref)");
+      }
       auto [tdoc, tptr, target] = resolve(doc, ptr, ref->get<std::string>());
       const JsonNode* node = load(tdoc, *target, tptr);
       m_refs_in_flight.erase(key);
@@ -283,21 +342,28 @@ private:
     if (auto it = j.find("enum"); it != j.end() && it->is_array()) {
       JsonNode& n = parts.emplace_back();
       n.kind = NodeKind::enum_values;
-      for (const auto& v : *it)
-        if (std::find(n.values.begin(), n.values.end(), v) == n.values.end()) n.values.push_back(v);
+      for (const auto& v : *it) {
+        if (std::find(n.values.begin(), n.values.end(), v) == n.values.end()) {
+          n.values.push_back(v);
+        }
+      }
     }
     static const std::pair<const char*, Criterion> k_combiners[] = {
         {"allOf", Criterion::all_of}, {"anyOf", Criterion::any_of}, {"oneOf", Criterion::one_of}};
     for (const auto& [key, criterion] : k_combiners) {
       auto it = j.find(key);
-      if (it == j.end() || !it->is_array()) continue;
+      if (it == j.end() || !it->is_array()) {
+        continue;
+      }
       JsonNode& n = parts.emplace_back();
       n.kind = NodeKind::combined;
       n.criterion = criterion;
       for (std::size_t i = 0; i < it->size(); ++i) {
         const JsonNode* sub = load(doc, (*it)[i], ptr + "/" + key + "/" + std::to_string(i));
         // Confluent collapses duplicate subschemas by their text; keep it to do the same.
-        if (sub->canonical.empty()) const_cast<JsonNode*>(sub)->canonical = (*it)[i].dump();
+        if (sub->canonical.empty()) {
+          const_cast<JsonNode*>(sub)->canonical = (*it)[i].dump();
+        }
         n.subschemas.push_back(sub);
       }
     }
@@ -319,7 +385,9 @@ private:
         n.kind = NodeKind::combined;
         n.criterion = Criterion::any_of;
         for (const auto& t : *it) {
-          if (!t.is_string()) throw unreadable(where(doc, ptr) + ": \"type\" must list strings");
+          if (!t.is_string()) {
+            throw unreadable(where(doc, ptr) + ": \"type\" must list strings");
+          }
           JsonNode& sub = new_node();
           sub = typed(t.get<std::string>(), doc, j, ptr);
           sub.canonical = "type:" + t.get<std::string>();
@@ -329,20 +397,26 @@ private:
         throw unreadable(where(doc, ptr) + ": \"type\" must be a string or an array");
       }
     } else {
-      bool object_keywords =
-          has_any(j, {"required", "minProperties", "maxProperties", "dependencies", "dependentRequired",
-                      "dependentSchemas", "patternProperties", "additionalProperties",
-                      "unevaluatedProperties", "propertyNames"});
-      if (auto p = j.find("properties"); p != j.end() && !(is_modern(draft) && p->is_object() && p->empty()))
+      bool object_keywords = has_any(j, {"required", "minProperties", "maxProperties", "dependencies",
+                                         "dependentRequired", "dependentSchemas", "patternProperties",
+                                         "additionalProperties", "unevaluatedProperties", "propertyNames"});
+      if (auto p = j.find("properties");
+          p != j.end() && !(is_modern(draft) && p->is_object() && p->empty())) {
         object_keywords = true;
-      if (object_keywords) parts.push_back(typed("object", doc, j, ptr, false));
+      }
+      if (object_keywords) {
+        parts.push_back(typed("object", doc, j, ptr, false));
+      }
       if (has_any(j, {"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains",
-                      "prefixItems", "unevaluatedItems", "minContains", "maxContains"}))
+                      "prefixItems", "unevaluatedItems", "minContains", "maxContains"})) {
         parts.push_back(typed("array", doc, j, ptr, false));
-      if (has_any(j, {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}))
+      }
+      if (has_any(j, {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})) {
         parts.push_back(typed("number", doc, j, ptr, false));
-      if (has_any(j, {"minLength", "maxLength", "pattern", "format"}))
+      }
+      if (has_any(j, {"minLength", "maxLength", "pattern", "format"})) {
         parts.push_back(typed("string", doc, j, ptr, false));
+      }
     }
 
     if (parts.size() == 1) {
@@ -353,17 +427,28 @@ private:
       for (std::size_t i = 0; i < parts.size(); ++i) {
         JsonNode& sub = new_node();
         sub = std::move(parts[i]);
-        if (sub.canonical.empty()) sub.canonical = "part:" + std::to_string(i);
+        if (sub.canonical.empty()) {
+          sub.canonical = "part:" + std::to_string(i);
+        }
         node.subschemas.push_back(&sub);
       }
     }
 
     const char* id_key = draft == JsonDraft::draft4 ? "id" : "$id";
-    if (!is_modern(draft))
-      if (auto it = j.find(id_key); it != j.end()) node.id = *it;
-    if (auto it = j.find("title"); it != j.end()) node.title = *it;
-    if (auto it = j.find("description"); it != j.end()) node.description = *it;
-    if (auto it = j.find("default"); it != j.end()) node.default_value = *it;
+    if (!is_modern(draft)) {
+      if (auto it = j.find(id_key); it != j.end()) {
+        node.id = *it;
+      }
+    }
+    if (auto it = j.find("title"); it != j.end()) {
+      node.title = *it;
+    }
+    if (auto it = j.find("description"); it != j.end()) {
+      node.description = *it;
+    }
+    if (auto it = j.find("default"); it != j.end()) {
+      node.default_value = *it;
+    }
   }
 
   JsonNode typed(const std::string& type, std::size_t doc, const json& j, const std::string& ptr,
@@ -373,7 +458,9 @@ private:
       n.kind = NodeKind::string;
       n.min_length = int_keyword(j, "minLength");
       n.max_length = int_keyword(j, "maxLength");
-      if (auto it = j.find("pattern"); it != j.end() && it->is_string()) n.pattern = it->get<std::string>();
+      if (auto it = j.find("pattern"); it != j.end() && it->is_string()) {
+        n.pattern = it->get<std::string>();
+      }
     } else if (type == "number" || type == "integer") {
       n.kind = NodeKind::number;
       n.requires_integer = type == "integer";
@@ -381,7 +468,9 @@ private:
       n.maximum = number_keyword(j, "maximum");
       n.exclusive_minimum = number_keyword(j, "exclusiveMinimum");
       n.exclusive_maximum = number_keyword(j, "exclusiveMaximum");
-      if (auto it = j.find("multipleOf"); it != j.end() && it->is_number()) n.multiple_of = *it;
+      if (auto it = j.find("multipleOf"); it != j.end() && it->is_number()) {
+        n.multiple_of = *it;
+      }
     } else if (type == "boolean") {
       n.kind = NodeKind::boolean;
     } else if (type == "null") {
@@ -400,36 +489,55 @@ private:
   }
 
   void fill_object(JsonNode& n, std::size_t doc, const json& j, const std::string& ptr) {
-    if (auto it = j.find("properties"); it != j.end() && it->is_object())
-      for (const auto& [k, v] : it->items())
+    if (auto it = j.find("properties"); it != j.end() && it->is_object()) {
+      for (const auto& [k, v] : it->items()) {
         n.properties[k] = load(doc, v, ptr + "/properties/" + escape_pointer_token(k));
-    if (auto it = j.find("required"); it != j.end() && it->is_array())
-      for (const auto& r : *it)
-        if (r.is_string()) n.required.insert(r.get<std::string>());
-    if (auto it = j.find("additionalProperties"); it != j.end()) {
-      if (it->is_boolean()) n.permits_additional_properties = it->get<bool>();
-      else n.additional_properties = load(doc, *it, ptr + "/additionalProperties");
+      }
     }
-    if (auto it = j.find("unevaluatedProperties"); it != j.end())
+    if (auto it = j.find("required"); it != j.end() && it->is_array()) {
+      for (const auto& r : *it) {
+        if (r.is_string()) {
+          n.required.insert(r.get<std::string>());
+        }
+      }
+    }
+    if (auto it = j.find("additionalProperties"); it != j.end()) {
+      if (it->is_boolean()) {
+        n.permits_additional_properties = it->get<bool>();
+      } else {
+        n.additional_properties = load(doc, *it, ptr + "/additionalProperties");
+      }
+    }
+    if (auto it = j.find("unevaluatedProperties"); it != j.end()) {
       n.unevaluated_properties = load(doc, *it, ptr + "/unevaluatedProperties");
-    if (auto it = j.find("patternProperties"); it != j.end() && it->is_object())
-      for (const auto& [k, v] : it->items())
-        n.pattern_properties.emplace_back(k, load(doc, v, ptr + "/patternProperties/" + escape_pointer_token(k)));
+    }
+    if (auto it = j.find("patternProperties"); it != j.end() && it->is_object()) {
+      for (const auto& [k, v] : it->items()) {
+        n.pattern_properties.emplace_back(
+            k, load(doc, v, ptr + "/patternProperties/" + escape_pointer_token(k)));
+      }
+    }
     for (const char* key : {"dependencies", "dependentRequired", "dependentSchemas"}) {
       auto it = j.find(key);
-      if (it == j.end() || !it->is_object()) continue;
+      if (it == j.end() || !it->is_object()) {
+        continue;
+      }
       for (const auto& [k, v] : it->items()) {
         if (v.is_array()) {
           auto& deps = n.property_dependencies[k];
-          for (const auto& d : v)
-            if (d.is_string()) deps.insert(d.get<std::string>());
+          for (const auto& d : v) {
+            if (d.is_string()) {
+              deps.insert(d.get<std::string>());
+            }
+          }
         } else {
           n.schema_dependencies[k] = load(doc, v, ptr + "/" + key + "/" + escape_pointer_token(k));
         }
       }
     }
-    if (auto it = j.find("propertyNames"); it != j.end())
+    if (auto it = j.find("propertyNames"); it != j.end()) {
       n.property_names = load(doc, *it, ptr + "/propertyNames");
+    }
     n.min_properties = int_keyword(j, "minProperties");
     n.max_properties = int_keyword(j, "maxProperties");
   }
@@ -439,13 +547,15 @@ private:
     auto items = j.find("items");
     auto prefix = j.find("prefixItems");
     if (modern_items && prefix != j.end() && prefix->is_array()) {
-      for (std::size_t i = 0; i < prefix->size(); ++i)
+      for (std::size_t i = 0; i < prefix->size(); ++i) {
         n.item_schemas.push_back(load(doc, (*prefix)[i], ptr + "/prefixItems/" + std::to_string(i)));
+      }
     }
     if (items != j.end()) {
       if (items->is_array()) {
-        for (std::size_t i = 0; i < items->size(); ++i)
+        for (std::size_t i = 0; i < items->size(); ++i) {
           n.item_schemas.push_back(load(doc, (*items)[i], ptr + "/items/" + std::to_string(i)));
+        }
       } else if (modern_items && items->is_boolean()) {
         // 2020-12 "items" after prefixItems is what additionalItems used to be.
         n.permits_additional_items = items->get<bool>();
@@ -456,18 +566,26 @@ private:
       }
     }
     if (auto it = j.find("additionalItems"); it != j.end()) {
-      if (it->is_boolean()) n.permits_additional_items = it->get<bool>();
-      else n.additional_items = load(doc, *it, ptr + "/additionalItems");
+      if (it->is_boolean()) {
+        n.permits_additional_items = it->get<bool>();
+      } else {
+        n.additional_items = load(doc, *it, ptr + "/additionalItems");
+      }
     }
-    if (auto it = j.find("unevaluatedItems"); it != j.end())
+    if (auto it = j.find("unevaluatedItems"); it != j.end()) {
       n.unevaluated_items = load(doc, *it, ptr + "/unevaluatedItems");
+    }
     n.min_items = int_keyword(j, "minItems");
     n.max_items = int_keyword(j, "maxItems");
-    if (auto it = j.find("uniqueItems"); it != j.end() && it->is_boolean()) n.unique_items = it->get<bool>();
+    if (auto it = j.find("uniqueItems"); it != j.end() && it->is_boolean()) {
+      n.unique_items = it->get<bool>();
+    }
     n.max_contains = int_keyword(j, "maxContains");
     n.min_contains = int_keyword(j, "minContains");
     // minContains defaults to 1 wherever "contains" applies.
-    if (!n.min_contains && j.contains("contains")) n.min_contains = 1;
+    if (!n.min_contains && j.contains("contains")) {
+      n.min_contains = 1;
+    }
   }
 
   struct Target {
@@ -480,26 +598,38 @@ private:
     static const std::regex k_scheme("^[A-Za-z][A-Za-z0-9+.-]*:");
     const std::string at = where(doc, ptr);
     // A $ref naming an $id declared in this document resolves locally.
-    if (auto hit = lookup_id(doc, ref)) return at_pointer(doc, *hit, ref, at);
-    if (std::regex_search(ref, k_scheme) || ref.rfind("//", 0) == 0)
+    if (auto hit = lookup_id(doc, ref)) {
+      return at_pointer(doc, *hit, ref, at);
+    }
+    if (std::regex_search(ref, k_scheme) || ref.rfind("//", 0) == 0) {
       throw unreadable(at + ": $ref \"" + ref + "\" points to a remote location, which evt never fetches",
                        "copy the referenced schema next to this file and use a relative $ref");
+    }
     auto hash = ref.find('#');
     std::string file_part = ref.substr(0, hash);
     std::string fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
     std::size_t target_doc = doc;
-    if (!file_part.empty()) target_doc = open_sibling(doc, percent_decode(file_part), ref, at);
+    if (!file_part.empty()) {
+      target_doc = open_sibling(doc, percent_decode(file_part), ref, at);
+    }
     fragment = percent_decode(fragment);
-    if (fragment.empty() || fragment[0] == '/') return at_pointer(target_doc, fragment, ref, at);
-    if (auto hit = lookup_id(target_doc, "#" + fragment)) return at_pointer(target_doc, *hit, ref, at);
+    if (fragment.empty() || fragment[0] == '/') {
+      return at_pointer(target_doc, fragment, ref, at);
+    }
+    if (auto hit = lookup_id(target_doc, "#" + fragment)) {
+      return at_pointer(target_doc, *hit, ref, at);
+    }
     throw unreadable(at + ": cannot resolve $ref \"" + ref + "\": no $anchor or $id \"" + fragment + "\"");
   }
 
-  Target at_pointer(std::size_t doc, const std::string& pointer, const std::string& ref, const std::string& at) {
+  Target at_pointer(std::size_t doc, const std::string& pointer, const std::string& ref,
+                    const std::string& at) {
     const json& d = *m_docs[doc].doc;
     try {
       json::json_pointer jp(pointer);
-      if (!d.contains(jp)) throw std::out_of_range("missing");
+      if (!d.contains(jp)) {
+        throw std::out_of_range("missing");
+      }
       return {doc, pointer, &d.at(jp)};
     } catch (const std::exception&) {
       throw unreadable(at + ": cannot resolve $ref \"" + ref + "\": nothing at \"" + pointer + "\"",
@@ -507,19 +637,26 @@ private:
     }
   }
 
-  std::size_t open_sibling(std::size_t from, const std::string& rel, const std::string& ref, const std::string& at) {
-    if (m_docs[from].dir.empty() && m_docs[from].file.empty())
+  std::size_t open_sibling(std::size_t from, const std::string& rel, const std::string& ref,
+                           const std::string& at) {
+    if (m_docs[from].dir.empty() && m_docs[from].file.empty()) {
       throw unreadable(at + ": cannot resolve $ref \"" + ref + "\": the schema was not read from a file");
+    }
     fs::path dir = m_docs[from].dir.empty() ? folder_of(m_docs[from].file) : m_docs[from].dir;
     fs::path target = dir / rel;
     require_ref_inside(m_root_dir, target, ref, at);
     std::string key = canonical(target);
-    if (auto it = m_doc_by_path.find(key); it != m_doc_by_path.end()) return it->second;
-    if (m_docs.size() >= m_limits.max_documents)
-      throw unreadable(at + ": more than " + std::to_string(m_limits.max_documents) + " files reached by $ref");
+    if (auto it = m_doc_by_path.find(key); it != m_doc_by_path.end()) {
+      return it->second;
+    }
+    if (m_docs.size() >= m_limits.max_documents) {
+      throw unreadable(at + ": more than " + std::to_string(m_limits.max_documents) +
+                       " files reached by $ref");
+    }
     std::error_code ec;
-    if (!fs::is_regular_file(target, ec))
+    if (!fs::is_regular_file(target, ec)) {
       throw unreadable(at + ": cannot resolve $ref \"" + ref + "\": no file " + target.string());
+    }
     m_graph.m_documents.push_back(read_json_file(target, m_limits.max_file_bytes, m_limits.max_depth));
     m_docs.push_back({&m_graph.m_documents.back(), target, target.parent_path(), {}, false});
     m_doc_by_path[key] = m_docs.size() - 1;
@@ -532,24 +669,37 @@ private:
       d.ids_indexed = true;
       index_ids(*d.doc, "", d.ids, 0);
     }
-    if (auto it = d.ids.find(ref); it != d.ids.end()) return it->second;
+    if (auto it = d.ids.find(ref); it != d.ids.end()) {
+      return it->second;
+    }
     return std::nullopt;
   }
 
-  void index_ids(const json& j, const std::string& ptr, std::map<std::string, std::string>& ids, std::size_t depth) {
-    if (depth > m_limits.max_depth) return;
+  void index_ids(const json& j, const std::string& ptr, std::map<std::string, std::string>& ids,
+                 std::size_t depth) {
+    if (depth > m_limits.max_depth) {
+      return;
+    }
     if (j.is_object()) {
-      if (auto it = j.find("$id"); it != j.end() && it->is_string() && !ptr.empty()) ids.emplace(it->get<std::string>(), ptr);
-      if (auto it = j.find("$anchor"); it != j.end() && it->is_string()) ids.emplace("#" + it->get<std::string>(), ptr);
-      for (const auto& [k, v] : j.items())
-        if (v.is_structured() && k != "enum" && k != "const" && k != "default" && k != "examples")
+      if (auto it = j.find("$id"); it != j.end() && it->is_string() && !ptr.empty()) {
+        ids.emplace(it->get<std::string>(), ptr);
+      }
+      if (auto it = j.find("$anchor"); it != j.end() && it->is_string()) {
+        ids.emplace("#" + it->get<std::string>(), ptr);
+      }
+      for (const auto& [k, v] : j.items()) {
+        if (v.is_structured() && k != "enum" && k != "const" && k != "default" && k != "examples") {
           index_ids(v, ptr + "/" + escape_pointer_token(k), ids, depth + 1);
+        }
+      }
     } else if (j.is_array()) {
-      for (std::size_t i = 0; i < j.size(); ++i) index_ids(j[i], ptr + "/" + std::to_string(i), ids, depth + 1);
+      for (std::size_t i = 0; i < j.size(); ++i) {
+        index_ids(j[i], ptr + "/" + std::to_string(i), ids, depth + 1);
+      }
     }
   }
 
-private:
+ private:
   JsonSchemaGraph& m_graph;
   JsonSchemaLimits m_limits;
   std::vector<Doc> m_docs;
@@ -578,4 +728,4 @@ std::shared_ptr<JsonSchemaGraph> load_json_schema(const json& document, const fs
   return graph;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -43,7 +43,7 @@ enum class Criterion { all_of, any_of, one_of };
 // of fields, and the comparison reads them directly.
 struct JsonNode {
   NodeKind kind = NodeKind::empty;
-  std::string canonical; // compact dump of the source, used to collapse duplicate subschemas
+  std::string canonical;  // compact dump of the source, used to collapse duplicate subschemas
 
   std::optional<nlohmann::json> id, title, description, default_value;
   bool has_default() const { return default_value.has_value(); }
@@ -75,7 +75,7 @@ struct JsonNode {
   std::map<std::string, std::set<std::string>> property_dependencies;
   std::map<std::string, const JsonNode*> schema_dependencies;
   std::optional<std::int64_t> min_properties, max_properties;
-  const JsonNode* property_names = nullptr; // the schema every property name must match
+  const JsonNode* property_names = nullptr;  // the schema every property name must match
 
   // array
   const JsonNode* all_items = nullptr;
@@ -89,19 +89,19 @@ struct JsonNode {
 
 // Limits that keep hostile input from exhausting the stack or memory.
 struct JsonSchemaLimits {
-  std::size_t max_depth = 1000;                 // nesting levels, $ref hops included
-  std::uintmax_t max_file_bytes = 64u << 20;    // per document
-  std::size_t max_documents = 256;              // sibling files reachable by $ref
+  std::size_t max_depth = 1000;               // nesting levels, $ref hops included
+  std::uintmax_t max_file_bytes = 64u << 20;  // per document
+  std::size_t max_documents = 256;            // sibling files reachable by $ref
 };
 
 // A loaded schema: the node graph (cyclic when $refs recurse) and the
 // documents it came from. Nodes live as long as the graph.
 class JsonSchemaGraph {
-public:
+ public:
   const JsonNode* root() const { return m_root; }
   JsonDraft draft() const { return m_draft; }
 
-private:
+ private:
   friend class JsonSchemaLoader;
   std::deque<JsonNode> m_nodes;
   std::deque<nlohmann::json> m_documents;
@@ -114,13 +114,13 @@ private:
 // with exit code 2 on unreadable input, unresolvable or remote $refs, and
 // nesting beyond the limits.
 std::shared_ptr<JsonSchemaGraph> load_json_schema_file(const std::filesystem::path& file,
-                                                        const JsonSchemaLimits& limits = {});
+                                                       const JsonSchemaLimits& limits = {});
 
 // Loads a schema from an in-memory document; `base_dir` anchors sibling-file
 // $refs (empty: sibling refs are errors).
 std::shared_ptr<JsonSchemaGraph> load_json_schema(const nlohmann::json& document,
-                                                   const std::filesystem::path& base_dir = {},
-                                                   const JsonSchemaLimits& limits = {});
+                                                  const std::filesystem::path& base_dir = {},
+                                                  const JsonSchemaLimits& limits = {});
 
 // Nesting depth and size limits for the schema files validation reads.
 inline constexpr std::size_t k_max_schema_depth = 1000;
@@ -137,8 +137,8 @@ void set_ref_outside_allowed(bool allowed);
 
 // Throws evt::Error (exit 2) unless `target` lies inside `root` (both made
 // canonical) or refs outside are allowed. `ref` and `at` name the $ref.
-void require_ref_inside(const std::filesystem::path& root, const std::filesystem::path& target, const std::string& ref,
-                        const std::string& at);
+void require_ref_inside(const std::filesystem::path& root, const std::filesystem::path& target,
+                        const std::string& ref, const std::string& at);
 
 // Escapes one JSON Pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
 std::string escape_pointer_token(const std::string& token);
@@ -151,10 +151,9 @@ nlohmann::json read_json_file(const std::filesystem::path& file, std::uintmax_t 
 // `origin` (never quoting the text: it may not be JSON at all) when the text
 // is not one JSON value (trailing bytes, NULs included) or an object repeats
 // a key (a schema whose meaning depends on the parser is not a contract).
-nlohmann::json parse_json_text(const std::string& text, const std::string& origin,
-                               std::size_t max_depth);
+nlohmann::json parse_json_text(const std::string& text, const std::string& origin, std::size_t max_depth);
 
 // Detects the draft from a document's "$schema".
 JsonDraft detect_draft(const nlohmann::json& document);
 
-} // namespace evt::schema
+}  // namespace evt::schema

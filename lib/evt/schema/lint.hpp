@@ -19,7 +19,7 @@ const std::vector<std::string>& lint_rule_ids();
 struct LintFinding {
   std::string file;
   std::string rule;
-  std::string location; // JSON pointer into the file
+  std::string location;  // JSON pointer into the file
   std::string message;
 };
 
@@ -33,7 +33,7 @@ struct LintOptions {
 struct LintResult {
   std::size_t files = 0;
   std::vector<LintFinding> findings;
-  std::vector<std::string> errors; // unreadable files
+  std::vector<std::string> errors;  // unreadable files
 };
 
 // True when `name` reads as past tense (its last word does: Placed, Sent, Paid…).
@@ -52,4 +52,4 @@ std::string render_lint_text(const LintResult& result);
 std::string render_lint_json(const LintResult& result);
 std::string render_lint_github(const LintResult& result);
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -10,19 +10,19 @@ namespace evt::schema {
 
 // The outcome of checking one version of one subject.
 struct VersionCheck {
-  std::string subject;  // "" in pairwise mode
-  std::string version;  // file name, e.g. "v2.json"
-  std::string file;     // path as given
-  std::string status;   // "compatible", "incompatible", "error", "first", "unchanged"
-  std::vector<Finding> findings; // breaking changes (ignored ones included, marked)
-  std::string error;    // why the version could not be read, when status == "error"
+  std::string subject;            // "" in pairwise mode
+  std::string version;            // file name, e.g. "v2.json"
+  std::string file;               // path as given
+  std::string status;             // "compatible", "incompatible", "error", "first", "unchanged"
+  std::vector<Finding> findings;  // breaking changes (ignored ones included, marked)
+  std::string error;              // why the version could not be read, when status == "error"
 };
 
 // A repository-level problem (edited or deleted published versions,
 // deleted subjects) found with --against.
 struct RepositoryIssue {
-  std::string severity; // "error" or "warning"
-  std::string rule;     // PUBLISHED_VERSION_MODIFIED, VERSION_DELETED, SUBJECT_DELETED
+  std::string severity;  // "error" or "warning"
+  std::string rule;      // PUBLISHED_VERSION_MODIFIED, VERSION_DELETED, SUBJECT_DELETED
   std::string file;
   std::string subject;
   std::string message;
@@ -57,4 +57,4 @@ std::string github_property(const std::string& s);
 // JUnit XML: a test case per subject and version.
 std::string render_junit(const CheckReport& report);
 
-} // namespace evt::schema
+}  // namespace evt::schema

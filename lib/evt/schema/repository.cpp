@@ -3,11 +3,11 @@
 #include "evt/schema/repository.hpp"
 
 #include <algorithm>
-#include <map>
 #include <fstream>
+#include <map>
 #include <regex>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 #include "evt/error.hpp"
 #include "evt/schema/git_revision.hpp"
@@ -35,13 +35,17 @@ std::string stem_of(const std::string& version) {
 }
 
 bool ignore_matches(const IgnoreEntry& e, const Finding& f, const std::string& version) {
-  if (e.rule != f.rule || e.location != f.location) return false;
+  if (e.rule != f.rule || e.location != f.location) {
+    return false;
+  }
   return e.version.empty() || e.version == version || e.version == stem_of(version);
 }
 
 // Published content compared as JSON, so reformatting is not an edit.
 bool same_document(const std::string& a, const std::string& b) {
-  if (a == b) return true;
+  if (a == b) {
+    return true;
+  }
   try {
     return json::parse(a) == json::parse(b);
   } catch (const std::exception&) {
@@ -56,37 +60,52 @@ std::string read_file_bytes(const fs::path& p) {
   return buf.str();
 }
 
-} // namespace
+}  // namespace
 
-SubjectSettings parse_subject_settings(const json& doc, const std::string& origin, const RepositoryOptions& defaults) {
+SubjectSettings parse_subject_settings(const json& doc, const std::string& origin,
+                                       const RepositoryOptions& defaults) {
   SubjectSettings s;
   s.mode = defaults.default_mode;
   s.policy = defaults.default_policy;
   s.format = defaults.format;
   auto bad = [&](const std::string& what) { return UsageError(origin + ": " + what); };
-  if (!doc.is_object()) throw bad("must be a JSON object");
+  if (!doc.is_object()) {
+    throw bad("must be a JSON object");
+  }
   for (const auto& [key, value] : doc.items()) {
     if (key == "mode" || key == "compatibility") {
       auto m = value.is_string() ? parse_compat_mode(value.get<std::string>()) : std::nullopt;
-      if (!m) throw bad("unknown mode " + value.dump() + " (backward, forward, full, their _transitive variants, none)");
+      if (!m) {
+        throw bad("unknown mode " + value.dump() +
+                  " (backward, forward, full, their _transitive variants, none)");
+      }
       s.mode = *m;
     } else if (key == "policy") {
       auto p = value.is_string() ? parse_policy(value.get<std::string>()) : std::nullopt;
-      if (!p) throw bad("unknown policy " + value.dump() + " (strict or lenient)");
+      if (!p) {
+        throw bad("unknown policy " + value.dump() + " (strict or lenient)");
+      }
       s.policy = *p;
     } else if (key == "format") {
       auto f = value.is_string() ? parse_schema_format(value.get<std::string>()) : std::nullopt;
-      if (!f) throw bad("unknown format " + value.dump() + " (auto, json, avro)");
+      if (!f) {
+        throw bad("unknown format " + value.dump() + " (auto, json, avro)");
+      }
       s.format = *f;
     } else if (key == "ignore") {
-      if (!value.is_array()) throw bad("\"ignore\" must be a list");
+      if (!value.is_array()) {
+        throw bad("\"ignore\" must be a list");
+      }
       for (const auto& e : value) {
         if (!e.is_object() || !e.contains("rule") || !e.contains("location") || !e["rule"].is_string() ||
-            !e["location"].is_string())
+            !e["location"].is_string()) {
           throw bad("each ignore entry needs \"rule\" and \"location\"");
-        if (!e.contains("reason") || !e["reason"].is_string() || e["reason"].get<std::string>().empty())
-          throw bad("ignore entry for " + e["rule"].get<std::string>() + " " + e["location"].get<std::string>() +
+        }
+        if (!e.contains("reason") || !e["reason"].is_string() || e["reason"].get<std::string>().empty()) {
+          throw bad("ignore entry for " + e["rule"].get<std::string>() + " " +
+                    e["location"].get<std::string>() +
                     " needs a \"reason\" (why shipping this breaking change is fine)");
+        }
         s.ignores.push_back({e["rule"].get<std::string>(), e["location"].get<std::string>(),
                              e.value("version", std::string()), e["reason"].get<std::string>()});
       }
@@ -102,20 +121,29 @@ std::vector<fs::path> version_files(const fs::path& subject_dir) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(subject_dir, ec)) {
     long n = version_number(e.path().filename().string());
-    if (n >= 0 && e.is_regular_file()) found.emplace_back(n, e.path());
+    if (n >= 0 && e.is_regular_file()) {
+      found.emplace_back(n, e.path());
+    }
   }
   std::sort(found.begin(), found.end());
   std::vector<fs::path> out;
-  for (auto& [n, p] : found) out.push_back(std::move(p));
+  for (auto& [n, p] : found) {
+    out.push_back(std::move(p));
+  }
   return out;
 }
 
 bool is_schema_repository(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return false;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory() && (!version_files(e.path()).empty() || fs::exists(e.path() / k_subject_settings_file)))
+  if (!fs::is_directory(dir, ec)) {
+    return false;
+  }
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_directory() &&
+        (!version_files(e.path()).empty() || fs::exists(e.path() / k_subject_settings_file))) {
       return true;
+    }
+  }
   return false;
 }
 
@@ -129,18 +157,23 @@ struct Subject {
 std::vector<Subject> list_subjects(const fs::path& dir) {
   std::vector<Subject> subjects;
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (!e.is_directory()) continue;
-    if (version_files(e.path()).empty() && !fs::exists(e.path() / k_subject_settings_file)) continue;
+    if (!e.is_directory()) {
+      continue;
+    }
+    if (version_files(e.path()).empty() && !fs::exists(e.path() / k_subject_settings_file)) {
+      continue;
+    }
     subjects.push_back({e.path().filename().string(), e.path()});
   }
-  std::sort(subjects.begin(), subjects.end(), [](const Subject& a, const Subject& b) { return a.name < b.name; });
+  std::sort(subjects.begin(), subjects.end(),
+            [](const Subject& a, const Subject& b) { return a.name < b.name; });
   return subjects;
 }
 
 // Checks one subject; `published` holds the versions (file names) that
 // existed at the --against revision, or is null to check every version.
-void check_subject(const Subject& subject, const RepositoryOptions& options, const std::set<std::string>* published,
-                   CheckReport& report) {
+void check_subject(const Subject& subject, const RepositoryOptions& options,
+                   const std::set<std::string>* published, CheckReport& report) {
   SubjectSettings settings;
   settings.mode = options.default_mode;
   settings.policy = options.default_policy;
@@ -152,7 +185,8 @@ void check_subject(const Subject& subject, const RepositoryOptions& options, con
       settings = parse_subject_settings(read_json_file(settings_file, 1u << 20, limits.max_depth),
                                         settings_file.string(), options);
     } catch (const Error& e) {
-      report.checks.push_back({subject.name, k_subject_settings_file, settings_file.string(), "error", {}, e.what()});
+      report.checks.push_back(
+          {subject.name, k_subject_settings_file, settings_file.string(), "error", {}, e.what()});
       return;
     }
   }
@@ -184,29 +218,40 @@ void check_subject(const Subject& subject, const RepositoryOptions& options, con
       }
       bool breaking = false;
       for (auto& f : check.findings) {
-        for (const auto& ig : settings.ignores)
-          if (ignore_matches(ig, f, check.version)) f.ignored_because = ig.reason;
+        for (const auto& ig : settings.ignores) {
+          if (ignore_matches(ig, f, check.version)) {
+            f.ignored_because = ig.reason;
+          }
+        }
         breaking = breaking || f.ignored_because.empty();
       }
-      if (check.status != "error") check.status = breaking ? "incompatible" : "compatible";
+      if (check.status != "error") {
+        check.status = breaking ? "incompatible" : "compatible";
+      }
     }
-    if (published && !is_new && check.status == "first") check.status = "unchanged";
+    if (published && !is_new && check.status == "first") {
+      check.status = "unchanged";
+    }
     loaded.push_back(std::move(schema));
     report.checks.push_back(std::move(check));
   }
 }
 
-} // namespace
+}  // namespace
 
 CheckReport check_repository(const fs::path& dir, const RepositoryOptions& options) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw UsageError(dir.string() + " is not a directory");
+  if (!fs::is_directory(dir, ec)) {
+    throw UsageError(dir.string() + " is not a directory");
+  }
   CheckReport report;
   const auto subjects = list_subjects(dir);
   report.subjects = subjects.size();
 
   if (options.against.empty()) {
-    for (const auto& s : subjects) check_subject(s, options, nullptr, report);
+    for (const auto& s : subjects) {
+      check_subject(s, options, nullptr, report);
+    }
     return report;
   }
 
@@ -215,9 +260,13 @@ CheckReport check_repository(const fs::path& dir, const RepositoryOptions& optio
   std::map<std::string, std::map<std::string, const std::string*>> published;
   for (const auto& [rel, contents] : old_tree.files) {
     auto slash = rel.find('/');
-    if (slash == std::string::npos || rel.find('/', slash + 1) != std::string::npos) continue;
+    if (slash == std::string::npos || rel.find('/', slash + 1) != std::string::npos) {
+      continue;
+    }
     const std::string file = rel.substr(slash + 1);
-    if (version_number(file) >= 0) published[rel.substr(0, slash)][file] = &contents;
+    if (version_number(file) >= 0) {
+      published[rel.substr(0, slash)][file] = &contents;
+    }
   }
   std::set<std::string> present;
   for (const auto& s : subjects) {
@@ -228,9 +277,10 @@ CheckReport check_repository(const fs::path& dir, const RepositoryOptions& optio
         versions_then.insert(file);
         const fs::path now = s.dir / file;
         if (!fs::exists(now)) {
-          report.issues.push_back({"error", "VERSION_DELETED", now.string(), s.name,
-                                   s.name + "/" + file + " was published at " + options.against + " and is now deleted",
-                                   "restore it: consumers may still hold data written with it"});
+          report.issues.push_back(
+              {"error", "VERSION_DELETED", now.string(), s.name,
+               s.name + "/" + file + " was published at " + options.against + " and is now deleted",
+               "restore it: consumers may still hold data written with it"});
         } else if (!same_document(read_file_bytes(now), *contents)) {
           report.issues.push_back({"error", "PUBLISHED_VERSION_MODIFIED", now.string(), s.name,
                                    s.name + "/" + file + " was published at " + options.against +
@@ -241,12 +291,14 @@ CheckReport check_repository(const fs::path& dir, const RepositoryOptions& optio
     }
     check_subject(s, options, &versions_then, report);
   }
-  for (const auto& [name, files] : published)
-    if (!present.count(name))
+  for (const auto& [name, files] : published) {
+    if (!present.count(name)) {
       report.issues.push_back({"warning", "SUBJECT_DELETED", (dir / name).string(), name,
                                "subject " + name + " existed at " + options.against + " and was deleted",
                                "make sure no producer or consumer still uses it"});
+    }
+  }
   return report;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

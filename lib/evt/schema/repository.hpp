@@ -15,7 +15,7 @@ namespace evt::schema {
 struct IgnoreEntry {
   std::string rule;
   std::string location;
-  std::string version; // "v3.json" or "v3"; empty = any version
+  std::string version;  // "v3.json" or "v3"; empty = any version
   std::string reason;
 };
 
@@ -32,7 +32,7 @@ struct RepositoryOptions {
   CompatMode default_mode = CompatMode::backward;  // for subjects without a setting
   Policy default_policy = Policy::strict;
   SchemaFormat format = SchemaFormat::auto_detect;
-  std::string against; // git revision; empty = check every version in order
+  std::string against;  // git revision; empty = check every version in order
 };
 
 // The name of the per-subject settings file.
@@ -55,4 +55,4 @@ bool is_schema_repository(const std::filesystem::path& dir);
 // Throws evt::Error (exit 2) when `dir` or the revision cannot be used.
 CheckReport check_repository(const std::filesystem::path& dir, const RepositoryOptions& options);
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -2,9 +2,9 @@
 // refuses remote ones, so validating never touches the network.
 #include "evt/schema/validate.hpp"
 
-#include "evt/output/terminal_escape.hpp"
 #include <deque>
 #include <regex>
+#include "evt/output/terminal_escape.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -24,12 +24,13 @@ using nlohmann::json;
 
 namespace {
 
-
 // valijson's context is {"<root>", "[name]", "[0]", …}.
 std::string to_pointer(const std::vector<std::string>& context) {
   std::string p;
   for (const auto& c : context) {
-    if (c == "<root>") continue;
+    if (c == "<root>") {
+      continue;
+    }
     std::string token = c.size() >= 2 && c.front() == '[' && c.back() == ']' ? c.substr(1, c.size() - 2) : c;
     p += "/" + escape_pointer_token(token);
   }
@@ -40,28 +41,41 @@ std::string to_pointer(const std::vector<std::string>& context) {
 // break them would pass: evt refuses the schema instead of passing them.
 const char* unenforced_keyword(const json& schema, std::string& where, const std::string& ptr = "") {
   static const char* const k_unenforced[] = {"unevaluatedProperties", "unevaluatedItems", "prefixItems",
-                                             "dependentRequired", "dependentSchemas", "minContains",
-                                             "maxContains", "$dynamicRef", "$recursiveRef"};
+                                             "dependentRequired",     "dependentSchemas", "minContains",
+                                             "maxContains",           "$dynamicRef",      "$recursiveRef"};
   if (schema.is_array()) {
-    for (std::size_t i = 0; i < schema.size(); ++i)
-      if (const char* k = unenforced_keyword(schema[i], where, ptr + "/" + std::to_string(i))) return k;
+    for (std::size_t i = 0; i < schema.size(); ++i) {
+      if (const char* k = unenforced_keyword(schema[i], where, ptr + "/" + std::to_string(i))) {
+        return k;
+      }
+    }
     return nullptr;
   }
-  if (!schema.is_object()) return nullptr;
-  for (const char* k : k_unenforced)
+  if (!schema.is_object()) {
+    return nullptr;
+  }
+  for (const char* k : k_unenforced) {
     if (schema.contains(k)) {
       where = ptr.empty() ? "/" : ptr;
       return k;
     }
+  }
   for (const auto& [key, value] : schema.items()) {
-    if (key == "enum" || key == "const" || key == "default" || key == "examples") continue; // data, not schemas
+    if (key == "enum" || key == "const" || key == "default" || key == "examples") {
+      continue;  // data, not schemas
+    }
     const std::string here = ptr + "/" + escape_pointer_token(key);
     if (key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs" ||
         key == "dependencies") {
       // Maps from names to schemas: the names are not keywords.
-      if (!value.is_object()) continue;
-      for (const auto& [name, sub] : value.items())
-        if (const char* k = unenforced_keyword(sub, where, here + "/" + escape_pointer_token(name))) return k;
+      if (!value.is_object()) {
+        continue;
+      }
+      for (const auto& [name, sub] : value.items()) {
+        if (const char* k = unenforced_keyword(sub, where, here + "/" + escape_pointer_token(name))) {
+          return k;
+        }
+      }
     } else if (const char* k = unenforced_keyword(value, where, here)) {
       return k;
     }
@@ -71,31 +85,36 @@ const char* unenforced_keyword(const json& schema, std::string& where, const std
 
 void refuse_unenforced(const json& schema, const std::string& origin) {
   std::string where;
-  if (const char* k = unenforced_keyword(schema, where))
-    throw UsageError(origin + "#" + where + ": evt schema validate cannot enforce \"" + k +
-                    "\" (JSON Schema 2019-09/2020-12), so events breaking it would pass",
-                "express the rule with draft-07 keywords (items as an array + additionalItems, dependencies, "
-                "additionalProperties); evt schema check does understand it");
+  if (const char* k = unenforced_keyword(schema, where)) {
+    throw UsageError(
+        origin + "#" + where + ": evt schema validate cannot enforce \"" + k +
+            "\" (JSON Schema 2019-09/2020-12), so events breaking it would pass",
+        "express the rule with draft-07 keywords (items as an array + additionalItems, dependencies, "
+        "additionalProperties); evt schema check does understand it");
+  }
 }
 
-} // namespace
+}  // namespace
 
 json LineResult::errors_json() const {
   json a = json::array();
-  for (const auto& e : errors) a.push_back({{"pointer", e.pointer}, {"reason", e.reason}});
+  for (const auto& e : errors) {
+    a.push_back({{"pointer", e.pointer}, {"reason", e.reason}});
+  }
   return a;
 }
 
 std::string format_line_error(const std::string& input, std::size_t line, const EventError& error) {
   // The pointer holds the event's field names and the reason may quote its
   // values: both come from the data (often the network), so escape them.
-  return output::terminal_safe(input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) + ": " +
-         output::terminal_safe(error.pointer.empty() ? "/" : error.pointer) + ": " + output::terminal_safe(error.reason);
+  return output::terminal_safe(input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) +
+         ": " + output::terminal_safe(error.pointer.empty() ? "/" : error.pointer) + ": " +
+         output::terminal_safe(error.reason);
 }
 
 struct EventValidator::Impl {
   valijson::Schema schema;
-  std::deque<json> fetched; // documents valijson fetched through us; alive as long as the schema
+  std::deque<json> fetched;  // documents valijson fetched through us; alive as long as the schema
 };
 
 EventValidator::EventValidator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -122,10 +141,13 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   static const std::regex k_scheme("^[A-Za-z][A-Za-z0-9+.-]*:");
   Impl* raw = impl.get();
   auto fetch = [raw, base_dir](const std::string& uri) -> const json* {
-    if (std::regex_search(uri, k_scheme) || uri.rfind("//", 0) == 0)
+    if (std::regex_search(uri, k_scheme) || uri.rfind("//", 0) == 0) {
       throw UsageError("schema $ref \"" + uri + "\" points to a remote location, which evt never fetches",
-                  "copy the referenced schema next to this file and use a relative $ref");
-    if (base_dir.empty()) throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
+                       "copy the referenced schema next to this file and use a relative $ref");
+    }
+    if (base_dir.empty()) {
+      throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
+    }
     require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
@@ -154,21 +176,30 @@ std::vector<EventError> EventValidator::validate(const json& event) const {
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(event);
   std::vector<EventError> errors;
-  if (validator.validate(m_impl->schema, adapter, &results)) return errors;
+  if (validator.validate(m_impl->schema, adapter, &results)) {
+    return errors;
+  }
   valijson::ValidationResults::Error e;
   std::vector<EventError> all;
-  while (results.popError(e)) all.push_back({to_pointer(e.context), e.description});
+  while (results.popError(e)) {
+    all.push_back({to_pointer(e.context), e.description});
+  }
   // valijson also reports every enclosing schema that failed because of a
   // nested one ("Failed to validate against schema associated with
   // property…"); keep the specific reasons.
-  for (const auto& err : all)
-    if (err.reason.rfind("Failed to validate", 0) != 0) errors.push_back(err);
-  if (errors.empty()) errors = all;
+  for (const auto& err : all) {
+    if (err.reason.rfind("Failed to validate", 0) != 0) {
+      errors.push_back(err);
+    }
+  }
+  if (errors.empty()) {
+    errors = all;
+  }
   return errors;
 }
 
-ValidationSummary EventValidator::validate_stream(std::istream& in,
-                                                  const std::function<void(const LineResult&)>& on_invalid) const {
+ValidationSummary EventValidator::validate_stream(
+    std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const {
   ValidationSummary summary;
   // valijson validates recursively: deep events against recursive schemas
   // need more stack than the main thread may have.
@@ -176,15 +207,19 @@ ValidationSummary EventValidator::validate_stream(std::istream& in,
   return summary;
 }
 
-ValidationSummary EventValidator::validate_lines(std::istream& in,
-                                                 const std::function<void(const LineResult&)>& on_invalid) const {
+ValidationSummary EventValidator::validate_lines(
+    std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const {
   ValidationSummary summary;
   std::string line;
   std::size_t number = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      continue;
+    }
     ++summary.lines;
     LineResult result;
     result.line = number;
@@ -193,7 +228,9 @@ ValidationSummary EventValidator::validate_lines(std::istream& in,
       event = parse_json_text(line, "line " + std::to_string(number), k_max_schema_depth);
       if (codec::is_record_line(event)) {
         Record record = codec::record_from_json(event);
-        if (!record.value) continue; // a tombstone carries no event
+        if (!record.value) {
+          continue;  // a tombstone carries no event
+        }
         event = parse_json_text(*record.value, "value on line " + std::to_string(number), k_max_schema_depth);
       }
     } catch (const std::exception& e) {
@@ -204,11 +241,13 @@ ValidationSummary EventValidator::validate_lines(std::istream& in,
       continue;
     }
     result.errors = validate(event);
-    if (result.errors.empty()) continue;
+    if (result.errors.empty()) {
+      continue;
+    }
     ++summary.invalid;
     on_invalid(result);
   }
   return summary;
 }
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -13,7 +13,7 @@ namespace evt::schema {
 
 // Why one event failed: a JSON pointer into the event and the reason.
 struct EventError {
-  std::string pointer; // "" = the whole event, "/items/0/sku"
+  std::string pointer;  // "" = the whole event, "/items/0/sku"
   std::string reason;
 };
 
@@ -38,7 +38,7 @@ std::string format_line_error(const std::string& input, std::size_t line, const 
 // Validates events against one JSON Schema with valijson. Compiled once,
 // used for every line.
 class EventValidator {
-public:
+ public:
   // Loads the schema; $refs may point to sibling files, never to remote
   // URLs. Throws evt::Error (exit 2) when the schema cannot be used,
   // including keywords valijson cannot enforce (unevaluated*, prefixItems,
@@ -56,14 +56,16 @@ public:
   // Reads JSON Lines: each line is an event, or a record line as `evt tail`
   // writes it (its value is validated; tombstones are skipped). Calls
   // `on_invalid` for each invalid or non-JSON line.
-  ValidationSummary validate_stream(std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const;
+  ValidationSummary validate_stream(std::istream& in,
+                                    const std::function<void(const LineResult&)>& on_invalid) const;
 
-private:
-  ValidationSummary validate_lines(std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const;
+ private:
+  ValidationSummary validate_lines(std::istream& in,
+                                   const std::function<void(const LineResult&)>& on_invalid) const;
 
   struct Impl;
   explicit EventValidator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace evt::schema
+}  // namespace evt::schema

@@ -27,7 +27,7 @@ filter::FilterSpec filter_spec(const TailCommand& command) {
   return spec;
 }
 
-} // namespace
+}  // namespace
 
 read::PositionSpec position_of(const TailCommand& o, int64_t now_ms) {
   read::PositionSpec spec;
@@ -49,15 +49,18 @@ read::PositionSpec position_of(const TailCommand& o, int64_t now_ms) {
 void check_group_flags(const TailCommand& o, const read::PositionSpec& position) {
   // In a group the start is the committed offset; -s only picks the
   // reset policy for partitions the group has never committed.
-  const bool plain = position.start.kind == read::BoundKind::beginning || position.start.kind == read::BoundKind::end;
+  const bool plain =
+      position.start.kind == read::BoundKind::beginning || position.start.kind == read::BoundKind::end;
   if (!plain || position.end || !o.partitions.empty()) {
     throw UsageError("with -g, reading starts at the group's committed offsets",
-                     "-s accepts only beginning or end (for partitions without a commit); -p, --end and ranges need no -g");
+                     "-s accepts only beginning or end (for partitions without a commit); -p, --end and "
+                     "ranges need no -g");
   }
 }
 
 TailJob::TailJob(TailCommand command)
-    : m_command(std::move(command)), m_filter(filter_spec(m_command)),
+    : m_command(std::move(command)),
+      m_filter(filter_spec(m_command)),
       m_position(position_of(m_command, now_ms())) {}
 
 TailStats TailJob::run(kafka::ClientConfig config, TailOutput& output, bool output_needs_headers,
@@ -83,7 +86,8 @@ TailStats TailJob::run(kafka::ClientConfig config, TailOutput& output, bool outp
   if (!o.group.empty()) {
     check_group_flags(o, m_position);
     consumer_options.group = o.group;
-    consumer_options.auto_offset_reset = m_position.start.kind == read::BoundKind::end ? "latest" : "earliest";
+    consumer_options.auto_offset_reset =
+        m_position.start.kind == read::BoundKind::end ? "latest" : "earliest";
     request.position = {{read::BoundKind::beginning, 0}, std::nullopt};
     options.group = true;
   }
@@ -103,12 +107,12 @@ TailStats TailJob::run(kafka::ClientConfig config, TailOutput& output, bool outp
     consumer.assign(start_positions(plan.partitions));
   }
   ConsumerSource source(consumer);
-  const auto stats = run_tail(source, o.exit_at_end || !options.group ? plan.partitions
-                                                                      : std::vector<read::PartitionPlan>{},
-                              m_filter, output, options);
+  const auto stats =
+      run_tail(source, o.exit_at_end || !options.group ? plan.partitions : std::vector<read::PartitionPlan>{},
+               m_filter, output, options);
   output.batch_done();
   consumer.close();
   return stats;
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

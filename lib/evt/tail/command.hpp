@@ -25,7 +25,7 @@ struct TailCommand {
   bool exit_at_end = false;
   std::string group;
   filter::FilterSpec filter;
-  std::string key;         // --key ("" = any)
+  std::string key;  // --key ("" = any)
 };
 
 // Where to start and stop: -s (default: the end, following new records;
@@ -39,7 +39,7 @@ void check_group_flags(const TailCommand& command, const read::PositionSpec& pos
 
 // A tail run: filter and positions checked up front.
 class TailJob {
-public:
+ public:
   // Compiles the filter and parses the positions (UsageError).
   explicit TailJob(TailCommand command);
 
@@ -52,10 +52,10 @@ public:
   TailStats run(kafka::ClientConfig config, TailOutput& output, bool output_needs_headers,
                 const std::function<void(const std::string&)>& on_note);
 
-private:
+ private:
   TailCommand m_command;
   filter::RecordFilter m_filter;
   read::PositionSpec m_position;
 };
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -41,8 +41,9 @@ std::vector<TopicPartition> select_partitions(kafka::Admin& admin, const TailReq
 // Probes with one consumer: assign every asked partition at its probe
 // offset and take the first record of each at or after it.
 class ConsumerProbe {
-public:
-  explicit ConsumerProbe(const kafka::ClientConfig& config) : m_consumer(config), m_timeout_ms(config.timeout_ms) {}
+ public:
+  explicit ConsumerProbe(const kafka::ClientConfig& config)
+      : m_consumer(config), m_timeout_ms(config.timeout_ms) {}
 
   std::map<TopicPartition, read::ProbeResult> operator()(const std::map<TopicPartition, int64_t>& asked) {
     std::vector<kafka::StartPosition> positions;
@@ -59,7 +60,8 @@ public:
     std::vector<TopicPartition> reached;
     while (!pending.empty()) {
       if (std::chrono::steady_clock::now() > deadline) {
-        throw BrokerError("timed out after " + output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
+        throw BrokerError("timed out after " +
+                              output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
                               " reading record timestamps for a time position (the broker's "
                               "offsets-for-times gave none)",
                           "check that the brokers are up, or raise --timeout");
@@ -81,15 +83,15 @@ public:
     return found;
   }
 
-private:
+ private:
   kafka::Consumer m_consumer;
   int m_timeout_ms;
 };
 
 // Offsets for each time the position uses, per partition.
-std::map<std::pair<TopicPartition, int64_t>, int64_t>
-lookup_times(kafka::Admin& admin, const kafka::ClientConfig& config, const read::PositionSpec& spec,
-             const std::map<TopicPartition, OffsetRange>& ranges, std::vector<std::string>& notes) {
+std::map<std::pair<TopicPartition, int64_t>, int64_t> lookup_times(
+    kafka::Admin& admin, const kafka::ClientConfig& config, const read::PositionSpec& spec,
+    const std::map<TopicPartition, OffsetRange>& ranges, std::vector<std::string>& notes) {
   std::set<int64_t> times;
   if (spec.start.kind == read::BoundKind::time) {
     times.insert(spec.start.value);
@@ -137,7 +139,7 @@ lookup_times(kafka::Admin& admin, const kafka::ClientConfig& config, const read:
   return result;
 }
 
-} // namespace
+}  // namespace
 
 TailPlan plan_tail(kafka::Admin& admin, const kafka::ClientConfig& config, const TailRequest& request) {
   TailPlan plan;
@@ -163,4 +165,4 @@ TailPlan plan_tail(kafka::Admin& admin, const kafka::ClientConfig& config, const
   return plan;
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -29,4 +29,4 @@ struct TailPlan {
 // Resolves the request. Throws UsageError for unknown topics or partitions.
 TailPlan plan_tail(kafka::Admin& admin, const kafka::ClientConfig& config, const TailRequest& request);
 
-} // namespace evt::tail
+}  // namespace evt::tail

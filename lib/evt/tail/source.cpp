@@ -3,12 +3,14 @@
 namespace evt::tail {
 
 size_t ConsumerSource::poll(const std::function<void(const RecordView&)>& visit,
-                            std::vector<TopicPartition>& reached_end, size_t max_records,
-                            int timeout_ms, bool with_headers) {
+                            std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
+                            bool with_headers) {
   return m_consumer.poll_view(visit, reached_end, max_records, timeout_ms, with_headers);
 }
 
-std::vector<TopicPartition> ConsumerSource::assignment() { return m_consumer.assignment(); }
+std::vector<TopicPartition> ConsumerSource::assignment() {
+  return m_consumer.assignment();
+}
 
 void ConsumerSource::commit(const std::map<TopicPartition, int64_t>& next_offsets) {
   std::vector<kafka::StartPosition> positions;
@@ -28,4 +30,4 @@ std::vector<kafka::StartPosition> start_positions(const std::vector<read::Partit
   return positions;
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -11,17 +11,17 @@ namespace {
 struct PartState {
   std::optional<int64_t> end;
   int64_t log_end = 0;
-  int64_t next = -1;         // next offset to read (-1: nothing read yet)
-  int64_t committed = -1;    // last next-offset committed (group mode)
+  int64_t next = -1;       // next offset to read (-1: nothing read yet)
+  int64_t committed = -1;  // last next-offset committed (group mode)
   bool done = false;
 };
 
 using Clock = std::chrono::steady_clock;
 
 class Engine {
-public:
-  Engine(const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter, TailOutput& output,
-         const TailOptions& options)
+ public:
+  Engine(const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
+         TailOutput& output, const TailOptions& options)
       : m_filter(filter), m_output(output), m_options(options) {
     for (const auto& p : plans) {
       auto& s = m_parts[p.partition];
@@ -76,7 +76,7 @@ public:
     return m_stats;
   }
 
-private:
+ private:
   PartState* state_of(const RecordView& r) {
     // Records come in runs per partition: remember the last lookup.
     if (m_last != nullptr && r.partition == m_last_partition && r.topic == m_last_topic) {
@@ -235,7 +235,7 @@ private:
   int32_t m_last_partition = -1;
 };
 
-} // namespace
+}  // namespace
 
 TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>& plans,
                    const filter::RecordFilter& filter, TailOutput& output, const TailOptions& options) {
@@ -243,4 +243,4 @@ TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>&
   return engine.run(source);
 }
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -4,9 +4,9 @@
 // left by compaction and transactions), honours a record count, follows new
 // records when there is no end, and in group mode commits what it delivered.
 
-#include "evt/record_view.hpp"
 #include "evt/filter/filter.hpp"
 #include "evt/read/position.hpp"
+#include "evt/record_view.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -19,7 +19,7 @@ namespace evt::tail {
 
 // Where records come from: kafka::Consumer in evt, a fake in unit tests.
 class RecordSource {
-public:
+ public:
   virtual ~RecordSource() = default;
   // Visits up to max_records records; appends partitions that reached their
   // current end to `reached_end`; returns the number of records visited.
@@ -34,7 +34,7 @@ public:
 
 // Where matching records go.
 class TailOutput {
-public:
+ public:
   virtual ~TailOutput() = default;
   // One record that passed the filter.
   virtual void record(const RecordView& record) = 0;
@@ -44,19 +44,19 @@ public:
 
 // How the engine reads.
 struct TailOptions {
-  std::optional<uint64_t> count;    // stop after this many matching records
-  size_t batch_size = 10000;        // records per poll
+  std::optional<uint64_t> count;  // stop after this many matching records
+  size_t batch_size = 10000;      // records per poll
   int poll_timeout_ms = 200;
-  int idle_timeout_ms = 0;          // bounded reads: fail when nothing arrives this long (0: never)
-  bool with_headers = true;         // decode headers (filters or output need them)
-  bool group = false;               // group mode: partitions come from the assignment; commit
+  int idle_timeout_ms = 0;               // bounded reads: fail when nothing arrives this long (0: never)
+  bool with_headers = true;              // decode headers (filters or output need them)
+  bool group = false;                    // group mode: partitions come from the assignment; commit
   std::function<bool()> stop_requested;  // SIGINT
 };
 
 // What happened.
 struct TailStats {
-  uint64_t read = 0;      // records read within the ranges
-  uint64_t shown = 0;     // records that matched and were delivered
+  uint64_t read = 0;   // records read within the ranges
+  uint64_t shown = 0;  // records that matched and were delivered
   bool interrupted = false;
   bool count_reached = false;
 };
@@ -68,4 +68,4 @@ struct TailStats {
 TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>& plans,
                    const filter::RecordFilter& filter, TailOutput& output, const TailOptions& options);
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -15,7 +15,7 @@ output::FormatOptions capture_options() {
   return f;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& stdout_styles() {
   static const std::vector<std::string> k_styles = {"pretty", "jsonl", "raw", "template"};
@@ -33,8 +33,9 @@ std::optional<std::string> stdout_fallback(const std::string& output_flag, const
   return !template_text.empty() ? "template" : terminal ? "pretty" : "jsonl";
 }
 
-std::unique_ptr<output::RecordFormatter> stdout_formatter(const std::string& style, const std::string& template_text,
-                                                          bool color, bool terminal, const std::string& binary) {
+std::unique_ptr<output::RecordFormatter> stdout_formatter(const std::string& style,
+                                                          const std::string& template_text, bool color,
+                                                          bool terminal, const std::string& binary) {
   if (style == "template" && template_text.empty()) {
     throw UsageError("-o template needs a template", "give one with -f, e.g. -f '%t/%p@%o %k %s\\n'");
   }
@@ -77,6 +78,8 @@ void BatchWriter::batch_done() {
   }
 }
 
-bool BatchWriter::needs_headers() const { return m_file != nullptr || (m_shown && m_shown->needs_headers()); }
+bool BatchWriter::needs_headers() const {
+  return m_file != nullptr || (m_shown && m_shown->needs_headers());
+}
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -25,8 +25,9 @@ std::optional<std::string> stdout_fallback(const std::string& output_flag, const
 
 // A formatter for stdout in `style` (one of stdout_styles()); throws
 // UsageError for "template" without a template, or an invalid one.
-std::unique_ptr<output::RecordFormatter> stdout_formatter(const std::string& style, const std::string& template_text,
-                                                          bool color, bool terminal, const std::string& binary);
+std::unique_ptr<output::RecordFormatter> stdout_formatter(const std::string& style,
+                                                          const std::string& template_text, bool color,
+                                                          bool terminal, const std::string& binary);
 
 // Opens the --out file for writing (truncated); throws UsageError naming it.
 std::unique_ptr<output::Sink> open_capture_file(const std::string& path);
@@ -34,9 +35,10 @@ std::unique_ptr<output::Sink> open_capture_file(const std::string& path);
 // Formats matching records into one buffer per batch and writes it with
 // one write per batch to stdout and/or the capture file.
 class BatchWriter : public TailOutput {
-public:
+ public:
   // `shown` null: nothing on stdout; `file_sink` null: no capture.
-  BatchWriter(std::unique_ptr<output::RecordFormatter> shown, output::Sink* stdout_sink, output::Sink* file_sink);
+  BatchWriter(std::unique_ptr<output::RecordFormatter> shown, output::Sink* stdout_sink,
+              output::Sink* file_sink);
 
   void record(const RecordView& r) override;
   void batch_done() override;
@@ -44,7 +46,7 @@ public:
   // True when the output shows headers (the poll must decode them).
   bool needs_headers() const;
 
-private:
+ private:
   std::unique_ptr<output::RecordFormatter> m_shown;
   output::Sink* m_stdout;
   output::Sink* m_file;
@@ -53,4 +55,4 @@ private:
   std::string m_file_buffer;
 };
 
-} // namespace evt::tail
+}  // namespace evt::tail

@@ -27,14 +27,15 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-} // namespace
+}  // namespace
 
 std::string render_list_text(const kafka::ClusterInfo& cluster) {
   output::Table table({"TOPIC", "PARTITIONS", "REPLICAS"});
   table.align_right(1);
   table.align_right(2);
   for (const auto& t : cluster.topics) {
-    table.add_row({terminal_safe(t.name), std::to_string(t.partitions.size()), std::to_string(replication_factor(t))});
+    table.add_row(
+        {terminal_safe(t.name), std::to_string(t.partitions.size()), std::to_string(replication_factor(t))});
   }
   return table.render();
 }
@@ -42,7 +43,8 @@ std::string render_list_text(const kafka::ClusterInfo& cluster) {
 std::string render_list_json(const kafka::ClusterInfo& cluster) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& t : cluster.topics) {
-    j.push_back({{"topic", t.name}, {"partitions", t.partitions.size()}, {"replicas", replication_factor(t)}});
+    j.push_back(
+        {{"topic", t.name}, {"partitions", t.partitions.size()}, {"replicas", replication_factor(t)}});
   }
   return dump(j);
 }
@@ -55,8 +57,8 @@ std::string render_description_text(const TopicDescription& d) {
   }
   for (const auto& p : topic.partitions) {
     if (!has_offsets(p)) {
-      table.add_row({std::to_string(p.id), p.leader >= 0 ? std::to_string(p.leader) : "-", join_ids(p.replicas),
-                     join_ids(p.isrs), "-", "-", "-"});
+      table.add_row({std::to_string(p.id), p.leader >= 0 ? std::to_string(p.leader) : "-",
+                     join_ids(p.replicas), join_ids(p.isrs), "-", "-", "-"});
       continue;
     }
     const auto& r = d.ranges.at({topic.name, p.id});
@@ -70,7 +72,8 @@ std::string render_description_json(const TopicDescription& d) {
   const auto& topic = d.topic;
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : topic.partitions) {
-    nlohmann::json part = {{"partition", p.id}, {"leader", p.leader}, {"replicas", p.replicas}, {"isr", p.isrs}};
+    nlohmann::json part = {
+        {"partition", p.id}, {"leader", p.leader}, {"replicas", p.replicas}, {"isr", p.isrs}};
     if (has_offsets(p)) {
       const auto& r = d.ranges.at({topic.name, p.id});
       part["log_start"] = r.start;
@@ -85,4 +88,4 @@ std::string render_description_json(const TopicDescription& d) {
   return dump(nlohmann::json{{"topic", topic.name}, {"partitions", parts}});
 }
 
-} // namespace evt::topics
+}  // namespace evt::topics

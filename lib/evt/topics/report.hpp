@@ -22,4 +22,4 @@ std::string render_description_text(const TopicDescription& description);
 // partition without offsets has nulls and an "error".
 std::string render_description_json(const TopicDescription& description);
 
-} // namespace evt::topics
+}  // namespace evt::topics

@@ -19,7 +19,9 @@ kafka::ClusterInfo list_topics(const kafka::ClientConfig& config, bool include_i
   return admin.describe_cluster(include_internal);
 }
 
-bool has_offsets(const kafka::PartitionInfo& p) { return p.error.empty() && p.leader >= 0; }
+bool has_offsets(const kafka::PartitionInfo& p) {
+  return p.error.empty() && p.leader >= 0;
+}
 
 TopicDescription describe_topic(const kafka::ClientConfig& config, const std::string& topic) {
   ExitOnInterrupt exit_on_interrupt;  // read-only, nothing printed yet
@@ -73,10 +75,11 @@ void create_topic(const kafka::ClientConfig& config, const CreateRequest& reques
   // -b, another mock) would leave the request unanswered until the timeout.
   if (const auto keys = kafka::broker_api_keys(config.brokers, std::min(config.timeout_ms, 3000));
       keys && std::find(keys->begin(), keys->end(), kafka::k_api_create_topics) == keys->end()) {
-    throw UsageError("the broker at " + config.brokers + " does not support CreateTopics (it is not in its ApiVersions)",
-                     "for an evt sandbox, run `evt sandbox ctl --control SOCKET topic " + request.name + " " +
-                         std::to_string(request.partitions) + "` or start it with --topic " + request.name + ":" +
-                         std::to_string(request.partitions) + "; topics are also created on first use");
+    throw UsageError(
+        "the broker at " + config.brokers + " does not support CreateTopics (it is not in its ApiVersions)",
+        "for an evt sandbox, run `evt sandbox ctl --control SOCKET topic " + request.name + " " +
+            std::to_string(request.partitions) + "` or start it with --topic " + request.name + ":" +
+            std::to_string(request.partitions) + "; topics are also created on first use");
   }
   kafka::NewTopic nt{request.name, request.partitions, request.replication, {}};
   for (const auto& c : request.configs) {
@@ -86,4 +89,4 @@ void create_topic(const kafka::ClientConfig& config, const CreateRequest& reques
   admin.create_topic(nt);
 }
 
-} // namespace evt::topics
+}  // namespace evt::topics

@@ -54,4 +54,4 @@ struct CreateRequest {
 void create_topic(const kafka::ClientConfig& config, const CreateRequest& request,
                   const std::function<void(const std::string&)>& on_warning);
 
-} // namespace evt::topics
+}  // namespace evt::topics

@@ -38,7 +38,7 @@ size_t header_count(const Record& r, const std::string& key) {
   return n;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("uuid v4: format, version and variant, unique") {
   std::set<std::string> seen;
@@ -68,7 +68,8 @@ TEST_CASE("traceparent validation and generation") {
   CHECK(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"));
   CHECK_FALSE(is_valid_traceparent("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"));  // upper case
   CHECK_FALSE(is_valid_traceparent("00-00000000000000000000000000000000-b7ad6b7169203331-01"));  // zero trace
-  CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"));  // zero parent
+  CHECK_FALSE(
+      is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"));  // zero parent
   CHECK_FALSE(is_valid_traceparent("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));  // version ff
   CHECK_FALSE(is_valid_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331"));     // no flags
   CHECK_FALSE(is_valid_traceparent("00_0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
@@ -214,13 +215,14 @@ TEST_CASE("content type from the data") {
 }
 
 TEST_CASE("URI-references") {
-  for (const char* ok : {"/orders", "https://example.com/a?b=c#d", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
-                         "mailto:a@b.c", "orders", "./a/b:c", "a%20b", "", "//host/path", "tag:x,2024:y"}) {
+  for (const char* ok :
+       {"/orders", "https://example.com/a?b=c#d", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        "mailto:a@b.c", "orders", "./a/b:c", "a%20b", "", "//host/path", "tag:x,2024:y"}) {
     INFO(ok);
     CHECK(is_uri_reference(ok));
   }
-  for (const char* bad : {"not a uri % with spaces", "a b", "%zz", "%4", "1abc:def", ":x", "caf\xc3\xa9", "a\"b",
-                          "<x>", "a\\b", "{x}", "a|b", "a^b", "`x`"}) {
+  for (const char* bad : {"not a uri % with spaces", "a b", "%zz", "%4", "1abc:def", ":x", "caf\xc3\xa9",
+                          "a\"b", "<x>", "a\\b", "{x}", "a|b", "a^b", "`x`"}) {
     INFO(bad);
     CHECK_FALSE(is_uri_reference(bad));
   }
@@ -254,7 +256,9 @@ TEST_CASE("required attributes are checked before sending, naming the attribute"
   b.dataschema = "has space";
   CHECK(check(b, true, true).starts_with("CloudEvents attribute 'dataschema'"));
   // A JSON content type on data that is not JSON.
-  CHECK(check(a, true, false).starts_with("CloudEvents attribute 'datacontenttype' is application/json but the data is not JSON"));
+  CHECK(check(a, true, false)
+            .starts_with(
+                "CloudEvents attribute 'datacontenttype' is application/json but the data is not JSON"));
   b = a;
   b.datacontenttype = "text/plain";
   CHECK_FALSE(invalid_attribute(b, true, false));

@@ -26,7 +26,8 @@ TEST_CASE("murmur2 handles every tail length and high bytes") {
 
 TEST_CASE("partition is the positive hash modulo the partition count") {
   CHECK(murmur2_partition("kafka", 1) == 0);
-  CHECK(murmur2_partition("kafka", 100000000) == static_cast<int32_t>((0xd067cf64U & 0x7fffffffU) % 100000000U));
+  CHECK(murmur2_partition("kafka", 100000000) ==
+        static_cast<int32_t>((0xd067cf64U & 0x7fffffffU) % 100000000U));
   CHECK(murmur2_partition("1234", 7) == static_cast<int32_t>((0x9fc97b14U & 0x7fffffffU) % 7U));
   for (int p = 1; p < 50; ++p) {
     const auto got = murmur2_partition("giberish123456789", p);

@@ -1,6 +1,6 @@
+#include "evt/codec/record_line.hpp"
 #include "evt/codec/base64.hpp"
 #include "evt/codec/json_text.hpp"
-#include "evt/codec/record_line.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -15,10 +15,11 @@ std::string line_of(const Record& r) {
   append_record_line(s, r);
   return s;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("base64 round trip and rejection") {
-  for (const std::string& s : std::initializer_list<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x80", 3)}) {
+  for (const std::string& s : std::initializer_list<std::string>{"", "f", "fo", "foo", "foob", "fooba",
+                                                                 "foobar", std::string("\0\xff\x80", 3)}) {
     CHECK(base64_decode(base64_encode(s)) == s);
   }
   CHECK(base64_encode("foobar") == "Zm9vYmFy");
@@ -31,9 +32,9 @@ TEST_CASE("utf8 validation") {
   CHECK(is_valid_utf8("plain ascii text that is long enough"));
   CHECK(is_valid_utf8("caf\xc3\xa9"));
   CHECK_FALSE(is_valid_utf8("\xff"));
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
-  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
-  CHECK_FALSE(is_valid_utf8("abc\xe2\x82"));       // truncated
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
+  CHECK_FALSE(is_valid_utf8("abc\xe2\x82"));   // truncated
 }
 
 TEST_CASE("json strings escape controls, DEL and C1") {
@@ -105,13 +106,11 @@ TEST_CASE("malformed record lines are rejected with a reason") {
   CHECK(why(R"({"value":"x","timestamp_type":"x"})") ==
         "\"timestamp_type\" must be \"create\" or \"log_append\"");
   CHECK(why(R"({"value":"x","headers":{"a":"b"}})").find("\"headers\" must be an array") == 0);
-  CHECK(why(R"({"value":"x","headers":["a"]})") ==
-        "headers[0] must be an object with \"key\" and \"value\"");
+  CHECK(why(R"({"value":"x","headers":["a"]})") == "headers[0] must be an object with \"key\" and \"value\"");
   CHECK(why(R"({"value":"x","headers":[{"value":"v"}]})") == "headers[0]: missing \"key\"");
   CHECK(why(R"({"value":"x","headers":[{"key":"k","value":1}]})") ==
         "headers[0]: \"value\" must be a string or null");
-  CHECK(why(R"({"value":"x","headers":[{"key":"k","v":1}]})") ==
-        "headers[0] has unknown field \"v\"");
+  CHECK(why(R"({"value":"x","headers":[{"key":"k","v":1}]})") == "headers[0] has unknown field \"v\"");
   CHECK(why(R"({"value":"x","topic":7})") == "\"topic\" must be a string");
 }
 

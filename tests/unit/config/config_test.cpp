@@ -1,15 +1,15 @@
+#include <cctype>
 #include "evt/config/config_file.hpp"
 #include "evt/config/connection.hpp"
 #include "evt/error.hpp"
-#include <cctype>
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace evt::config;
 
@@ -60,7 +60,7 @@ std::string usage_error_of(const std::function<void()>& f) {
   return "no error";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("config file parsing") {
   const auto cfg = parse_config(k_good, "/x/config.yaml");
@@ -69,19 +69,24 @@ TEST_CASE("config file parsing") {
   CHECK(cfg.contexts[1].name == "prod");
   CHECK(cfg.contexts[1].brokers == "kafka-1.prod:9093,kafka-2.prod:9093");
   REQUIRE(cfg.contexts[1].properties.size() == 5);
-  CHECK(cfg.contexts[1].properties[0] == std::pair<std::string, std::string>("security.protocol", "SASL_SSL"));
+  CHECK(cfg.contexts[1].properties[0] ==
+        std::pair<std::string, std::string>("security.protocol", "SASL_SSL"));
   CHECK(parse_config("", "/x").contexts.empty());
 }
 
 TEST_CASE("bad config files name file, line and column") {
-  CHECK(usage_error_of([] { parse_config("contexts:\n  a: [1,\n", "/c.yaml"); })
-            .starts_with("/c.yaml:3:1: invalid YAML"));
-  CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers: x\n    color: red\n", "/c.yaml"); }) ==
-        "/c.yaml:4:5: unknown key 'color' in context 'a' (expected brokers, properties)");
-  CHECK(usage_error_of([] { parse_config("current-context: nope\ncontexts:\n  a: {brokers: x}\n", "/c.yaml"); }) ==
-        "/c.yaml:1:18: current-context 'nope' is not one of the contexts");
-  CHECK(usage_error_of([] { parse_config("- a\n- b\n", "/c.yaml"); })
-            .starts_with("/c.yaml:1:1: the config must be a mapping"));
+  CHECK(usage_error_of([] {
+          parse_config("contexts:\n  a: [1,\n", "/c.yaml");
+        }).starts_with("/c.yaml:3:1: invalid YAML"));
+  CHECK(usage_error_of([] {
+          parse_config("contexts:\n  a:\n    brokers: x\n    color: red\n", "/c.yaml");
+        }) == "/c.yaml:4:5: unknown key 'color' in context 'a' (expected brokers, properties)");
+  CHECK(usage_error_of([] {
+          parse_config("current-context: nope\ncontexts:\n  a: {brokers: x}\n", "/c.yaml");
+        }) == "/c.yaml:1:18: current-context 'nope' is not one of the contexts");
+  CHECK(usage_error_of([] {
+          parse_config("- a\n- b\n", "/c.yaml");
+        }).starts_with("/c.yaml:1:1: the config must be a mapping"));
   CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    properties: [x]\n", "/c.yaml"); }) ==
         "/c.yaml:3:17: properties of context 'a' must be a mapping");
   CHECK(usage_error_of([] { parse_config("contexts: 5\n", "/c.yaml"); }) ==
@@ -120,8 +125,9 @@ TEST_CASE("a config file with secrets readable by others warns") {
     CHECK(usage_error_of([&] { use_context(path, "staging"); }) ==
           "unknown context 'staging' in " + path.string());
   }
-  CHECK(usage_error_of([&] { load_config(dir / "missing.yaml", true); })
-            .starts_with("cannot read config file"));
+  CHECK(usage_error_of([&] {
+          load_config(dir / "missing.yaml", true);
+        }).starts_with("cannot read config file"));
   CHECK(load_config(dir / "missing.yaml", false).contexts.empty());
   std::filesystem::remove_all(dir);
 }
@@ -203,10 +209,12 @@ TEST_CASE("YAML edge cases in the config file") {
     CHECK(cfg.contexts[0].properties[2].second == "0x10");
   }
   SUBCASE("duplicate keys are refused, not silently resolved") {
-    CHECK(usage_error_of([] { parse_config("contexts:\n  a: {brokers: x}\n  a: {brokers: y}\n", "/c.yaml"); }) ==
-          "/c.yaml:3:3: duplicate key 'a' (context names must be unique)");
-    CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers: x\n    brokers: y\n", "/c.yaml"); }) ==
-          "/c.yaml:4:5: duplicate key 'brokers' in context 'a'");
+    CHECK(usage_error_of([] {
+            parse_config("contexts:\n  a: {brokers: x}\n  a: {brokers: y}\n", "/c.yaml");
+          }) == "/c.yaml:3:3: duplicate key 'a' (context names must be unique)");
+    CHECK(usage_error_of([] {
+            parse_config("contexts:\n  a:\n    brokers: x\n    brokers: y\n", "/c.yaml");
+          }) == "/c.yaml:4:5: duplicate key 'brokers' in context 'a'");
     CHECK(usage_error_of([] {
             parse_config("contexts:\n  a:\n    properties:\n      acks: 1\n      acks: all\n", "/c.yaml");
           }) == "/c.yaml:5:7: duplicate key 'acks' in the properties of context 'a'");
@@ -225,13 +233,18 @@ TEST_CASE("YAML edge cases in the config file") {
           "/c.yaml:2:5: keys must be plain names");
   }
   SUBCASE("a binary file") {
-    CHECK(usage_error_of([] { parse_config(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10), "/c.yaml"); }) ==
-          "/c.yaml: not a YAML text file (it contains NUL bytes)");
+    CHECK(usage_error_of([] {
+            parse_config(std::string("\x7f"
+                                     "ELF\x02\x01\x01\0\0\0",
+                                     10),
+                         "/c.yaml");
+          }) == "/c.yaml: not a YAML text file (it contains NUL bytes)");
     CHECK(usage_error_of([] { parse_config("\xff\xfe\x01garbage: [", "/c.yaml"); }).starts_with("/c.yaml"));
   }
   SUBCASE("null values are reported, not taken as empty strings") {
-    CHECK(usage_error_of([] { parse_config("contexts:\n  a:\n    brokers:\n", "/c.yaml"); })
-              .ends_with("brokers of context 'a' must be a string"));
+    CHECK(usage_error_of([] {
+            parse_config("contexts:\n  a:\n    brokers:\n", "/c.yaml");
+          }).ends_with("brokers of context 'a' must be a string"));
   }
 }
 
@@ -291,7 +304,8 @@ TEST_CASE("YAML aliases are refused in the config file, naming the file") {
   try {
     parse_config(with_alias, "/etc/evt.yaml");
   } catch (const evt::UsageError& e) {
-    CHECK(std::string(e.what()) == "/etc/evt.yaml:4:6: YAML aliases (*name, <<: *name) are not allowed in the config file");
+    CHECK(std::string(e.what()) ==
+          "/etc/evt.yaml:4:6: YAML aliases (*name, <<: *name) are not allowed in the config file");
     CHECK(static_cast<int>(e.code()) == 2);
   }
   const char* merge_key = "contexts:\n  a: &base\n    brokers: x:1\n  b:\n    <<: *base\n";

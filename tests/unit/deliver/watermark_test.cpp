@@ -114,10 +114,12 @@ TEST_CASE("watermark: random acknowledgement orders never commit past an unackno
     std::vector<bool> done(offsets.size(), false);
     for (const auto off : order) {
       REQUIRE(w.acked(tp, off));
-      done[static_cast<size_t>(std::lower_bound(offsets.begin(), offsets.end(), off) - offsets.begin())] = true;
+      done[static_cast<size_t>(std::lower_bound(offsets.begin(), offsets.end(), off) - offsets.begin())] =
+          true;
       const auto first_open = std::find(done.begin(), done.end(), false);
-      const int64_t expected = first_open == done.end() ? offsets.back() + 1
-                                                         : offsets[static_cast<size_t>(first_open - done.begin())];
+      const int64_t expected = first_open == done.end()
+                                   ? offsets.back() + 1
+                                   : offsets[static_cast<size_t>(first_open - done.begin())];
       REQUIRE(w.commit_offset(tp) == expected);
     }
     CHECK(w.in_flight() == 0);

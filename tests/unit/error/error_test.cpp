@@ -39,7 +39,8 @@ std::map<int, std::string> readme_exit_codes() {
       in_section = line == "## Exit codes";
       continue;
     }
-    if (in_section && line.rfind("| ", 0) == 0 && line.size() > 2 && std::isdigit(static_cast<unsigned char>(line[2]))) {
+    if (in_section && line.rfind("| ", 0) == 0 && line.size() > 2 &&
+        std::isdigit(static_cast<unsigned char>(line[2]))) {
       const auto bar = line.find('|', 2);
       codes[std::stoi(line.substr(2, bar - 2))] = line.substr(bar + 1);
     }
@@ -72,7 +73,7 @@ std::map<int, std::string> man_exit_codes() {
   return codes;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("each error class carries the exit code its name promises") {
   CHECK(UsageError("x").code() == ExitCode::usage);
@@ -95,8 +96,8 @@ TEST_CASE("each error class carries the exit code its name promises") {
 TEST_CASE("the README and man evt document every exit code the error classes use") {
   // Each class's code, with a word its documented meaning must contain.
   const std::multimap<int, std::string> expected{
-      {0, "success"},     {1, "no"},          {2, "usage"}, {3, "broker"},
-      {3, "local i/o"},   {3, "runtime"},     {4, "input"}, {130, "interrupted"},
+      {0, "success"},   {1, "no"},      {2, "usage"}, {3, "broker"},
+      {3, "local i/o"}, {3, "runtime"}, {4, "input"}, {130, "interrupted"},
   };
   for (const auto& [name, table] :
        {std::pair{"README.md", readme_exit_codes()}, std::pair{"man/evt.1", man_exit_codes()}}) {
@@ -106,7 +107,8 @@ TEST_CASE("the README and man evt document every exit code the error classes use
       CAPTURE(code);
       REQUIRE(table.count(code) == 1);
       std::string meaning = table.at(code);
-      std::transform(meaning.begin(), meaning.end(), meaning.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(meaning.begin(), meaning.end(), meaning.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       CHECK_MESSAGE(meaning.find(word) != std::string::npos, "'" << word << "' not in: " << meaning);
     }
   }

@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/filter/filter.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -38,10 +38,11 @@ Record rec(std::optional<std::string> value, std::vector<Header> headers = {},
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("where: operators") {
-  const char* doc = R"({"amount":120.5,"n":7,"name":"Ada","tags":["a","b"],"c":{"id":"c-1","zip":"01234"},"nil":null})";
+  const char* doc =
+      R"({"amount":120.5,"n":7,"name":"Ada","tags":["a","b"],"c":{"id":"c-1","zip":"01234"},"nil":null})";
   CHECK(where("amount > 100", doc));
   CHECK_FALSE(where("amount < 100", doc));
   CHECK(where("n >= 7", doc));
@@ -49,25 +50,25 @@ TEST_CASE("where: operators") {
   CHECK(where("n == 7", doc));
   CHECK(where("n == 7.0", doc));
   CHECK(where("n != 8", doc));
-  CHECK(where("name == Ada", doc));            // bare text is a string
+  CHECK(where("name == Ada", doc));  // bare text is a string
   CHECK(where("name == \"Ada\"", doc));
   CHECK_FALSE(where("name == ada", doc));
   CHECK(where("name ~ ^A.a$", doc));
   CHECK(where("name ~ \"d\"", doc));
-  CHECK(where("n ~ ^7$", doc));                // numbers are matched as text
+  CHECK(where("n ~ ^7$", doc));  // numbers are matched as text
   CHECK(where("c.id == c-1", doc));
   CHECK(where(".c.id==c-1", doc));
-  CHECK(where("c.zip == 01234", doc));         // not a JSON number: the string "01234"
+  CHECK(where("c.zip == 01234", doc));  // not a JSON number: the string "01234"
   CHECK(where("tags[1] == b", doc));
   CHECK_FALSE(where("tags[2] exists", doc));
   CHECK(where("nil exists", doc));
   CHECK(where("c exists", doc));
   CHECK_FALSE(where("missing exists", doc));
-  CHECK(where("missing != 1", doc));           // absent fields differ from everything
+  CHECK(where("missing != 1", doc));  // absent fields differ from everything
   CHECK_FALSE(where("missing == 1", doc));
   CHECK_FALSE(where("missing < 1", doc));
-  CHECK_FALSE(where("name > 5", doc));         // a string and a number cannot be ordered
-  CHECK(where("name > Aaa", doc));             // strings order lexically (ISO times work)
+  CHECK_FALSE(where("name > 5", doc));  // a string and a number cannot be ordered
+  CHECK(where("name > Aaa", doc));      // strings order lexically (ISO times work)
   CHECK(where(". exists", "5"));
   CHECK(where(". == 5", "5"));
 }
@@ -78,14 +79,15 @@ TEST_CASE("where: invalid expressions say what is wrong") {
   CHECK(where_error("amount = 5") == "invalid --where 'amount = 5': unknown operator at '= 5'");
   CHECK(where_error("amount >") == "invalid --where 'amount >': the value to compare with is missing");
   CHECK(where_error("amount exists 5") == "invalid --where 'amount exists 5': 'exists' takes no value");
-  CHECK(where_error("name ~ (") .starts_with("invalid --where 'name ~ (': invalid regular expression"));
+  CHECK(where_error("name ~ (").starts_with("invalid --where 'name ~ (': invalid regular expression"));
   CHECK(where_error("a..b == 1") == "invalid JSON path 'a..b': empty field name");
   CHECK(where_error("a[x] == 1") == "invalid JSON path 'a[x]': array indexes are written [N]");
   CHECK(where_error("a. == 1") == "invalid JSON path 'a.': it ends with '.'");
 }
 
 TEST_CASE("record filter: key, header, grep, type and where combine with AND") {
-  const Record binary_event = rec(R"({"amount":5})", {{"ce_type", "OrderPlaced"}, {"trace", "x"}, {"n", std::nullopt}}, "c-1");
+  const Record binary_event =
+      rec(R"({"amount":5})", {{"ce_type", "OrderPlaced"}, {"trace", "x"}, {"n", std::nullopt}}, "c-1");
   const Record structured = rec(R"({"specversion":"1.0","type":"OrderShipped","data":{"amount":9}})",
                                 {{"content-type", "application/cloudevents+json; charset=UTF-8"}});
   const Record plain = rec(R"({"kind":"Refund","amount":50})");
@@ -116,16 +118,16 @@ TEST_CASE("record filter: key, header, grep, type and where combine with AND") {
   s.headers = {"trace=y"};
   CHECK_FALSE(matches(s, binary_event));
   s.headers = {"n"};
-  CHECK(matches(s, binary_event));             // present with a null value
+  CHECK(matches(s, binary_event));  // present with a null value
   s.headers = {"n="};
-  CHECK_FALSE(matches(s, binary_event));       // null is not the empty string
+  CHECK_FALSE(matches(s, binary_event));  // null is not the empty string
   CHECK_THROWS_AS(RecordFilter(FilterSpec{{}, "type", {}, {"=x"}, {}, {}}), UsageError);
 
   s = {};
   s.greps = {"world"};
   CHECK(matches(s, not_json));
   s.greps = {"c-1"};
-  CHECK(matches(s, null_value));               // the key counts too
+  CHECK(matches(s, null_value));  // the key counts too
   s.greps = {"world", "nope"};
   CHECK_FALSE(matches(s, not_json));
 

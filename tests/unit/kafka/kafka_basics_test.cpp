@@ -17,8 +17,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -34,7 +34,7 @@ ExitCode code_of(const std::function<void()>& f) {
   }
   return ExitCode::ok;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("-X key=value parsing") {
   CHECK(kafka::parse_property("acks=all") == std::pair<std::string, std::string>("acks", "all"));
@@ -168,7 +168,7 @@ struct TempRuntimeDir {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a control client that never ends its line does not block the sandbox") {
   TempRuntimeDir rt;
@@ -273,7 +273,8 @@ TEST_CASE("the running sandbox's control socket, only for its own bootstrap addr
   TempRuntimeDir rt;
   CHECK_FALSE(sandbox::control_socket_for("127.0.0.1:9092"));
   sandbox::write_state({static_cast<long>(::getpid()), "127.0.0.1:9092", (rt.dir / "ctl.sock").string()});
-  CHECK(sandbox::control_socket_for("127.0.0.1:9092") == std::optional<std::string>((rt.dir / "ctl.sock").string()));
+  CHECK(sandbox::control_socket_for("127.0.0.1:9092") ==
+        std::optional<std::string>((rt.dir / "ctl.sock").string()));
   CHECK_FALSE(sandbox::control_socket_for("broker.example:9092"));
   sandbox::write_state({static_cast<long>(::getpid()), "127.0.0.1:9092", ""});
   CHECK_FALSE(sandbox::control_socket_for("127.0.0.1:9092"));
@@ -291,14 +292,16 @@ TEST_CASE("command-line client properties: -X in order, then --debug") {
 }
 
 TEST_CASE("secret names and assignments inside values") {
-  for (const char* name : {"ssl.key.password", "ssl.keystore.password", "ssl.truststore.password", "sasl.password",
-                           "sasl.oauthbearer.client.secret", "sasl.jaas.config", "ssl.key.pem", "ssl_key_pem",
-                           "ssl.key.location", "sasl.oauthbearer.config", "my.api.token", "aws.credentials",
-                           "private.thing", "client.key", "tls.pem", "SASL.PASSWORD"}) {
+  for (const char* name :
+       {"ssl.key.password", "ssl.keystore.password", "ssl.truststore.password", "sasl.password",
+        "sasl.oauthbearer.client.secret", "sasl.jaas.config", "ssl.key.pem", "ssl_key_pem",
+        "ssl.key.location", "sasl.oauthbearer.config", "my.api.token", "aws.credentials", "private.thing",
+        "client.key", "tls.pem", "SASL.PASSWORD"}) {
     INFO(name);
     CHECK(kafka::is_secret_property(name));
   }
-  for (const char* name : {"sasl.username", "sasl.mechanism", "security.protocol", "ssl.ca.location", "acks"}) {
+  for (const char* name :
+       {"sasl.username", "sasl.mechanism", "security.protocol", "ssl.ca.location", "acks"}) {
     INFO(name);
     CHECK_FALSE(kafka::is_secret_property(name));
   }

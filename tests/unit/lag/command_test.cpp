@@ -1,6 +1,6 @@
 // The flag rules, refresh rendering and verdict of `evt lag`.
-#include "evt/error.hpp"
 #include "evt/lag/command.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,7 +18,7 @@ LagSnapshot snapshot_with_lag(int64_t committed, int64_t log_end, std::optional<
   return snap;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("lag flags: thresholds only when given") {
   LagFlags f;

@@ -14,7 +14,9 @@ TEST_CASE("lag: offset lag edge cases") {
     CHECK(l.lag == 60);
     CHECK_FALSE(l.behind_retention);
   }
-  SUBCASE("caught up") { CHECK(offset_lag(100, 0, 100).lag == 0); }
+  SUBCASE("caught up") {
+    CHECK(offset_lag(100, 0, 100).lag == 0);
+  }
   SUBCASE("committed past the end is clamped at 0 and flagged") {
     const auto l = offset_lag(150, 0, 100);
     CHECK(l.lag == 0);
@@ -48,7 +50,9 @@ TEST_CASE("lag: offset lag edge cases") {
     CHECK(l.lag == 0);
     CHECK(l.behind_retention);
   }
-  SUBCASE("unknown log end") { CHECK_FALSE(offset_lag(5, 0, -1).lag.has_value()); }
+  SUBCASE("unknown log end") {
+    CHECK_FALSE(offset_lag(5, 0, -1).lag.has_value());
+  }
 }
 
 TEST_CASE("lag: the offset whose timestamp gives the time lag") {
@@ -183,10 +187,13 @@ TEST_CASE("lag: the worst time lag is unknown while a lagging partition is unmea
 TEST_CASE("lag: prometheus labels stay valid UTF-8") {
   CHECK(prometheus_label("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") ==
         "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
-  CHECK(prometheus_label("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
-  CHECK(prometheus_label("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  CHECK(prometheus_label("a\xFF"
+                         "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(prometheus_label("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   CHECK(prometheus_label("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  CHECK(prometheus_label("x\xE2\x82") == "x\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
+  CHECK(prometheus_label("x\xE2\x82") == "x\xEF\xBF\xBD\xEF\xBF\xBD");                // truncated
   CHECK(prometheus_label(std::string("nul\0in", 6)) == std::string("nul\0in", 6));
   CHECK(prometheus_label("q\"\\\n\x1b") == "q\\\"\\\\\\n\x1b");
 }

@@ -30,7 +30,7 @@ LagStatus status_of(const std::vector<Point>& points, std::optional<bool> member
   return evaluate(history_of(points), members).status;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("lag status: OK") {
   SUBCASE("consumer keeps up, lag shrinks") {

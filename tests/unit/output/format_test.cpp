@@ -39,19 +39,21 @@ FormatOptions style(RecordStyle s, std::string tmpl = {}) {
   return o;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("template tokens (kcat's plus %d)") {
   const auto r = sample();
   CHECK(format(r, style(RecordStyle::templated, "%t|%p|%o|%k|%s|%h|%T|%S|%K|%d\\n")) ==
-        "orders|2|17|c-1|{\"id\":1,\"name\":\"Ada\"}|trace=abc,n|1763632800123|21|3|2025-11-20T10:00:00.123Z\n");
+        "orders|2|17|c-1|{\"id\":1,\"name\":\"Ada\"}|trace=abc,n|1763632800123|21|3|2025-11-20T10:00:00."
+        "123Z\n");
   CHECK(format(r, style(RecordStyle::templated, "100%% \\t\\\\")) == "100% \t\\");
   Record null_record = r;
   null_record.key.reset();
   null_record.value.reset();
   null_record.headers.clear();
   null_record.timestamp = -1;
-  CHECK(format(null_record, style(RecordStyle::templated, "[%k][%s][%h] %S %K %T %d")) == "[][][] -1 -1 -1 -");
+  CHECK(format(null_record, style(RecordStyle::templated, "[%k][%s][%h] %S %K %T %d")) ==
+        "[][][] -1 -1 -1 -");
 }
 
 TEST_CASE("template errors name the token") {
@@ -140,8 +142,12 @@ TEST_CASE("pretty blocks: plain, null, CloudEvents binary and structured") {
         "orders/2@17  2025-11-20T10:00:00.123Z\n  line one\n  line two\n\n");
 
   Record binary = sample();
-  binary.headers = {{"ce_specversion", "1.0"}, {"ce_id", "e-1"}, {"ce_source", "/shop"},
-                    {"ce_type", "OrderPlaced"}, {"content-type", "application/json"}, {"trace", "abc"}};
+  binary.headers = {{"ce_specversion", "1.0"},
+                    {"ce_id", "e-1"},
+                    {"ce_source", "/shop"},
+                    {"ce_type", "OrderPlaced"},
+                    {"content-type", "application/json"},
+                    {"trace", "abc"}};
   binary.value = R"({"id":1})";
   CHECK(format(binary, style(RecordStyle::pretty)) ==
         "orders/2@17  2025-11-20T10:00:00.123Z  key: c-1\n"
@@ -152,7 +158,8 @@ TEST_CASE("pretty blocks: plain, null, CloudEvents binary and structured") {
 
   Record structured = sample();
   structured.headers = {{"content-type", "application/cloudevents+json; charset=UTF-8"}};
-  structured.value = R"({"specversion":"1.0","id":"e-2","source":"/shop","type":"OrderShipped","data":{"id":2}})";
+  structured.value =
+      R"({"specversion":"1.0","id":"e-2","source":"/shop","type":"OrderShipped","data":{"id":2}})";
   CHECK(format(structured, style(RecordStyle::pretty)) ==
         "orders/2@17  2025-11-20T10:00:00.123Z  key: c-1\n"
         "  header content-type: application/cloudevents+json; charset=UTF-8\n"

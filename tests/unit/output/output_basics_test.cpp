@@ -12,8 +12,10 @@ TEST_CASE("terminal escaping neutralises control sequences") {
   CHECK(terminal_safe("a\nb\tc\r") == "a\\nb\\tc\\r");
   CHECK(terminal_safe("back\\slash") == "back\\\\slash");
   CHECK(terminal_safe("\x7f") == "\\x7f");
-  CHECK(terminal_safe("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI encoded in UTF-8
-  CHECK(terminal_safe("\x9b" "2J") == "\\x9b2J");            // raw C1 byte
+  CHECK(terminal_safe("\xc2\x9b"
+                      "2J") == "\\xc2\\x9b2J");  // C1 CSI encoded in UTF-8
+  CHECK(terminal_safe("\x9b"
+                      "2J") == "\\x9b2J");  // raw C1 byte
   CHECK(terminal_safe("caf\xc3\xa9 \xe2\x82\xac") == "caf\xc3\xa9 \xe2\x82\xac");
   CHECK(terminal_safe("\xff\xfe") == "\\xff\\xfe");
   CHECK(terminal_safe(std::string("a\0b", 3)) == "a\\x00b");
@@ -24,8 +26,10 @@ TEST_CASE("terminal escaping neutralises control sequences") {
 
 TEST_CASE("terminal escaping: bidi embeddings, overrides and isolates are escaped like C1") {
   // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE ("Trojan Source").
-  CHECK(terminal_safe("a\xe2\x80\xae" "b") == "a\\xe2\\x80\\xaeb");
-  CHECK(terminal_safe("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9") == "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+  CHECK(terminal_safe("a\xe2\x80\xae"
+                      "b") == "a\\xe2\\x80\\xaeb");
+  CHECK(terminal_safe("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9") ==
+        "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
   // Neighbours of the ranges (U+202F, U+2065) stay as they are.
   CHECK(terminal_safe("\xe2\x80\xaf") == "\xe2\x80\xaf");
   CHECK(terminal_safe("\xe2\x81\xa5") == "\xe2\x81\xa5");

@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/output/sink.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -47,6 +47,7 @@ TEST_CASE("a file that cannot be created is named") {
     output::Sink::open_file("/nonexistent-evt-dir/out.jsonl");
     FAIL("no error");
   } catch (const UsageError& e) {
-    CHECK(std::string(e.what()) == "cannot write '/nonexistent-evt-dir/out.jsonl': No such file or directory");
+    CHECK(std::string(e.what()) ==
+          "cannot write '/nonexistent-evt-dir/out.jsonl': No such file or directory");
   }
 }

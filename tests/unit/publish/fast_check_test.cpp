@@ -11,10 +11,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 using namespace evt::publish;
 using evt::schema::CompiledCheck;
@@ -23,9 +23,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string nested(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested(size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
-} // namespace
+}  // namespace
 
 TEST_CASE("nesting depth: brackets in strings do not count; bounded past the limit") {
   CHECK(json_nesting_depth("1") == 0);
@@ -44,10 +46,10 @@ TEST_CASE("FastJson: strict JSON only, like nlohmann") {
   CHECK(fast.parse("5"));
   CHECK_FALSE(fast.parse(R"({"a":1} x)"));
   CHECK_FALSE(fast.parse(std::string("{\"a\":1}\0x", 9)));  // NUL then garbage
-  CHECK_FALSE(fast.parse("{\"a\":\"\xff\"}"));               // invalid UTF-8
+  CHECK_FALSE(fast.parse("{\"a\":\"\xff\"}"));              // invalid UTF-8
   CHECK_FALSE(fast.parse("[1,]"));
   CHECK_FALSE(fast.parse("{'a':1}"));
-  CHECK_FALSE(fast.parse(nested(k_max_event_depth + 1)));   // left to nlohmann
+  CHECK_FALSE(fast.parse(nested(k_max_event_depth + 1)));  // left to nlohmann
   CHECK(fast.parse(nested(k_max_event_depth)));
   // The pool is reused: many lines in a row stay correct.
   for (int i = 0; i < 10000; ++i) {
@@ -58,8 +60,9 @@ TEST_CASE("FastJson: strict JSON only, like nlohmann") {
 
 TEST_CASE("record lines are recognised on RapidJSON values as on nlohmann ones") {
   FastJson fast;
-  for (const char* text : {R"({"value":"x"})", R"({"value_base64":"eA==","key":"k"})", R"({"value":1,"extra":2})",
-                           R"({"key":"k"})", R"([1])", R"({"topic":"t","value":null,"headers":[]})"}) {
+  for (const char* text :
+       {R"({"value":"x"})", R"({"value_base64":"eA==","key":"k"})", R"({"value":1,"extra":2})",
+        R"({"key":"k"})", R"([1])", R"({"topic":"t","value":null,"headers":[]})"}) {
     REQUIRE(fast.parse(text));
     CHECK(is_record_line(fast.root()) == evt::codec::is_record_line(json::parse(text)));
   }

@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/publish/guards.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -27,14 +27,14 @@ TEST_CASE("card numbers are found in values, plain or grouped") {
 }
 
 TEST_CASE("digit runs that are not card numbers pass") {
-  CHECK_FALSE(find_card_number("4111111111111112"));                 // fails Luhn
-  CHECK_FALSE(find_card_number("411111111111"));                     // 12 digits
-  CHECK_FALSE(find_card_number("41111111111111111111"));             // 20 digits
-  CHECK_FALSE(find_card_number("41111111111111111234"));             // a card inside a longer run
-  CHECK_FALSE(find_card_number(R"({"ts":1700000000000})"));          // ms timestamp starts with 1
-  CHECK_FALSE(find_card_number("0000000000000000"));                 // starts with 0
-  CHECK_FALSE(find_card_number("9111111111111111"));                 // outside card ranges
-  CHECK_FALSE(find_card_number("4111  1111 1111 1111"));             // double space splits the run
+  CHECK_FALSE(find_card_number("4111111111111112"));         // fails Luhn
+  CHECK_FALSE(find_card_number("411111111111"));             // 12 digits
+  CHECK_FALSE(find_card_number("41111111111111111111"));     // 20 digits
+  CHECK_FALSE(find_card_number("41111111111111111234"));     // a card inside a longer run
+  CHECK_FALSE(find_card_number(R"({"ts":1700000000000})"));  // ms timestamp starts with 1
+  CHECK_FALSE(find_card_number("0000000000000000"));         // starts with 0
+  CHECK_FALSE(find_card_number("9111111111111111"));         // outside card ranges
+  CHECK_FALSE(find_card_number("4111  1111 1111 1111"));     // double space splits the run
   CHECK_FALSE(find_card_number("2024-05-01 12:30:45"));
   CHECK_FALSE(find_card_number("order 2f1c6a4e-3b6d-4c1e-9f0a-1c2b3d4e5f60"));
   CHECK_FALSE(find_card_number(""));
@@ -65,12 +65,13 @@ TEST_CASE("byte sizes") {
   CHECK_THROWS_AS(parse_byte_size("-1", "--max-size"), evt::UsageError);
   CHECK_THROWS_AS(parse_byte_size("1T", "--max-size"), evt::UsageError);
   CHECK_THROWS_AS(parse_byte_size("99999999999999999999999", "--max-size"), evt::UsageError);
-  CHECK_THROWS_WITH_AS(parse_byte_size("x", "--warn-size"), "--warn-size: 'x' is not a byte size", evt::UsageError);
+  CHECK_THROWS_WITH_AS(parse_byte_size("x", "--warn-size"), "--warn-size: 'x' is not a byte size",
+                       evt::UsageError);
 }
 
 TEST_CASE("card numbers are found at every offset and grouping") {
-  for (const std::string card : {"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "3782 822463 10005",
-                                 "5500005555555559"}) {
+  for (const std::string card : {"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111",
+                                 "3782 822463 10005", "5500005555555559"}) {
     for (size_t prefix = 0; prefix < 30; ++prefix) {
       for (size_t suffix : {0, 1, 13, 27}) {
         const std::string text = std::string(prefix, 'x') + card + std::string(suffix, 'y');

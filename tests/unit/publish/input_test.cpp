@@ -1,11 +1,11 @@
-#include "evt/error.hpp"
 #include "evt/publish/input.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using evt::publish::LineReader;
 
@@ -41,7 +41,7 @@ std::vector<Line> read_all(LineReader& reader) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("lines keep their file and number across inputs") {
   TempFile a("a1\na2\n");

@@ -12,7 +12,7 @@ std::optional<std::string> key_of(const char* path, const json& event) {
   std::string why;
   return KeyField(path).extract(event, why);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("key field: dotted paths, with or without the data. prefix") {
   const auto e = json::parse(R"({"customerId":"c-1","customer":{"id":42,"vip":true,"ratio":1.5},

@@ -5,9 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace evt::publish;
 
@@ -19,18 +19,21 @@ struct Outcome {
   std::vector<std::string> sent;
 };
 
-Outcome run_file(const std::filesystem::path& file, bool pipelined, bool skip_invalid, size_t max_line = 1 << 20) {
+Outcome run_file(const std::filesystem::path& file, bool pipelined, bool skip_invalid,
+                 size_t max_line = 1 << 20) {
   Outcome out;
   PublishSpec spec;
   spec.topic = "t";
   spec.envelope = evt::codec::EnvelopeMode::binary;
   spec.attributes.type = "T";
   spec.attributes.source = "/s";
-  spec.attributes.id = "fixed";    // ids and times differ per run otherwise
+  spec.attributes.id = "fixed";  // ids and times differ per run otherwise
   spec.attributes.time = "2024-01-01T00:00:00.000Z";
   RecordBuilder builder(spec, nullptr);
   PublishEvents events;
-  events.rejected = [&](LineRef w, const Rejection& why) { out.rejected.push_back(describe_rejection("in", w.line, why)); };
+  events.rejected = [&](LineRef w, const Rejection& why) {
+    out.rejected.push_back(describe_rejection("in", w.line, why));
+  };
   events.dry_run = [&](const evt::Record& r) {
     std::string text = *r.value;
     for (const auto& h : r.headers) {
@@ -57,10 +60,11 @@ void check_same(const Outcome& a, const Outcome& b) {
   CHECK(a.result.stopped_at.line == b.result.stopped_at.line);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("pipelined publish matches the sequential one, across batches and stops") {
-  const auto file = std::filesystem::temp_directory_path() / ("evt-pipeline-" + std::to_string(::getpid()) + ".jsonl");
+  const auto file =
+      std::filesystem::temp_directory_path() / ("evt-pipeline-" + std::to_string(::getpid()) + ".jsonl");
   {
     std::ofstream f(file);
     for (int i = 1; i <= 5000; ++i) {

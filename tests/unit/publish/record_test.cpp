@@ -1,7 +1,7 @@
 // RecordBuilder: how one input line becomes the record publish sends,
 // including every malformed record-line shape we could think of.
-#include "evt/error.hpp"
 #include "evt/publish/record.hpp"
+#include "evt/error.hpp"
 #include "evt/publish/schema.hpp"
 
 #include <doctest/doctest.h>
@@ -50,7 +50,7 @@ std::optional<std::string> header(const Record& r, const std::string& key) {
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("input modes are parsed") {
   CHECK(parse_input_mode("auto") == InputMode::auto_detect);
@@ -71,13 +71,14 @@ TEST_CASE("auto: a plain JSON line is the value, byte for byte") {
 }
 
 TEST_CASE("auto: a record line gives key, value and headers; CRLF and blank lines") {
-  const auto b = build(spec_for(InputMode::auto_detect),
-                       R"({"topic":"src","partition":3,"offset":9,"timestamp":5,"key":"k","value":"v",)"
-                       R"("headers":[{"key":"h","value":"1"},{"key":"h","value":"1"},{"key":"n","value":null}]})"
-                       "\r");
+  const auto b =
+      build(spec_for(InputMode::auto_detect),
+            R"({"topic":"src","partition":3,"offset":9,"timestamp":5,"key":"k","value":"v",)"
+            R"("headers":[{"key":"h","value":"1"},{"key":"h","value":"1"},{"key":"n","value":null}]})"
+            "\r");
   REQUIRE(b.result == BuildResult::ok);
-  CHECK(b.record.topic == "t");        // -t wins over the line's topic
-  CHECK(b.record.partition == -1);     // partition and timestamp are not kept by default
+  CHECK(b.record.topic == "t");     // -t wins over the line's topic
+  CHECK(b.record.partition == -1);  // partition and timestamp are not kept by default
   CHECK(b.record.timestamp == -1);
   CHECK(b.record.offset == -1);
   CHECK(b.record.key == "k");
@@ -91,7 +92,8 @@ TEST_CASE("auto: a record line gives key, value and headers; CRLF and blank line
 
 TEST_CASE("record lines: binary, null and empty survive; --keep and topic fallback") {
   auto spec = spec_for(InputMode::record);
-  auto b = build(spec, R"({"key_base64":"/wA=","value_base64":"gA==","headers":[{"key":"b","value_base64":"/w=="}]})");
+  auto b = build(
+      spec, R"({"key_base64":"/wA=","value_base64":"gA==","headers":[{"key":"b","value_base64":"/w=="}]})");
   REQUIRE(b.result == BuildResult::ok);
   CHECK(b.record.key == std::string("\xff\x00", 2));
   CHECK(b.record.value == std::string("\x80"));
@@ -148,7 +150,8 @@ TEST_CASE("record lines: malformed shapes are rejected with a reason") {
       {R"({"value":"v","headers":[{"value":"1"}]})", "headers[0]: missing \"key\""},
       {R"({"value":"v","headers":[{"key":null,"value":"1"}]})", "headers[0]: missing \"key\""},
       {R"({"value":"v","headers":[{"key":1,"value":"1"}]})", "headers[0]: \"key\" must be a string or null"},
-      {R"({"value":"v","headers":[{"key":"h","value":1}]})", "headers[0]: \"value\" must be a string or null"},
+      {R"({"value":"v","headers":[{"key":"h","value":1}]})",
+       "headers[0]: \"value\" must be a string or null"},
       {R"({"value":"v","headers":[{"key":"h","value":"1","x":2}]})", "headers[0] has unknown field \"x\""},
       {R"({"value":"v","headers":[{"key":"a","value":"1"},{"key":"h","value_base64":"%%"}]})",
        "headers[1]: \"value_base64\" is not valid base64"},
@@ -196,7 +199,8 @@ TEST_CASE("keys: --key, --key-field, and rejections") {
   spec.key.reset();
   spec.key_field.emplace("data.customerId");
   CHECK(build(spec, R"({"customerId":"c-1"})").record.key == "c-1");
-  CHECK(build(spec, R"({"value":"{\"customerId\":\"c-2\"}"})").record.key == "c-2");  // from a record line's value
+  CHECK(build(spec, R"({"value":"{\"customerId\":\"c-2\"}"})").record.key ==
+        "c-2");  // from a record line's value
   auto b = build(spec, R"({"other":1})");
   CHECK(b.result == BuildResult::rejected);
   CHECK(b.why.reason == "no key: the event has no field data.customerId");
@@ -302,7 +306,8 @@ TEST_CASE("schema check: a repository picks the latest version of the type's sub
   CHECK(build(spec, R"({"orderId":1,"customerId":"c"})", &schemas).result == BuildResult::ok);
   spec.attributes.type.clear();
   // the type from the record line's ce_type header
-  b = build(spec, R"({"value":"{\"orderId\":1}","headers":[{"key":"ce_type","value":"OrderPlaced"}]})", &schemas);
+  b = build(spec, R"({"value":"{\"orderId\":1}","headers":[{"key":"ce_type","value":"OrderPlaced"}]})",
+            &schemas);
   CHECK(b.result == BuildResult::rejected);
   b = build(spec, R"({"orderId":1})", &schemas);
   CHECK(b.why.reason.rfind("the event has no type to find its schema", 0) == 0);

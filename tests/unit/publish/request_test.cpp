@@ -1,9 +1,9 @@
+#include "evt/publish/request.hpp"
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/publish/command.hpp"
 #include "evt/publish/partition_of.hpp"
 #include "evt/publish/report.hpp"
-#include "evt/publish/request.hpp"
 
 #include <doctest/doctest.h>
 
@@ -27,7 +27,7 @@ std::string read_back(FILE* f) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("--header: name=value, name alone is NULL, no name refused") {
   const auto h = parse_header_flag("a=b=c");
@@ -187,8 +187,9 @@ TEST_CASE("PublishCommand: a dry run of one event writes its record line") {
   CHECK(result.counts.produced == 1);
   CHECK(result.stop == StopReason::none);
   CHECK(publish_exit_code(result) == ExitCode::ok);
-  CHECK(read_back(f) == R"({"topic":"nowhere","partition":-1,"offset":-1,"key":"k","value":"{\"a\":1}","headers":[]})"
-                        "\n");
+  CHECK(read_back(f) ==
+        R"({"topic":"nowhere","partition":-1,"offset":-1,"key":"k","value":"{\"a\":1}","headers":[]})"
+        "\n");
   std::fclose(f);
 }
 
@@ -198,8 +199,9 @@ TEST_CASE("stop texts name the line; a single rejected event and client errors s
   CHECK_FALSE(describe_stop(r, inputs, false));
   r.stop = StopReason::rejected;
   r.stopped_at = {1, 7};
-  CHECK(describe_stop(r, inputs, false) ==
-        std::optional<std::string>("stopped at b.jsonl:7: nothing after it was sent (--skip-invalid goes on)"));
+  CHECK(
+      describe_stop(r, inputs, false) ==
+      std::optional<std::string>("stopped at b.jsonl:7: nothing after it was sent (--skip-invalid goes on)"));
   CHECK_FALSE(describe_stop(r, inputs, true));
   r.stop = StopReason::delivery_failed;
   r.stopped_at = {0, 3};
@@ -213,7 +215,8 @@ TEST_CASE("stop texts name the line; a single rejected event and client errors s
 }
 
 TEST_CASE("large records: per line and in sum") {
-  CHECK(describe_large("-", 4, 70000, "64KiB") == "<stdin>:4: the record is 70000 bytes (above --warn-size 64KiB)");
+  CHECK(describe_large("-", 4, 70000, "64KiB") ==
+        "<stdin>:4: the record is 70000 bytes (above --warn-size 64KiB)");
   PublishResult r;
   CHECK_FALSE(large_summary(r, "64KiB"));
   r.counts.large = 3;
@@ -226,8 +229,8 @@ TEST_CASE("partition-of: murmur2 test vectors and renderings") {
   CHECK(rows[0].murmur2 == 0xd067cf64u);
   CHECK(rows[0].partition == static_cast<int32_t>((0xd067cf64u & 0x7fffffffu) % 1000003));
   CHECK(rows[1].murmur2 == 0x9fc97b14u);
-  CHECK(render_partitions_text(rows) == std::to_string(rows[0].partition) + "\n" +
-                                            std::to_string(rows[1].partition) + "\n");
+  CHECK(render_partitions_text(rows) ==
+        std::to_string(rows[0].partition) + "\n" + std::to_string(rows[1].partition) + "\n");
   const auto json = render_partitions_json(partitions_of({"kafka"}, 4));
   CHECK(json == "[\n  {\n    \"key\": \"kafka\",\n    \"murmur2\": \"0xd067cf64\",\n    \"partition\": " +
                     std::to_string((0xd067cf64u & 0x7fffffffu) % 4) + "\n  }\n]\n");

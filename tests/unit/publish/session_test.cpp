@@ -5,9 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace evt::publish;
 using evt::ExitCode;
@@ -30,7 +30,9 @@ Run dry_run(const std::vector<std::string>& lines, bool skip_invalid) {
   Run run;
   RecordBuilder builder(plain_spec(), nullptr);
   PublishEvents events;
-  events.rejected = [&](LineRef w, const Rejection& why) { run.rejected.push_back(describe_rejection("in.jsonl", w.line, why)); };
+  events.rejected = [&](LineRef w, const Rejection& why) {
+    run.rejected.push_back(describe_rejection("in.jsonl", w.line, why));
+  };
   events.dry_run = [&](const evt::Record& r) { run.sent.push_back(*r.value); };
   DeliveryOptions options;
   options.dry_run = true;
@@ -46,7 +48,7 @@ Run dry_run(const std::vector<std::string>& lines, bool skip_invalid) {
   return run;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a clean dry run sends every non-blank line") {
   const auto run = dry_run({R"({"a":1})", "", R"({"a":2})"}, false);
@@ -110,7 +112,8 @@ TEST_CASE("report texts") {
 }
 
 TEST_CASE("publish_lines feeds a reader and names inputs and lines") {
-  const auto path = std::filesystem::temp_directory_path() / ("evt-publish-session-" + std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("evt-publish-session-" + std::to_string(::getpid()));
   std::ofstream(path) << "{\"a\":1}\n" << std::string(5000, 'x') << "\n{\"a\":3}\n";
   LineReader reader({path.string()}, 1000);
   RecordBuilder builder(plain_spec(), nullptr);

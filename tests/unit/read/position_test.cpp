@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/read/position.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,9 +11,13 @@ namespace {
 
 constexpr int64_t k_now = 1'763'632'800'000;  // 2025-11-20T10:00:00Z
 
-PositionSpec pos(std::string_view s) { return parse_position(s, k_now); }
+PositionSpec pos(std::string_view s) {
+  return parse_position(s, k_now);
+}
 
-Bound b(BoundKind k, int64_t v = 0) { return {k, v}; }
+Bound b(BoundKind k, int64_t v = 0) {
+  return {k, v};
+}
 
 std::string error_of(std::string_view s) {
   try {
@@ -32,7 +36,7 @@ PartitionPlan resolve(std::string_view s, int64_t ls, int64_t le, bool exit_at_e
   return resolve_position(pos(s), {"t", 0}, {ls, le}, exit_at_end, by_time);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("position grammar: offsets and keywords") {
   CHECK(pos("beginning") == PositionSpec{b(BoundKind::beginning), std::nullopt});
@@ -123,8 +127,8 @@ TEST_CASE("resolving positions against a log range") {
   check("end", 20, std::nullopt);
   check("end", 20, 20, true);
   check("15", 15, std::nullopt);
-  check("5", 10, std::nullopt);     // before the log start: clamped
-  check("25", 20, 20, true);        // past the end: clamped
+  check("5", 10, std::nullopt);  // before the log start: clamped
+  check("25", 20, 20, true);     // past the end: clamped
   check("+3", 13, 20, true);
   check("+30", 20, 20, true);
   check("-3", 17, 20, true);
@@ -132,11 +136,11 @@ TEST_CASE("resolving positions against a log range") {
   check(":end", 10, 20);
   check(":15", 10, 15);
   check("12:15", 12, 15);
-  check("12:99", 12, 20);           // a range never waits for records that do not exist
+  check("12:99", 12, 20);  // a range never waits for records that do not exist
   check("12:end", 12, 20);
   check("@1000000012000", 12, std::nullopt);
   check("@1000000012500:1000000014000", 13, 14);
-  check("@:1000000001000", 10, 10);             // before the first record: empty
+  check("@:1000000001000", 10, 10);  // before the first record: empty
   CHECK(resolve("@:1000000001000", 10, 20).empty());
   CHECK(resolve("end", 20, 20, true).empty());
   CHECK_FALSE(resolve("beginning", 10, 20, true).empty());

@@ -30,7 +30,7 @@ struct FakeLog {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("time search finds the first offset at or after a timestamp, across gaps") {
   FakeLog log;

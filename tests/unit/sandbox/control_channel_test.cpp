@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/sandbox/control_channel.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -35,7 +35,7 @@ Caught caught(const std::function<void()>& f) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("control channel: known wire codes become the matching error class") {
   auto c = caught([] { sandbox::throw_control_error("2 usage: fail KIND COUNT ERROR"); });
@@ -60,7 +60,8 @@ TEST_CASE("control channel: any other code is a runtime error naming it, never a
     CHECK(c.what == std::string("the sandbox answered with an unknown error code '") + code + "': some text");
   }
   // Nothing after the code; control bytes from the socket are escaped.
-  CHECK(caught([] { sandbox::throw_control_error("7"); }).what == "the sandbox answered with an unknown error code '7'");
+  CHECK(caught([] { sandbox::throw_control_error("7"); }).what ==
+        "the sandbox answered with an unknown error code '7'");
   CHECK(caught([] { sandbox::throw_control_error("\x1b[2J 1"); }).what ==
         "the sandbox answered with an unknown error code '\\x1b[2J': 1");
   CHECK(caught([] { sandbox::throw_control_error("2 \x1b]0;t\x07"); }).what == "\\x1b]0;t\\x07");
@@ -74,7 +75,8 @@ TEST_CASE("control channel: the server encodes errors with the codes the table k
   // 130 is the client's own Ctrl-C: a sandbox that was interrupted says 3.
   CHECK(sandbox::encode_control_error(Interrupted()) == "3 interrupted");
   // What the server sends, the client reads back as the same class.
-  const auto round = caught([] { sandbox::throw_control_error(sandbox::encode_control_error(UsageError("u"))); });
+  const auto round =
+      caught([] { sandbox::throw_control_error(sandbox::encode_control_error(UsageError("u"))); });
   CHECK(round.type == "usage");
   CHECK(round.what == "u");
 }

@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/schema/command.hpp"
+#include "evt/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,7 +24,8 @@ TEST_CASE("schema check: unknown names and arguments that do not fit are usage e
   CheckRequest against;
   against.paths = {"a.json", "b.json"};
   against.against = "origin/main";
-  CHECK_THROWS_WITH_AS(run_check(against), "--against works with a repository directory, not with files", UsageError);
+  CHECK_THROWS_WITH_AS(run_check(against), "--against works with a repository directory, not with files",
+                       UsageError);
 }
 
 TEST_CASE("schema check: a pairwise check and its summary") {
@@ -41,7 +42,8 @@ TEST_CASE("schema check: a pairwise check and its summary") {
   const auto changed = run_check(r);
   CHECK(changed.exit_code() == ExitCode::no);
   CHECK(check_summary(changed, "backward") ==
-        "1 version(s) checked under backward: " + std::to_string(changed.breaking_count()) + " breaking change(s)");
+        "1 version(s) checked under backward: " + std::to_string(changed.breaking_count()) +
+            " breaking change(s)");
   CHECK(render_check("json", changed) == render_json(changed));
   CHECK(render_check("junit", changed) == render_junit(changed));
   CHECK(render_check("github", changed) == render_github(changed));
@@ -98,8 +100,9 @@ TEST_CASE("schema conformance: text and exit code") {
   r.agreed = 1;
   r.disagreements.push_back({"a.json#0", "add field", "evt says compatible", "documented"});
   CHECK(conformance_exit_code(r) == ExitCode::ok);
-  CHECK(render_conformance(r) == "KNOWN    a.json#0 (add field): evt says compatible -- documented\n"
-                                 "1/3 cases agree, 1 known differences, 0 unexplained\n");
+  CHECK(render_conformance(r) ==
+        "KNOWN    a.json#0 (add field): evt says compatible -- documented\n"
+        "1/3 cases agree, 1 known differences, 0 unexplained\n");
   r.disagreements.push_back({"b.json#1", "drop field", "differs", ""});
   CHECK(conformance_exit_code(r) == ExitCode::no);
   CHECK(render_conformance(r).find("DISAGREE b.json#1 (drop field): differs\n") != std::string::npos);

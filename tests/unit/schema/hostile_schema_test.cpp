@@ -7,9 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace evt;
 using namespace evt::schema;
@@ -46,11 +46,11 @@ struct TempDir {
   void write(const std::string& rel, const std::string& text) const { std::ofstream(path / rel) << text; }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("avro: invalid names and duplicate union branches are errors") {
-  CHECK(avro_error(R"({"type":"record","name":"1-bad name","fields":[]})").find("invalid name \"1-bad name\"") !=
-        std::string::npos);
+  CHECK(avro_error(R"({"type":"record","name":"1-bad name","fields":[]})")
+            .find("invalid name \"1-bad name\"") != std::string::npos);
   CHECK(avro_error(R"({"type":"record","name":"R","namespace":"a.1b","fields":[]})").find("invalid name") !=
         std::string::npos);
   CHECK(avro_error(R"({"type":"record","name":"R","fields":[{"name":"a-b","type":"int"}]})")
@@ -63,20 +63,22 @@ TEST_CASE("avro: invalid names and duplicate union branches are errors") {
   CHECK(avro_error(R"([{"type":"fixed","name":"F","size":1},"F"])").find("two branches of type \"F\"") !=
         std::string::npos);
   // Valid ones still load.
-  CHECK(avro_error(R"({"type":"record","name":"_R1","namespace":"com.example_2","fields":[{"name":"a_1","type":["null","int","long",{"type":"fixed","name":"F","size":1},{"type":"fixed","name":"G","size":2}]}]})")
-            .empty());
+  CHECK(
+      avro_error(
+          R"({"type":"record","name":"_R1","namespace":"com.example_2","fields":[{"name":"a_1","type":["null","int","long",{"type":"fixed","name":"F","size":1},{"type":"fixed","name":"G","size":2}]}]})")
+          .empty());
 }
 
 TEST_CASE("json schema text: trailing bytes, NULs and duplicate keys are errors") {
   CHECK(json_error(std::string("{\"type\":\"string\"}\0garbage", 25)).find("NUL byte at offset 17") !=
         std::string::npos);
   CHECK(json_error(R"({"type":"string"} {"type":"int"})").find("not valid JSON") != std::string::npos);
-  CHECK(json_error(R"({"type":"object","type":"string"})") ==
-        "s.json: duplicate key \"type\" in an object");
-  CHECK(json_error(R"({"properties":{"a":{"type":"string","minLength":1,"minLength":2}}})").find("\"minLength\"") !=
-        std::string::npos);
+  CHECK(json_error(R"({"type":"object","type":"string"})") == "s.json: duplicate key \"type\" in an object");
+  CHECK(json_error(R"({"properties":{"a":{"type":"string","minLength":1,"minLength":2}}})")
+            .find("\"minLength\"") != std::string::npos);
   // The same key in different objects is fine.
-  CHECK(json_error(R"({"type":"object","properties":{"type":{"type":"string"}},"items":{"type":"string"}})").empty());
+  CHECK(json_error(R"({"type":"object","properties":{"type":{"type":"string"}},"items":{"type":"string"}})")
+            .empty());
   // A parse error never quotes what the file holds.
   const auto err = json_error("root:x:0:0:SECRETHASH:/root:/bin/bash");
   CHECK(err.find("not valid JSON") != std::string::npos);
@@ -104,7 +106,8 @@ TEST_CASE("json schema $refs: bare file names find their siblings; refs stay ins
     load_json_schema_file("escape.json");
     FAIL("expected an error");
   } catch (const Error& e) {
-    CHECK(std::string(e.what()).find("$ref \"../outside.json\" leaves the schema's folder") != std::string::npos);
+    CHECK(std::string(e.what()).find("$ref \"../outside.json\" leaves the schema's folder") !=
+          std::string::npos);
     CHECK(std::string(e.hint()).find("--allow-ref-outside") != std::string::npos);
   }
   CHECK_THROWS_AS(EventValidator::from_file("escape.json"), Error);

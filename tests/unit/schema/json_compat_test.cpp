@@ -18,7 +18,9 @@ std::vector<std::string> diffs(const char* original, const char* update, Policy 
   auto o = load_json_schema(json::parse(original));
   auto u = load_json_schema(json::parse(update));
   std::vector<std::string> out;
-  for (const auto& d : diff_json_schemas(o->root(), u->root(), policy)) out.push_back(d.type + " " + d.path);
+  for (const auto& d : diff_json_schemas(o->root(), u->root(), policy)) {
+    out.push_back(d.type + " " + d.path);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -31,7 +33,7 @@ bool compatible(const char* original, const char* update, Policy policy = Policy
 
 using V = std::vector<std::string>;
 
-} // namespace
+}  // namespace
 
 TEST_CASE("json schema compat: string, number and enum constraints") {
   CHECK(diffs(R"({"type":"string","maxLength":5})", R"({"type":"string","maxLength":3})") ==
@@ -60,7 +62,8 @@ TEST_CASE("json schema compat: open, closed and partially open content models") 
   CHECK_FALSE(compatible(open1, open2, Policy::strict));
   CHECK(compatible(open1, open2, Policy::lenient));
   // Closed model: adding optional is fine, adding required without default is not.
-  const char* closed = R"({"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"}}})";
+  const char* closed =
+      R"({"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"}}})";
   CHECK(compatible(closed, R"({"type":"object","additionalProperties":false,
       "properties":{"a":{"type":"string"},"b":{"type":"string"}}})"));
   CHECK(diffs(closed, R"({"type":"object","additionalProperties":false,"required":["b"],
@@ -78,20 +81,25 @@ TEST_CASE("json schema compat: open, closed and partially open content models") 
   CHECK(compatible(
       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true},"unevaluatedProperties":false})",
       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true,"b":{"type":"string"}},"unevaluatedProperties":false})"));
-  CHECK(diffs(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true}})",
-              R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true},"unevaluatedProperties":false})") ==
-        V{"UNEVALUATED_PROPERTIES_REMOVED #/unevaluatedProperties"});
+  CHECK(
+      diffs(
+          R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true}})",
+          R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":true},"unevaluatedProperties":false})") ==
+      V{"UNEVALUATED_PROPERTIES_REMOVED #/unevaluatedProperties"});
 }
 
 TEST_CASE("json schema compat: arrays, items and prefixItems") {
-  CHECK(diffs(R"({"type":"array","items":{"type":"string"}})", R"({"type":"array","items":{"type":"integer"}})") ==
-        V{"TYPE_CHANGED #/items"});
+  CHECK(diffs(R"({"type":"array","items":{"type":"string"}})",
+              R"({"type":"array","items":{"type":"integer"}})") == V{"TYPE_CHANGED #/items"});
   CHECK(diffs(R"({"type":"array","maxItems":3})", R"({"type":"array","maxItems":4})") ==
         V{"MAX_ITEMS_INCREASED #/maxItems"});
-  CHECK(diffs(R"({"type":"array"})", R"({"type":"array","uniqueItems":true})") == V{"UNIQUE_ITEMS_ADDED #/uniqueItems"});
-  CHECK(diffs(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false})",
-              R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[]})") ==
-        V{"ADDITIONAL_ITEMS_ADDED #/additionalItems", "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL #/items/0"});
+  CHECK(diffs(R"({"type":"array"})", R"({"type":"array","uniqueItems":true})") ==
+        V{"UNIQUE_ITEMS_ADDED #/uniqueItems"});
+  CHECK(
+      diffs(
+          R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false})",
+          R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[]})") ==
+      V{"ADDITIONAL_ITEMS_ADDED #/additionalItems", "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL #/items/0"});
   CHECK(diffs(R"({"type":"array","items":[{"type":"string"}],"additionalItems":false})",
               R"({"type":"array","items":[],"additionalItems":false})") ==
         V{"ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL #/items/0"});
@@ -114,7 +122,8 @@ TEST_CASE("json schema compat: $ref inside the document and recursion") {
   CHECK(diffs(tree1, tree1).empty());
   CHECK(diffs(tree1, tree2) == V{"TYPE_CHANGED #/properties/name"});
   // A $ref with a percent-encoded and escaped pointer.
-  CHECK(diffs(R"({"$ref":"#/definitions/a%20b~1c","definitions":{"a b/c":{"type":"string"}}})", R"({"type":"string"})")
+  CHECK(diffs(R"({"$ref":"#/definitions/a%20b~1c","definitions":{"a b/c":{"type":"string"}}})",
+              R"({"type":"string"})")
             .empty());
 }
 
@@ -130,8 +139,11 @@ TEST_CASE("json schema loader: unusable $refs are clear errors with exit code 2"
   };
   CHECK(code_of(R"({"$ref":"#/definitions/missing"})") == 2);
   CHECK(code_of(R"({"$ref":"https://example.com/schema.json"})") == 2);
-  CHECK(code_of(R"({"$ref":"other.json"})") == 2); // no file to resolve against
-  CHECK(code_of(R"({"$ref":"#/definitions/a","definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}}})") == 2);
+  CHECK(code_of(R"({"$ref":"other.json"})") == 2);  // no file to resolve against
+  CHECK(
+      code_of(
+          R"({"$ref":"#/definitions/a","definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}}})") ==
+      2);
 }
 
 TEST_CASE("json schema loader: sibling-file $ref") {
@@ -140,7 +152,8 @@ TEST_CASE("json schema loader: sibling-file $ref") {
   fs::create_directories(dir);
   std::ofstream(dir / "money.json") << R"({"type":"object","properties":{"amount":{"type":"number"}}})";
   std::ofstream(dir / "order.json") << R"({"type":"object","properties":{"total":{"$ref":"money.json"}}})";
-  std::ofstream(dir / "order2.json") << R"({"type":"object","properties":{"total":{"$ref":"money.json#/properties/amount"}}})";
+  std::ofstream(dir / "order2.json")
+      << R"({"type":"object","properties":{"total":{"$ref":"money.json#/properties/amount"}}})";
   auto a = evt::schema::load_json_schema_file(dir / "order.json");
   auto b = evt::schema::load_json_schema_file(dir / "order2.json");
   auto d = diff_json_schemas(a->root(), b->root());
@@ -152,13 +165,19 @@ TEST_CASE("json schema loader: sibling-file $ref") {
 
 TEST_CASE("json schema loader: hostile nesting is refused, not a crash") {
   std::string deep;
-  for (int i = 0; i < 5000; ++i) deep += R"({"not":)";
+  for (int i = 0; i < 5000; ++i) {
+    deep += R"({"not":)";
+  }
   deep += "{}";
-  for (int i = 0; i < 5000; ++i) deep += "}";
+  for (int i = 0; i < 5000; ++i) {
+    deep += "}";
+  }
   CHECK_THROWS_AS(evt::schema::parse_json_text(deep, "deep", 1000), evt::Error);
   // Within the text limit but a long $ref chain: refused by the depth guard.
   json defs = json::object();
-  for (int i = 0; i < 3000; ++i) defs["d" + std::to_string(i)] = {{"$ref", "#/definitions/d" + std::to_string(i + 1)}};
+  for (int i = 0; i < 3000; ++i) {
+    defs["d" + std::to_string(i)] = {{"$ref", "#/definitions/d" + std::to_string(i + 1)}};
+  }
   defs["d3000"] = {{"type", "string"}};
   json doc = {{"$ref", "#/definitions/d0"}, {"definitions", defs}};
   CHECK_THROWS_AS(load_json_schema(doc), evt::Error);
@@ -195,11 +214,14 @@ TEST_CASE("json schema compat: enums are compared by value through a hash") {
   for (int i = 0; i < 2000; ++i) {
     const std::string v = "\"v" + std::to_string(i) + "\"";
     all += (i ? "," : "") + v;
-    if (i != 1000) fewer += (i ? "," : "") + v;
+    if (i != 1000) {
+      fewer += (i ? "," : "") + v;
+    }
     changed += (i ? "," : "") + (i == 1999 ? std::string("\"other\"") : v);
   }
   all += "]", fewer += "]", changed += "]";
-  const std::string a = R"({"enum":)" + all + "}", f = R"({"enum":)" + fewer + "}", c = R"({"enum":)" + changed + "}";
+  const std::string a = R"({"enum":)" + all + "}", f = R"({"enum":)" + fewer + "}",
+                    c = R"({"enum":)" + changed + "}";
   CHECK(diffs(a.c_str(), f.c_str()) == V{"ENUM_ARRAY_NARROWED #/enum"});
   CHECK(diffs(f.c_str(), a.c_str()) == V{"ENUM_ARRAY_EXTENDED #/enum"});
   CHECK(diffs(a.c_str(), c.c_str()) == V{"ENUM_ARRAY_CHANGED #/enum"});

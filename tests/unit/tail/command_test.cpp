@@ -1,5 +1,5 @@
-#include "evt/error.hpp"
 #include "evt/tail/command.hpp"
+#include "evt/error.hpp"
 #include "evt/tail/writer.hpp"
 
 #include <doctest/doctest.h>
@@ -25,7 +25,7 @@ std::string read_back(FILE* f) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tail positions: follow by default, from the beginning when bounded") {
   TailCommand c;
@@ -51,7 +51,8 @@ TEST_CASE("tail positions: --end with a range in -s is a usage error") {
   TailCommand c;
   c.start = "1:5";
   c.end = "end";
-  CHECK_THROWS_WITH_AS(position_of(c, k_now), "--end conflicts with the range given by --start '1:5'", UsageError);
+  CHECK_THROWS_WITH_AS(position_of(c, k_now), "--end conflicts with the range given by --start '1:5'",
+                       UsageError);
 }
 
 TEST_CASE("tail with -g: only a plain start, no partitions or end") {
@@ -100,8 +101,8 @@ TEST_CASE("tail stdout format: -f is a template, --out alone shows nothing, term
   CHECK(stdout_fallback("raw", "", true, true) == std::optional<std::string>("pretty"));
   CHECK_THROWS_WITH_AS(stdout_fallback("jsonl", "%k", false, false),
                        "-f/--format is a template: it cannot be combined with -o jsonl", UsageError);
-  CHECK_THROWS_WITH_AS(stdout_formatter("template", "", false, false, "escape"), "-o template needs a template",
-                       UsageError);
+  CHECK_THROWS_WITH_AS(stdout_formatter("template", "", false, false, "escape"),
+                       "-o template needs a template", UsageError);
   CHECK_THROWS_AS(stdout_formatter("raw", "", false, false, "octal"), UsageError);
   CHECK(stdout_styles() == std::vector<std::string>{"pretty", "jsonl", "raw", "template"});
 }

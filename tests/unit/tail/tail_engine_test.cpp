@@ -21,7 +21,7 @@ struct Poll {
 };
 
 class FakeSource : public RecordSource {
-public:
+ public:
   std::deque<Poll> polls;
   std::vector<TopicPartition> assigned;
   std::vector<std::map<TopicPartition, int64_t>> commits;
@@ -51,7 +51,7 @@ public:
 };
 
 class CollectOutput : public TailOutput {
-public:
+ public:
   std::vector<std::string> shown;  // "partition@offset"
   int batches = 0;
   void record(const evt::RecordView& r) override {
@@ -73,7 +73,7 @@ PartitionPlan plan(int32_t p, int64_t start, std::optional<int64_t> end, int64_t
   return {{"t", p}, start, end, log_end};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("bounded read stops at the end offset across offset gaps") {
   FakeSource src;
@@ -102,7 +102,8 @@ TEST_CASE("empty ranges finish without polling") {
 TEST_CASE("count stops after N matching records; filters apply first") {
   FakeSource src;
   src.polls.push_back({{rec(0, 0, R"({"n":1})"), rec(0, 1, R"({"n":2})"), rec(0, 2, R"({"n":3})"),
-                        rec(0, 3, R"({"n":4})"), rec(0, 4, R"({"n":5})")}, {}});
+                        rec(0, 3, R"({"n":4})"), rec(0, 4, R"({"n":5})")},
+                       {}});
   CollectOutput out;
   TailOptions o;
   o.count = 2;
@@ -134,7 +135,8 @@ TEST_CASE("group mode commits what was read and ends at the captured ends of its
   CollectOutput out;
   TailOptions o;
   o.group = true;
-  const auto stats = run_tail(src, {plan(0, 0, 6, 6), plan(1, 0, 2, 2), plan(2, 0, 9, 9)}, RecordFilter(), out, o);
+  const auto stats =
+      run_tail(src, {plan(0, 0, 6, 6), plan(1, 0, 2, 2), plan(2, 0, 9, 9)}, RecordFilter(), out, o);
   CHECK(out.shown == std::vector<std::string>{"0@3", "0@4", "0@5"});
   REQUIRE(src.commits.size() == 2);
   CHECK(src.commits[0] == std::map<TopicPartition, int64_t>{{{"t", 0}, 5}});
@@ -162,7 +164,8 @@ TEST_CASE("a count of zero reads nothing") {
   CHECK(src.polls.size() == 1);
 }
 
-TEST_CASE("a bounded read ends on EOF when a transaction marker or compaction leaves the last offset unused") {
+TEST_CASE(
+    "a bounded read ends on EOF when a transaction marker or compaction leaves the last offset unused") {
   // Records 0..3, then a commit marker at 4: the end is 5 and no record has
   // offset 4, so only the client's end-of-partition event can finish the read.
   FakeSource src;
@@ -176,7 +179,8 @@ TEST_CASE("a bounded read ends on EOF when a transaction marker or compaction le
   CHECK(src.polls.size() == 1);
 }
 
-TEST_CASE("group mode: a bounded read that stops making progress after the join fails after the idle timeout") {
+TEST_CASE(
+    "group mode: a bounded read that stops making progress after the join fails after the idle timeout") {
   FakeSource src;
   src.assigned = {{"t", 0}};
   src.polls.push_back({{rec(0, 0)}, {}});  // then nothing: the broker went away

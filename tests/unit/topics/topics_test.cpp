@@ -1,6 +1,6 @@
+#include "evt/topics/topics.hpp"
 #include "evt/error.hpp"
 #include "evt/topics/report.hpp"
-#include "evt/topics/topics.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -30,7 +30,7 @@ TopicDescription sample() {
   return d;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("topic names follow Kafka's rule") {
   CHECK_NOTHROW(check_topic_name("orders.v1_eu-west"));
