@@ -1,8 +1,12 @@
 #include "cli.hpp"
 
+#include "choices.hpp"
+
 #include "evt/config/connection.hpp"
 #include "evt/error.hpp"
+#include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
+#include "evt/sandbox/state_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -115,8 +119,7 @@ void add_global_options(CLI::App& app, Globals& g) {
       ->type_name("KEY=VALUE");
   app.add_option("--context", g.context, "Config context to use (env EVT_CONTEXT)")->type_name("NAME");
   app.add_option("-o,--output", g.output, "Output format (text, json, …; per command)")->type_name("FORMAT");
-  app.add_option("--color", g.color, "Colour (honours NO_COLOR)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--color", g.color, "Colour (honours NO_COLOR)")->check(one_of(output::k_color_modes));
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: client logs)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   // Finite and within what librdkafka's int milliseconds hold: nan, inf
@@ -155,9 +158,20 @@ void warn(const std::string& message) {
   std::fprintf(stderr, "evt: warning: %s\n", terminal_message(message).c_str());
 }
 
-kafka::ClientConfig client_config(const Globals& g) {
-  const auto conn = config::resolve_connection(
-      config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug)));
+namespace {
+
+config::ConnectionRequest request_for(const Globals& g) {
+  return config::system_request(g.brokers, g.context, kafka::client_properties(g.properties, g.debug),
+                                []() -> std::optional<config::SandboxAddress> {
+                                  if (auto s = sandbox::find_running_sandbox()) {
+                                    return config::SandboxAddress{s->pid, s->bootstrap};
+                                  }
+                                  return std::nullopt;
+                                });
+}
+
+kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& request) {
+  const auto conn = config::resolve_connection(request);
   for (const auto& w : conn.warnings) {
     warn(w);
   }
@@ -179,6 +193,24 @@ kafka::ClientConfig client_config(const Globals& g) {
     };
   }
   return config;
+}
+
+}  // namespace
+
+kafka::ClientConfig client_config(const Globals& g) {
+  return resolve(g, request_for(g));
+}
+
+kafka::ClientConfig other_cluster_config(const Globals& g) {
+  auto request = request_for(g);
+  // EVT_BROKERS and EVT_CONTEXT name the main cluster, not this one.
+  request.getenv = [real = request.getenv](const std::string& name) -> std::optional<std::string> {
+    if (name == "EVT_BROKERS" || name == "EVT_CONTEXT") {
+      return std::nullopt;
+    }
+    return real(name);
+  };
+  return resolve(g, request);
 }
 
 std::string output_format(const Globals& g, const std::vector<std::string>& allowed,

@@ -37,6 +37,10 @@ void add_global_options(CLI::App& app, Globals& g);
 // a client config; says on stderr when a running sandbox is used.
 kafka::ClientConfig client_config(const Globals& g);
 
+// The same for a second cluster (evt replay's destination) named only by
+// the flags in `g`: EVT_BROKERS and EVT_CONTEXT are ignored.
+kafka::ClientConfig other_cluster_config(const Globals& g);
+
 // The timeout in milliseconds.
 int timeout_ms(const Globals& g);
 

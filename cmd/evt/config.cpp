@@ -2,6 +2,8 @@
 #include "evt/codec/json_text.hpp"
 #include "evt/output/terminal_escape.hpp"
 
+#include "choices.hpp"
+
 #include "evt/config/config_file.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/table.hpp"
@@ -28,13 +30,13 @@ config::ConfigFile load(const Globals& g, bool must_exist) {
 ExitCode run_view(const Globals& g) {
   const auto file = load(g, false);
   output::Sink out;
-  out.write("# " + file.path.string() + "\n" + config::render_redacted(file));
+  out.write("# " + output::terminal_safe(file.path.string()) + "\n" + config::render_redacted(file));
   out.close();
   return ExitCode::ok;
 }
 
 ExitCode run_get_contexts(const Globals& g) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   const auto file = load(g, false);
   output::Sink out;
   if (format == "json") {
@@ -73,9 +75,9 @@ void add_config(CLI::App& root, Globals& g) {
   sub->add_subcommand("view", "Print the config file with secrets shown as ***")->final_callback([&g] {
     g.outcome = run_view(g);
   });
-  sub->add_subcommand("get-contexts", "List contexts; * marks the current one")->final_callback([&g] {
-    g.outcome = run_get_contexts(g);
-  });
+  auto* get_contexts = sub->add_subcommand("get-contexts", "List contexts; * marks the current one");
+  output_formats(*get_contexts, k_text_json);
+  get_contexts->final_callback([&g] { g.outcome = run_get_contexts(g); });
   auto* use = sub->add_subcommand("use-context", "Make a context the current one");
   use->add_option("name", *name, "Context name")->required();
   use->final_callback([&g, name] { g.outcome = run_use_context(g, *name); });

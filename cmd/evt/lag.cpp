@@ -1,5 +1,7 @@
 #include "lag.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/lag/command.hpp"
 #include "evt/output/sink.hpp"
@@ -11,7 +13,7 @@ namespace evt::cli {
 namespace {
 
 ExitCode run_lag(const Globals& g, const lag::LagFlags& opts) {
-  const auto format = output_format(g, {"text", "json", "prometheus"}, "text");
+  const auto format = output_format(g, lag::k_report_formats, "text");
   lag::check_flags(opts, format);
   output::Sink out;
   lag::LagCommand command(client_config(g), opts, format, out.is_terminal());
@@ -35,7 +37,8 @@ void add_lag(CLI::App& root, Globals& g) {
   auto opts = std::make_shared<lag::LagFlags>();
   auto* sub = root.add_subcommand("lag", "Consumer-group lag per partition, topic and group");
   sub->add_option("-g,--group", opts->groups, "Consumer group (repeatable; default: all groups)");
-  sub->add_option("-t,--topic", opts->topics, "Only these topics (repeatable; default: the group's topics)");
+  sub->add_option("-t,--topic", opts->topics, "Only these topics (repeatable; default: the group's topics)")
+      ->check(existing_topic());
   sub->add_flag("--no-time-lag", opts->no_time_lag, "Skip the time lag (no record is read)");
   sub->add_option("--watch", opts->watch_s,
                   "Refresh every INTERVAL seconds (default 5); adds rates and status")
@@ -48,7 +51,8 @@ void add_lag(CLI::App& root, Globals& g) {
   sub->add_option("--max-lag-seconds", opts->max_lag_seconds, "Exit 1 when a partition lags more seconds")
       ->check(at_least(0));
   sub->add_option("--fail-on", opts->fail_on, "With --watch --count: exit 1 when a group reaches this status")
-      ->check(CLI::IsMember({"warn", "stall", "stop"}));
+      ->check(one_of(lag::k_fail_on_statuses));
+  output_formats(*sub, lag::k_report_formats);
   sub->footer("Outputs (-o): text (default), json, prometheus. See 'man evt-lag'.");
   sub->final_callback([&g, opts] { g.outcome = run_lag(g, *opts); });
 }

@@ -2,10 +2,13 @@
 // only place that catches everything, maps errors to exit codes and prints
 // the `evt: error:` lines (nowhere else writes one).
 #include "cli.hpp"
+#include "completion.hpp"
 #include "config.hpp"
+#include "consume.hpp"
 #include "lag.hpp"
 #include "partition_of.hpp"
 #include "publish.hpp"
+#include "replay.hpp"
 #include "sandbox.hpp"
 #include "schema.hpp"
 #include "tail.hpp"
@@ -56,6 +59,9 @@ int run(int argc, char** argv) {
   evt::cli::add_tail(app, globals);
   evt::cli::add_schema(app, globals);
   evt::cli::add_lag(app, globals);
+  evt::cli::add_consume(app, globals);
+  evt::cli::add_completion(app, globals);
+  evt::cli::add_replay(app, globals);
 
   // CLI11 2.1.2 hands the words after "--" back to the root command once a
   // subcommand's positionals are satisfied, so `partition-of -n 12 a -- -x`

@@ -1,5 +1,7 @@
 #include "partition_of.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/publish/command.hpp"
@@ -17,7 +19,7 @@ struct PartitionOfOpts {
 };
 
 ExitCode run_partition_of(const Globals& g, const PartitionOfOpts& o) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   int partitions = o.partitions;
   if (!o.topic.empty()) {
     partitions = publish::topic_partition_count(client_config(g), o.topic);
@@ -44,7 +46,8 @@ void add_partition_of(CLI::App& root, Globals& g) {
   auto* sub = root.add_subcommand("partition-of", "Print the partition a key lands on (Java murmur2)");
   sub->add_option("key", o->keys, "Key(s); keys after -- may start with '-'");
   sub->add_option("-n,--partitions", o->partitions, "Partition count")->check(number_between(1, 2147483647));
-  sub->add_option("-t,--topic", o->topic, "Read the partition count of this topic");
+  sub->add_option("-t,--topic", o->topic, "Read the partition count of this topic")->check(existing_topic());
+  output_formats(*sub, k_text_json);
   sub->final_callback([&g, o] { g.outcome = run_partition_of(g, *o); });
 }
 

@@ -1,9 +1,10 @@
 #include "publish.hpp"
 
+#include "choices.hpp"
 #include "evt/schema/json_schema_model.hpp"
 
 #include "evt/error.hpp"
-#include "evt/output/progress_line.hpp"
+#include "evt/output/progress.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/publish/command.hpp"
@@ -45,7 +46,8 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
     command.connect(client_config(g));
   }
   output::Sink out;
-  output::ProgressLine progress(output::progress_wanted(g.quiet));
+  output::Progress progress(output::progress_wanted(g.quiet),
+                            [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); });
   publish::PublishEvents events;
   events.rejected = [&](publish::LineRef w, const publish::Rejection& why) {
     progress.clear();
@@ -60,7 +62,7 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
     }
   };
   events.progress = [&](const publish::PublishCounts& c, double s) {
-    progress.show(publish::progress_text(c, s));
+    progress.update(publish::progress_snapshot(c, s));
   };
   const auto result = command.run(std::move(events), out);
   out.flush();
@@ -69,13 +71,14 @@ ExitCode run_publish(const Globals& g, const publish::PublishRequest& o) {
 }
 
 void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
-  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)");
+  sub->add_option("-t,--topic", o.topic, "Topic (default: each record line's topic)")
+      ->check(existing_topic());
   sub->add_option("-f,--file", o.files, "JSON Lines input, '-' for stdin (repeatable; default stdin)")
       ->option_text("FILE");
   sub->add_option("--data", o.data, "Send one event with this value");
   sub->add_option("--data-file", o.data_file, "Send one event whose value is this file's bytes");
   sub->add_option("--input", o.input, "Line shape: auto, record, value or raw")
-      ->check(CLI::IsMember({"auto", "record", "value", "raw"}))
+      ->check(one_of(publish::k_input_modes))
       ->option_text("MODE");
   sub->add_option("-k,--key", o.key, "Record key");
   sub->add_option("--key-field", o.key_field, "Key from this event field (e.g. data.customerId)");
@@ -85,14 +88,13 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->check(number_between(0, 2147483647))
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
-      ->check(CLI::IsMember({"random", "consistent", "consistent_random", "murmur2", "murmur2_random",
-                             "fnv1a", "fnv1a_random"}))
+      ->check(one_of(kafka::k_partitioners))
       ->option_text("NAME");
   sub->add_option("--keep", o.keep, "Keep a record line's partition and/or timestamp")
       ->delimiter(',')
       ->option_text("WHAT");
   sub->add_option("--envelope", o.envelope, "none, cloudevents (binary) or cloudevents-structured")
-      ->check(CLI::IsMember({"none", "cloudevents", "cloudevents-structured"}))
+      ->check(one_of(codec::k_envelope_modes))
       ->option_text("KIND");
   sub->add_option("--type", o.type, "Event type (turns on the binary envelope)");
   sub->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
@@ -113,7 +115,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->option_text("BYTES");
   sub->add_flag("--allow-pii", o.allow_pii, "Send values that look like card numbers");
   sub->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
-      ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
+      ->check(one_of(kafka::k_compression_codecs))
       ->option_text("CODEC");
   sub->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
   sub->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")

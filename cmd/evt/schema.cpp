@@ -1,5 +1,6 @@
 #include "schema.hpp"
 
+#include "choices.hpp"
 #include "evt/schema/json_schema_model.hpp"
 
 #include "evt/error.hpp"
@@ -26,7 +27,7 @@ struct SchemaOpts {
 };
 
 ExitCode run_check(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json", "github", "junit"}, "text");
+  const auto format = output_format(g, schema::k_check_formats, "text");
   const auto report = schema::run_check(opts.check);
   output::Sink out;
   out.write(schema::render_check(format, report));
@@ -38,7 +39,7 @@ ExitCode run_check(const Globals& g, const SchemaOpts& opts) {
 }
 
 ExitCode run_validate(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   const auto validator = schema::EventValidator::from_file(opts.schema);
   output::Sink out;
   const auto summary = schema::validate_input(validator, opts.input, [&](const schema::LineResult& r) {
@@ -50,7 +51,7 @@ ExitCode run_validate(const Globals& g, const SchemaOpts& opts) {
 }
 
 ExitCode run_lint(const Globals& g, const SchemaOpts& opts) {
-  const auto format = output_format(g, {"text", "json", "github"}, "text");
+  const auto format = output_format(g, schema::k_lint_formats, "text");
   schema::LintOptions lo;
   lo.disabled.insert(opts.disable.begin(), opts.disable.end());
   lo.allowed_fields.insert(opts.allow_fields.begin(), opts.allow_fields.end());
@@ -80,11 +81,16 @@ void add_schema(CLI::App& root, Globals& g) {
   auto* check = sub->add_subcommand("check", "Check schema compatibility (pairwise or a schema repository)");
   check->add_option("paths", opts->check.paths, "OLD NEW, V1 V2 … VN (last is new), or a repository DIR")
       ->required();
-  check->add_option(
-      "--mode", opts->check.mode,
-      "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none");
-  check->add_option("--format", opts->check.format, "auto (default), json (JSON Schema) or avro");
-  check->add_option("--policy", opts->check.policy, "strict (Confluent's default) or lenient");
+  check
+      ->add_option(
+          "--mode", opts->check.mode,
+          "backward (default), forward, full, backward_transitive, forward_transitive, full_transitive, none")
+      ->check(one_of(schema::k_compat_modes));
+  check->add_option("--format", opts->check.format, "auto (default), json (JSON Schema) or avro")
+      ->check(one_of(schema::k_schema_formats));
+  check->add_option("--policy", opts->check.policy, "strict (Confluent's default) or lenient")
+      ->check(one_of(schema::k_policies));
+  output_formats(*check, schema::k_check_formats);
   check->add_option("--against", opts->check.against,
                     "git revision to compare a repository DIR with (e.g. origin/main)");
   check->final_callback([&g, opts] { g.outcome = run_check(g, *opts); });
@@ -93,6 +99,7 @@ void add_schema(CLI::App& root, Globals& g) {
       sub->add_subcommand("validate", "Validate JSON events (one per line) against a JSON Schema");
   validate->add_option("--schema,-s", opts->schema, "JSON Schema file")->required();
   validate->add_option("input", opts->input, "JSON Lines file, or - for stdin (default)");
+  output_formats(*validate, k_text_json);
   validate->final_callback([&g, opts] { g.outcome = run_validate(g, *opts); });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
@@ -105,6 +112,7 @@ void add_schema(CLI::App& root, Globals& g) {
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
   lint->add_option("--allow-field", opts->allow_fields,
                    "field name allowed despite looking sensitive (repeatable)");
+  output_formats(*lint, schema::k_lint_formats);
   lint->final_callback([&g, opts] { g.outcome = run_lint(g, *opts); });
 
   auto* conformance =

@@ -1,5 +1,7 @@
 #include "tail.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
@@ -57,7 +59,7 @@ void add_tail(CLI::App& root, Globals& g) {
   auto o = std::make_shared<TailOpts>();
   auto& c = o->command;
   auto* sub = root.add_subcommand("tail", "Read records: follow, ranges, times, filters");
-  sub->add_option("topics", c.topics, "Topics to read")->required();
+  sub->add_option("topics", c.topics, "Topics to read")->required()->check(existing_topic());
   sub->add_option("-s,--start,--offset", c.start,
                   "Position: beginning|end|N|+N|-N|N:M|:end|@TIME|@T1:T2 (rpk's grammar)");
   sub->add_option("--end", c.end, "Stop before: end, offset N or @TIME");
@@ -68,7 +70,7 @@ void add_tail(CLI::App& root, Globals& g) {
   sub->add_option("-f,--format", o->format, "Template: %t %p %o %k %s %h %T %S %K %d (time)");
   sub->add_option("--out", o->out_file, "Write record lines to FILE (stdout only with -o/-f)");
   sub->add_option("--binary", o->binary, "Non-text bytes as: escape, hex or base64")
-      ->check(CLI::IsMember({"escape", "hex", "base64"}));
+      ->check(one_of(output::k_binary_displays));
   sub->add_option("--type", c.filter.types, "Only CloudEvents type T (repeatable: any of)")
       ->allow_extra_args(false);
   sub->add_option("--type-field", c.filter.type_field, "JSON path of the type in plain JSON values");
@@ -79,6 +81,7 @@ void add_tail(CLI::App& root, Globals& g) {
       ->allow_extra_args(false);
   sub->add_option("--grep", c.filter.greps, "Only records whose raw value or key contains TEXT")
       ->allow_extra_args(false);
+  output_formats(*sub, tail::stdout_styles());
   sub->footer(
       "Output (-o): pretty (terminal default), jsonl (pipe default), raw, template.\n"
       "Without -e or an end, evt starts at the end and follows new records.\n"

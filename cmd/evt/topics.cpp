@@ -1,5 +1,7 @@
 #include "topics.hpp"
 
+#include "choices.hpp"
+
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/output/terminal_escape.hpp"
@@ -18,7 +20,7 @@ struct TopicsOpts {
 };
 
 ExitCode run_list(const Globals& g, const TopicsOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   const auto cluster = topics::list_topics(client_config(g), opts.internal);
   output::Sink out;
   out.write(format == "json" ? topics::render_list_json(cluster) : topics::render_list_text(cluster));
@@ -27,7 +29,7 @@ ExitCode run_list(const Globals& g, const TopicsOpts& opts) {
 }
 
 ExitCode run_describe(const Globals& g, const TopicsOpts& opts) {
-  const auto format = output_format(g, {"text", "json"}, "text");
+  const auto format = output_format(g, k_text_json, "text");
   const auto description = topics::describe_topic(client_config(g), opts.topic);
   for (const auto& w : topics::description_warnings(description)) {
     warn(w);
@@ -55,7 +57,7 @@ void add_topics(CLI::App& root, Globals& g) {
   sub->add_flag("--internal", opts->internal, "Include internal topics (__consumer_offsets, …)");
   auto* list = sub->add_subcommand("list", "List topics with partition and replica counts");
   auto* describe = sub->add_subcommand("describe", "Partitions, leaders and offsets of a topic");
-  describe->add_option("topic", opts->topic, "Topic name")->required();
+  describe->add_option("topic", opts->topic, "Topic name")->required()->check(existing_topic());
   auto* create = sub->add_subcommand("create", "Create a topic (CreateTopics, or the sandbox)");
   create->add_option("topic", opts->create.name, "Topic name")->required();
   create->add_option("-p,--partitions", opts->create.partitions, "Partitions (default 1)")
@@ -65,6 +67,9 @@ void add_topics(CLI::App& root, Globals& g) {
       ->type_name("N");
   create->add_option("-c,--config", opts->create.configs, "Topic config (repeatable)")
       ->type_name("KEY=VALUE");
+  output_formats(*sub, k_text_json);
+  output_formats(*list, k_text_json);
+  output_formats(*describe, k_text_json);
   sub->require_subcommand(0, 1);
   list->final_callback([&g, opts] { g.outcome = run_list(g, *opts); });
   describe->final_callback([&g, opts] { g.outcome = run_describe(g, *opts); });

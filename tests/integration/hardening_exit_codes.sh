@@ -134,10 +134,10 @@ expect_rc 0 "binary text"
 expect_contains "$OUT" '{"key":"content-type","value":"text/plain; charset=utf-8"}'
 run_evt publish -t x --dry-run --type T --data '{"a":1}'
 expect_contains "$OUT" '{"key":"content-type","value":"application/json"}'
-run_evt publish -t x --dry-run --type T --envelope structured --data 'hello'
+run_evt publish -t x --dry-run --type T --envelope cloudevents-structured --data 'hello'
 expect_rc 0 "structured text"
 expect_contains "$OUT" '\"datacontenttype\":\"text/plain; charset=utf-8\",\"data\":\"hello\"'
-run_evt publish -t x --dry-run --type T --envelope structured --content-type application/json --data 'hello'
+run_evt publish -t x --dry-run --type T --envelope cloudevents-structured --content-type application/json --data 'hello'
 expect_rc 4 "JSON content type on text"
 expect_contains "$ERR" "attribute 'datacontenttype'"
 run_evt publish -t x --dry-run --type T --source 'not a uri % with spaces' --data '{}'

@@ -34,6 +34,7 @@ run_both() {
   shift
   timeout 60 "$EVT" "$@" >"$name.out" 2>"$name.err"
   RC=$?
+  ERR=$(cat "$name.err")
   check_clean "$name.out" "$name stdout"
   check_clean "$name.err" "$name stderr"
 }
@@ -127,8 +128,41 @@ for style in pretty raw jsonl "%k %s %h\\n"; do
   expect_rc 0 "tail $style on a terminal"
 done
 expect_contains "$(cat tail-raw.tty)" 'v\x1b]0;PWNED' "raw on a terminal escapes"
-expect_contains "$(cat tail-pretty.tty)" '\u202e' "pretty escapes bidi as JSON"
+expect_contains "$(cat tail-pretty.tty)" '\xe2\x80\xae' "pretty escapes bidi inside JSON values"
 # Piped, raw output is the bytes themselves (for other programs).
 "$EVT" tail "$T" -e -o raw > raw.pipe 2>/dev/null
 grep -q "$RLO" raw.pipe || fail "raw to a pipe keeps the bytes"
+
+# --- topics, lag: names that come from the broker ------------------------------
+G="grp${ESC}]0;PWNED${BEL}${C1}${RLO}"
+"$EVT" tail "$T" -g "$G" -e -o raw >/dev/null 2>&1 || fail "tail -g with a hostile group name"
+for o in text json; do
+  run_both "topics-list-$o" topics list -o "$o"
+  expect_rc 0 "topics list -o $o"
+  run_both "topics-describe-$o" topics describe "$T" -o "$o"
+  expect_rc 0 "topics describe -o $o"
+  run_both "lag-group-$o" lag -g "$G" -o "$o"
+  expect_rc 0 "lag -g HOSTILE -o $o"
+done
+expect_contains "$(cat lag-group-text.out)" 'grp\x1b]0;PWNED' "group name escaped in lag"
+run_both topics-missing topics describe "missing${ESC}[2J${RLO}"
+expect_rc 2 "describe a missing hostile name"
+on_tty "lag-prom" "'$EVT' lag -g '$G' -o prometheus"
+
+# --- replay: dry-run plan and summary over hostile records ---------------------
+D=$(unique_topic hostile-dst)
+"$EVT" topics create "$D" -p 1 >/dev/null 2>&1
+for o in text json; do
+  run_both "replay-dry-$o" replay "$T" --to "$D" --dry-run -o "$o"
+  expect_rc 0 "replay --dry-run -o $o"
+done
+run_both replay-to-missing replay "$T" --to "nope${ESC}[2J${RLO}" --yes
+case $RC in 2 | 3) ;; *) fail "replay to a missing hostile topic: rc $RC" ;; esac
+
+# --- consume: the handler's hostile stderr in the failure message --------------
+printf '#!/bin/sh\nprintf "boom \\033]0;PWNED\\007 \\302\\233 \\342\\200\\256\\n" >&2\nexit 3\n' > bad.sh
+chmod +x bad.sh
+run_both consume-fail consume "$T" -g "c$G" --exec ./bad.sh --retries 0 --backoff 1ms:1ms -e
+expect_rc 3 "consume with a failing handler stops"
+on_tty consume-tty "'$EVT' consume '$T' -g 'd$G' --exec ./bad.sh --retries 0 --backoff 1ms:1ms -e"
 echo ok

@@ -1,5 +1,6 @@
 #include "evt/codec/cloudevents.hpp"
 
+#include "evt/ascii.hpp"
 #include "evt/codec/base64.hpp"
 #include "evt/codec/json_text.hpp"
 
@@ -298,11 +299,7 @@ std::optional<std::string_view> header_value(const RecordView& record, std::stri
 bool is_structured_cloudevent(const RecordView& record) {
   const auto ct = header_value(record, "content-type");
   constexpr std::string_view k_prefix = "application/cloudevents";
-  if (!ct || ct->size() < k_prefix.size()) {
-    return false;
-  }
-  return std::equal(k_prefix.begin(), k_prefix.end(), ct->begin(),
-                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  return ct && ascii_istarts_with(*ct, k_prefix);
 }
 
 }  // namespace evt::codec

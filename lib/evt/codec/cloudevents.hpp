@@ -3,6 +3,7 @@
 // of carrying them (binary: ce_* headers; structured: one JSON value).
 // See docs in man/evt-publish.1 (ENVELOPES) and conventions.md.
 
+#include "evt/names.hpp"
 #include "evt/record.hpp"
 #include "evt/record_view.hpp"
 
@@ -17,6 +18,12 @@ namespace evt::codec {
 
 // How an event is wrapped before it is sent.
 enum class EnvelopeMode { none, binary, structured };
+
+// The names of `evt publish --envelope`.
+inline constexpr auto k_envelope_modes =
+    make_name_table<EnvelopeMode>({{"none", EnvelopeMode::none},
+                                   {"cloudevents", EnvelopeMode::binary},
+                                   {"cloudevents-structured", EnvelopeMode::structured}});
 
 // The content type of a structured-mode CloudEvent.
 inline constexpr std::string_view k_structured_content_type = "application/cloudevents+json; charset=UTF-8";

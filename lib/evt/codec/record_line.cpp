@@ -109,9 +109,15 @@ void append_record_line(std::string& out, const Record& r) {
   append_bytes_field(out, "key", r.key);
   out += ',';
   append_bytes_field(out, "value", r.value);
-  out += ",\"headers\":[";
+  out += ",\"headers\":";
+  append_headers_json(out, r.headers);
+  out += "}\n";
+}
+
+void append_headers_json(std::string& out, const std::vector<Header>& headers) {
+  out += '[';
   bool first = true;
-  for (const auto& h : r.headers) {
+  for (const auto& h : headers) {
     out += first ? "{" : ",{";
     first = false;
     append_bytes_field(out, "key", std::optional<std::string>(h.key));
@@ -119,7 +125,7 @@ void append_record_line(std::string& out, const Record& r) {
     append_bytes_field(out, "value", h.value);
     out += '}';
   }
-  out += "]}\n";
+  out += ']';
 }
 
 bool is_record_line(const nlohmann::json& j) {

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace evt::codec {
 
@@ -26,6 +27,10 @@ class RecordLineError : public std::runtime_error {
 
 // Appends the record as one JSON line (with the trailing '\n').
 void append_record_line(std::string& out, const Record& record);
+
+// Appends headers as the record line's "headers" array:
+// [{"key":"k","value":"v"},{"key":"b","value_base64":"…"},{"key":"n","value":null}].
+void append_headers_json(std::string& out, const std::vector<Header>& headers);
 
 // Parses one record line. Fields other than value/key/headers are optional;
 // a "value" that is a JSON object, array, number or boolean is taken as the

@@ -273,8 +273,28 @@ ConfigFile load_config(const fs::path& path, bool must_exist) {
   return config;
 }
 
+namespace {
+
+// A secret-named value that is a list of assignments (a JAAS config, an
+// OAUTHBEARER config) keeps its structure with only the secret assignments
+// masked, so the user can still check the user name; any other secret-named
+// value is masked whole.
+std::string redacted_value(const std::string& name, const std::string& value) {
+  std::string assignments = kafka::redact_secret_assignments(value);
+  if (!kafka::is_secret_property(name)) {
+    return assignments;
+  }
+  return assignments != value ? assignments : std::string("***");
+}
+
+}  // namespace
+
 std::string render_redacted(const ConfigFile& config) {
   YAML::Emitter out;
+  // Non-ASCII as \u escapes inside double quotes: control, C1 and bidi
+  // characters from the file never reach the terminal raw, and the output is
+  // still YAML that reads back to the same values.
+  out.SetOutputCharset(YAML::EscapeNonAscii);
   out << YAML::BeginMap;
   if (!config.current_context.empty()) {
     out << YAML::Key << "current-context" << YAML::Value << config.current_context;
@@ -292,8 +312,7 @@ std::string render_redacted(const ConfigFile& config) {
     if (!c.properties.empty()) {
       out << YAML::Key << "properties" << YAML::Value << YAML::BeginMap;
       for (const auto& [k, v] : c.properties) {
-        out << YAML::Key << k << YAML::Value
-            << (kafka::is_secret_property(k) ? std::string("***") : kafka::redact_secret_assignments(v));
+        out << YAML::Key << k << YAML::Value << redacted_value(k, v);
       }
       out << YAML::EndMap;
     }

@@ -63,7 +63,7 @@ Connection resolve_connection(const ConnectionRequest& request) {
 }
 
 ConnectionRequest system_request(std::string brokers_flag, std::string context_flag,
-                                 kafka::Properties property_flags) {
+                                 kafka::Properties property_flags, FindSandbox find_sandbox) {
   ConnectionRequest request;
   request.brokers_flag = std::move(brokers_flag);
   request.context_flag = std::move(context_flag);
@@ -76,7 +76,7 @@ ConnectionRequest system_request(std::string brokers_flag, std::string context_f
     const char* env = std::getenv("EVT_CONFIG");
     return load_config(default_config_path(), env != nullptr && *env != '\0');
   };
-  request.find_sandbox = [] { return sandbox::find_running_sandbox(); };
+  request.find_sandbox = std::move(find_sandbox);
   return request;
 }
 

@@ -2,7 +2,6 @@
 
 #include "evt/config/config_file.hpp"
 #include "evt/kafka/client_config.hpp"
-#include "evt/sandbox/state_file.hpp"
 
 #include <functional>
 #include <optional>
@@ -10,6 +9,16 @@
 #include <vector>
 
 namespace evt::config {
+
+// A running local sandbox, as the caller found it (sandbox/ owns its state
+// file; config only needs the address).
+struct SandboxAddress {
+  long pid = 0;
+  std::string bootstrap;
+};
+
+// Finds the running sandbox, if any.
+using FindSandbox = std::function<std::optional<SandboxAddress>()>;
 
 // What the user asked for on the command line, plus where to look for the
 // rest. The lookups are functions so tests can fake the environment.
@@ -19,7 +28,7 @@ struct ConnectionRequest {
   kafka::Properties property_flags;  // -X key=value, in order
   std::function<std::optional<std::string>(const std::string&)> getenv;
   std::function<ConfigFile()> load_config;
-  std::function<std::optional<sandbox::SandboxState>()> find_sandbox;
+  FindSandbox find_sandbox;
 };
 
 // Where the connection came from, for messages and `-v`.
@@ -36,8 +45,9 @@ struct Connection {
 // Throws UsageError when nothing names a broker, or a context is unknown.
 Connection resolve_connection(const ConnectionRequest& request);
 
-// A request wired to the real environment, config file and sandbox state.
+// A request wired to the real environment and config file; `find_sandbox`
+// (supplied by the caller, which may know about sandboxes) comes last.
 ConnectionRequest system_request(std::string brokers_flag, std::string context_flag,
-                                 kafka::Properties property_flags);
+                                 kafka::Properties property_flags, FindSandbox find_sandbox);
 
 }  // namespace evt::config

@@ -12,19 +12,13 @@
 
 namespace evt::kafka {
 
-struct Admin::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+struct Admin::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
-Admin::Admin(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  auto conf = make_conf(config, m_impl->state);
-  // A consumer-type handle: offsets_for_times and the admin API both work on
-  // it, and it never produces anything by accident.
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
-}
+Admin::Admin(const ClientConfig& config) : Admin(Client(config)) {}
+
+Admin::Admin(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Admin::~Admin() = default;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "evt/kafka/client.hpp"
 #include "evt/kafka/client_config.hpp"
 #include "evt/record.hpp"
 
@@ -56,6 +57,8 @@ struct NewTopic {
 class Admin {
  public:
   explicit Admin(const ClientConfig& config);
+  // Over a client shared with other users.
+  explicit Admin(const Client& client);
   ~Admin();
   Admin(const Admin&) = delete;
   Admin& operator=(const Admin&) = delete;

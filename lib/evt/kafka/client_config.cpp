@@ -1,5 +1,6 @@
 #include "evt/kafka/client_config.hpp"
 
+#include "evt/ascii.hpp"
 #include "evt/error.hpp"
 
 #include <algorithm>
@@ -59,12 +60,11 @@ bool is_secret_property(std::string_view name) {
 }
 
 std::string redact_secret_assignments(std::string_view value) {
-  // password=..., secret=... (any key ending in one of them, any case, as in
+  // password=..., secret=..., token=..., key=..., credential(s)=... (any key
+  // ending in one of them, any case, as in
   // JAAS "password=\"x\"" or "client_secret=x"): the assigned text, quoted or
   // up to the next space, ';' or ',', becomes ***.
-  std::string lower(value);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lower(value);
   std::string out;
   size_t copied = 0;
   for (size_t eq = lower.find('='); eq != std::string::npos; eq = lower.find('=', eq + 1)) {
@@ -73,7 +73,9 @@ std::string redact_secret_assignments(std::string_view value) {
       --key_end;
     }
     const std::string_view key(lower.data(), key_end);
-    if (eq < copied || !(key.ends_with("password") || key.ends_with("secret"))) {
+    if (eq < copied ||
+        !(key.ends_with("password") || key.ends_with("secret") || key.ends_with("token") ||
+          key.ends_with("key") || key.ends_with("credential") || key.ends_with("credentials"))) {
       continue;
     }
     size_t start = eq + 1;

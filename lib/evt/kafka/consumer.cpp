@@ -4,21 +4,213 @@
 #include "evt/kafka/handle.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <set>
+#include <utility>
 
 namespace evt::kafka {
 
+namespace {
+
+// What the rebalance callback (a C callback) reads and writes.
+struct GroupState {
+  const ClientConfig* config = nullptr;
+  const ConsumerOptions* options = nullptr;
+  RebalanceListener* listener = nullptr;
+  // Partitions the rebalance callback revoked since fetch_messages last
+  // looked: their messages already taken from the queue must be dropped.
+  std::vector<TopicPartition> revoked;
+  // The first error inside the rebalance callback (which must not throw);
+  // rethrown by the poll that ran it.
+  std::exception_ptr callback_error;
+};
+
+}  // namespace
+
 struct Consumer::Impl {
   ClientConfig config;
+  ConsumerOptions options;
   ClientState state;
+  GroupState group;
   HandlePtr rk;
   QueuePtr queue;
   bool closed = false;
   std::vector<rd_kafka_message_t*> scratch;
+  std::set<std::string> known_topics;
+  bool paused_any = false;
+  std::vector<rd_kafka_topic_t*> topics;  // handles that make topics "locally known"
+  void destroy_topics() {
+    for (auto* rkt : topics) {
+      rd_kafka_topic_destroy(rkt);
+    }
+    topics.clear();
+  }
 };
+
+bool is_rebalance_commit_error(int code) {
+  switch (static_cast<rd_kafka_resp_err_t>(code)) {
+    case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
+    case RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
+    case RD_KAFKA_RESP_ERR__FENCED:
+    case RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+TplPtr to_tpl(const std::vector<StartPosition>& positions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  for (const auto& p : positions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)->offset =
+        p.offset == k_offset_stored ? RD_KAFKA_OFFSET_STORED : p.offset;
+  }
+  return tpl;
+}
+
+std::vector<TopicPartition> to_partitions(const rd_kafka_topic_partition_list_t* tpl) {
+  std::vector<TopicPartition> result;
+  for (int i = 0; tpl != nullptr && i < tpl->cnt; ++i) {
+    result.push_back({tpl->elems[i].topic, tpl->elems[i].partition});
+  }
+  return result;
+}
+
+// Commits `tpl` synchronously; the metadata string goes beside each offset.
+CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, const std::string& metadata,
+                         const std::string& brokers) {
+  if (tpl->cnt == 0) {
+    return CommitResult::committed;
+  }
+  if (!metadata.empty()) {
+    for (int i = 0; i < tpl->cnt; ++i) {
+      auto& e = tpl->elems[i];
+      std::free(e.metadata);
+      // librdkafka frees it with the list.
+      e.metadata = std::malloc(metadata.size());
+      if (e.metadata == nullptr) {
+        throw std::bad_alloc();
+      }
+      std::memcpy(e.metadata, metadata.data(), metadata.size());
+      e.metadata_size = metadata.size();
+    }
+  }
+  auto err = rd_kafka_commit(rk, tpl, 0);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // The request went through; a partition may still have been refused.
+    for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+      err = tpl->elems[i].err;
+    }
+  }
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    return CommitResult::committed;
+  }
+  if (is_rebalance_commit_error(err)) {
+    return CommitResult::rebalancing;
+  }
+  throw_kafka_error(err, "cannot commit offsets", brokers);
+}
+
+// The group's committed offsets (and metadata) for `tpl`, in place.
+void fetch_committed(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, int timeout_ms,
+                     const std::string& brokers) {
+  const auto err = rd_kafka_committed(rk, tpl, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot fetch committed offsets", brokers);
+  }
+}
+
+// librdkafka's rebalance callback: hands assignment changes to the
+// listener, commits what it finished before partitions go, and applies the
+// change with the call the configured protocol wants. Never throws.
+void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                  void* opaque) {
+  auto* impl = static_cast<GroupState*>(static_cast<ClientState*>(opaque)->owner);
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  const auto keep_error = [impl](std::exception_ptr e) {
+    if (!impl->callback_error) {
+      impl->callback_error = std::move(e);
+    }
+  };
+  try {
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      // Start exactly where the group committed, and tell the listener so.
+      TplPtr start(rd_kafka_topic_partition_list_copy(partitions));
+      std::vector<StartPosition> committed;
+      try {
+        fetch_committed(rk, start.get(), impl->config->timeout_ms, impl->config->brokers);
+      } catch (...) {
+        // librdkafka fetches them itself when the offsets say "stored".
+        for (int i = 0; i < start->cnt; ++i) {
+          start->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+        }
+      }
+      for (int i = 0; i < start->cnt; ++i) {
+        const auto& e = start->elems[i];
+        committed.push_back({{e.topic, e.partition}, e.offset >= 0 ? e.offset : k_offset_none});
+      }
+      if (cooperative) {
+        if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, start.get())) {
+          ErrorPtr owned(error);
+          keep_error(std::make_exception_ptr(BrokerError(
+              std::string("cannot take the assigned partitions: ") + rd_kafka_error_string(error))));
+        }
+      } else {
+        const auto e = rd_kafka_assign(rk, start.get());
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          keep_error(std::make_exception_ptr(
+              BrokerError(std::string("cannot take the assigned partitions: ") + rd_kafka_err2str(e))));
+        }
+      }
+      if (impl->listener != nullptr) {
+        impl->listener->on_assign(committed);
+      }
+      return;
+    }
+    // Revoked (or an error: give everything up, as librdkafka asks).
+    const auto revoked = to_partitions(partitions);
+    impl->revoked.insert(impl->revoked.end(), revoked.begin(), revoked.end());
+    if (impl->listener != nullptr && !revoked.empty()) {
+      const auto done = impl->listener->on_revoke(revoked);
+      // Lost partitions (session timed out) belong to someone else already:
+      // a commit would fail or, worse, move their offsets back.
+      if (!done.empty() && !rd_kafka_assignment_lost(rk)) {
+        try {
+          auto tpl = to_tpl(done);
+          (void)commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers);
+        } catch (...) {
+          keep_error(std::current_exception());
+        }
+      }
+    }
+    if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+      if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions)) {
+        rd_kafka_error_destroy(error);
+      }
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  } catch (...) {
+    keep_error(std::current_exception());
+    // Never leave librdkafka waiting for the (un)assign.
+    if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+}
+
+}  // namespace
 
 Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
     : m_impl(std::make_unique<Impl>()) {
   m_impl->config = config;
+  m_impl->options = options;
   ClientConfig effective = config;
   Properties defaults = {
       {"enable.partition.eof", "true"},
@@ -26,19 +218,31 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
       {"enable.auto.commit", options.auto_commit ? "true" : "false"},
       {"enable.auto.offset.store", "false"},
       // Bigger fetches: evt usually reads ranges to the end as fast as it can.
-      {"fetch.wait.max.ms", "100"},
+      {"fetch.wait.max.ms", std::to_string(options.fetch_wait_max_ms)},
       // librdkafka 2.0.2 counts queued.min.messages on the one consumer
       // queue all partitions feed; once exceeded, every partition backs off
       // for fetch.error.backoff.ms (~1 s stalls when the reader is slower
       // than fetching). Bound the queue by bytes instead
       // (queued.max.messages.kbytes). -X still overrides this.
-      {"queued.min.messages", "1000000"},
   };
+  if (options.bulk_prefetch) {
+    defaults.emplace_back("queued.min.messages", "1000000");
+  }
+  if (options.max_partition_fetch_bytes > 0) {
+    defaults.emplace_back("max.partition.fetch.bytes", std::to_string(options.max_partition_fetch_bytes));
+  }
   // librdkafka's consumer wants a group.id even for manual assignment; with
   // no group we never commit, so a throwaway id is harmless.
   defaults.emplace_back("group.id", options.group ? *options.group : "evt-no-group");
+  if (options.session_timeout_ms > 0) {
+    defaults.emplace_back("session.timeout.ms", std::to_string(options.session_timeout_ms));
+  }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  m_impl->group.config = &m_impl->config;
+  m_impl->group.options = &m_impl->options;
+  m_impl->state.owner = &m_impl->group;
   auto conf = make_conf(effective, m_impl->state);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_cb);
   m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
   rd_kafka_poll_set_consumer(m_impl->rk.get());
   m_impl->queue.reset(rd_kafka_queue_get_consumer(m_impl->rk.get()));
@@ -52,15 +256,21 @@ Consumer::~Consumer() {
   }
 }
 
+void Consumer::set_rebalance_listener(RebalanceListener* listener) {
+  m_impl->group.listener = listener;
+}
+
 void Consumer::assign(const std::vector<StartPosition>& positions) {
-  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
-  for (const auto& p : positions) {
-    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)->offset =
-        p.offset == k_offset_stored ? RD_KAFKA_OFFSET_STORED : p.offset;
-  }
+  auto tpl = to_tpl(positions);
   const auto err = rd_kafka_assign(m_impl->rk.get(), tpl.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw_kafka_error(err, "cannot assign partitions", m_impl->config.brokers);
+  }
+  // librdkafka keeps a partition's pause across assignments; a partition
+  // paused under an earlier assignment (pause()) must fetch again.
+  if (m_impl->paused_any) {
+    rd_kafka_resume_partitions(m_impl->rk.get(), tpl.get());
+    m_impl->paused_any = false;
   }
 }
 
@@ -132,24 +342,13 @@ Record to_record(const rd_kafka_message_t* m) {
 }  // namespace
 
 void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
-  check_fatal(m_impl->state);
+  const size_t n = fetch_messages(max_records, timeout_ms);
   auto& scratch = m_impl->scratch;
-  scratch.resize(max_records);
-  // consume_batch_queue waits until the batch is full or the timeout ends:
-  // take what is queued now, and wait only when nothing is.
-  auto* q = m_impl->queue.get();
-  ssize_t n = rd_kafka_consume_batch_queue(q, 0, scratch.data(), max_records);
-  if (n == 0 && timeout_ms != 0) {
-    n = rd_kafka_consume_batch_queue(q, timeout_ms, scratch.data(), 1);
-  }
-  if (n < 0) {
-    throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
-  }
   // Own every message before looking at any: an error thrown part-way
   // (unknown topic, out of memory) must not leak the rest of the batch.
   std::vector<MessagePtr> owned;
-  owned.reserve(static_cast<size_t>(n));
-  for (ssize_t i = 0; i < n; ++i) {
+  owned.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
     owned.emplace_back(scratch[static_cast<size_t>(i)]);
   }
   std::string error;
@@ -171,35 +370,75 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
   }
 }
 
-void Consumer::commit(const std::vector<StartPosition>& next_offsets) {
-  if (next_offsets.empty()) {
+CommitResult Consumer::commit(const std::vector<StartPosition>& next_offsets) {
+  auto tpl = to_tpl(next_offsets);
+  return commit_list(m_impl->rk.get(), tpl.get(), m_impl->options.commit_metadata, m_impl->config.brokers);
+}
+
+void Consumer::seek(const std::vector<StartPosition>& positions) {
+  if (positions.empty()) {
     return;
   }
-  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
-  for (const auto& p : next_offsets) {
-    rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition)->offset =
-        p.offset;
+  auto tpl = to_tpl(positions);
+  if (rd_kafka_error_t* error =
+          rd_kafka_seek_partitions(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms)) {
+    throw_kafka_error(error, "cannot move the read position");
   }
-  const auto err = rd_kafka_commit(m_impl->rk.get(), tpl.get(), 0);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    throw_kafka_error(err, "cannot commit offsets", m_impl->config.brokers);
+  for (int i = 0; i < tpl->cnt; ++i) {
+    const auto& e = tpl->elems[i];
+    // A partition taken away meanwhile is not ours to move.
+    if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR && e.err != RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION &&
+        e.err != RD_KAFKA_RESP_ERR__STATE) {
+      throw_kafka_error(e.err,
+                        std::string("cannot move the read position of ") + e.topic + "[" +
+                            std::to_string(e.partition) + "]",
+                        m_impl->config.brokers);
+    }
   }
 }
 
 std::vector<StartPosition> Consumer::committed(const std::vector<TopicPartition>& partitions) {
+  std::vector<StartPosition> result;
+  for (auto& c : committed_metadata(partitions)) {
+    result.push_back({std::move(c.partition), c.offset});
+  }
+  return result;
+}
+
+std::vector<CommittedOffset> Consumer::committed_metadata(const std::vector<TopicPartition>& partitions) {
   TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
   for (const auto& tp : partitions) {
     rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
   }
-  const auto err = rd_kafka_committed(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw_kafka_error(err, "cannot fetch committed offsets", m_impl->config.brokers);
-  }
-  std::vector<StartPosition> result;
+  fetch_committed(m_impl->rk.get(), tpl.get(), m_impl->config.timeout_ms, m_impl->config.brokers);
+  std::vector<CommittedOffset> result;
   for (int i = 0; i < tpl->cnt; ++i) {
-    result.push_back({{tpl->elems[i].topic, tpl->elems[i].partition}, tpl->elems[i].offset});
+    const auto& e = tpl->elems[i];
+    CommittedOffset c{{e.topic, e.partition}, e.offset, {}};
+    if (e.metadata != nullptr) {
+      c.metadata.assign(static_cast<const char*>(e.metadata), e.metadata_size);
+    }
+    result.push_back(std::move(c));
   }
   return result;
+}
+
+CommitResult Consumer::commit_points(const std::vector<CommittedOffset>& points) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
+  for (const auto& p : points) {
+    auto* e = rd_kafka_topic_partition_list_add(tpl.get(), p.partition.topic.c_str(), p.partition.partition);
+    e->offset = p.offset;
+    if (!p.metadata.empty()) {
+      // The list owns (and frees) what metadata points at.
+      e->metadata = std::malloc(p.metadata.size());
+      if (e->metadata == nullptr) {
+        throw std::bad_alloc();
+      }
+      std::memcpy(e->metadata, p.metadata.data(), p.metadata.size());
+      e->metadata_size = p.metadata.size();
+    }
+  }
+  return commit_list(m_impl->rk.get(), tpl.get(), {}, m_impl->config.brokers);
 }
 
 void Consumer::close() {
@@ -207,8 +446,79 @@ void Consumer::close() {
     return;
   }
   m_impl->closed = true;
+  m_impl->destroy_topics();
   m_impl->queue.reset();
+  // Leaving revokes the assignment: the listener's last progress is
+  // committed from the callback. A commit failing now (broker gone) is not
+  // worth an error: whatever the caller committed before still stands.
   rd_kafka_consumer_close(m_impl->rk.get());
+  m_impl->group.callback_error = nullptr;
+}
+
+size_t Consumer::fetch_messages(size_t max_records, int timeout_ms) {
+  check_fatal(m_impl->state);
+  auto& scratch = m_impl->scratch;
+  scratch.resize(std::max<size_t>(max_records, 1));
+  auto& group = m_impl->group;
+  rd_kafka_queue_t* q = m_impl->queue.get();
+  size_t n = 0;
+  // Consumes into scratch[n…] and drops messages of partitions the
+  // rebalance callback revoked meanwhile: taken from the queue before the
+  // revocation, they belong to the next owner now (librdkafka drops
+  // queued ones itself, but not those already handed out in this batch).
+  const auto consume = [&](int wait_ms, size_t room) {
+    group.revoked.clear();
+    const ssize_t got = rd_kafka_consume_batch_queue(q, wait_ms, scratch.data() + n, room);
+    if (got < 0) {
+      throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
+    }
+    const size_t before = n;
+    n += static_cast<size_t>(got);
+    if (!group.revoked.empty()) {
+      // Partitions assigned again within this same call were purged by
+      // librdkafka's version barrier before the new assignment; what is
+      // left of them in this call is new. Earlier calls' are all old.
+      const auto assigned = assignment();
+      size_t kept = 0;
+      for (size_t i = 0; i < n; ++i) {
+        rd_kafka_message_t* m = scratch[i];
+        const bool of_revoked =
+            m->rkt != nullptr &&
+            std::any_of(group.revoked.begin(), group.revoked.end(), [&](const TopicPartition& tp) {
+              return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
+            });
+        const bool reassigned =
+            i >= before && std::any_of(assigned.begin(), assigned.end(), [&](const TopicPartition& tp) {
+              return tp.partition == m->partition && tp.topic == rd_kafka_topic_name(m->rkt);
+            });
+        if (of_revoked && !reassigned) {
+          rd_kafka_message_destroy(m);
+        } else {
+          scratch[kept++] = m;
+        }
+      }
+      n = kept;
+      group.revoked.clear();
+    }
+    if (group.callback_error) {
+      for (size_t i = 0; i < n; ++i) {
+        rd_kafka_message_destroy(scratch[i]);
+      }
+      n = 0;
+      std::rethrow_exception(std::exchange(group.callback_error, nullptr));
+    }
+  };
+  // consume_batch_queue waits until the batch is full or the timeout ends:
+  // take what is queued now, and wait only when nothing is (for one record,
+  // then take the rest), so a slow reader never sleeps with records queued.
+  consume(0, scratch.size());
+  if (n == 0 && timeout_ms != 0) {
+    consume(timeout_ms, 1);
+    if (n == 1 && scratch.size() > 1) {
+      consume(0, scratch.size() - 1);
+    }
+  }
+  return n;
 }
 
 }  // namespace evt::kafka
@@ -220,30 +530,26 @@ namespace evt::kafka {
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
                            std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
                            bool with_headers) {
-  check_fatal(m_impl->state);
+  return poll_view_impl(visit, reached_end, nullptr, max_records, timeout_ms, with_headers);
+}
+
+size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
+                           std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>& failed,
+                           size_t max_records, int timeout_ms, bool with_headers) {
+  return poll_view_impl(visit, reached_end, &failed, max_records, timeout_ms, with_headers);
+}
+
+size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& visit,
+                                std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
+                                size_t max_records, int timeout_ms, bool with_headers) {
+  const size_t n = fetch_messages(max_records, timeout_ms);
   auto& scratch = m_impl->scratch;
-  scratch.resize(std::max<size_t>(max_records, 1));
-  // consume_batch_queue waits until the batch is full or the timeout ends:
-  // take what is queued now, and wait only when nothing is (for one record,
-  // then take the rest), so a slow reader never sleeps with records queued.
-  rd_kafka_queue_t* q = m_impl->queue.get();
-  ssize_t n = rd_kafka_consume_batch_queue(q, 0, scratch.data(), scratch.size());
-  if (n == 0 && timeout_ms != 0) {
-    n = rd_kafka_consume_batch_queue(q, timeout_ms, scratch.data(), 1);
-    if (n == 1 && scratch.size() > 1) {
-      const ssize_t more = rd_kafka_consume_batch_queue(q, 0, scratch.data() + 1, scratch.size() - 1);
-      n += std::max<ssize_t>(more, 0);
-    }
-  }
-  if (n < 0) {
-    throw_kafka_error(rd_kafka_last_error(), "cannot consume", m_impl->config.brokers);
-  }
   // Destroy every message even when a visit throws (e.g. a closed stdout).
   struct Release {
     std::vector<rd_kafka_message_t*>& messages;
-    ssize_t count;
+    size_t count;
     ~Release() {
-      for (ssize_t i = 0; i < count; ++i) {
+      for (size_t i = 0; i < count; ++i) {
         rd_kafka_message_destroy(messages[static_cast<size_t>(i)]);
       }
     }
@@ -252,14 +558,16 @@ size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
   std::string error;
   size_t visited = 0;
   RecordView v;
-  for (ssize_t i = 0; i < n; ++i) {
-    const rd_kafka_message_t* m = scratch[static_cast<size_t>(i)];
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_message_t* m = scratch[i];
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       reached_end.push_back({rd_kafka_topic_name(m->rkt), m->partition});
       continue;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      if (error.empty()) {
+      if (failed != nullptr && m->rkt != nullptr) {
+        failed->push_back({rd_kafka_topic_name(m->rkt), m->partition});
+      } else if (failed == nullptr && error.empty()) {
         error = message_error_text(m);
       }
       continue;
@@ -309,6 +617,72 @@ std::vector<TopicPartition> Consumer::assignment() {
     result.push_back({tpl->elems[i].topic, tpl->elems[i].partition});
   }
   return result;
+}
+
+void Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  // A partition that cannot be paused only keeps fetching; nothing is lost.
+  rd_kafka_pause_partitions(m_impl->rk.get(), tpl.get());
+  m_impl->paused_any = true;
+}
+
+bool Consumer::seek(const TopicPartition& partition, int64_t offset) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(tpl.get(), partition.topic.c_str(), partition.partition)->offset = offset;
+  if (auto* error = rd_kafka_seek_partitions(m_impl->rk.get(), tpl.get(), 0)) {
+    rd_kafka_error_destroy(error);
+    return false;
+  }
+  return tpl->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void Consumer::learn_topics(const std::vector<std::string>& topics, int timeout_ms) {
+  bool added = false;
+  for (const auto& topic : topics) {
+    if (m_impl->known_topics.insert(topic).second) {
+      // Topic handles make topics "locally known", and only those are asked for.
+      if (auto* rkt = rd_kafka_topic_new(m_impl->rk.get(), topic.c_str(), nullptr)) {
+        m_impl->topics.push_back(rkt);
+        added = true;
+      }
+    }
+  }
+  const rd_kafka_metadata_t* md = nullptr;
+  if (added && timeout_ms > 0 &&
+      rd_kafka_metadata(m_impl->rk.get(), 0, nullptr, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    MetadataPtr owned(md);
+  }
+}
+
+}  // namespace evt::kafka
+
+// ---- Flow control (added for evt consume) ----
+
+namespace evt::kafka {
+namespace {
+
+TplPtr partition_list(const std::vector<TopicPartition>& partitions) {
+  TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(tpl.get(), tp.topic.c_str(), tp.partition);
+  }
+  return tpl;
+}
+
+}  // namespace
+
+void Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  if (partitions.empty()) {
+    return;
+  }
+  auto tpl = partition_list(partitions);
+  const auto err = rd_kafka_resume_partitions(m_impl->rk.get(), tpl.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_kafka_error(err, "cannot resume partitions", m_impl->config.brokers);
+  }
 }
 
 }  // namespace evt::kafka

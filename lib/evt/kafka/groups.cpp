@@ -2,9 +2,11 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 namespace evt::kafka {
 
@@ -26,17 +28,13 @@ std::string to_string(GroupState state) {
   return "Unknown";
 }
 
-struct Groups::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+struct Groups::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
-Groups::Groups(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  auto conf = make_conf(config, m_impl->state);
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf));
-}
+Groups::Groups(const ClientConfig& config) : Groups(Client(config)) {}
+
+Groups::Groups(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Groups::~Groups() = default;
 
@@ -70,7 +68,16 @@ AdminOptionsPtr admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int timeou
 // little grace on top of it means it answers before we give up.
 EventPtr wait_result(rd_kafka_queue_t* queue, int timeout_ms, const std::string& what,
                      const std::string& brokers) {
-  EventPtr ev(rd_kafka_queue_poll(queue, timeout_ms + 2000));
+  // In short slices, so that SIGINT/SIGTERM ends the wait at once.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms + 2000);
+  EventPtr ev;
+  while (!ev && Clock::now() < deadline) {
+    if (interrupted()) {
+      throw Interrupted();
+    }
+    ev.reset(rd_kafka_queue_poll(queue, 200));
+  }
   if (!ev) {
     throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, what, brokers);
   }

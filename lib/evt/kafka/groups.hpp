@@ -1,5 +1,6 @@
 #pragma once
 
+#include "evt/kafka/client.hpp"
 #include "evt/kafka/client_config.hpp"
 #include "evt/record.hpp"
 
@@ -62,6 +63,8 @@ inline constexpr int64_t k_no_commit = -1001;
 class Groups {
  public:
   explicit Groups(const ClientConfig& config);
+  // Over a client shared with other users.
+  explicit Groups(const Client& client);
   ~Groups();
   Groups(const Groups&) = delete;
   Groups& operator=(const Groups&) = delete;

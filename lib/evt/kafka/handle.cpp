@@ -1,9 +1,13 @@
 #include "evt/kafka/handle.hpp"
 
 #include "evt/error.hpp"
+#include "evt/signals.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <string_view>
+#include <thread>
 
 namespace evt::kafka {
 namespace {
@@ -207,16 +211,39 @@ void check_fatal(ClientState& state) {
 
 MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout_ms,
                            const std::string& brokers) {
+  // rd_kafka_metadata cannot be cancelled: wait in short slices so that
+  // SIGINT/SIGTERM ends the wait at once (an unreachable broker would
+  // otherwise hold Ctrl-C for the whole timeout).
+  using Clock = std::chrono::steady_clock;
+  constexpr int k_slice_ms = 200;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 1));
+  // A topic handle restricts the request to that topic (and may auto-create
+  // it where the broker allows, as kcat does).
+  rd_kafka_topic_t* rkt = topic != nullptr ? rd_kafka_topic_new(rk, topic->c_str(), nullptr) : nullptr;
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err;
-  if (topic != nullptr) {
-    // A topic handle restricts the request to that topic (and may auto-create
-    // it where the broker allows, as kcat does).
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic->c_str(), nullptr);
-    err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      break;
+    }
+    const auto slice_end = Clock::now() + std::chrono::milliseconds(k_slice_ms);
+    err = rd_kafka_metadata(rk, rkt == nullptr ? 1 : 0, rkt, &md,
+                            static_cast<int>(std::min<int64_t>(left, k_slice_ms)));
+    // A refused connection answers at once; librdkafka reconnects with
+    // backoff, so keep asking until the timeout, as one long call would.
+    const bool retry = err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+                       err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+    if (!retry || interrupted()) {
+      break;
+    }
+    std::this_thread::sleep_until(std::min(slice_end, deadline));
+  }
+  if (rkt != nullptr) {
     rd_kafka_topic_destroy(rkt);
-  } else {
-    err = rd_kafka_metadata(rk, 1, nullptr, &md, timeout_ms);
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && interrupted()) {
+    throw Interrupted();
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw_client_error(rk, err, "cannot fetch metadata", brokers);

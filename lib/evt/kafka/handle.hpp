@@ -2,6 +2,7 @@
 // Internal to lib/evt/kafka: the only header that includes librdkafka.
 // Code outside lib/evt/kafka uses the librdkafka-free classes instead.
 
+#include "evt/kafka/client.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <librdkafka/rdkafka.h>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace evt::kafka {
 
@@ -126,5 +128,25 @@ void check_fatal(ClientState& state);
 // Fetches cluster metadata (one topic or all); throws on failure.
 MetadataPtr fetch_metadata(rd_kafka_t* rk, const std::string* topic, int timeout_ms,
                            const std::string& brokers);
+
+// What a shared kafka::Client holds: its config, the state its callbacks
+// write, and the handle (destroyed first).
+struct Client::Core {
+  explicit Core(const ClientConfig& c);
+  ClientConfig config;
+  ClientState state;
+  HandlePtr rk;
+};
+
+// What Admin, Groups and Watermarks hold of a shared Client: the core kept
+// alive, and its parts by name.
+struct ClientParts {
+  explicit ClientParts(std::shared_ptr<Client::Core> c)
+      : core(std::move(c)), config(core->config), state(core->state), rk(core->rk) {}
+  std::shared_ptr<Client::Core> core;
+  const ClientConfig& config;
+  ClientState& state;
+  HandlePtr& rk;
+};
 
 }  // namespace evt::kafka

@@ -1,5 +1,6 @@
 #include "evt/kafka/mock_cluster.hpp"
 
+#include "evt/ascii.hpp"
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
 
@@ -171,9 +172,7 @@ int16_t api_key_from_name(std::string_view name) {
       {"TxnOffsetCommit", 28},
   }};
   for (const auto& [api, key] : k_apis) {
-    if (name.size() == api.size() && std::equal(name.begin(), name.end(), api.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (ascii_iequals(name, api)) {
       return key;
     }
   }

@@ -20,6 +20,13 @@ struct DeliveryReport {
 };
 
 // How the producer behaves; defaults are evt's safe ones.
+// librdkafka's partitioners (`partitioner`), evt's default first.
+inline const std::vector<std::string> k_partitioners{
+    "murmur2_random", "murmur2", "random", "consistent", "consistent_random", "fnv1a", "fnv1a_random"};
+
+// librdkafka's compression codecs (`compression.codec`).
+inline const std::vector<std::string> k_compression_codecs{"none", "gzip", "snappy", "lz4", "zstd"};
+
 struct ProducerOptions {
   bool idempotent = true;        // enable.idempotence=true, acks=all
   std::string compression;       // empty: librdkafka's default (none)

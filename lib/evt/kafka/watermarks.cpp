@@ -17,16 +17,13 @@ size_t chunk_size(size_t count, size_t min_chunk, size_t max_chunks) {
   return std::max<size_t>({even, min_chunk, 1});
 }
 
-struct Watermarks::Impl {
-  ClientConfig config;
-  ClientState state;
-  HandlePtr rk;
+struct Watermarks::Impl : ClientParts {
+  using ClientParts::ClientParts;
 };
 
-Watermarks::Watermarks(const ClientConfig& config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = config;
-  m_impl->rk = make_handle(RD_KAFKA_CONSUMER, make_conf(config, m_impl->state));
-}
+Watermarks::Watermarks(const ClientConfig& config) : Watermarks(Client(config)) {}
+
+Watermarks::Watermarks(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
 
 Watermarks::~Watermarks() = default;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "evt/kafka/admin.hpp"
+#include "evt/kafka/client.hpp"
 #include "evt/kafka/client_config.hpp"
 #include "evt/record.hpp"
 
@@ -22,6 +23,8 @@ class Watermarks {
   static constexpr size_t k_min_chunk = 1000;
 
   explicit Watermarks(const ClientConfig& config);
+  // Over a client shared with other users.
+  explicit Watermarks(const Client& client);
   ~Watermarks();
   Watermarks(const Watermarks&) = delete;
   Watermarks& operator=(const Watermarks&) = delete;

@@ -2,8 +2,8 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
-#include "evt/kafka/record_timestamps.hpp"
 #include "evt/kafka/watermarks.hpp"
+#include "evt/read/record_timestamps.hpp"
 #include "evt/signals.hpp"
 
 #include <chrono>
@@ -13,8 +13,11 @@
 namespace evt::lag {
 
 struct LagCollector::Impl {
-  explicit Impl(const kafka::ClientConfig& c) : config(c), admin(c), groups(c), watermarks(c) {}
+  // One client for all three: a lag run connects to the cluster once.
+  explicit Impl(const kafka::ClientConfig& c)
+      : config(c), client(c), admin(client), groups(client), watermarks(client) {}
   kafka::ClientConfig config;
+  kafka::Client client;
   kafka::Admin admin;
   kafka::Groups groups;
   kafka::Watermarks watermarks;
@@ -183,15 +186,15 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
   }
 
   if (request.time_lag) {
-    kafka::OffsetTargets targets;
+    read::OffsetTargets targets;
     for (const auto& row : snap.partitions) {
       if (const auto offset = time_lag_offset(row)) {
         targets[row.partition].insert(*offset);
       }
     }
-    kafka::TimestampLimits limits;
+    read::TimestampLimits limits;
     limits.timeout_ms = impl.config.timeout_ms;
-    const auto stamps = kafka::record_timestamps(impl.config, targets, limits);
+    const auto stamps = read::RecordTimestampProber(impl.config, limits).probe(targets).found;
     if (interrupted()) {
       throw Interrupted();
     }
@@ -208,8 +211,8 @@ LagSnapshot LagCollector::collect(const LagRequest& request) {
       const auto ts = stamps.find(row.partition);
       if (ts != stamps.end()) {
         const auto o = ts->second.find(*offset);
-        if (o != ts->second.end() && o->second >= 0) {
-          row.time_lag_s = time_lag_seconds(snap.taken_ms, o->second);
+        if (o != ts->second.end() && o->second.timestamp >= 0) {
+          row.time_lag_s = time_lag_seconds(snap.taken_ms, o->second.timestamp);
           continue;
         }
       }

@@ -6,8 +6,12 @@
 #include "evt/lag/watch.hpp"
 
 #include <string>
+#include <vector>
 
 namespace evt::lag {
+
+// The formats of `evt lag -o`, default first.
+inline const std::vector<std::string> k_report_formats{"text", "json", "prometheus"};
 
 // How a report looks.
 struct ReportStyle {

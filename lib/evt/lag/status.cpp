@@ -23,16 +23,7 @@ std::string to_string(LagStatus status) {
 }
 
 std::optional<LagStatus> parse_fail_on(const std::string& text) {
-  if (text == "warn") {
-    return LagStatus::warn;
-  }
-  if (text == "stall") {
-    return LagStatus::stall;
-  }
-  if (text == "stop") {
-    return LagStatus::stop;
-  }
-  return std::nullopt;
+  return k_fail_on_statuses.find(text);
 }
 
 bool fails(LagStatus status, LagStatus limit) {

@@ -6,6 +6,8 @@
 // committed offset at each refresh, so a "commit" here is a change of the
 // committed offset, timed when evt first saw it.
 
+#include "evt/names.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -21,7 +23,11 @@ enum class LagStatus { pending, ok, warn, rewind, stall, stop };
 // "OK", "WARN", "REWIND", "STALL", "STOP", or "-" for pending.
 std::string to_string(LagStatus status);
 
-// Parses "warn", "stall" or "stop" (for --fail-on); nullopt otherwise.
+// The statuses --fail-on accepts.
+inline constexpr auto k_fail_on_statuses = make_name_table<LagStatus>(
+    {{"warn", LagStatus::warn}, {"stall", LagStatus::stall}, {"stop", LagStatus::stop}});
+
+// Parses a name of k_fail_on_statuses; nullopt otherwise.
 std::optional<LagStatus> parse_fail_on(const std::string& text);
 
 // True when `status` is at least as bad as `limit` (pending never fails).

@@ -12,32 +12,14 @@
 namespace evt::output {
 
 std::optional<RecordStyle> parse_record_style(std::string_view name) {
-  if (name == "pretty") {
-    return RecordStyle::pretty;
-  }
-  if (name == "jsonl") {
-    return RecordStyle::jsonl;
-  }
-  if (name == "raw") {
-    return RecordStyle::raw;
-  }
-  if (name == "template") {
-    return RecordStyle::templated;
-  }
-  return std::nullopt;
+  return k_record_styles.find(name);
 }
 
 BinaryDisplay parse_binary_display(std::string_view name) {
-  if (name == "escape") {
-    return BinaryDisplay::escape;
+  if (const auto display = k_binary_displays.find(name)) {
+    return *display;
   }
-  if (name == "hex") {
-    return BinaryDisplay::hex;
-  }
-  if (name == "base64") {
-    return BinaryDisplay::base64;
-  }
-  throw UsageError("invalid --binary '" + std::string(name) + "'", "use escape, hex or base64");
+  throw UsageError("invalid --binary '" + std::string(name) + "'", "use " + k_binary_displays.list());
 }
 
 void append_decimal(std::string& out, int64_t v) {

@@ -3,6 +3,7 @@
 // record line (jsonl), raw values, or a kcat-style template. Everything from
 // the network is escaped before it can reach a terminal.
 
+#include "evt/names.hpp"
 #include "evt/output/record_template.hpp"
 #include "evt/record.hpp"
 #include "evt/record_view.hpp"
@@ -30,10 +31,20 @@ struct FormatOptions {
   std::string template_text;  // for RecordStyle::templated
 };
 
-// Parses "pretty", "jsonl", "raw" or "template"; nullopt otherwise.
+// The names of `evt tail -o`.
+inline constexpr auto k_record_styles = make_name_table<RecordStyle>({{"pretty", RecordStyle::pretty},
+                                                                      {"jsonl", RecordStyle::jsonl},
+                                                                      {"raw", RecordStyle::raw},
+                                                                      {"template", RecordStyle::templated}});
+
+// The names of --binary.
+inline constexpr auto k_binary_displays = make_name_table<BinaryDisplay>(
+    {{"escape", BinaryDisplay::escape}, {"hex", BinaryDisplay::hex}, {"base64", BinaryDisplay::base64}});
+
+// Parses a name of k_record_styles; nullopt otherwise.
 std::optional<RecordStyle> parse_record_style(std::string_view name);
 
-// Parses "escape", "hex" or "base64"; throws UsageError otherwise.
+// Parses a name of k_binary_displays; throws UsageError otherwise.
 BinaryDisplay parse_binary_display(std::string_view name);
 
 // Formats records into a caller-owned buffer (one buffer per batch).

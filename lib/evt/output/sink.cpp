@@ -102,11 +102,9 @@ void Sink::flush() {
 }
 
 bool use_color(std::string_view mode, FILE* file) {
-  if (mode == "always") {
-    return true;
-  }
-  if (mode == "never") {
-    return false;
+  const auto chosen = k_color_modes.find(mode).value_or(ColorMode::auto_detect);
+  if (chosen != ColorMode::auto_detect) {
+    return chosen == ColorMode::always;
   }
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') {

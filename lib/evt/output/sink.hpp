@@ -1,5 +1,7 @@
 #pragma once
 
+#include "evt/names.hpp"
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -43,7 +45,15 @@ class Sink {
   std::string m_buffer;
 };
 
-// Decides whether to colour output: --color always|never|auto, NO_COLOR, TERM=dumb.
+// When to colour output (--color).
+enum class ColorMode { auto_detect, always, never };
+
+// The names of --color.
+inline constexpr auto k_color_modes = make_name_table<ColorMode>(
+    {{"auto", ColorMode::auto_detect}, {"always", ColorMode::always}, {"never", ColorMode::never}});
+
+// Decides whether to colour output: --color (a name of k_color_modes; others
+// count as auto), NO_COLOR, TERM=dumb.
 bool use_color(std::string_view mode, FILE* file);
 
 }  // namespace evt::output

@@ -1,5 +1,7 @@
 #include "evt/output/terminal_escape.hpp"
 
+#include "evt/codec/utf8.hpp"
+
 #include <array>
 
 namespace evt::output {
@@ -14,42 +16,12 @@ void append_hex_escape(std::string& out, unsigned char c) {
   out += k_hex[c & 0xf];
 }
 
-// Length of a valid UTF-8 sequence starting at i (1-4), or 0 if invalid.
-// Rejects overlongs, surrogates and code points above U+10FFFF.
+// Length of a valid UTF-8 sequence starting at i (1-4), or 0 if invalid
+// or a C1 control: those (U+0080..U+009F) are as dangerous as C0 ones
+// (CSI = U+009B).
 size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
   uint32_t cp = 0;
-  if (b0 < 0x80) {
-    return 1;
-  }
-  if ((b0 & 0xe0) == 0xc0) {
-    len = 2;
-    cp = b0 & 0x1f;
-  } else if ((b0 & 0xf0) == 0xe0) {
-    len = 3;
-    cp = b0 & 0x0f;
-  } else if ((b0 & 0xf8) == 0xf0) {
-    len = 4;
-    cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xc0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-    return 0;
-  }
-  // C1 controls (U+0080..U+009F) are as dangerous as C0 ones (CSI = U+009B).
+  const size_t len = codec::decode_utf8(s, i, cp);
   if (cp >= 0x80 && cp <= 0x9f) {
     return 0;
   }
@@ -128,6 +100,23 @@ bool is_printable_utf8(std::string_view bytes) {
     i += len;
   }
   return true;
+}
+
+std::string terminal_safe_lines(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  size_t start = 0;
+  while (start <= bytes.size()) {
+    size_t end = bytes.find_first_of("\n\t", start);
+    if (end == std::string_view::npos) {
+      append_terminal_safe(out, bytes.substr(start));
+      break;
+    }
+    append_terminal_safe(out, bytes.substr(start, end - start));
+    out += bytes[end];
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace evt::output

@@ -15,6 +15,10 @@ void append_terminal_safe(std::string& out, std::string_view bytes);
 // The same, returning a new string.
 std::string terminal_safe(std::string_view bytes);
 
+// The same, but line breaks and tabs are kept as they are: for multi-line
+// text such as a handler's stderr relayed to the user's terminal.
+std::string terminal_safe_lines(std::string_view bytes);
+
 // True when `bytes` is valid UTF-8 without control characters other than
 // \t, \n and \r, i.e. it can be shown as text.
 bool is_printable_utf8(std::string_view bytes);

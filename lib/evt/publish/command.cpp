@@ -1,6 +1,7 @@
 #include "evt/publish/command.hpp"
 
 #include "evt/codec/record_line.hpp"
+#include "evt/deliver/rate_limiter.hpp"
 #include "evt/error.hpp"
 
 namespace evt::publish {
@@ -64,7 +65,7 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
   DeliveryOptions delivery;
   delivery.dry_run = m_request.dry_run;
   delivery.skip_invalid = m_request.skip_invalid;
-  delivery.rate = m_request.rate.empty() ? 0 : parse_rate(m_request.rate);
+  delivery.rate = m_request.rate.empty() ? 0 : deliver::parse_rate(m_request.rate);
   delivery.delivery_timeout_ms = static_cast<int>(m_request.delivery_timeout_s * 1000);
   PublishSession session(*m_builder, m_producer.get(), delivery, std::move(events));
   if (m_single) {

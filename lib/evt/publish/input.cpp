@@ -158,8 +158,35 @@ void LineReader::next_input() {
   m_begin = m_end = 0;
 }
 
+bool LineReader::skip_rest_of_line() {
+  for (;;) {
+    if (interrupted()) {
+      return false;
+    }
+    const auto* nl = static_cast<const char*>(std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin));
+    if (nl != nullptr) {
+      m_begin = static_cast<size_t>(nl - m_buffer.data()) + 1;
+      m_skipping = false;
+      return true;
+    }
+    m_begin = m_end;
+    if (!fill()) {
+      // The end of this input ends the line too (or SIGINT stopped the read).
+      m_skipping = interrupted();
+      return !m_skipping;
+    }
+  }
+}
+
 bool LineReader::next(std::string_view& line) {
   m_too_long = false;
+  // The rest of a line rejected as too long is read (in bounded memory)
+  // only now, so the rejection came as soon as the limit was passed: a
+  // line that never ends (/dev/zero) is rejected at once, and Ctrl-C
+  // stops the skipping.
+  if (m_skipping && !skip_rest_of_line()) {
+    return false;
+  }
   while (m_current < m_fds.size()) {
     if (interrupted()) {
       return false;
@@ -175,23 +202,13 @@ bool LineReader::next(std::string_view& line) {
       return true;
     }
     if (m_end - m_begin > m_max_line) {
-      // Too long: keep its first part aside, then drop the rest of the line.
+      // Too long: keep its first part aside and reject it now; the rest of
+      // the line is dropped by the next call.
       ++m_line;
       m_overlong.assign(m_buffer.data() + m_begin, m_max_line);
       m_too_long = true;
       m_begin = m_end;
-      for (;;) {
-        if (!fill()) {
-          break;
-        }
-        const auto* skip =
-            static_cast<const char*>(std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin));
-        if (skip != nullptr) {
-          m_begin = static_cast<size_t>(skip - m_buffer.data()) + 1;
-          break;
-        }
-        m_begin = m_end;
-      }
+      m_skipping = true;
       line = m_overlong;
       return true;
     }

@@ -15,9 +15,10 @@ namespace evt::publish {
 // Reads lines from several inputs in order; "-" is stdin.
 class LineReader {
  public:
-  // Opens every input up front so a wrong path lag::fails before anything is
-  // sent (UsageError). Lines longer than max_line_bytes are cut short and
-  // flagged by too_long().
+  // Opens every input up front so a wrong path fails before anything is
+  // sent (UsageError). A line longer than max_line_bytes is returned cut
+  // short, flagged by too_long(), as soon as that many bytes were read
+  // (memory stays bounded); the next call skips the rest of it.
   LineReader(std::vector<std::string> inputs, size_t max_line_bytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
@@ -42,7 +43,8 @@ class LineReader {
   const std::vector<std::string>& inputs() const { return m_names; }
 
  private:
-  bool fill();  // reads more bytes; false at end of this input
+  bool fill();               // reads more bytes; false at end of this input
+  bool skip_rest_of_line();  // false when SIGINT/SIGTERM stopped it
   void next_input();
 
   std::vector<std::string> m_names;
@@ -55,7 +57,8 @@ class LineReader {
   std::string m_buffer;
   size_t m_begin = 0;  // unread bytes are [m_begin, m_end)
   size_t m_end = 0;
-  std::string m_overlong;  // the kept part of a line over the limit
+  std::string m_overlong;   // the kept part of a line over the limit
+  bool m_skipping = false;  // the rest of a line over the limit is still unread
 };
 
 // How to show an input in messages: "<stdin>" for "-", else the path.

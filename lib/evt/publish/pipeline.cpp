@@ -96,6 +96,9 @@ bool fill_batch(Batch& batch, LineReader& reader) {
     item.too_long = reader.too_long();
     batch.bytes.append(line);
     batch.items.push_back(item);
+    if (item.too_long) {
+      break;  // reject it before reading on: its rest may never end
+    }
   }
   return !batch.items.empty();
 }

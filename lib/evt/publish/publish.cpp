@@ -10,17 +10,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A delivery token carries the input line itself, so no table maps tokens
-// to lines: 24 bits of input index, 40 bits of line number.
-constexpr int k_line_bits = 40;
-constexpr uint64_t k_line_mask = (uint64_t{1} << k_line_bits) - 1;
-
-uint64_t token_of(LineRef where) {
-  return (static_cast<uint64_t>(where.input) << k_line_bits) | (where.line & k_line_mask);
+deliver::SourceRef source_of(LineRef where) {
+  return deliver::SourceRef{static_cast<uint32_t>(where.input), static_cast<int64_t>(where.line)};
 }
 
-LineRef line_of(uint64_t token) {
-  return LineRef{static_cast<size_t>(token >> k_line_bits), token & k_line_mask};
+LineRef line_of(deliver::SourceRef ref) {
+  return LineRef{ref.source, static_cast<uint64_t>(ref.position)};
 }
 
 double seconds_since(Clock::time_point start) {
@@ -30,8 +25,13 @@ double seconds_since(Clock::time_point start) {
 // Serve delivery reports after this many records, so they never pile up.
 constexpr uint64_t k_poll_every = 512;
 constexpr auto k_progress_interval = std::chrono::milliseconds(500);
-// After message.timeout.ms every record has its report; allow a margin.
-constexpr int k_flush_margin_ms = 5000;
+// After message.timeout.ms every record has its report; allow a margin
+// (librdkafka scans for timed-out records about once a second).
+constexpr int k_flush_margin_ms = 2000;
+// Once a delivery failed, the run fails (exit 3): the records produced after
+// that one would only fail the same way one by one, up to a whole delivery
+// timeout later. Wait this long for their reports, then name them failed.
+constexpr int k_after_failure_ms = 2000;
 
 }  // namespace
 
@@ -51,14 +51,27 @@ ExitCode publish_exit_code(const PublishResult& r) {
   return ExitCode::ok;
 }
 
-PublishSession::PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
+PublishSession::PublishSession(RecordBuilder& builder, deliver::Producer* producer, DeliveryOptions options,
                                PublishEvents events)
     : m_builder(builder),
-      m_producer(producer),
       m_options(options),
       m_events(std::move(events)),
       m_start(Clock::now()),
-      m_last_progress(m_start) {}
+      m_last_progress(m_start),
+      m_limiter(options.rate, m_start) {
+  if (producer != nullptr) {
+    m_tracker.emplace(*producer);
+  }
+}
+
+PublishSession::PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
+                               PublishEvents events)
+    : PublishSession(builder, static_cast<deliver::Producer*>(nullptr), options, std::move(events)) {
+  if (producer != nullptr) {
+    m_kafka.emplace(*producer);
+    m_tracker.emplace(*m_kafka);
+  }
+}
 
 void PublishSession::stop(StopReason reason, LineRef where) {
   if (m_result.stop == StopReason::none) {
@@ -71,12 +84,25 @@ void PublishSession::interrupt() {
   stop(StopReason::interrupted, {});
 }
 
-void PublishSession::note_client_error(const Error& e) {
+void PublishSession::note_client_error(const deliver::ClientError& error) {
   if (m_result.stop != StopReason::client_error) {
-    m_result.client_error = e.what();
-    m_result.client_error_code = e.code();
-    m_result.client_exception = std::current_exception();  // only called inside a handler
+    m_result.client_error = error.message;
+    m_result.client_error_code = error.code;
+    m_result.client_exception = error.exception;
     m_result.stop = StopReason::client_error;
+  }
+}
+
+void PublishSession::sync_delivery() {
+  const auto& c = m_tracker->counts();
+  m_result.counts.delivered = c.delivered;
+  m_result.counts.failed = c.failed + c.unreported;
+  if (const auto& e = m_tracker->client_error()) {
+    note_client_error(*e);
+  }
+  if (c.failed > 0) {
+    // Where exactly is settled in finish(): the first failed line in input order.
+    stop(StopReason::delivery_failed, {});
   }
 }
 
@@ -150,35 +176,29 @@ bool PublishSession::submit_data(const std::optional<std::string>& data) {
 }
 
 bool PublishSession::send(LineRef where, const Record& record) {
-  if (m_options.rate > 0) {
-    // Pace against the start time, not the previous record, so short
-    // stalls are caught up and the average rate holds.
-    const auto due = m_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                   static_cast<double>(m_result.counts.produced) / m_options.rate));
-    while (Clock::now() < due && !interrupted()) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count();
-      const int ms = static_cast<int>(std::clamp<int64_t>(wait, 0, 100));
-      if (m_producer != nullptr) {
+  if (m_limiter.limited()) {
+    const bool go = m_limiter.wait(m_result.counts.produced, [&](int ms) {
+      if (m_tracker) {
         serve_reports(ms);
       } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       }
       maybe_progress();
-    }
-    if (interrupted()) {
+    });
+    if (!go) {
       interrupt();
       return false;
     }
   }
   m_result.counts.bytes += record_size(record);
-  if (m_producer == nullptr) {
+  if (!m_tracker) {
     ++m_result.counts.produced;
     if (m_events.dry_run) {
       m_events.dry_run(record);
     }
   } else {
     try {
-      m_producer->produce(record, token_of(where));
+      m_tracker->send(record, source_of(where));
     } catch (const Interrupted&) {
       // Ctrl-C while the local queue was full: stop reading, flush the rest.
       interrupt();
@@ -217,33 +237,8 @@ bool PublishSession::send(LineRef where, const Record& record) {
 }
 
 void PublishSession::serve_reports(int timeout_ms) {
-  try {
-    m_producer->poll(timeout_ms, m_reports);
-  } catch (const Error& e) {
-    note_client_error(e);
-  }
-  handle_reports();
-}
-
-void PublishSession::handle_reports() {
-  for (const auto& report : m_reports) {
-    if (report.delivered) {
-      ++m_result.counts.delivered;
-      continue;
-    }
-    ++m_result.counts.failed;
-    // Errors repeat (a broker outage lag::fails every record the same way):
-    // keep each text once.
-    auto it = std::find(m_errors.begin(), m_errors.end(), report.error);
-    if (it == m_errors.end()) {
-      m_errors.push_back(report.error);
-      it = m_errors.end() - 1;
-    }
-    const LineRef where = line_of(report.token);
-    m_failures.push_back({where, static_cast<uint32_t>(it - m_errors.begin())});
-    stop(StopReason::delivery_failed, where);
-  }
-  m_reports.clear();
+  m_tracker->serve(timeout_ms);
+  sync_delivery();
 }
 
 void PublishSession::maybe_progress() {
@@ -261,52 +256,27 @@ PublishResult PublishSession::finish() {
   if (interrupted()) {
     interrupt();
   }
-  if (m_producer != nullptr) {
-    // Everything in flight gets its report within message.timeout.ms; a
-    // SIGINT does not cut this short (the records are already on their way).
-    const auto deadline =
-        Clock::now() + std::chrono::milliseconds(m_options.delivery_timeout_ms + k_flush_margin_ms);
-    while (m_producer->in_flight() > 0 && Clock::now() < deadline) {
-      try {
-        m_producer->flush(200, m_reports);
-      } catch (const Error& e) {
-        note_client_error(e);
-        handle_reports();
-        break;
-      }
-      handle_reports();
-      maybe_progress();
+  if (m_tracker) {
+    // Everything in flight gets its report within message.timeout.ms.
+    m_tracker->drain(
+        m_options.delivery_timeout_ms + k_flush_margin_ms,
+        [&] {
+          sync_delivery();
+          maybe_progress();
+        },
+        k_after_failure_ms);
+    sync_delivery();
+    for (const auto& range : m_tracker->failed_ranges()) {
+      m_result.failures.push_back(
+          {range.source, static_cast<uint64_t>(range.first), static_cast<uint64_t>(range.last), range.error});
     }
-    if (m_producer->in_flight() > 0) {
-      m_producer->purge(m_reports);
-      handle_reports();
+    // The first failed line in input order is the one to name.
+    const auto first = m_tracker->first_failure();
+    if (first && m_result.stop == StopReason::delivery_failed) {
+      m_result.stopped_at = line_of(*first);
     }
-    // Records without any report even after the purge count as failed;
-    // their lines are unknown, so they only show in the counts.
-    m_result.counts.failed += m_producer->in_flight();
-  } else if (m_options.dry_run) {
-    // nothing was sent, nothing to wait for
   }
   m_result.seconds = seconds_since(m_start);
-
-  std::sort(m_failures.begin(), m_failures.end(), [](const Failure& a, const Failure& b) {
-    return a.where.input != b.where.input ? a.where.input < b.where.input : a.where.line < b.where.line;
-  });
-  for (const auto& f : m_failures) {
-    auto& out = m_result.failures;
-    if (!out.empty() && out.back().input == f.where.input && out.back().last_line + 1 == f.where.line &&
-        out.back().error == m_errors[f.error]) {
-      out.back().last_line = f.where.line;
-    } else {
-      out.push_back({f.where.input, f.where.line, f.where.line, m_errors[f.error]});
-    }
-  }
-  if (!m_failures.empty()) {
-    // The first failed line in input order is the one to name.
-    if (m_result.stop == StopReason::delivery_failed) {
-      m_result.stopped_at = m_failures.front().where;
-    }
-  }
   return m_result;
 }
 

@@ -4,12 +4,16 @@
 // and ends with counts and the lines that were not delivered. It never
 // prints; the caller shows rejections, progress and the summary.
 
+#include "evt/deliver/producer.hpp"
+#include "evt/deliver/rate_limiter.hpp"
+#include "evt/deliver/tracker.hpp"
 #include "evt/error.hpp"
 #include "evt/kafka/producer.hpp"
 #include "evt/publish/input.hpp"
 #include "evt/publish/record.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -86,6 +90,12 @@ class PublishSession {
  public:
   PublishSession(RecordBuilder& builder, kafka::Producer* producer, DeliveryOptions options,
                  PublishEvents events);
+  // The same over any deliver::Producer (a fake one in tests).
+  PublishSession(RecordBuilder& builder, std::nullptr_t dry_run, DeliveryOptions options,
+                 PublishEvents events)
+      : PublishSession(builder, static_cast<deliver::Producer*>(dry_run), options, std::move(events)) {}
+  PublishSession(RecordBuilder& builder, deliver::Producer* producer, DeliveryOptions options,
+                 PublishEvents events);
 
   // Builds and sends one input line; false when the run must stop
   // (rejected line, failed delivery, SIGINT, client error).
@@ -112,28 +122,24 @@ class PublishSession {
  private:
   bool send(LineRef where, const Record& record);
   void serve_reports(int timeout_ms);
-  void handle_reports();
+  // Takes the tracker's client error and failures into the result.
+  void sync_delivery();
   void maybe_progress();
   void stop(StopReason reason, LineRef where);
   // Keeps the first client error seen while serving reports or flushing.
-  void note_client_error(const Error& e);
+  void note_client_error(const deliver::ClientError& error);
 
   RecordBuilder& m_builder;
-  kafka::Producer* m_producer;
+  std::optional<deliver::KafkaProducer> m_kafka;
+  std::optional<deliver::DeliveryTracker> m_tracker;  // empty for a dry run
   DeliveryOptions m_options;
   PublishEvents m_events;
   Record m_record;
   Rejection m_rejection;
   PublishResult m_result;
-  std::vector<kafka::DeliveryReport> m_reports;
-  struct Failure {
-    LineRef where;
-    uint32_t error;  // index into m_errors
-  };
-  std::vector<Failure> m_failures;
-  std::vector<std::string> m_errors;
   std::chrono::steady_clock::time_point m_start;
   std::chrono::steady_clock::time_point m_last_progress;
+  deliver::RateLimiter m_limiter;
 };
 
 // Feeds every line of the reader to the session until the end of the

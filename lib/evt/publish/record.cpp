@@ -53,19 +53,10 @@ BuildResult reject(Rejection& why, std::string reason) {
 }  // namespace
 
 InputMode parse_input_mode(std::string_view text) {
-  if (text == "auto") {
-    return InputMode::auto_detect;
+  if (const auto mode = k_input_modes.find(text)) {
+    return *mode;
   }
-  if (text == "record") {
-    return InputMode::record;
-  }
-  if (text == "value") {
-    return InputMode::value;
-  }
-  if (text == "raw") {
-    return InputMode::raw;
-  }
-  throw UsageError("--input must be auto, record, value or raw, not '" + std::string(text) + "'");
+  throw UsageError("--input must be " + k_input_modes.list() + ", not '" + std::string(text) + "'");
 }
 
 RecordBuilder::RecordBuilder(PublishSpec spec, SchemaSelector* schemas)

@@ -5,6 +5,7 @@
 
 #include "evt/codec/cloudevents.hpp"
 #include "evt/codec/key_field.hpp"
+#include "evt/names.hpp"
 #include "evt/publish/guards.hpp"
 #include "evt/publish/json.hpp"
 #include "evt/record.hpp"
@@ -27,7 +28,13 @@ class SchemaSelector;
 // line's bytes are the value, not parsed (like kcat -P).
 enum class InputMode { auto_detect, record, value, raw };
 
-// Parses "auto", "record", "value", "raw"; throws UsageError otherwise.
+// The names of --input.
+inline constexpr auto k_input_modes = make_name_table<InputMode>({{"auto", InputMode::auto_detect},
+                                                                  {"record", InputMode::record},
+                                                                  {"value", InputMode::value},
+                                                                  {"raw", InputMode::raw}});
+
+// Parses a name of k_input_modes; throws UsageError otherwise.
 InputMode parse_input_mode(std::string_view text);
 
 // Everything that decides what record an event becomes.

@@ -50,12 +50,15 @@ std::string summary_text(const PublishResult& r, bool dry_run) {
          fixed(static_cast<double>(c.bytes) / secs / 1e6, 1) + " MB/s)";
 }
 
-std::string progress_text(const PublishCounts& c, double seconds) {
-  const double secs = seconds > 0 ? seconds : 1e-9;
-  return "sent " + std::to_string(c.delivered) + ", in flight " +
-         std::to_string(c.produced - c.delivered - c.failed) + ", rejected " + std::to_string(c.rejected) +
-         ", failed " + std::to_string(c.failed) + " — " + fixed(static_cast<double>(c.produced) / secs, 0) +
-         " records/s";
+output::ProgressSnapshot progress_snapshot(const PublishCounts& c, double seconds) {
+  output::ProgressSnapshot p;
+  p.label = "sent";
+  p.records = c.delivered;
+  p.bytes = c.bytes;
+  p.seconds = seconds;
+  p.detail = "in flight " + std::to_string(c.produced - c.delivered - c.failed) + ", rejected " +
+             std::to_string(c.rejected) + ", failed " + std::to_string(c.failed);
+  return p;
 }
 
 std::string describe_large(const std::string& input, uint64_t line, size_t bytes,

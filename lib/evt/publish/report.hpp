@@ -2,6 +2,7 @@
 // The words `evt publish` uses on stderr: rejected lines, undelivered
 // lines, the progress line and the summary. Pure text; the caller prints.
 
+#include "evt/output/progress.hpp"
 #include "evt/publish/publish.hpp"
 
 #include <optional>
@@ -21,8 +22,9 @@ std::string describe_failure(const std::string& input, const FailedLines& failur
 // a dry run says "dry run: would send 10, rejected 0".
 std::string summary_text(const PublishResult& result, bool dry_run);
 
-// "sent 120000, rejected 0 — 98000 records/s" for the live progress line.
-std::string progress_text(const PublishCounts& counts, double seconds);
+// The run so far for the live progress line (output::Progress): "sent
+// 120000 (12.0 MB), in flight 5, rejected 0, failed 0 — 98000 records/s, …".
+output::ProgressSnapshot progress_snapshot(const PublishCounts& counts, double seconds);
 
 // "FILE:LINE: the record is N bytes (above --warn-size W)"; terminal-safe.
 std::string describe_large(const std::string& input, uint64_t line, size_t bytes,

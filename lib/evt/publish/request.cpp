@@ -25,30 +25,14 @@ Header parse_header_flag(const std::string& text) {
   return Header{text.substr(0, eq), text.substr(eq + 1)};
 }
 
-double parse_rate(const std::string& text) {
-  std::string number = text;
-  if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0) {
-    number.resize(number.size() - 2);
-  }
-  try {
-    size_t used = 0;
-    const double rate = std::stod(number, &used);
-    if (used == number.size() && rate > 0) {
-      return rate;
-    }
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--rate '" + text + "' is not a rate", "use records per second, e.g. --rate 500/s");
-}
-
 codec::EnvelopeMode envelope_mode(const std::string& envelope, const std::string& type) {
   if (envelope.empty()) {
     return type.empty() ? codec::EnvelopeMode::none : codec::EnvelopeMode::binary;
   }
-  if (envelope == "none") {
-    return codec::EnvelopeMode::none;
+  if (const auto mode = codec::k_envelope_modes.find(envelope)) {
+    return *mode;
   }
-  return envelope == "cloudevents" ? codec::EnvelopeMode::binary : codec::EnvelopeMode::structured;
+  throw UsageError("--envelope must be " + codec::k_envelope_modes.list() + ", not '" + envelope + "'");
 }
 
 std::string default_source() {

@@ -42,9 +42,6 @@ struct PublishRequest {
 // "name=value" → a header; "name" alone → a header with a NULL value.
 Header parse_header_flag(const std::string& text);
 
-// "500" or "500/s" → records per second (> 0); throws UsageError.
-double parse_rate(const std::string& text);
-
 // The envelope --envelope asks for; when not given, binary with --type.
 codec::EnvelopeMode envelope_mode(const std::string& envelope, const std::string& type);
 

@@ -1,5 +1,6 @@
 #include "evt/read/position.hpp"
 
+#include "evt/ascii.hpp"
 #include "evt/error.hpp"
 
 #include <algorithm>
@@ -19,15 +20,8 @@ const char* const k_time_hint =
     "times: unix seconds or milliseconds, YYYY-MM-DD, RFC 3339 (2026-11-20T10:00:00Z) or a "
     "duration before now such as -15m or -48h";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool is_keyword(std::string_view s, std::initializer_list<const char*> words) {
-  const auto l = lower(s);
+  const auto l = ascii_lower(s);
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return l == w; });
 }
 
@@ -422,6 +416,22 @@ PartitionPlan resolve_position(const PositionSpec& spec, const TopicPartition& p
     plan.end = plan.start;
   }
   return plan;
+}
+
+PositionSpec parse_start_end(std::string_view start, std::string_view end, Bound default_start,
+                             int64_t now_ms) {
+  PositionSpec spec;
+  spec.start = default_start;
+  if (!start.empty()) {
+    spec = parse_position(start, now_ms);
+  }
+  if (!end.empty()) {
+    if (spec.end) {
+      throw UsageError("--end conflicts with the range given by --start '" + std::string(start) + "'");
+    }
+    spec.end = parse_end_position(end, now_ms);
+  }
+  return spec;
 }
 
 }  // namespace evt::read

@@ -47,6 +47,12 @@ PositionSpec parse_position(std::string_view text, int64_t now_ms);
 // Parses an end position given on its own (--end): end, N or @T.
 Bound parse_end_position(std::string_view text, int64_t now_ms);
 
+// The position given by -s/--start and --end flags (either may be empty):
+// `default_start` when there is no -s; --end must not repeat a range's end.
+// Throws UsageError.
+PositionSpec parse_start_end(std::string_view start, std::string_view end, Bound default_start,
+                             int64_t now_ms);
+
 // Parses a point in time (the T above, without '@') to milliseconds.
 // Throws UsageError when it is not one of the accepted forms.
 int64_t parse_time_point(std::string_view text, int64_t now_ms);

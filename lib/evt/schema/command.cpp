@@ -27,13 +27,12 @@ T parsed_or_usage(std::optional<T> value, const std::string& what, const std::st
 }  // namespace
 
 CheckReport run_check(const CheckRequest& opts) {
-  const auto mode = parsed_or_usage(parse_compat_mode(opts.mode), "mode", opts.mode,
-                                    "use backward, forward, full, backward_transitive, forward_transitive, "
-                                    "full_transitive or none");
+  const auto mode =
+      parsed_or_usage(parse_compat_mode(opts.mode), "mode", opts.mode, "use " + k_compat_modes.list());
   const auto policy =
-      parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use strict or lenient");
-  const auto schema_format =
-      parsed_or_usage(parse_schema_format(opts.format), "format", opts.format, "use auto, json or avro");
+      parsed_or_usage(parse_policy(opts.policy), "policy", opts.policy, "use " + k_policies.list());
+  const auto schema_format = parsed_or_usage(parse_schema_format(opts.format), "format", opts.format,
+                                             "use " + k_schema_formats.list());
 
   CheckReport report;
   if (opts.paths.size() == 1 && fs::is_directory(opts.paths.front())) {

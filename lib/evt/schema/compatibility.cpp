@@ -2,9 +2,9 @@
 // are compared, in which direction, and what each finding means for a team.
 #include "evt/schema/compatibility.hpp"
 
+#include "evt/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
-#include <map>
 
 #include "evt/error.hpp"
 #include "evt/schema/avro_compat.hpp"
@@ -13,76 +13,20 @@ namespace evt::schema {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
-
-}  // namespace
-
 std::optional<CompatMode> parse_compat_mode(const std::string& text) {
-  static const std::map<std::string, CompatMode> k_modes = {
-      {"none", CompatMode::none},
-      {"backward", CompatMode::backward},
-      {"forward", CompatMode::forward},
-      {"full", CompatMode::full},
-      {"backward_transitive", CompatMode::backward_transitive},
-      {"forward_transitive", CompatMode::forward_transitive},
-      {"full_transitive", CompatMode::full_transitive}};
-  auto it = k_modes.find(lower(text));
-  if (it == k_modes.end()) {
-    return std::nullopt;
-  }
-  return it->second;
+  return k_compat_modes.find(text);
 }
 
 std::string compat_mode_name(CompatMode mode) {
-  switch (mode) {
-    case CompatMode::none:
-      return "none";
-    case CompatMode::backward:
-      return "backward";
-    case CompatMode::forward:
-      return "forward";
-    case CompatMode::full:
-      return "full";
-    case CompatMode::backward_transitive:
-      return "backward_transitive";
-    case CompatMode::forward_transitive:
-      return "forward_transitive";
-    case CompatMode::full_transitive:
-      return "full_transitive";
-  }
-  return "backward";
+  return std::string(k_compat_modes.name(mode));
 }
 
 std::optional<SchemaFormat> parse_schema_format(const std::string& text) {
-  const std::string t = lower(text);
-  if (t == "auto") {
-    return SchemaFormat::auto_detect;
-  }
-  if (t == "json" || t == "jsonschema" || t == "json-schema" || t == "json_schema") {
-    return SchemaFormat::json_schema;
-  }
-  if (t == "avro") {
-    return SchemaFormat::avro;
-  }
-  return std::nullopt;
+  return k_schema_formats.find(text);
 }
 
 std::optional<Policy> parse_policy(const std::string& text) {
-  const std::string t = lower(text);
-  if (t == "strict") {
-    return Policy::strict;
-  }
-  if (t == "lenient") {
-    return Policy::lenient;
-  }
-  return std::nullopt;
+  return k_policies.find(text);
 }
 
 LoadedSchema load_schema(const fs::path& file, SchemaFormat format) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "evt/names.hpp"
 #include "evt/schema/avro_schema.hpp"
 #include "evt/schema/json_schema_compat.hpp"
 #include "evt/schema/json_schema_model.hpp"
@@ -26,14 +27,37 @@ enum class CompatMode {
   full_transitive
 };
 
-// Parses "backward", "FULL_TRANSITIVE", … (case-insensitive); nullopt if unknown.
+// The names of --mode (Confluent's, matched case-insensitively), backward first.
+inline constexpr auto k_compat_modes =
+    make_name_table<CompatMode>({{"backward", CompatMode::backward},
+                                 {"forward", CompatMode::forward},
+                                 {"full", CompatMode::full},
+                                 {"backward_transitive", CompatMode::backward_transitive},
+                                 {"forward_transitive", CompatMode::forward_transitive},
+                                 {"full_transitive", CompatMode::full_transitive},
+                                 {"none", CompatMode::none}});
+
+// The names of --format; "jsonschema" and friends are aliases of "json".
+inline constexpr auto k_schema_formats =
+    make_name_table<SchemaFormat>({{"auto", SchemaFormat::auto_detect},
+                                   {"json", SchemaFormat::json_schema},
+                                   {"avro", SchemaFormat::avro},
+                                   {"jsonschema", SchemaFormat::json_schema, true},
+                                   {"json-schema", SchemaFormat::json_schema, true},
+                                   {"json_schema", SchemaFormat::json_schema, true}});
+
+// The names of --policy.
+inline constexpr auto k_policies =
+    make_name_table<Policy>({{"strict", Policy::strict}, {"lenient", Policy::lenient}});
+
+// Parses a name of k_compat_modes ("backward", "FULL_TRANSITIVE", …); nullopt if unknown.
 std::optional<CompatMode> parse_compat_mode(const std::string& text);
 std::string compat_mode_name(CompatMode mode);
 
-// Parses "auto", "json", "jsonschema", "avro"; nullopt if unknown.
+// Parses a name of k_schema_formats; nullopt if unknown.
 std::optional<SchemaFormat> parse_schema_format(const std::string& text);
 
-// Parses "strict" / "lenient"; nullopt if unknown.
+// Parses a name of k_policies; nullopt if unknown.
 std::optional<Policy> parse_policy(const std::string& text);
 
 // A schema file, loaded in its own format.

@@ -3,6 +3,8 @@
 #include "evt/schema/lint.hpp"
 #include "evt/codec/json_text.hpp"
 
+#include "evt/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
@@ -31,13 +33,6 @@ namespace {
 
 constexpr std::size_t k_max_depth = 1000;
 
-std::string lower(std::string s) {
-  for (auto& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
-
 // The last word of CamelCase, snake_case or dotted names.
 std::string last_word(const std::string& name) {
   std::size_t start = 0;
@@ -49,7 +44,7 @@ std::string last_word(const std::string& name) {
       start = i;
     }
   }
-  return lower(name.substr(start));
+  return ascii_lower(name.substr(start));
 }
 
 struct Linter {
@@ -259,7 +254,7 @@ bool is_sensitive_field_name(const std::string& name) {
   std::string n;
   for (char c : name) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
-      n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      n += ascii_lower(c);
     }
   }
   static const std::set<std::string> k_exact = {"password",

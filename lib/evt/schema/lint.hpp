@@ -48,6 +48,9 @@ bool is_sensitive_field_name(const std::string& name);
 // (exit 2) when `dir` does not exist.
 LintResult lint_directory(const std::filesystem::path& dir, const LintOptions& options);
 
+// The formats of `evt schema lint -o`, default first.
+inline const std::vector<std::string> k_lint_formats{"text", "json", "github"};
+
 std::string render_lint_text(const LintResult& result);
 std::string render_lint_json(const LintResult& result);
 std::string render_lint_github(const LintResult& result);

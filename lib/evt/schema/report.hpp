@@ -8,6 +8,9 @@
 
 namespace evt::schema {
 
+// The formats of `evt schema check -o`, default first.
+inline const std::vector<std::string> k_check_formats{"text", "json", "github", "junit"};
+
 // The outcome of checking one version of one subject.
 struct VersionCheck {
   std::string subject;            // "" in pairwise mode

@@ -30,20 +30,10 @@ filter::FilterSpec filter_spec(const TailCommand& command) {
 }  // namespace
 
 read::PositionSpec position_of(const TailCommand& o, int64_t now_ms) {
-  read::PositionSpec spec;
   const bool bounded = o.exit_at_end || !o.end.empty();
   // Default: follow new records; with an end, read what is there.
-  spec.start = {bounded ? read::BoundKind::beginning : read::BoundKind::end, 0};
-  if (!o.start.empty()) {
-    spec = read::parse_position(o.start, now_ms);
-  }
-  if (!o.end.empty()) {
-    if (spec.end) {
-      throw UsageError("--end conflicts with the range given by --start '" + o.start + "'");
-    }
-    spec.end = read::parse_end_position(o.end, now_ms);
-  }
-  return spec;
+  return read::parse_start_end(o.start, o.end,
+                               {bounded ? read::BoundKind::beginning : read::BoundKind::end, 0}, now_ms);
 }
 
 void check_group_flags(const TailCommand& o, const read::PositionSpec& position) {
@@ -101,12 +91,12 @@ TailStats TailJob::run(kafka::ClientConfig config, TailOutput& output, bool outp
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   kafka::Consumer consumer(config, consumer_options);
+  ConsumerSource source(consumer);  // the group's rebalance listener: before subscribe()
   if (options.group) {
     consumer.subscribe(o.topics);
   } else {
     consumer.assign(start_positions(plan.partitions));
   }
-  ConsumerSource source(consumer);
   const auto stats =
       run_tail(source, o.exit_at_end || !options.group ? plan.partitions : std::vector<read::PartitionPlan>{},
                m_filter, output, options);

@@ -1,9 +1,10 @@
 #include "evt/tail/plan.hpp"
 
 #include "evt/error.hpp"
-#include "evt/kafka/consumer.hpp"
 #include "evt/output/duration.hpp"
+#include "evt/read/record_timestamps.hpp"
 #include "evt/read/time_search.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -38,53 +39,45 @@ std::vector<TopicPartition> select_partitions(kafka::Admin& admin, const TailReq
   return tps;
 }
 
-// Probes with one consumer: assign every asked partition at its probe
-// offset and take the first record of each at or after it.
-class ConsumerProbe {
+// The record-timestamp prober as the time search wants it: one record per
+// asked partition, or none when the partition ends before it.
+class TimeSearchProbe {
  public:
-  explicit ConsumerProbe(const kafka::ClientConfig& config)
-      : m_consumer(config), m_timeout_ms(config.timeout_ms) {}
+  explicit TimeSearchProbe(const kafka::ClientConfig& config)
+      : m_prober(config, limits(config)), m_timeout_ms(config.timeout_ms) {}
 
   std::map<TopicPartition, read::ProbeResult> operator()(const std::map<TopicPartition, int64_t>& asked) {
-    std::vector<kafka::StartPosition> positions;
-    for (const auto& [tp, offset] : asked) {
-      positions.push_back({tp, offset});
+    auto answer = m_prober.probe(asked);
+    if (interrupted()) {
+      throw Interrupted();
     }
-    m_consumer.assign(positions);
+    if (!answer.complete) {
+      throw BrokerError("timed out after " +
+                            output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
+                            " reading record timestamps for a time position (the broker's "
+                            "offsets-for-times gave none)",
+                        "check that the brokers are up, or raise --timeout");
+    }
     std::map<TopicPartition, read::ProbeResult> found;
-    std::set<TopicPartition> pending;
     for (const auto& [tp, offset] : asked) {
-      pending.insert(tp);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_timeout_ms);
-    std::vector<TopicPartition> reached;
-    while (!pending.empty()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw BrokerError("timed out after " +
-                              output::format_duration(std::chrono::milliseconds(m_timeout_ms)) +
-                              " reading record timestamps for a time position (the broker's "
-                              "offsets-for-times gave none)",
-                          "check that the brokers are up, or raise --timeout");
-      }
-      reached.clear();
-      m_consumer.poll_view(
-          [&](const RecordView& r) {
-            const TopicPartition tp{std::string(r.topic), r.partition};
-            if (pending.count(tp) != 0 && r.offset >= asked.at(tp)) {
-              found[tp] = {r.offset, r.timestamp};
-              pending.erase(tp);
-            }
-          },
-          reached, 1000, 100, false);
-      for (const auto& tp : reached) {
-        pending.erase(tp);  // nothing at or after the probe offset
+      const auto it = answer.found.find(tp);
+      if (it != answer.found.end() && it->second.count(offset) != 0) {
+        found[tp] = it->second.at(offset);
       }
     }
     return found;
   }
 
  private:
-  kafka::Consumer m_consumer;
+  static read::TimestampLimits limits(const kafka::ClientConfig& config) {
+    read::TimestampLimits l;
+    l.timeout_ms = config.timeout_ms;
+    l.readers = 1;  // a few partitions per round; one consumer kept across rounds
+    l.pause_answered = false;
+    return l;
+  }
+
+  read::RecordTimestampProber m_prober;
   int m_timeout_ms;
 };
 
@@ -104,7 +97,7 @@ std::map<std::pair<TopicPartition, int64_t>, int64_t> lookup_times(
     tps.push_back(tp);
   }
   std::map<std::pair<TopicPartition, int64_t>, int64_t> result;
-  std::optional<ConsumerProbe> probe;
+  std::optional<TimeSearchProbe> probe;
   for (const int64_t t : times) {
     const auto answered = admin.offsets_for_time(tps, t);
     std::map<TopicPartition, OffsetRange> unanswered;

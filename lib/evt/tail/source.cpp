@@ -2,6 +2,37 @@
 
 namespace evt::tail {
 
+namespace {
+
+std::vector<kafka::StartPosition> to_positions(const std::map<TopicPartition, int64_t>& offsets) {
+  std::vector<kafka::StartPosition> positions;
+  for (const auto& [tp, offset] : offsets) {
+    positions.push_back({tp, offset});
+  }
+  return positions;
+}
+
+}  // namespace
+
+ConsumerSource::ConsumerSource(kafka::Consumer& consumer) : m_consumer(consumer) {
+  m_consumer.set_rebalance_listener(this);
+}
+
+std::vector<kafka::StartPosition> ConsumerSource::on_revoke(const std::vector<TopicPartition>& partitions) {
+  if (m_handler == nullptr) {
+    return {};
+  }
+  try {
+    return to_positions(m_handler->revoked(partitions));
+  } catch (...) {
+    return {};  // out of memory: commit nothing rather than throw into C
+  }
+}
+
+void ConsumerSource::on_assign(const std::vector<kafka::StartPosition>& /*committed*/) {
+  // Nothing to do: the engine learns the assignment from assignment().
+}
+
 size_t ConsumerSource::poll(const std::function<void(const RecordView&)>& visit,
                             std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
                             bool with_headers) {
@@ -12,12 +43,12 @@ std::vector<TopicPartition> ConsumerSource::assignment() {
   return m_consumer.assignment();
 }
 
-void ConsumerSource::commit(const std::map<TopicPartition, int64_t>& next_offsets) {
-  std::vector<kafka::StartPosition> positions;
-  for (const auto& [tp, offset] : next_offsets) {
-    positions.push_back({tp, offset});
-  }
-  m_consumer.commit(positions);
+bool ConsumerSource::commit(const std::map<TopicPartition, int64_t>& next_offsets) {
+  return m_consumer.commit(to_positions(next_offsets)) == kafka::CommitResult::committed;
+}
+
+void ConsumerSource::rewind(const std::map<TopicPartition, int64_t>& positions) {
+  m_consumer.seek(to_positions(positions));
 }
 
 std::vector<kafka::StartPosition> start_positions(const std::vector<read::PartitionPlan>& plans) {

@@ -4,6 +4,7 @@
 #include "evt/output/duration.hpp"
 
 #include <chrono>
+#include <thread>
 
 namespace evt::tail {
 namespace {
@@ -18,7 +19,11 @@ struct PartState {
 
 using Clock = std::chrono::steady_clock;
 
-class Engine {
+// How long to wait before reading again after the group refused a commit
+// (it is rebalancing: the revocation follows within a heartbeat).
+constexpr auto k_rebalance_backoff = std::chrono::milliseconds(50);
+
+class Engine : public RevokeHandler {
  public:
   Engine(const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
          TailOutput& output, const TailOptions& options)
@@ -41,23 +46,39 @@ class Engine {
       m_stats.count_reached = true;
       return m_stats;
     }
+    struct Unregister {
+      RecordSource& source;
+      bool active;
+      ~Unregister() {
+        if (active) {
+          source.set_revoke_handler(nullptr);
+        }
+      }
+    } unregister{source, m_options.group};
+    if (m_options.group) {
+      source.set_revoke_handler(this);
+    }
     while (!finished(source)) {
       if (m_options.stop_requested && m_options.stop_requested()) {
         m_stats.interrupted = true;
         break;
       }
       reached.clear();
-      m_batch_shown = 0;
+      begin_batch();
       const size_t n = source.poll(visit, reached, m_options.batch_size, m_options.poll_timeout_ms,
                                    m_options.with_headers);
       for (const auto& tp : reached) {
         on_end_reached(tp);
       }
+      // Group mode: commit first, then show, so what is shown is always
+      // committed and the partitions' next owner never shows it again.
+      if (m_options.group && !commit(source)) {
+        drop_batch(source);
+        std::this_thread::sleep_for(k_rebalance_backoff);
+        continue;
+      }
       if (m_batch_shown > 0) {
         m_output.batch_done();
-      }
-      if (m_options.group) {
-        commit(source);
       }
       if (m_stats.count_reached) {
         break;
@@ -76,7 +97,67 @@ class Engine {
     return m_stats;
   }
 
+  std::map<TopicPartition, int64_t> revoked(const std::vector<TopicPartition>& partitions) override {
+    std::map<TopicPartition, int64_t> done;
+    for (const auto& tp : partitions) {
+      const auto it = m_parts.find(tp);
+      if (it == m_parts.end()) {
+        continue;
+      }
+      if (it->second.next >= 0) {
+        done[tp] = it->second.next;
+      }
+      // If the group gives it back, reading restarts at its committed offset.
+      it->second.next = -1;
+      it->second.committed = -1;
+      m_touched.erase(tp);
+    }
+    m_last = nullptr;
+    return done;
+  }
+
  private:
+  // A partition's state before the current batch, and its first offset in it.
+  struct Touched {
+    PartState before;
+    int64_t first_offset = -1;
+  };
+
+  void begin_batch() {
+    m_batch_shown = 0;
+    m_last = nullptr;  // the first record of each partition is remembered
+    if (m_options.group) {
+      m_touched.clear();
+      m_stats_before = m_stats;
+    }
+  }
+
+  // Group mode: remembers how a partition was before this batch touched it.
+  void remember(const TopicPartition& tp, const PartState& s, int64_t first_offset) {
+    if (m_options.group) {
+      m_touched.emplace(tp, Touched{s, first_offset});
+    }
+  }
+
+  // Group mode: forgets the batch (its offsets were not committed) and reads
+  // its partitions again from its first records.
+  void drop_batch(RecordSource& source) {
+    m_output.batch_dropped();
+    m_stats = m_stats_before;
+    std::map<TopicPartition, int64_t> rewind;
+    for (auto& [tp, t] : m_touched) {
+      m_parts[tp] = t.before;
+      if (t.first_offset >= 0) {
+        rewind[tp] = t.first_offset;
+      }
+    }
+    m_touched.clear();
+    m_last = nullptr;
+    if (!rewind.empty()) {
+      source.rewind(rewind);
+    }
+  }
+
   PartState* state_of(const RecordView& r) {
     // Records come in runs per partition: remember the last lookup.
     if (m_last != nullptr && r.partition == m_last_partition && r.topic == m_last_topic) {
@@ -90,6 +171,7 @@ class Engine {
       }
       it = m_parts.emplace(tp, PartState{}).first;
     }
+    remember(tp, it->second, r.offset);
     m_last = &it->second;
     m_last_topic = it->first.topic;
     m_last_partition = r.partition;
@@ -128,6 +210,7 @@ class Engine {
     // The client reached the partition's current end, which is at or past
     // the end captured at start: everything before `end` has been read.
     if (it != m_parts.end() && it->second.end && *it->second.end <= it->second.log_end) {
+      remember(tp, it->second, -1);
       it->second.done = true;
     }
   }
@@ -208,7 +291,8 @@ class Engine {
     return list;
   }
 
-  void commit(RecordSource& source) {
+  // Commits what this batch read; false when the group refused it.
+  bool commit(RecordSource& source) {
     std::map<TopicPartition, int64_t> next;
     for (auto& [tp, s] : m_parts) {
       if (s.next >= 0 && s.next != s.committed) {
@@ -216,9 +300,7 @@ class Engine {
         s.committed = s.next;
       }
     }
-    if (!next.empty()) {
-      source.commit(next);
-    }
+    return next.empty() || source.commit(next);
   }
 
   const filter::RecordFilter& m_filter;
@@ -229,6 +311,8 @@ class Engine {
   std::vector<TopicPartition> m_assigned;  // group mode: the current assignment
   bool m_assignment_changed = false;
   TailStats m_stats;
+  TailStats m_stats_before;                     // group mode: before this batch
+  std::map<TopicPartition, Touched> m_touched;  // group mode: partitions this batch touched
   uint64_t m_batch_shown = 0;
   PartState* m_last = nullptr;
   std::string_view m_last_topic;

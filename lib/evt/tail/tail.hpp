@@ -17,6 +17,16 @@
 
 namespace evt::tail {
 
+// Group mode: told by the source when the group takes partitions away.
+class RevokeHandler {
+ public:
+  virtual ~RevokeHandler() = default;
+  // Called from inside RecordSource::poll before the partitions go; no
+  // record of them is visited after it. Returns the next offset to commit
+  // for each of them that has shown progress.
+  virtual std::map<TopicPartition, int64_t> revoked(const std::vector<TopicPartition>& partitions) = 0;
+};
+
 // Where records come from: kafka::Consumer in evt, a fake in unit tests.
 class RecordSource {
  public:
@@ -28,8 +38,14 @@ class RecordSource {
                       bool with_headers) = 0;
   // The partitions currently assigned (group mode).
   virtual std::vector<TopicPartition> assignment() = 0;
-  // Commits "next offset to read" per partition (group mode).
-  virtual void commit(const std::map<TopicPartition, int64_t>& next_offsets) = 0;
+  // Commits "next offset to read" per partition (group mode); false when
+  // the group is rebalancing and nothing was committed.
+  virtual bool commit(const std::map<TopicPartition, int64_t>& next_offsets) = 0;
+  // Reads these partitions again from these offsets (group mode: records
+  // polled but not committed during a rebalance).
+  virtual void rewind(const std::map<TopicPartition, int64_t>& positions) = 0;
+  // Group mode: who to tell about revoked partitions (null: nobody).
+  virtual void set_revoke_handler(RevokeHandler* handler) = 0;
 };
 
 // Where matching records go.
@@ -40,6 +56,10 @@ class TailOutput {
   virtual void record(const RecordView& record) = 0;
   // After each poll that delivered records: write the batch out.
   virtual void batch_done() = 0;
+  // Group mode: the records since the last batch_done must not be shown
+  // (their offsets could not be committed: the group is rebalancing, and
+  // their partitions' next owner will show them).
+  virtual void batch_dropped() = 0;
 };
 
 // How the engine reads.
@@ -62,7 +82,10 @@ struct TailStats {
 };
 
 // Reads until every partition reached its end, the count is reached, or a
-// stop is requested. `plans` gives each partition's range; in group mode
+// stop is requested. In group mode a batch is written only after its
+// offsets were committed, so a rebalance never shows a record twice: a
+// batch whose commit the rebalance refused is dropped and read again by
+// whoever owns its partitions next. `plans` gives each partition's range; in group mode
 // partitions not in `plans` are followed without an end. Throws
 // BrokerError when a bounded read makes no progress for idle_timeout_ms.
 TailStats run_tail(RecordSource& source, const std::vector<read::PartitionPlan>& plans,

@@ -18,7 +18,7 @@ output::FormatOptions capture_options() {
 }  // namespace
 
 const std::vector<std::string>& stdout_styles() {
-  static const std::vector<std::string> k_styles = {"pretty", "jsonl", "raw", "template"};
+  static const std::vector<std::string> k_styles = output::k_record_styles.names();
   return k_styles;
 }
 
@@ -76,6 +76,11 @@ void BatchWriter::batch_done() {
     m_buffer.clear();
     m_stdout->flush();
   }
+}
+
+void BatchWriter::batch_dropped() {
+  m_buffer.clear();
+  m_file_buffer.clear();
 }
 
 bool BatchWriter::needs_headers() const {

@@ -42,6 +42,7 @@ class BatchWriter : public TailOutput {
 
   void record(const RecordView& r) override;
   void batch_done() override;
+  void batch_dropped() override;
 
   // True when the output shows headers (the poll must decode them).
   bool needs_headers() const;

@@ -32,7 +32,7 @@ contexts:
 struct FakeWorld {
   std::map<std::string, std::string> env;
   ConfigFile file;
-  std::optional<evt::sandbox::SandboxState> sandbox;
+  std::optional<evt::config::SandboxAddress> sandbox;
 
   ConnectionRequest request(std::string brokers = {}, std::string context = {},
                             evt::kafka::Properties props = {}) {
@@ -135,7 +135,7 @@ TEST_CASE("a config file with secrets readable by others warns") {
 TEST_CASE("connection precedence: flag, environment, config, sandbox") {
   FakeWorld w;
   w.file = parse_config(k_good, "/x/config.yaml");
-  w.sandbox = evt::sandbox::SandboxState{42, "127.0.0.1:9092", "/run/s.sock"};
+  w.sandbox = evt::config::SandboxAddress{42, "127.0.0.1:9092"};
 
   SUBCASE("the current context when nothing else is said") {
     const auto c = resolve_connection(w.request());

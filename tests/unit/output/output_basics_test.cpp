@@ -43,3 +43,10 @@ TEST_CASE("tables align columns") {
   t.add_row({"long-name", "7"});
   CHECK(t.render() == "NAME        N\na          10\nlong-name   7\n");
 }
+
+TEST_CASE("terminal_safe_lines keeps line breaks and tabs and escapes the rest") {
+  CHECK(terminal_safe_lines("a\tb\nc\x1b]0;x\x07\n") == "a\tb\nc\\x1b]0;x\\x07\n");
+  CHECK(terminal_safe_lines("\xe2\x80\xae\n\xc2\x9b") == "\\xe2\\x80\\xae\n\\xc2\\x9b");
+  CHECK(terminal_safe_lines("") == "");
+  CHECK(terminal_safe_lines("\n\n") == "\n\n");
+}

@@ -104,3 +104,13 @@ TEST_CASE("bad inputs are usage errors before anything is read") {
   CHECK(evt::publish::display_input_name("-") == "<stdin>");
   CHECK(evt::publish::display_input_name("a.jsonl") == "a.jsonl");
 }
+
+TEST_CASE("a line that never ends is rejected as soon as it passes the limit") {
+  // Before, the reader looked for the end of the line first: forever here.
+  LineReader reader({"/dev/zero"}, 1000);
+  std::string_view line;
+  REQUIRE(reader.next(line));
+  CHECK(reader.too_long());
+  CHECK(line.size() == 1000);
+  CHECK(reader.line_number() == 1);
+}

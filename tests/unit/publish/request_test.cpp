@@ -1,4 +1,5 @@
 #include "evt/publish/request.hpp"
+#include "evt/deliver/rate_limiter.hpp"
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
 #include "evt/publish/command.hpp"
@@ -40,13 +41,13 @@ TEST_CASE("--header: name=value, name alone is NULL, no name refused") {
 }
 
 TEST_CASE("--rate: N or N/s, positive") {
-  CHECK(parse_rate("500") == 500);
-  CHECK(parse_rate("2.5/s") == 2.5);
-  CHECK_THROWS_AS(parse_rate("0"), UsageError);
-  CHECK_THROWS_AS(parse_rate("-3/s"), UsageError);
-  CHECK_THROWS_AS(parse_rate("fast"), UsageError);
-  CHECK_THROWS_AS(parse_rate("5/m"), UsageError);
-  CHECK_THROWS_AS(parse_rate("/s"), UsageError);
+  CHECK(evt::deliver::parse_rate("500") == 500);
+  CHECK(evt::deliver::parse_rate("2.5/s") == 2.5);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("0"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("-3/s"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("fast"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("5/m"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("/s"), UsageError);
 }
 
 TEST_CASE("envelope: by --type unless --envelope says") {

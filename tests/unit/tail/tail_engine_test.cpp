@@ -23,6 +23,8 @@ struct Poll {
 class FakeSource : public RecordSource {
  public:
   std::deque<Poll> polls;
+  std::map<size_t, std::vector<TopicPartition>> revoke_at;  // before the Nth scripted poll (0-based)
+  size_t polled = 0;
   std::vector<TopicPartition> assigned;
   std::vector<std::map<TopicPartition, int64_t>> commits;
   int empty_polls = 0;
@@ -35,6 +37,9 @@ class FakeSource : public RecordSource {
     }
     Poll p = std::move(polls.front());
     polls.pop_front();
+    if (const auto it = revoke_at.find(polled++); it != revoke_at.end() && handler != nullptr) {
+      revoke_commits.push_back(handler->revoked(it->second));
+    }
     std::vector<evt::HeaderView> hv;
     for (const auto& r : p.records) {
       visit(evt::view_of(r, hv));
@@ -47,17 +52,40 @@ class FakeSource : public RecordSource {
   std::vector<TopicPartition> assignment() override {
     return std::chrono::steady_clock::now() >= assigned_from ? assigned : std::vector<TopicPartition>{};
   }
-  void commit(const std::map<TopicPartition, int64_t>& next) override { commits.push_back(next); }
+  int refuse_commits = 0;  // the next N commits meet a rebalance
+  bool commit(const std::map<TopicPartition, int64_t>& next) override {
+    if (refuse_commits > 0) {
+      --refuse_commits;
+      return false;
+    }
+    commits.push_back(next);
+    return true;
+  }
+  std::vector<std::map<TopicPartition, int64_t>> rewinds;
+  void rewind(const std::map<TopicPartition, int64_t>& positions) override { rewinds.push_back(positions); }
+  RevokeHandler* handler = nullptr;
+  std::vector<std::map<TopicPartition, int64_t>> revoke_commits;
+  void set_revoke_handler(RevokeHandler* h) override { handler = h; }
 };
 
 class CollectOutput : public TailOutput {
  public:
-  std::vector<std::string> shown;  // "partition@offset"
+  std::vector<std::string> shown;  // "partition@offset", once written
+  std::vector<std::string> pending;
   int batches = 0;
+  int dropped = 0;
   void record(const evt::RecordView& r) override {
-    shown.push_back(std::to_string(r.partition) + "@" + std::to_string(r.offset));
+    pending.push_back(std::to_string(r.partition) + "@" + std::to_string(r.offset));
   }
-  void batch_done() override { ++batches; }
+  void batch_done() override {
+    ++batches;
+    shown.insert(shown.end(), pending.begin(), pending.end());
+    pending.clear();
+  }
+  void batch_dropped() override {
+    ++dropped;
+    pending.clear();
+  }
 };
 
 Record rec(int32_t partition, int64_t offset, std::string value = "{}") {
@@ -213,4 +241,55 @@ TEST_CASE("group mode: a slow join is not a stall") {
   const auto stats = run_tail(src, {plan(0, 0, 2, 2)}, RecordFilter(), out, o);
   CHECK(out.shown == std::vector<std::string>{"0@0", "0@1"});
   CHECK_FALSE(stats.interrupted);
+}
+
+TEST_CASE("group mode: a batch whose commit a rebalance refused is dropped and read again") {
+  FakeSource src;
+  src.assigned = {{"t", 0}, {"t", 1}};
+  src.polls.push_back({{rec(0, 0), rec(0, 1)}, {}});
+  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});  // refused
+  src.polls.push_back({{rec(0, 2), rec(1, 7), rec(0, 3)}, {}});  // read again after the rewind
+  CollectOutput out;
+  TailOptions o;
+  o.group = true;
+  o.poll_timeout_ms = 1;
+  int polls = 0;
+  o.stop_requested = [&] {
+    if (++polls == 2) {
+      src.refuse_commits = 1;  // the second batch meets the rebalance
+    }
+    return src.polls.empty();
+  };
+  const auto stats = run_tail(src, {}, RecordFilter(), out, o);
+  CHECK(out.shown == std::vector<std::string>{"0@0", "0@1", "0@2", "1@7", "0@3"});
+  CHECK(out.dropped == 1);
+  REQUIRE(src.rewinds.size() == 1);
+  CHECK(src.rewinds[0] == std::map<TopicPartition, int64_t>{{{"t", 0}, 2}, {{"t", 1}, 7}});
+  REQUIRE(src.commits.size() == 2);
+  CHECK(src.commits[1] == std::map<TopicPartition, int64_t>{{{"t", 0}, 4}, {{"t", 1}, 8}});
+  CHECK(stats.shown == 5);
+  CHECK(stats.read == 5);
+}
+
+TEST_CASE("group mode: revoked partitions hand over their shown progress and restart clean") {
+  FakeSource src;
+  src.assigned = {{"t", 0}, {"t", 1}};
+  src.polls.push_back({{rec(0, 0), rec(1, 5)}, {}});
+  src.polls.push_back({{rec(0, 1)}, {}});
+  src.revoke_at[1] = {{"t", 1}};
+  // Partition 1 comes back from its committed offset (6).
+  src.polls.push_back({{rec(1, 6)}, {}});
+  CollectOutput out;
+  TailOptions o;
+  o.group = true;
+  o.poll_timeout_ms = 1;
+  o.stop_requested = [&] { return src.polls.empty(); };
+  run_tail(src, {}, RecordFilter(), out, o);
+  REQUIRE(src.revoke_commits.size() == 1);
+  CHECK(src.revoke_commits[0] == std::map<TopicPartition, int64_t>{{{"t", 1}, 6}});
+  CHECK(out.shown == std::vector<std::string>{"0@0", "1@5", "0@1", "1@6"});
+  REQUIRE(src.commits.size() == 3);
+  CHECK(src.commits[1] == std::map<TopicPartition, int64_t>{{{"t", 0}, 2}});
+  CHECK(src.commits[2] == std::map<TopicPartition, int64_t>{{{"t", 1}, 7}});
+  CHECK(src.handler == nullptr);  // unregistered when the run ends
 }

@@ -1,0 +1,90 @@
+#pragma once
+// The consume engine: reads a group's records, runs a handler per record
+// (in lanes, see scheduler.hpp), retries with backoff, dead-letters what
+// keeps failing, and commits per partition only the prefix of records that
+// are done (handled, dead-lettered and acknowledged, or skipped).
+
+#include "evt/consume/backoff.hpp"
+#include "evt/consume/scheduler.hpp"
+#include "evt/kafka/consumer.hpp"
+#include "evt/kafka/producer.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace evt::consume {
+
+// --exec runs a process per record; --pipe keeps handlers running.
+enum class HandlerMode { exec, pipe };
+
+// What happens to a record whose attempts are used up and no --dlq is given.
+enum class OnFailure { stop, skip };
+
+// Everything `evt consume` was asked to do.
+struct ConsumeOptions {
+  std::vector<std::string> topics;
+  std::string group;
+  std::vector<std::string> argv;  // the handler (see command_line.hpp)
+  std::string handler_text;       // the command as given, for evt_dlq_handler
+  HandlerMode mode = HandlerMode::exec;
+  size_t batch = 0;           // --batch N: up to N records of a partition per run; 0: one
+  int64_t batch_wait_ms = 0;  // --batch-wait: how long a partial batch waits to fill
+  int concurrency = 1;
+  Ordering ordering = Ordering::key;
+  int retries = 3;  // attempts = retries + 1
+  Backoff backoff{1000, 60000};
+  int64_t handler_timeout_ms = 60000;  // per attempt; then SIGTERM, SIGKILL after k_kill_grace_ms
+  std::string dlq_topic;               // empty: no dead letters
+  OnFailure on_failure = OnFailure::stop;
+  int64_t shutdown_timeout_ms = 30000;
+  int64_t commit_interval_ms = 1000;
+  size_t partition_buffer = 1000;  // buffered records per partition before pausing it
+  bool exit_at_end = false;        // stop once every assigned partition is read and done
+  int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
+};
+
+// Counts for the summary and the status line.
+struct ConsumeStats {
+  uint64_t received = 0;
+  uint64_t done = 0;           // handled successfully
+  uint64_t attempts = 0;       // handler runs
+  uint64_t retries = 0;        // attempts that were scheduled again
+  uint64_t dead_lettered = 0;  // acknowledged dead letters
+  uint64_t skipped = 0;        // given up on with --on-failure skip
+  uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
+  uint64_t commits = 0;
+  size_t in_flight = 0;
+  size_t queued = 0;  // buffered: not started, running or waiting for a retry
+};
+
+// Something the user should hear about (the caller prints it).
+struct ConsumeEvent {
+  enum class Kind { retry, dead_letter, skipped, note } kind;
+  std::string text;  // network bytes in it are terminal-escaped
+};
+
+// Callbacks to the caller; any may be null.
+struct ConsumeHooks {
+  std::function<void(std::string_view)> handler_stderr;  // raw stderr chunks of handlers
+  std::function<void(const ConsumeEvent&)> event;
+  std::function<void(const ConsumeStats&)> progress;  // about once a second
+};
+
+// How a run ended.
+struct ConsumeResult {
+  ConsumeStats stats;
+  bool interrupted = false;
+  std::string failure;  // non-empty: evt stopped because of it (exit 3)
+};
+
+// Runs until SIGINT/SIGTERM, a failure that must stop it, or (exit_at_end)
+// the end. Subscribes `consumer` (created with options.group) to the
+// topics; `dlq` is null without --dlq. Commits what is done before returning.
+ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& options,
+                          const ConsumeHooks& hooks);
+
+}  // namespace evt::consume

@@ -1,0 +1,96 @@
+#pragma once
+// The replay copy engine: reads a planned selection of source partitions
+// and writes every selected record to a destination topic (same or another
+// cluster), keeping key, value and headers, adding provenance headers, with
+// a checkpoint in the run's consumer group that survives SIGKILL without
+// losing or doubling a record (docs/replay.md). `evt dlq redrive` reuses it.
+
+#include "evt/filter/filter.hpp"
+#include "evt/kafka/client_config.hpp"
+#include "evt/read/position.hpp"
+#include "evt/record.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evt::replay {
+
+// How source partitions map to destination partitions.
+enum class PartitionBy { automatic, same, key };
+
+// "same", "key" or "auto".
+std::string to_string(PartitionBy p);
+
+// Where the copies go.
+struct Destination {
+  kafka::ClientConfig config;
+  std::string topic;
+};
+
+// Progress so far, for a terminal progress line.
+struct CopyProgress {
+  uint64_t read = 0;     // source records read in the ranges
+  uint64_t total = 0;    // records in the ranges (offsets; gaps count)
+  uint64_t written = 0;  // acknowledged by the destination
+  uint64_t bytes = 0;    // key + value + header bytes acknowledged
+  double elapsed_s = 0;
+};
+
+// How the engine copies.
+struct CopyOptions {
+  std::string run_id;
+  bool provenance = true;        // add evt_replay_src / evt_replay_run
+  bool keep_timestamps = false;  // else the destination stamps the time of writing
+  PartitionBy partition_by = PartitionBy::automatic;
+  double rate = 0;         // records per second; 0: unlimited
+  bool dry_run = false;    // count and sample; write and commit nothing
+  size_t sample_size = 5;  // dry run: records shown
+  int commit_interval_ms = 1000;
+  int idle_timeout_ms = 10000;  // fail when nothing moves this long
+  std::function<bool()> stop_requested;
+  std::function<void(const CopyProgress&)> on_progress;  // at most every 200 ms
+};
+
+// What happened to one source partition in this run.
+struct PartitionReport {
+  TopicPartition partition;
+  int64_t start = 0;  // where this attempt started (committed offset on resume)
+  int64_t end = 0;    // where the run stops (fixed at its first attempt)
+  uint64_t read = 0;
+  uint64_t selected = 0;        // matched the filters
+  uint64_t written = 0;         // acknowledged by the destination in this attempt
+  uint64_t already = 0;         // found in the destination from an earlier attempt
+  int32_t dest_partition = -1;  // with --partition-by same
+};
+
+// The outcome of a run.
+struct CopyReport {
+  std::string run_id;
+  std::string group;
+  PartitionBy partition_by = PartitionBy::automatic;
+  int32_t dest_partitions = 0;
+  bool resumed = false;           // an earlier attempt's checkpoint was found
+  bool already_complete = false;  // ... and it had finished
+  bool interrupted = false;
+  uint64_t scanned = 0;  // destination records read by the resume scan
+  uint64_t bytes = 0;
+  double elapsed_s = 0;
+  std::vector<PartitionReport> partitions;
+  std::vector<Record> sample;      // dry run: what would be written
+  std::vector<std::string> notes;  // things the user should know (-v or always)
+  std::vector<std::string> warnings;
+  uint64_t total(uint64_t PartitionReport::*field) const;
+};
+
+// Copies the planned ranges (plans from tail's planner with an end).
+// Throws UsageError for impossible mappings, BrokerError when the
+// destination refuses records (after committing what is safe).
+CopyReport copy_records(const kafka::ClientConfig& source, const Destination& destination,
+                        const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
+                        const CopyOptions& options);
+
+}  // namespace evt::replay

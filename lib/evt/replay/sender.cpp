@@ -1,0 +1,119 @@
+#include "evt/replay/sender.hpp"
+
+#include "evt/replay/provenance.hpp"
+
+#include <algorithm>
+
+namespace evt::replay {
+
+Sender::Sender(const Destination& dest, const CopyOptions& options, size_t sources)
+    : m_dest(dest), m_options(options), m_limiter(options.rate), m_written(sources, 0) {}
+
+void Sender::begin(const std::map<int32_t, int64_t>& dest_end) {
+  m_tracker.start(dest_end);
+  kafka::ProducerOptions po;
+  po.idempotent = true;  // retries never duplicate; one partition is written in order
+  m_producer.emplace(m_dest.config, po);
+}
+
+void Sender::found(uint32_t source, int64_t offset, int32_t dest_partition, int64_t dest_offset) {
+  m_tracker.acked(dest_partition, dest_offset, source, offset);
+}
+
+void Sender::done(uint32_t source, int64_t offset) {
+  m_watermark.sent(key(source), offset);
+  m_watermark.acked(key(source), offset);
+}
+
+void Sender::pass(uint32_t source, int64_t next_offset) {
+  m_watermark.read_to(key(source), next_offset);
+}
+
+bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
+  if (m_limiter.limited()) {
+    // The n-th record may go at start + n / rate; wait for that serving
+    // delivery reports, and stop waiting when asked to stop.
+    for (;;) {
+      const auto now = deliver::RateLimiter::Clock::now();
+      const auto due = m_limiter.due(m_rate_sent);
+      if (now >= due) {
+        break;
+      }
+      if (m_options.stop_requested && m_options.stop_requested()) {
+        m_stopping = true;
+        return false;
+      }
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
+      serve(static_cast<int>(std::clamp<int64_t>(ms, 1, 50)));
+      touch();  // waiting for the rate is not a stall
+    }
+    ++m_rate_sent;
+  }
+  uint64_t bytes = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
+  for (const auto& h : record.headers) {
+    bytes += h.key.size() + (h.value ? h.value->size() : 0);
+  }
+  const uint64_t token = m_next_token++;
+  m_in_flight.emplace(token, InFlight{source, offset, bytes});
+  m_producer->produce(record, token);
+  m_watermark.sent(key(source), offset);
+  return true;
+}
+
+void Sender::serve(int timeout_ms) {
+  if (!m_producer) {
+    return;
+  }
+  m_reports.clear();
+  m_producer->poll(timeout_ms, m_reports);
+  for (const auto& rep : m_reports) {
+    const auto it = m_in_flight.find(rep.token);
+    if (it == m_in_flight.end()) {
+      continue;
+    }
+    const auto f = it->second;
+    m_in_flight.erase(it);
+    if (!rep.delivered) {
+      if (m_failure.empty()) {
+        m_failure = "the destination did not take record " + std::to_string(f.offset) + " of source " +
+                    std::to_string(f.source) + ": " + rep.error;
+      }
+      // From here on no checkpoint is saved: the record may still have
+      // landed, below offsets later acknowledgements would move the scan past.
+      m_stopping = true;
+      continue;
+    }
+    m_watermark.acked(key(f.source), f.offset);
+    m_tracker.acked(rep.partition, rep.offset, f.source, f.offset);
+    ++m_written[f.source];
+    m_bytes += f.bytes;
+    touch();
+  }
+}
+
+int64_t Sender::commit_offset(uint32_t source, int64_t fallback) const {
+  return m_watermark.commit_offset(key(source)).value_or(fallback);
+}
+
+void Sender::prune(const std::vector<int64_t>& offsets) {
+  m_tracker.prune([&](uint32_t source, int64_t off) { return off < offsets[source]; });
+}
+
+size_t Sender::drain() {
+  if (!m_producer) {
+    return 0;
+  }
+  touch();
+  while (m_producer->in_flight() > 0 &&
+         Clock::now() - m_last_activity <= std::chrono::milliseconds(m_options.idle_timeout_ms)) {
+    serve(100);
+  }
+  const size_t left = m_producer->in_flight();
+  if (left > 0) {
+    m_reports.clear();
+    m_producer->purge(m_reports);
+  }
+  return left;
+}
+
+}  // namespace evt::replay

@@ -1,0 +1,97 @@
+#pragma once
+// The writing half of a replay, shared by the topic copy and the capture
+// replay: an idempotent producer, the per-source AckWatermark of what the
+// destination acknowledged, and the DestScanTracker a checkpoint needs.
+// Sources are numbered 0..n-1 (source partitions, or one capture file whose
+// "offsets" are line numbers).
+
+#include "evt/deliver/rate_limiter.hpp"
+#include "evt/deliver/watermark.hpp"
+#include "evt/kafka/producer.hpp"
+#include "evt/replay/checkpoint.hpp"
+#include "evt/replay/copy.hpp"
+
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace evt::replay {
+
+// Produces records and tracks their acknowledgements.
+class Sender {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Sender(const Destination& dest, const CopyOptions& options, size_t sources);
+
+  // Opens the producer; `dest_end`: destination end offsets noted before.
+  void begin(const std::map<int32_t, int64_t>& dest_end);
+
+  // A record an earlier attempt wrote, found by the resume scan.
+  void found(uint32_t source, int64_t offset, int32_t dest_partition, int64_t dest_offset);
+
+  // The record at `offset` needs no writing (found earlier): done at once.
+  void done(uint32_t source, int64_t offset);
+
+  // Everything of `source` below `next_offset` that was not sent is done.
+  void pass(uint32_t source, int64_t next_offset);
+
+  // Waits for the rate, then produces. False when a stop was requested
+  // while waiting (nothing sent).
+  bool send(uint32_t source, int64_t offset, const Record& record);
+
+  // Serves delivery reports for up to timeout_ms.
+  void serve(int timeout_ms);
+
+  // Where `source` may be committed (next offset not known done), or
+  // `fallback` when nothing of it was handled.
+  int64_t commit_offset(uint32_t source, int64_t fallback) const;
+
+  // Forgets tracker entries below the offsets about to be committed.
+  void prune(const std::vector<int64_t>& offsets);
+
+  // The checkpoint's scan start for a destination partition.
+  int64_t scan_start(int32_t dest_partition) const { return m_tracker.scan_start(dest_partition); }
+
+  // Waits until nothing is in flight or nothing moved for the idle timeout;
+  // purges and returns the number of records left unacknowledged.
+  size_t drain();
+
+  size_t in_flight() const { return m_producer ? m_producer->in_flight() : 0; }
+  bool stopping() const { return m_stopping; }
+  void stop() { m_stopping = true; }
+  // A delivery failed: no checkpoint may be saved any more (docs/replay.md).
+  bool failed() const { return !m_failure.empty(); }
+  const std::string& failure() const { return m_failure; }
+  uint64_t written(uint32_t source) const { return m_written[source]; }
+  uint64_t bytes() const { return m_bytes; }
+  Clock::time_point last_activity() const { return m_last_activity; }
+  void touch() { m_last_activity = Clock::now(); }
+
+ private:
+  struct InFlight {
+    uint32_t source;
+    int64_t offset;
+    uint64_t bytes;
+  };
+  TopicPartition key(uint32_t source) const { return {"", static_cast<int32_t>(source)}; }
+
+  const Destination& m_dest;
+  const CopyOptions& m_options;
+  deliver::RateLimiter m_limiter;
+  uint64_t m_rate_sent = 0;  // records that passed the rate limit
+  deliver::AckWatermark m_watermark;
+  DestScanTracker m_tracker;
+  std::optional<kafka::Producer> m_producer;
+  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  std::vector<kafka::DeliveryReport> m_reports;
+  std::vector<uint64_t> m_written;
+  uint64_t m_next_token = 1;
+  uint64_t m_bytes = 0;
+  bool m_stopping = false;
+  std::string m_failure;
+  Clock::time_point m_last_activity = Clock::now();
+};
+
+}  // namespace evt::replay
