@@ -19,7 +19,7 @@ void add_dlq_filters(CLI::App& sub, DlqOpts& o) {
   sub.add_option("--original-topic", o.original_topics, "Only dead letters from this topic (repeatable)")
       ->check(existing_topic());
   sub.add_option("--exception", o.exceptions, "Only this exception class, full or simple name (repeatable)");
-  sub.add_option("--message", o.messages, "Only failure messages containing TEXT (repeatable)");
+  sub.add_option("--message", o.messages, "Only failure messages matching this RE2 regex (repeatable)");
   sub.add_option("--since", o.since, "Only dead letters written at or after T (rpk time or duration: -2h)");
   sub.add_option("--until", o.until, "Only dead letters written before T");
   sub.add_option("--offsets", o.offsets, "Only dead-letter offsets N:M (M excluded), N: or :M");
@@ -38,7 +38,9 @@ dlq::SelectSpec dlq_select(const DlqOpts& o) {
   dlq::SelectSpec s;
   s.original_topics = o.original_topics;
   s.exceptions = o.exceptions;
-  s.messages = o.messages;
+  for (const auto& m : o.messages) {
+    s.messages.emplace_back(m);  // RE2: linear time whatever the message
+  }
   s.key = o.key;
   const auto now = dlq_now_ms();
   if (!o.since.empty()) {

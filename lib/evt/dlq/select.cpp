@@ -35,9 +35,8 @@ bool selected(const SelectSpec& spec, const RecordView& record, const DeadLetter
                    [&](const auto& e) { return exception_matches(e, dead.exception_class); })) {
     return false;
   }
-  if (!spec.messages.empty() && std::none_of(spec.messages.begin(), spec.messages.end(), [&](const auto& m) {
-        return dead.message.find(m) != std::string::npos;
-      })) {
+  if (!spec.messages.empty() && std::none_of(spec.messages.begin(), spec.messages.end(),
+                                             [&](const auto& m) { return m.search(dead.message); })) {
     return false;
   }
   if ((spec.since_ms && record.timestamp < *spec.since_ms) ||

@@ -132,10 +132,16 @@ TEST_CASE("select: every condition must hold; offsets parse") {
   s.exceptions = {"Rejected"};
   CHECK_FALSE(selected(s, f.view(), d));
   s.exceptions = {"org.acme.Outer$OrderRejected"};
-  s.messages = {"7 rej"};
+  s.messages = {evt::filter::WherePattern("^Order [0-9]+ rej")};
   s.original_topics = {"orders", "x"};
   s.key = "k1";
   CHECK(selected(s, f.view(), d));
+  s.messages.emplace_back("nope");  // alternatives: one match is enough
+  CHECK(selected(s, f.view(), d));
+  s.messages = {evt::filter::WherePattern("^rejected")};
+  CHECK_FALSE(selected(s, f.view(), d));
+  s.messages.clear();
+  CHECK_THROWS_AS(evt::filter::WherePattern("("), evt::UsageError);
   parse_offset_range("7:8", s);
   CHECK(selected(s, f.view(), d));
   parse_offset_range("8:", s);
