@@ -166,6 +166,27 @@ run_evt dlq inspect carts-dlq --key a1 --show 1 -o json
 expect_rc 0 "inspect acme"
 expect_eq "$(echo "$OUT" | jq -c '.records[0] | [.convention, .original_topic, .original_partition, .message]')" \
   '["acme","carts",2,"E 42"]' "custom mapping"
+# Hostile failure headers: nothing raw reaches the terminal, in any output.
+/usr/bin/python3 - "$BROKERS" <<'PY' || fail "producing hostile dead letters"
+import sys
+from kafka import KafkaProducer
+p = KafkaProducer(bootstrap_servers=sys.argv[1])
+evil = "x\x1b]0;owned\x07\x1b[31m\u202e\u009b2J\x7f".encode()
+p.send("carts-dlq", key=b"h1" + evil, value=b"x", headers=[("acme-src", b"carts" + evil), ("acme-error", evil),
+       ("__connect.errors.topic", evil), ("__connect.errors.exception.stacktrace", evil + b"\n\tat " + evil)])
+p.flush(30)
+PY
+for fmt in text json; do
+  timeout 30 "$EVT" dlq inspect carts-dlq --show 20 --full -o "$fmt" >hostile.out 2>hostile.err
+  /usr/bin/python3 - hostile.out hostile.err <<'PY' || fail "raw control bytes in dlq inspect -o $fmt"
+import re, sys
+bad = re.compile(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]')
+for f in sys.argv[1:]:
+    if bad.search(open(f, 'rb').read()):
+        sys.exit(1)
+PY
+done
+expect_contains "$(cat hostile.out)" "owned" "the hostile record is shown"
 run_evt dlq inspect carts-dlq --key a1 --convention nope
 expect_rc 2 "unknown convention"
 expect_contains "$ERR" "evt: error: unknown --convention 'nope'" "unknown convention"

@@ -1,5 +1,6 @@
 #include "evt/dlq/render.hpp"
 
+#include "evt/codec/json_text.hpp"
 #include "evt/output/record_format.hpp"
 #include "evt/output/table.hpp"
 #include "evt/output/terminal_escape.hpp"
@@ -58,7 +59,8 @@ nlohmann::json group_json(const ErrorGroup& g) {
 }
 
 std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // Strings from the network: C1 and bidi controls escaped too.
+  return codec::terminal_safe_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace
