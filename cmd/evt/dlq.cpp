@@ -61,7 +61,14 @@ ExitCode run_check(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
     failed = failed || !reasons.back().empty();
   }
   if (format == "prometheus") {
-    std::fputs(dlq::render_check_prometheus(statuses, reasons, now).c_str(), stdout);
+    std::vector<std::vector<dlq::ErrorGroup>> groups;
+    if (o.error_groups) {
+      const auto decode = dlq_decode(o, dlq_config());
+      for (const auto& s : statuses) {
+        groups.push_back(dlq::pending_error_groups(config, s.topic, decode, timeout_ms(g)));
+      }
+    }
+    std::fputs(dlq::render_check_prometheus(statuses, reasons, now, groups).c_str(), stdout);
   } else {
     for (size_t i = 0; i < statuses.size(); ++i) {
       const auto line = output::terminal_safe(statuses[i].topic) + ": " +
@@ -93,6 +100,8 @@ void add_dlq(CLI::App& root, Globals& g) {
   check->add_option("--max-records", check_opts->max_records, "Fail above N records still to re-drive");
   check->add_option("--max-age", check_opts->max_age,
                     "Fail when a record to re-drive is newer than D (15m, 1h)");
+  check->add_flag("--error-groups", check_opts->error_groups,
+                  "With -o prometheus: a series per error group (reads what is left to re-drive)");
   output_formats(*check, {"text", "prometheus"});
   check->final_callback([&g, check_opts, check] { g.outcome = run_check(g, *check_opts, *check); });
 

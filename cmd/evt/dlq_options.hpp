@@ -32,6 +32,7 @@ struct DlqOpts {
   // check
   std::optional<uint64_t> max_records;
   std::string max_age;
+  bool error_groups = false;
 };
 
 // --convention and the filter flags.

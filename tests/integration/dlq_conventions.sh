@@ -70,6 +70,8 @@ run_evt dlq check orders.DLT --max-records 30 -o prometheus
 expect_rc 0 "check prometheus"
 expect_contains "$OUT" 'evt_dlq_pending_records{topic="orders.DLT"} 30' "prometheus"
 expect_contains "$OUT" 'evt_dlq_check_failed{topic="orders.DLT"} 0' "prometheus"
+run_evt dlq check orders.DLT --max-records 30 -o prometheus --error-groups
+expect_contains "$OUT" 'evt_dlq_error_group_records{topic="orders.DLT",original_topic="orders",exception="org.acme.OrderRejected",message="Order <n> rejected for <q>"} 15' "prometheus per error group"
 
 # A dry run writes and commits nothing.
 run_evt dlq redrive orders.DLT --dry-run

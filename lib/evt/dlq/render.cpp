@@ -63,6 +63,19 @@ std::string dump(const nlohmann::json& j) {
   return codec::terminal_safe_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
+// A Prometheus label value: terminal-safe, then \\ and \" escaped
+// (escaping already turned newlines into \n).
+std::string label(const std::string& text) {
+  std::string out;
+  for (const char c : terminal_safe(text)) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_inspect_text(const InspectReport& report, bool full, int64_t now_ms) {
@@ -270,7 +283,8 @@ std::string render_status_json(const std::vector<TopicStatus>& statuses, int64_t
 }
 
 std::string render_check_prometheus(const std::vector<TopicStatus>& statuses,
-                                    const std::vector<std::string>& reasons, int64_t now_ms) {
+                                    const std::vector<std::string>& reasons, int64_t now_ms,
+                                    const std::vector<std::vector<ErrorGroup>>& groups) {
   // Topic names are [A-Za-z0-9._-]: safe inside a label value.
   std::string out;
   const auto metric = [&](const char* name, const char* help, const char* type) {
@@ -296,6 +310,16 @@ std::string render_check_prometheus(const std::vector<TopicStatus>& statuses,
     if (s.newest_ms) {
       out += "evt_dlq_newest_pending_age_seconds{topic=\"" + s.topic + "\"} " +
              std::to_string((now_ms - *s.newest_ms) / 1000) + "\n";
+    }
+  }
+  if (!groups.empty()) {
+    metric("evt_dlq_error_group_records", "Records still to re-drive per original topic and error.", "gauge");
+    for (size_t i = 0; i < statuses.size() && i < groups.size(); ++i) {
+      for (const auto& g : groups[i]) {
+        out += "evt_dlq_error_group_records{topic=\"" + statuses[i].topic + "\",original_topic=\"" +
+               label(g.original_topic) + "\",exception=\"" + label(g.exception_class) + "\",message=\"" +
+               label(g.pattern) + "\"} " + std::to_string(g.count) + "\n";
+      }
     }
   }
   metric("evt_dlq_check_failed", "1 when the topic fails evt dlq check.", "gauge");

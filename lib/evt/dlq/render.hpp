@@ -29,7 +29,9 @@ std::string render_status_table(const std::vector<TopicStatus>& statuses, int64_
 std::string render_status_json(const std::vector<TopicStatus>& statuses, int64_t now_ms);
 
 // check: Prometheus text exposition of the statuses and verdicts.
+// `groups` (one entry per status, may be empty) adds a series per error group.
 std::string render_check_prometheus(const std::vector<TopicStatus>& statuses,
-                                    const std::vector<std::string>& reasons, int64_t now_ms);
+                                    const std::vector<std::string>& reasons, int64_t now_ms,
+                                    const std::vector<std::vector<ErrorGroup>>& groups = {});
 
 }  // namespace evt::dlq

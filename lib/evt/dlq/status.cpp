@@ -2,6 +2,7 @@
 
 #include "evt/ascii.hpp"
 #include "evt/dlq/redrive.hpp"
+#include "evt/dlq/scan.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/groups.hpp"
 #include "evt/read/record_timestamps.hpp"
@@ -103,6 +104,30 @@ std::vector<TopicStatus> topic_statuses(const kafka::ClientConfig& config,
     }
   }
   return out;
+}
+
+std::vector<ErrorGroup> pending_error_groups(const kafka::ClientConfig& config, const std::string& topic,
+                                             const DecodeOptions& decode, int idle_timeout_ms) {
+  auto ranges = topic_ranges(config, topic);
+  std::vector<TopicPartition> tps;
+  for (const auto& [p, r] : ranges) {
+    tps.push_back({topic, p});
+  }
+  const auto group = replay::run_group(redrive_run_id(topic));
+  kafka::Groups groups(config);
+  const auto committed = groups.committed_offsets({group}, tps)[group];  // a copy: the map is a temporary
+  for (const auto& [tp, offset] : committed) {
+    if (offset != kafka::k_no_commit) {
+      auto& r = ranges[tp.partition];
+      r.start = std::max(r.start, offset);
+    }
+  }
+  ErrorGroups out;
+  scan_topic(config, topic, ranges, idle_timeout_ms, [&](const RecordView& r) {
+    out.add(r.timestamp, decode_dead_letter(topic, r.headers, decode));
+    return true;
+  });
+  return out.sorted();
 }
 
 std::string check_reason(const TopicStatus& status, const CheckLimits& limits, int64_t now_ms) {

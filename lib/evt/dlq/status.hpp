@@ -3,6 +3,8 @@
 // they hold, how many are still to re-drive (after the redrive checkpoint),
 // and the ages of the oldest and newest of those.
 
+#include "evt/dlq/convention.hpp"
+#include "evt/dlq/groups.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <cstdint>
@@ -35,6 +37,10 @@ struct TopicStatus {
 // Reads the offsets, the checkpoint and the pending records' timestamps.
 std::vector<TopicStatus> topic_statuses(const kafka::ClientConfig& config,
                                         const std::vector<std::string>& topics);
+
+// The error groups of the records still to re-drive (reads them all).
+std::vector<ErrorGroup> pending_error_groups(const kafka::ClientConfig& config, const std::string& topic,
+                                             const DecodeOptions& decode, int idle_timeout_ms);
 
 // Thresholds of `evt dlq check`.
 struct CheckLimits {
