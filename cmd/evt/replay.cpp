@@ -57,6 +57,10 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
                        "add --allow-same-topic if that is what you want");
     }
   }
+  if (o.scale_out && o.run_id.empty() && !o.dry_run) {
+    throw UsageError("--scale-out needs --run-id: every process of the run must name it",
+                     "start each process with the same arguments and the same --run-id");
+  }
   kafka::Admin admin(source);
   tail::TailRequest request{
       o.sources, {}, read::parse_start_end(o.start, o.end, {read::BoundKind::beginning, 0}, now_ms()), true};

@@ -26,6 +26,8 @@ void add_replay_options(CLI::App& sub, ReplayOpts& o) {
   sub.add_option("--rate", o.rate, "At most N records per second (N/s, N/m, N/h)");
   sub.add_flag("--dry-run", o.dry_run, "Count per partition and show a sample; write and commit nothing");
   sub.add_option("--run-id", o.run_id, "Resume or name a run (default: derived from the selection)");
+  sub.add_flag("--scale-out", o.scale_out,
+               "Share the partitions with other processes of this --run-id (consumer group)");
   sub.add_flag("-y,--yes", o.yes, "Do not ask for confirmation on a terminal");
   sub.add_flag("--allow-same-topic", o.allow_same_topic, "Allow replaying a topic into itself");
   sub.add_flag("--keep-timestamps", o.keep_timestamps, "Keep source timestamps (default: time of writing)");
@@ -80,6 +82,7 @@ replay::CopyOptions copy_options(const Globals& g, const ReplayOpts& o) {
                                                    : replay::PartitionBy::automatic;
   options.rate = o.rate.empty() ? 0 : deliver::parse_rate(o.rate);
   options.dry_run = o.dry_run;
+  options.scale_out = o.scale_out;
   options.idle_timeout_ms = timeout_ms(g);
   options.stop_requested = [] { return interrupted(); };
   return options;

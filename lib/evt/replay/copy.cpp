@@ -6,11 +6,14 @@
 #include "evt/kafka/producer.hpp"
 #include "evt/replay/checkpoint.hpp"
 #include "evt/replay/dest_scan.hpp"
+#include "evt/replay/group_progress.hpp"
 #include "evt/replay/provenance.hpp"
 #include "evt/replay/run_id.hpp"
 #include "evt/replay/sender.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <set>
 #include <thread>
 
 namespace evt::replay {
@@ -38,7 +41,10 @@ constexpr size_t k_max_key_mapped_partitions = 256;
 struct Part {
   PartitionReport report;
   int64_t end = 0;
+  int64_t plan_start = 0;  // this process's plan (a scaled-out run's first owner fixes it)
+  int64_t plan_end = 0;
   bool done = false;
+  bool owned = true;  // scale-out: the group assigned it to this process now
   bool resumed = false;
   std::map<int64_t, std::pair<int32_t, int64_t>> already;  // source offset -> (dp, dest offset)
   int64_t last_commit = -2;
@@ -49,7 +55,7 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-class Copier {
+class Copier : public kafka::RebalanceListener {
  public:
   Copier(const kafka::ClientConfig& source, const Destination& dest,
          const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
@@ -65,6 +71,8 @@ class Copier {
       part.report.start = p.start;
       part.end = p.end.value_or(p.start);
       part.report.end = part.end;
+      part.plan_start = p.start;
+      part.plan_end = part.end;
       m_index[p.partition] = static_cast<uint32_t>(m_parts.size());
       m_parts.push_back(std::move(part));
     }
@@ -78,6 +86,9 @@ class Copier {
     if (m_options.dry_run) {
       copy_loop(nullptr);
       return finish();
+    }
+    if (m_options.scale_out) {
+      return run_member();
     }
     kafka::ConsumerOptions co;
     co.group = m_report.group;
@@ -99,6 +110,326 @@ class Copier {
   }
 
  private:
+  // Scale-out: one member of the run's group. The group hands out the
+  // source partitions; each is copied with the same checkpoint as a single
+  // process, handed over on revocation, and taken over with a resume scan
+  // (docs/replay.md, "Scale-out").
+  CopyReport run_member() {
+    kafka::ConsumerOptions co;
+    co.group = m_report.group;
+    kafka::Consumer consumer(m_source, co);
+    m_group = &consumer;
+    for (auto& p : m_parts) {
+      p.owned = false;
+    }
+    m_sender.begin(destination_ends());
+    consumer.set_rebalance_listener(this);
+    std::set<std::string> topics;
+    for (const auto& p : m_parts) {
+      topics.insert(p.report.partition.topic);
+    }
+    consumer.subscribe({topics.begin(), topics.end()});
+    member_loop(consumer);
+    drain(consumer);
+    m_group = nullptr;
+    return finish();
+  }
+
+  // Copies what the group assigns until every selected partition of the
+  // run is committed at its end (by any member), a stop, or a stall.
+  void member_loop(kafka::Consumer& consumer) {
+    std::vector<TopicPartition> all;
+    for (const auto& p : m_parts) {
+      all.push_back(p.report.partition);
+    }
+    // A killed member's partitions come back only after its session timed
+    // out and the group rebalanced: wait that long for the group to move.
+    const auto wait_limit =
+        std::chrono::milliseconds(session_timeout_ms(m_source) + m_options.idle_timeout_ms);
+    std::vector<TopicPartition> reached;
+    auto last_commit = Clock::now();
+    auto last_progress_call = Clock::now();
+    auto last_check = Clock::now();
+    int64_t last_sum = -1;
+    m_sender.touch();
+    m_group_moved = Clock::now();
+    const auto visit = [this](const RecordView& r) { on_record(r); };
+    while (!m_sender.stopping()) {
+      if (m_options.stop_requested && m_options.stop_requested()) {
+        m_report.interrupted = true;
+        break;
+      }
+      reached.clear();
+      const size_t n =
+          consumer.poll_view(visit, reached, poll_batch(), m_sender.in_flight() > 0 ? 10 : 100, true);
+      for (const auto& tp : reached) {
+        on_end(tp);
+      }
+      if (n > 0 || !reached.empty()) {
+        m_sender.touch();
+      }
+      m_sender.serve(0);
+      const auto now = Clock::now();
+      if (now - last_commit >= std::chrono::milliseconds(m_options.commit_interval_ms)) {
+        commit(consumer, false);
+        last_commit = now;
+      }
+      if (m_options.on_progress && now - last_progress_call >= std::chrono::milliseconds(200)) {
+        m_options.on_progress(progress());
+        last_progress_call = now;
+      }
+      const bool busy =
+          std::any_of(m_parts.begin(), m_parts.end(), [](const Part& p) { return p.owned && !p.done; });
+      if (busy) {
+        m_group_moved = now;
+        if (now - m_sender.last_activity() > std::chrono::milliseconds(m_options.idle_timeout_ms)) {
+          m_stalled = "no progress for " + std::to_string(m_options.idle_timeout_ms / 1000) +
+                      " s (no source records, no destination acknowledgements)";
+          m_sender.stop();
+        }
+        continue;
+      }
+      if (now - last_check < std::chrono::milliseconds(500) || m_sender.in_flight() > 0) {
+        continue;
+      }
+      // Our partitions are finished: publish their ends, then see whether
+      // the whole run is (a killed member's partitions may be unowned yet).
+      last_check = now;
+      commit(consumer, false);
+      GroupProgress g;
+      try {
+        g = group_progress(consumer.committed_metadata(all));
+      } catch (const BrokerError&) {
+        continue;  // the coordinator may be moving; the wait below is bounded
+      }
+      if (g.foreign) {
+        m_stalled = "consumer group '" + m_report.group + "' holds offsets that evt replay did not commit";
+        m_sender.stop();
+      } else if (g.finished) {
+        break;
+      } else if (g.committed_sum != last_sum) {
+        last_sum = g.committed_sum;
+        m_group_moved = now;
+      } else if (now - m_group_moved > wait_limit) {
+        m_stalled = std::to_string(g.unfinished.size()) + " partition(s) of the run (e.g. " +
+                    g.unfinished.front().topic + "[" + std::to_string(g.unfinished.front().partition) +
+                    "]) made no progress for " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait_limit).count()) +
+                    " s and none was assigned here";
+        m_sender.stop();
+      }
+    }
+    if (m_options.stop_requested && m_options.stop_requested()) {
+      m_report.interrupted = true;
+    }
+  }
+
+  // Called from inside poll: must not throw. A failure stops this member
+  // (no further commits of the failing partitions).
+  void on_assign(const std::vector<kafka::StartPosition>& assigned) override {
+    try {
+      take(assigned);
+    } catch (const Interrupted&) {
+      m_report.interrupted = true;
+      m_sender.stop();
+    } catch (const std::exception& e) {
+      if (m_stalled.empty()) {
+        m_stalled = std::string("cannot take over assigned partitions: ") + e.what();
+      }
+      m_sender.stop();
+    }
+  }
+
+  std::vector<kafka::StartPosition> on_revoke(const std::vector<TopicPartition>& revoked) override {
+    try {
+      give_up(revoked);
+    } catch (const std::exception& e) {
+      if (m_stalled.empty()) {
+        m_stalled = std::string("cannot hand over revoked partitions: ") + e.what();
+      }
+      m_sender.stop();
+    }
+    return {};  // committed above, each with its own metadata
+  }
+
+  // Takes newly assigned partitions: reads their checkpoints, fixes the
+  // start and end of partitions nobody owned yet (committed before a record
+  // is read), and runs the resume scan for the others.
+  void take(const std::vector<kafka::StartPosition>& assigned) {
+    m_sender.touch();
+    m_group_moved = Clock::now();
+    std::vector<TopicPartition> mine;
+    std::vector<TopicPartition> others;
+    for (const auto& a : assigned) {
+      (m_index.count(a.partition) != 0 ? mine : others).push_back(a.partition);
+    }
+    if (!others.empty()) {
+      m_group->pause(others);  // not selected (-p): never read
+    }
+    if (mine.empty()) {
+      return;
+    }
+    m_group->resume(mine);
+    std::vector<kafka::CommittedOffset> fresh;
+    std::vector<kafka::StartPosition> seeks;
+    std::vector<uint32_t> taken;
+    std::vector<TopicPartition> finished;
+    std::map<int32_t, int64_t> scan_from;
+    std::set<uint32_t> scanning;
+    for (const auto& c : m_group->committed_metadata(mine)) {
+      const auto idx = m_index.at(c.partition);
+      auto& p = m_parts[idx];
+      m_sender.forget(idx);  // anything left of an earlier ownership
+      p.already.clear();
+      p.done = false;
+      if (c.offset < 0) {
+        // The run's first owner of this partition: its plan fixes the range.
+        p.report.start = p.plan_start;
+        p.end = p.plan_end;
+        p.report.end = p.end;
+        p.last_commit = p.report.start;
+        p.last_meta = encode_checkpoint(meta_for(p));
+        fresh.push_back({p.report.partition, p.report.start, p.last_meta});
+        seeks.push_back({p.report.partition, p.report.start});
+      } else {
+        const auto meta = decode_checkpoint(c.metadata);
+        if (!meta) {
+          throw UsageError("consumer group '" + m_report.group +
+                           "' holds offsets that evt replay did not commit");
+        }
+        p.resumed = true;
+        m_report.resumed = true;
+        p.report.start = c.offset;
+        p.end = meta->end;
+        p.report.end = meta->end;
+        p.last_commit = c.offset;
+        p.last_meta = c.metadata;
+        if (c.offset < meta->end && meta->provenance && m_options.provenance) {
+          for (const auto& [dp, off] : meta->dest_scan) {
+            const auto it = scan_from.find(dp);
+            scan_from[dp] = it == scan_from.end() ? off : std::min(it->second, off);
+          }
+          scanning.insert(idx);
+        } else if (c.offset < meta->end && !m_resume_warned) {
+          m_resume_warned = true;
+          m_report.warnings.push_back(
+              "taking over without provenance headers: records the previous owner wrote "
+              "after its last checkpoint are written again");
+        }
+      }
+      taken.push_back(idx);
+      m_report.notes.push_back("assigned " + format_source(p.report.partition, p.report.start) + " (end " +
+                               std::to_string(p.end) + (c.offset < 0 ? ", first owner)" : ")"));
+    }
+    if (!fresh.empty() && m_group->commit_points(fresh) == kafka::CommitResult::rebalancing) {
+      // Without its first checkpoint a partition must not be copied: the
+      // group is moving it again anyway.
+      std::vector<TopicPartition> dropped;
+      for (const auto& f : fresh) {
+        dropped.push_back(f.partition);
+        const auto idx = m_index.at(f.partition);
+        taken.erase(std::remove(taken.begin(), taken.end(), idx), taken.end());
+      }
+      m_group->pause(dropped);
+      seeks.clear();
+    }
+    m_group->seek(seeks);
+    if (!scanning.empty()) {
+      scan_taken(scan_from, scanning);
+    }
+    for (const auto idx : taken) {
+      auto& p = m_parts[idx];
+      p.owned = true;
+      if (p.report.start >= p.end) {
+        finish_part(p);
+        finished.push_back(p.report.partition);
+      }
+    }
+    if (!finished.empty()) {
+      m_group->pause(finished);  // nothing of them is left to read
+    }
+    m_last = nullptr;
+  }
+
+  // The resume scan for partitions taken over: their previous owner may
+  // have written records past its last checkpoint (SIGKILL, lost session).
+  // Everything it wrote is in the destination by now (it waited for its
+  // acknowledgements before letting go, or died a session timeout ago).
+  void scan_taken(const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>& scanning) {
+    const auto dest_end = destination_ends();
+    std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
+    for (const auto& [dp, from] : scan_from) {
+      const auto it = dest_end.find(dp);
+      if (it != dest_end.end() && from < it->second) {
+        ranges[dp] = {from, it->second};
+      }
+    }
+    const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
+                                    m_options.idle_timeout_ms, m_options.stop_requested);
+    m_report.scanned += found.scanned;
+    size_t hits = 0;
+    for (const auto& hit : found.records) {
+      const auto it = m_index.find(hit.source.partition);
+      if (it == m_index.end() || scanning.count(it->second) == 0) {
+        continue;  // another partition's (this member's own writes among them)
+      }
+      auto& part = m_parts[it->second];
+      if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
+        continue;
+      }
+      part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
+      m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+      ++hits;
+    }
+    m_report.notes.push_back("take-over scan read " + std::to_string(found.scanned) +
+                             " destination record(s); " + std::to_string(hits) +
+                             " were written past the previous owner's checkpoint");
+  }
+
+  // Hands revoked partitions over: waits (bounded) for their records in
+  // flight, commits what is acknowledged with its scan starts, forgets them.
+  void give_up(const std::vector<TopicPartition>& revoked) {
+    m_sender.touch();
+    m_group_moved = Clock::now();
+    std::vector<uint32_t> idxs;
+    for (const auto& tp : revoked) {
+      const auto it = m_index.find(tp);
+      if (it != m_index.end() && m_parts[it->second].owned) {
+        idxs.push_back(it->second);
+      }
+    }
+    if (idxs.empty()) {
+      return;
+    }
+    const auto pending = [&] {
+      return std::any_of(idxs.begin(), idxs.end(), [&](uint32_t i) { return m_sender.in_flight(i) > 0; });
+    };
+    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.idle_timeout_ms);
+    while (pending() && Clock::now() < deadline &&
+           !(m_options.stop_requested && m_options.stop_requested())) {
+      m_sender.serve(20);
+    }
+    if (pending() && m_stalled.empty()) {
+      // The next owner may scan before these land; stop rather than go on.
+      m_stalled = "records of revoked partitions were not acknowledged within " +
+                  std::to_string(m_options.idle_timeout_ms / 1000) + " s";
+      m_sender.stop();
+    }
+    if (!m_group->assignment_lost()) {
+      commit_some(*m_group, idxs, false);
+    }
+    for (const auto i : idxs) {
+      m_report.notes.push_back("revoked " +
+                               format_source(m_parts[i].report.partition, m_parts[i].last_commit));
+      m_sender.forget(i);
+      auto& p = m_parts[i];
+      p.owned = false;
+      p.done = false;
+      p.already.clear();
+    }
+    m_last = nullptr;
+  }
+
   // Picks same-number or key mapping from the destination's partition count.
   void resolve_mapping() {
     kafka::Admin admin(m_dest.config);
@@ -268,10 +599,7 @@ class Copier {
       }
     }
     consumer->assign(positions);
-    size_t batch = 10000;
-    if (m_options.rate > 0) {
-      batch = static_cast<size_t>(std::clamp(m_options.rate / 10, 1.0, 10000.0));
-    }
+    const size_t batch = poll_batch();
     std::vector<TopicPartition> reached;
     auto last_commit = Clock::now();
     auto last_progress_call = Clock::now();
@@ -312,6 +640,12 @@ class Copier {
     }
   }
 
+  // Records per poll: with a rate limit, about 100 ms worth, so commits,
+  // progress and rebalances are served while the rate holds the loop.
+  size_t poll_batch() const {
+    return m_options.rate > 0 ? static_cast<size_t>(std::clamp(m_options.rate / 10, 1.0, 10000.0)) : 10000;
+  }
+
   uint32_t index_of(const Part& p) const { return static_cast<uint32_t>(&p - m_parts.data()); }
 
   bool all_done() const {
@@ -341,7 +675,7 @@ class Copier {
     // beyond the run's end (fixed when the run began): all of it was read.
     if (it != m_index.end() && !m_sender.stopping()) {
       auto& p = m_parts[it->second];
-      if (!p.done) {
+      if (!p.done && p.owned) {
         finish_part(p);
       }
     }
@@ -349,8 +683,11 @@ class Copier {
 
   void on_record(const RecordView& r) {
     Part* p = part_of(r);
-    if (p == nullptr || p->done || m_sender.stopping()) {
+    if (p == nullptr || p->done || !p->owned || m_sender.stopping()) {
       return;  // a record of a later poll is read again on resume: nothing is marked
+    }
+    if (r.offset < p->report.start) {
+      return;  // fetched before a take-over's seek
     }
     if (r.offset >= p->end) {
       finish_part(*p);
@@ -426,24 +763,43 @@ class Copier {
   // Commits every partition whose offset or metadata moved. A failed commit
   // is retried at the next interval (unless `must`).
   void commit(kafka::Consumer& consumer, bool must) {
-    if (m_sender.failed()) {
+    std::vector<uint32_t> owned;
+    for (const auto& p : m_parts) {
+      if (p.owned) {
+        owned.push_back(index_of(p));
+      }
+    }
+    commit_some(consumer, owned, must);
+  }
+
+  // Commits these partitions where offset or metadata moved. A commit the
+  // group refuses while rebalancing is retried later (not an error).
+  void commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must) {
+    if (m_sender.failed() || which.empty()) {
       return;
     }
-    std::vector<int64_t> offsets(m_parts.size());
-    for (size_t i = 0; i < m_parts.size(); ++i) {
-      offsets[i] = m_sender.commit_offset(static_cast<uint32_t>(i), m_parts[i].report.start);
+    // Sources not committed now keep their tracker entries.
+    std::vector<int64_t> offsets(m_parts.size(), std::numeric_limits<int64_t>::min());
+    for (const auto i : which) {
+      offsets[i] = m_sender.commit_offset(i, m_parts[i].report.start);
     }
     m_sender.prune(offsets);
     std::vector<kafka::CommittedOffset> points;
-    for (size_t i = 0; i < m_parts.size(); ++i) {
+    for (const auto i : which) {
       auto& p = m_parts[i];
       auto meta = encode_checkpoint(meta_for(p));
       if (offsets[i] != p.last_commit || meta != p.last_meta) {
         points.push_back({p.report.partition, offsets[i], std::move(meta)});
       }
     }
+    if (points.empty()) {
+      return;
+    }
     try {
-      consumer.commit_points(points);
+      const auto res = consumer.commit_points(points);
+      if (res == kafka::CommitResult::rebalancing) {
+        return;  // the revocation (or the next interval) commits them
+      }
     } catch (const BrokerError&) {
       if (must) {
         throw;
@@ -526,6 +882,9 @@ class Copier {
   }
 
   const kafka::ClientConfig& m_source;
+  kafka::Consumer* m_group = nullptr;  // scale-out: the member's consumer while it runs
+  Clock::time_point m_group_moved;     // scale-out: when the run last moved
+  bool m_resume_warned = false;
   const Destination& m_dest;
   const filter::RecordFilter& m_filter;
   const CopyOptions& m_options;

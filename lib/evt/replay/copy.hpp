@@ -51,6 +51,9 @@ struct CopyOptions {
   size_t sample_size = 5;  // dry run: records shown
   int commit_interval_ms = 1000;
   int idle_timeout_ms = 10000;  // fail when nothing moves this long
+  // Share the source partitions with every other process of this run id
+  // through the run's consumer group (subscribe), instead of reading all.
+  bool scale_out = false;
   std::function<bool()> stop_requested;
   std::function<void(const CopyProgress&)> on_progress;  // at most every 200 ms
 };

@@ -99,6 +99,11 @@ void Sender::prune(const std::vector<int64_t>& offsets) {
   m_tracker.prune([&](uint32_t source, int64_t off) { return off < offsets[source]; });
 }
 
+void Sender::forget(uint32_t source) {
+  m_watermark.forget(key(source));
+  m_tracker.forget(source);
+}
+
 size_t Sender::drain() {
   if (!m_producer) {
     return 0;

@@ -59,6 +59,10 @@ class Sender {
   size_t drain();
 
   size_t in_flight() const { return m_producer ? m_producer->in_flight() : 0; }
+  // Records of `source` sent and not yet acknowledged (or failed).
+  size_t in_flight(uint32_t source) const { return m_watermark.in_flight(key(source)); }
+  // Drops what is known of `source` (revoked: its next owner takes over).
+  void forget(uint32_t source);
   bool stopping() const { return m_stopping; }
   void stop() { m_stopping = true; }
   // A delivery failed: no checkpoint may be saved any more (docs/replay.md).
