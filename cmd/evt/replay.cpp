@@ -102,6 +102,10 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
       progress.update(s);
     };
   }
+  options.on_warning = [&progress](const std::string& w) {
+    progress.clear();
+    warn(output::terminal_safe(w));
+  };
   const auto report = replay::copy_records(source, dest, plan.partitions, filter, options);
   progress.clear();
   for (const auto& w : report.warnings) {

@@ -2,6 +2,7 @@
 
 #include "evt/codec/record_line.hpp"
 #include "evt/deliver/rate_limiter.hpp"
+#include "evt/output/terminal_escape.hpp"
 #include "evt/signals.hpp"
 
 #include <cstdio>
@@ -85,6 +86,7 @@ replay::CopyOptions copy_options(const Globals& g, const ReplayOpts& o) {
   options.scale_out = o.scale_out;
   options.idle_timeout_ms = timeout_ms(g);
   options.stop_requested = [] { return interrupted(); };
+  options.on_warning = [](const std::string& w) { warn(output::terminal_safe(w)); };
   return options;
 }
 

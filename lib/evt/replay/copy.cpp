@@ -8,6 +8,7 @@
 #include "evt/replay/dest_scan.hpp"
 #include "evt/replay/group_progress.hpp"
 #include "evt/replay/provenance.hpp"
+#include "evt/replay/retention.hpp"
 #include "evt/replay/run_id.hpp"
 #include "evt/replay/sender.hpp"
 
@@ -83,6 +84,11 @@ class Copier : public kafka::RebalanceListener {
   CopyReport run() {
     m_started = Clock::now();
     resolve_mapping();
+    if (m_options.keep_timestamps) {
+      // Short: a broker that cannot describe configs must not hold the run up.
+      m_ts_check.emplace(m_dest.config, m_dest.topic, std::min(m_options.idle_timeout_ms, 3000),
+                         m_report.notes);
+    }
     if (m_options.dry_run) {
       copy_loop(nullptr);
       return finish();
@@ -753,6 +759,14 @@ class Copier : public kafka::RebalanceListener {
     if (!m_options.keep_timestamps) {
       m_record.timestamp = -1;
       m_record.timestamp_type = TimestampType::none;
+    } else if (m_ts_check) {
+      m_ts_check->check(m_record.timestamp, [this](const std::string& w) {
+        if (m_options.on_warning) {
+          m_options.on_warning(w);
+        } else {
+          m_report.warnings.push_back(w);
+        }
+      });
     }
     if (m_options.provenance) {
       m_record.headers.push_back({std::string(k_source_header), format_source(p.report.partition, r.offset)});
@@ -885,6 +899,7 @@ class Copier : public kafka::RebalanceListener {
   kafka::Consumer* m_group = nullptr;  // scale-out: the member's consumer while it runs
   Clock::time_point m_group_moved;     // scale-out: when the run last moved
   bool m_resume_warned = false;
+  std::optional<KeptTimestampCheck> m_ts_check;
   const Destination& m_dest;
   const filter::RecordFilter& m_filter;
   const CopyOptions& m_options;

@@ -56,6 +56,8 @@ struct CopyOptions {
   bool scale_out = false;
   std::function<bool()> stop_requested;
   std::function<void(const CopyProgress&)> on_progress;  // at most every 200 ms
+  // Warnings the user should see while the run goes on (else in the report).
+  std::function<void(const std::string&)> on_warning;
 };
 
 // What happened to one source partition in this run.
