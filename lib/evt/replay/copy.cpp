@@ -919,6 +919,16 @@ class Copier : public kafka::RebalanceListener {
 
 }  // namespace
 
+void check_not_into_itself(const std::vector<std::string>& sources, const std::string& source_brokers,
+                           const Destination& destination, bool allowed) {
+  for (const auto& s : sources) {
+    if (!allowed && s == destination.topic && destination.config.brokers == source_brokers) {
+      throw UsageError("refusing to replay '" + s + "' into itself",
+                       "add --allow-same-topic if that is what you want");
+    }
+  }
+}
+
 CopyReport copy_records(const kafka::ClientConfig& source, const Destination& destination,
                         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
                         const CopyOptions& options) {

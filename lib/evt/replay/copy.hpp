@@ -91,6 +91,11 @@ struct CopyReport {
   uint64_t total(uint64_t PartitionReport::*field) const;
 };
 
+// Throws UsageError when a source topic is the destination topic on the
+// same cluster (same bootstrap servers), unless `allowed`.
+void check_not_into_itself(const std::vector<std::string>& sources, const std::string& source_brokers,
+                           const Destination& destination, bool allowed);
+
 // Copies the planned ranges (plans from tail's planner with an end).
 // Throws UsageError for impossible mappings, BrokerError when the
 // destination refuses records (after committing what is safe).
