@@ -282,7 +282,7 @@ class Copier : public kafka::RebalanceListener {
     std::vector<TopicPartition> finished;
     std::map<int32_t, int64_t> scan_from;
     std::set<uint32_t> scanning;
-    for (const auto& c : m_group->committed_metadata(mine)) {
+    for (const auto& c : committed_with_retry(mine)) {
       const auto idx = m_index.at(c.partition);
       auto& p = m_parts[idx];
       m_sender.forget(idx);  // anything left of an earlier ownership
@@ -355,6 +355,22 @@ class Copier : public kafka::RebalanceListener {
       m_group->pause(finished);  // nothing of them is left to read
     }
     m_last = nullptr;
+  }
+
+  // The group's commits, retried within the idle timeout: a coordinator
+  // that moves during a rebalance is no reason for a member to stop.
+  std::vector<kafka::CommittedOffset> committed_with_retry(const std::vector<TopicPartition>& tps) {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.idle_timeout_ms);
+    for (;;) {
+      try {
+        return m_group->committed_metadata(tps);
+      } catch (const BrokerError&) {
+        if (Clock::now() > deadline || (m_options.stop_requested && m_options.stop_requested())) {
+          throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
   }
 
   // The resume scan for partitions taken over: their previous owner may
