@@ -12,8 +12,8 @@
 #include "evt/replay/copy.hpp"
 
 #include <chrono>
+#include <deque>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace evt::replay {
@@ -78,6 +78,7 @@ class Sender {
     uint32_t source;
     int64_t offset;
     uint64_t bytes;
+    bool pending;
   };
   TopicPartition key(uint32_t source) const { return {"", static_cast<int32_t>(source)}; }
 
@@ -88,7 +89,11 @@ class Sender {
   deliver::AckWatermark m_watermark;
   DestScanTracker m_tracker;
   std::optional<kafka::Producer> m_producer;
-  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  // Indexed by token - m_first_token: tokens are handed out in order, so a
+  // ring instead of a hash map (no allocation per record). The front is
+  // dropped once its report came.
+  std::deque<InFlight> m_in_flight;
+  uint64_t m_first_token = 1;
   std::vector<kafka::DeliveryReport> m_reports;
   std::vector<uint64_t> m_written;
   uint64_t m_next_token = 1;
