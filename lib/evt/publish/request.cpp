@@ -2,9 +2,12 @@
 
 #include "evt/error.hpp"
 #include "evt/publish/guards.hpp"
-#include "evt/publish/input.hpp"
+#include "evt/read/input.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>
