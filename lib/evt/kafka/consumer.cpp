@@ -619,6 +619,10 @@ std::vector<TopicPartition> Consumer::assignment() {
   return result;
 }
 
+bool Consumer::assignment_lost() {
+  return rd_kafka_assignment_lost(m_impl->rk.get()) != 0;
+}
+
 void Consumer::pause(const std::vector<TopicPartition>& partitions) {
   TplPtr tpl(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
   for (const auto& tp : partitions) {

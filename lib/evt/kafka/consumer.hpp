@@ -131,6 +131,10 @@ class Consumer {
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
+  // True inside a revocation whose partitions were lost (the session timed
+  // out): they belong to another member already, committing them is wrong.
+  bool assignment_lost();
+
   // Fetches paused partitions again (pause() stops them while poll keeps
   // the group membership alive; records already fetched still come).
   void resume(const std::vector<TopicPartition>& partitions);

@@ -131,6 +131,14 @@ void DestScanTracker::prune(const std::function<bool(uint32_t, int64_t)>& covere
   }
 }
 
+void DestScanTracker::forget(uint32_t source) {
+  for (auto& [dp, p] : m_parts) {
+    const auto before = p.uncovered.size();
+    std::erase_if(p.uncovered, [source](const Entry& e) { return e.source == source; });
+    m_size -= before - p.uncovered.size();
+  }
+}
+
 int64_t DestScanTracker::scan_start(int32_t dp) const {
   const auto it = m_parts.find(dp);
   if (it == m_parts.end()) {

@@ -54,6 +54,10 @@ class DestScanTracker {
   // Forgets records the checkpoint now covers (covered(source, offset) true).
   void prune(const std::function<bool(uint32_t source, int64_t source_offset)>& covered);
 
+  // Forgets every record of `source` (its partition was handed to another
+  // member, whose checkpoint covers them from now on).
+  void forget(uint32_t source);
+
   // Where a resume must start scanning `dp`.
   int64_t scan_start(int32_t dp) const;
 

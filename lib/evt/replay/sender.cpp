@@ -82,7 +82,7 @@ bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
   if (!m_extra.empty() && record.topic != m_dest.topic) {
     tracker = &m_extra.at(record.topic).tracker;
   }
-  m_in_flight.emplace(token, InFlight{source, offset, bytes, tracker, &m_written_to[record.topic]});
+  m_in_flight.push_back(InFlight{source, offset, bytes, true, tracker, &m_written_to[record.topic]});
   m_producer->produce(record, token);
   m_watermark.sent(key(source), offset);
   return true;
@@ -95,12 +95,19 @@ void Sender::serve(int timeout_ms) {
   m_reports.clear();
   m_producer->poll(timeout_ms, m_reports);
   for (const auto& rep : m_reports) {
-    const auto it = m_in_flight.find(rep.token);
-    if (it == m_in_flight.end()) {
+    if (rep.token < m_first_token || rep.token - m_first_token >= m_in_flight.size()) {
       continue;
     }
-    const auto f = it->second;
-    m_in_flight.erase(it);
+    auto& slot = m_in_flight[rep.token - m_first_token];
+    if (!slot.pending) {
+      continue;
+    }
+    slot.pending = false;
+    const auto f = slot;
+    while (!m_in_flight.empty() && !m_in_flight.front().pending) {
+      m_in_flight.pop_front();
+      ++m_first_token;
+    }
     if (!rep.delivered) {
       if (m_failure.empty()) {
         m_failure = "the destination did not take record " + std::to_string(f.offset) + " of source " +
@@ -129,6 +136,14 @@ void Sender::prune(const std::vector<int64_t>& offsets) {
   m_tracker.prune(covered);
   for (auto& [topic, e] : m_extra) {
     e.tracker.prune(covered);
+  }
+}
+
+void Sender::forget(uint32_t source) {
+  m_watermark.forget(key(source));
+  m_tracker.forget(source);
+  for (auto& [topic, e] : m_extra) {
+    e.tracker.forget(source);
   }
 }
 

@@ -12,8 +12,8 @@
 #include "evt/replay/copy.hpp"
 
 #include <chrono>
+#include <deque>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace evt::replay {
@@ -72,6 +72,10 @@ class Sender {
   size_t drain();
 
   size_t in_flight() const { return m_producer ? m_producer->in_flight() : 0; }
+  // Records of `source` sent and not yet acknowledged (or failed).
+  size_t in_flight(uint32_t source) const { return m_watermark.in_flight(key(source)); }
+  // Drops what is known of `source` (revoked: its next owner takes over).
+  void forget(uint32_t source);
   bool stopping() const { return m_stopping; }
   void stop() { m_stopping = true; }
   // A delivery failed: no checkpoint may be saved any more (docs/replay.md).
@@ -87,6 +91,7 @@ class Sender {
     uint32_t source;
     int64_t offset;
     uint64_t bytes;
+    bool pending;
     DestScanTracker* tracker;
     uint64_t* written_to;
   };
@@ -105,7 +110,11 @@ class Sender {
   std::map<std::string, Extra> m_extra;  // node-based: InFlight points into it
   std::map<std::string, uint64_t> m_written_to;
   std::optional<kafka::Producer> m_producer;
-  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  // Indexed by token - m_first_token: tokens are handed out in order, so a
+  // ring instead of a hash map (no allocation per record). The front is
+  // dropped once its report came.
+  std::deque<InFlight> m_in_flight;
+  uint64_t m_first_token = 1;
   std::vector<kafka::DeliveryReport> m_reports;
   std::vector<uint64_t> m_written;
   uint64_t m_next_token = 1;
