@@ -76,6 +76,7 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
   kafka::ConsumerOptions consumer_options;
   consumer_options.group = options.group;
   consumer_options.auto_offset_reset = command.start == "end" ? "latest" : "earliest";
+  consumer_options.cooperative = true;
   std::unique_ptr<kafka::Producer> dlq;
   if (!options.dlq_topic.empty()) {
     kafka::ProducerOptions po;

@@ -4,6 +4,7 @@
 #include "evt/kafka/handle.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -25,7 +26,23 @@ struct GroupState {
   // The first error inside the rebalance callback (which must not throw);
   // rethrown by the poll that ran it.
   std::exception_ptr callback_error;
+  // ConsumerOptions::cooperative: true while librdkafka's join state is
+  // "steady" (followed in its cgrp debug lines: 2.0.2 has no API for it).
+  bool track_join_state = false;
+  std::atomic<bool> steady{false};
 };
+
+// Follows "Group \"g\" changed join state A -> B (state …)" lines.
+void observe_join_state(GroupState& group, const char* facility, const char* line) {
+  if (std::strcmp(facility, "CGRPJOINSTATE") != 0) {
+    return;
+  }
+  const char* arrow = std::strstr(line, " -> ");
+  if (arrow == nullptr) {
+    return;
+  }
+  group.steady = std::strncmp(arrow + 4, "steady", 6) == 0 && (arrow[10] == ' ' || arrow[10] == '\0');
+}
 
 }  // namespace
 
@@ -237,7 +254,30 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
   if (options.session_timeout_ms > 0) {
     defaults.emplace_back("session.timeout.ms", std::to_string(options.session_timeout_ms));
   }
+  const bool track = options.group && options.cooperative;
+  if (track) {
+    defaults.emplace_back("partition.assignment.strategy", "cooperative-sticky");
+  }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  if (track) {
+    // The join state shows only in cgrp debug lines: ask for them, and pass
+    // them on only if the user asked for debug output too.
+    std::string debug;
+    for (const auto& [key, value] : effective.properties) {
+      if (key == "debug") {
+        debug = value;
+      }
+    }
+    m_impl->state.forward_debug = !debug.empty();
+    if (debug.find("cgrp") == std::string::npos && debug.find("all") == std::string::npos) {
+      effective.properties.emplace_back("debug", debug.empty() ? "cgrp" : debug + ",cgrp");
+    }
+    m_impl->group.track_join_state = true;
+    auto* group = &m_impl->group;
+    m_impl->state.log_observer = [group](const char* facility, const char* line) {
+      observe_join_state(*group, facility, line);
+    };
+  }
   m_impl->group.config = &m_impl->config;
   m_impl->group.options = &m_impl->options;
   m_impl->state.owner = &m_impl->group;
@@ -371,6 +411,12 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
 }
 
 CommitResult Consumer::commit(const std::vector<StartPosition>& next_offsets) {
+  if (m_impl->group.track_join_state && !m_impl->group.steady) {
+    // Sent now, it could reach the coordinator after our JoinGroup and fail
+    // with ILLEGAL_GENERATION, which loses the assignment uncommitted; the
+    // revoke callback commits what is done of partitions that move.
+    return CommitResult::rebalancing;
+  }
   auto tpl = to_tpl(next_offsets);
   return commit_list(m_impl->rk.get(), tpl.get(), m_impl->options.commit_metadata, m_impl->config.brokers);
 }
