@@ -66,6 +66,17 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
                      "'");
   }
   o.exit_at_end = c.exit_at_end;
+  if (!c.dedupe_by.empty()) {
+    if (c.batch > 0) {
+      throw UsageError("--dedupe-by does not go with --batch",
+                       "a batch runs as a whole; deduplicate per record without --batch");
+    }
+    o.dedupe_by.emplace(c.dedupe_by);
+    o.dedupe_window = parse_dedupe_window(c.dedupe_window);
+    o.dedupe_store = c.dedupe_store.empty() ? default_dedupe_store_path(c.group) : c.dedupe_store;
+  } else if (!c.dedupe_store.empty()) {
+    throw UsageError("--dedupe-store needs --dedupe-by");
+  }
   return o;
 }
 
@@ -92,7 +103,8 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
 std::string summary_text(const ConsumeStats& s) {
   return "handled " + std::to_string(s.done) + " record(s) in " + std::to_string(s.attempts) +
          " attempt(s); " + std::to_string(s.retries) + " retried, " + std::to_string(s.dead_lettered) +
-         " dead-lettered, " + std::to_string(s.skipped) + " skipped";
+         " dead-lettered, " + std::to_string(s.skipped) + " skipped" +
+         (s.deduplicated > 0 ? ", " + std::to_string(s.deduplicated) + " deduplicated" : "");
 }
 
 std::string status_text(const ConsumeStats& s, double rate) {

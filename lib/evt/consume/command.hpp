@@ -34,6 +34,9 @@ struct ConsumeCommand {
   std::string commit_interval = "1s";
   std::string start = "beginning";
   bool exit_at_end = false;
+  std::string dedupe_by;  // empty: no deduplication
+  std::string dedupe_window = "24h";
+  std::string dedupe_store;  // empty: default_dedupe_store_path(group)
 };
 
 // Checks the flags (UsageError naming the flag) and makes the engine's

@@ -36,6 +36,7 @@ struct Item {
   Record record;
   int attempts = 0;  // attempts started (in --batch mode: runs on its own)
   int64_t arrived_ms = 0;
+  std::optional<std::string> dedupe_id;  // --dedupe-by: the record's event id, if it has one
 };
 
 class Engine : public kafka::RebalanceListener {
@@ -57,6 +58,9 @@ class Engine : public kafka::RebalanceListener {
     spec.timeout_ms = o.handler_timeout_ms;
     spec.on_stderr = h.handler_stderr;
     m_runner = o.mode == HandlerMode::pipe ? make_pipe_runner(spec) : make_exec_runner(spec);
+    if (o.dedupe_by) {
+      m_store = std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window);
+    }
   }
 
   ConsumeResult run();
@@ -80,6 +84,7 @@ class Engine : public kafka::RebalanceListener {
   void abandon_running(const std::function<bool(uint64_t)>& which);
   void give_up(uint64_t id, const AttemptResult& result);
   void done(uint64_t id);
+  bool skip_seen(uint64_t id);
   void serve_dlq(int timeout_ms);
   void commit(bool force);
   void flow_control();
@@ -100,6 +105,7 @@ class Engine : public kafka::RebalanceListener {
   deliver::AckWatermark m_watermark;
   std::mt19937_64 m_rng;
   std::unique_ptr<Runner> m_runner;
+  std::unique_ptr<DedupeStore> m_store;  // --dedupe-by
   uint64_t m_next_id = 1;
   std::unordered_map<uint64_t, Item> m_items;
   std::map<uint64_t, uint64_t> m_dlq_pending;  // token (= item id) → item id
@@ -135,7 +141,8 @@ void Engine::poll_records(int timeout_ms) {
     const uint64_t id = m_next_id++;
     m_watermark.sent(tp, r.offset);
     m_scheduler.add(id, tp, r.key);
-    m_items.emplace(id, Item{std::move(r), 0, monotonic_ms()});
+    auto dedupe_id = m_o.dedupe_by ? m_o.dedupe_by->extract(r) : std::nullopt;
+    m_items.emplace(id, Item{std::move(r), 0, monotonic_ms(), std::move(dedupe_id)});
     ++m_stats.received;
   }
   for (const auto& tp : m_batch.reached_end) {
@@ -154,6 +161,9 @@ void Engine::start_ready() {
     const auto id = m_scheduler.next(now);
     if (!id) {
       break;
+    }
+    if (skip_seen(*id)) {
+      continue;
     }
     Item& item = m_items.at(*id);
     ++item.attempts;
@@ -351,8 +361,43 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
   begin_stop(why + "; stopping without committing it");
 }
 
+bool Engine::skip_seen(uint64_t id) {
+  Item& item = m_items.at(id);
+  if (m_store == nullptr || item.attempts > 0 || !item.dedupe_id) {
+    return false;
+  }
+  try {
+    if (!m_store->seen(*item.dedupe_id)) {
+      return false;
+    }
+  } catch (const Error& e) {
+    // Not knowing is not skipping: the record waits for the next run.
+    begin_stop(e.what());
+    m_scheduler.finish(id);
+    return true;
+  }
+  // Handled before (by this group, within the window): done without a run.
+  ++m_stats.deduplicated;
+  m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
+  m_scheduler.finish(id);
+  m_items.erase(id);
+  return true;
+}
+
 void Engine::done(uint64_t id) {
   const Item& item = m_items.at(id);
+  if (m_store != nullptr && item.dedupe_id) {
+    // Recorded before its offset can be committed: a SIGKILL between the
+    // two leaves an id whose record runs again and is then skipped.
+    try {
+      m_store->record(*item.dedupe_id);
+    } catch (const Error& e) {
+      // Handled but not recorded: left uncommitted, so it runs again.
+      begin_stop(e.what());
+      m_items.erase(id);
+      return;
+    }
+  }
   m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
   ++m_stats.done;
   m_items.erase(id);

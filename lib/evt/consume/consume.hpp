@@ -5,6 +5,8 @@
 // are done (handled, dead-lettered and acknowledged, or skipped).
 
 #include "evt/consume/backoff.hpp"
+#include "evt/consume/dedupe_key.hpp"
+#include "evt/consume/dedupe_store.hpp"
 #include "evt/consume/scheduler.hpp"
 #include "evt/kafka/consumer.hpp"
 #include "evt/kafka/producer.hpp"
@@ -42,9 +44,12 @@ struct ConsumeOptions {
   OnFailure on_failure = OnFailure::stop;
   int64_t shutdown_timeout_ms = 30000;
   int64_t commit_interval_ms = 1000;
-  size_t partition_buffer = 1000;  // buffered records per partition before pausing it
-  bool exit_at_end = false;        // stop once every assigned partition is read and done
-  int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
+  size_t partition_buffer = 1000;      // buffered records per partition before pausing it
+  bool exit_at_end = false;            // stop once every assigned partition is read and done
+  int64_t dlq_timeout_ms = 10000;      // a dead letter must be acknowledged within this
+  std::optional<DedupeKey> dedupe_by;  // --dedupe-by; unset: every record is handled
+  std::string dedupe_store;            // the store's file (see dedupe_store.hpp)
+  DedupeWindow dedupe_window{24LL * 3600 * 1000, 0};
 };
 
 // Counts for the summary and the status line.
@@ -55,6 +60,7 @@ struct ConsumeStats {
   uint64_t retries = 0;        // attempts that were scheduled again
   uint64_t dead_lettered = 0;  // acknowledged dead letters
   uint64_t skipped = 0;        // given up on with --on-failure skip
+  uint64_t deduplicated = 0;   // not run: their id was handled before (--dedupe-by)
   uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
   uint64_t commits = 0;
   size_t in_flight = 0;
