@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace evt::kafka {
@@ -100,8 +102,11 @@ std::vector<TopicPartition> to_partitions(const rd_kafka_topic_partition_list_t*
 }
 
 // Commits `tpl` synchronously; the metadata string goes beside each offset.
+// `in_progress_wait_ms` > 0: a commit refused with REBALANCE_IN_PROGRESS is
+// tried again (every 50 ms, for that long) — the group is still syncing
+// the generation this member already has, and will take it once it is done.
 CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, const std::string& metadata,
-                         const std::string& brokers) {
+                         const std::string& brokers, int in_progress_wait_ms = 0) {
   if (tpl->cnt == 0) {
     return CommitResult::committed;
   }
@@ -118,12 +123,23 @@ CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, c
       e.metadata_size = metadata.size();
     }
   }
-  auto err = rd_kafka_commit(rk, tpl, 0);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    // The request went through; a partition may still have been refused.
-    for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
-      err = tpl->elems[i].err;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(in_progress_wait_ms);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  while (true) {
+    for (int i = 0; i < tpl->cnt; ++i) {
+      tpl->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
     }
+    err = rd_kafka_commit(rk, tpl, 0);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // The request went through; a partition may still have been refused.
+      for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        err = tpl->elems[i].err;
+      }
+    }
+    if (err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
     return CommitResult::committed;
@@ -200,7 +216,11 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
       if (!done.empty() && !rd_kafka_assignment_lost(rk)) {
         try {
           auto tpl = to_tpl(done);
-          (void)commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers);
+          // Briefly: blocked here, this member cannot rejoin, and a group
+          // that restarted its join (a member's SyncGroup failed) would
+          // move on without it. A done record left uncommitted runs again.
+          (void)commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers,
+                            std::min(impl->config->timeout_ms, 1000));
         } catch (...) {
           keep_error(std::current_exception());
         }
