@@ -66,6 +66,13 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
                      "'");
   }
   o.exit_at_end = c.exit_at_end;
+  if (!c.to.empty()) {
+    if (c.pipe || c.batch > 0) {
+      throw UsageError(std::string("--to does not go with ") + (c.pipe ? "--pipe" : "--batch"),
+                       "--to publishes what a per-record handler writes on stdout");
+    }
+    o.to_topic = c.to;
+  }
   if (!c.dedupe_by.empty()) {
     if (c.batch > 0) {
       throw UsageError("--dedupe-by does not go with --batch",
@@ -89,7 +96,7 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
   consumer_options.auto_offset_reset = command.start == "end" ? "latest" : "earliest";
   consumer_options.cooperative = true;
   std::unique_ptr<kafka::Producer> dlq;
-  if (!options.dlq_topic.empty()) {
+  if (!options.dlq_topic.empty() || !options.to_topic.empty()) {
     kafka::ProducerOptions po;
     po.delivery_timeout_ms = config.timeout_ms;
     dlq = std::make_unique<kafka::Producer>(config, po);
@@ -104,7 +111,8 @@ std::string summary_text(const ConsumeStats& s) {
   return "handled " + std::to_string(s.done) + " record(s) in " + std::to_string(s.attempts) +
          " attempt(s); " + std::to_string(s.retries) + " retried, " + std::to_string(s.dead_lettered) +
          " dead-lettered, " + std::to_string(s.skipped) + " skipped" +
-         (s.deduplicated > 0 ? ", " + std::to_string(s.deduplicated) + " deduplicated" : "");
+         (s.deduplicated > 0 ? ", " + std::to_string(s.deduplicated) + " deduplicated" : "") +
+         (s.published > 0 ? ", " + std::to_string(s.published) + " output(s) published" : "");
 }
 
 std::string status_text(const ConsumeStats& s, double rate) {

@@ -1,5 +1,6 @@
 #include "evt/consume/consume.hpp"
 
+#include "evt/consume/outputs.hpp"
 #include "evt/consume/runner.hpp"
 #include "evt/deliver/watermark.hpp"
 #include "evt/dlq/headers.hpp"
@@ -57,6 +58,7 @@ class Engine : public kafka::RebalanceListener {
     spec.slots = static_cast<size_t>(o.concurrency);
     spec.timeout_ms = o.handler_timeout_ms;
     spec.on_stderr = h.handler_stderr;
+    spec.capture_stdout = !o.to_topic.empty();
     m_runner = o.mode == HandlerMode::pipe ? make_pipe_runner(spec) : make_exec_runner(spec);
     if (o.dedupe_by) {
       m_store = std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window);
@@ -84,8 +86,11 @@ class Engine : public kafka::RebalanceListener {
   void abandon_running(const std::function<bool(uint64_t)>& which);
   void give_up(uint64_t id, const AttemptResult& result);
   void done(uint64_t id);
+  bool publish_outputs(uint64_t id, const std::string& output, AttemptResult& result);
+  bool producing() const { return !m_dlq_pending.empty() || !m_out_tokens.empty(); }
   bool skip_seen(uint64_t id);
   void serve_dlq(int timeout_ms);
+  void output_acked(uint64_t id, const kafka::DeliveryReport& r);
   void commit(bool force);
   void flow_control();
   void begin_stop(const std::string& failure);
@@ -109,6 +114,11 @@ class Engine : public kafka::RebalanceListener {
   uint64_t m_next_id = 1;
   std::unordered_map<uint64_t, Item> m_items;
   std::map<uint64_t, uint64_t> m_dlq_pending;  // token (= item id) → item id
+  // --to: outputs being produced: token → item id, and per item how many
+  // are not acknowledged yet (the item is done when none are left).
+  std::map<uint64_t, uint64_t> m_out_tokens;
+  std::map<uint64_t, size_t> m_out_waiting;
+  uint64_t m_next_token = uint64_t{1} << 62;  // apart from dead letters' tokens (item ids)
   std::map<TopicPartition, int64_t> m_committed;
   std::set<TopicPartition> m_paused;
   std::set<TopicPartition> m_at_end;
@@ -297,7 +307,14 @@ void Engine::finish_attempt(const FinishedAttempt& a) {
     m_scheduler.finish(a.id);
     return;
   }
-  const AttemptResult& result = a.result;
+  AttemptResult result = a.result;
+  if (result.verdict == Verdict::done && !m_o.to_topic.empty()) {
+    if (publish_outputs(a.id, a.output, result)) {
+      m_scheduler.finish(a.id);
+      return;
+    }
+    // Not events: a failure (error class "output"), retried as any other.
+  }
   if (result.verdict == Verdict::done) {
     done(a.id);
     m_scheduler.finish(a.id);
@@ -326,7 +343,7 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
   Item& item = m_items.at(id);
   const std::string why = where(item.record) + " failed after " + std::to_string(item.attempts) +
                           " attempt(s) (" + result.error + ")";
-  if (m_dlq != nullptr) {
+  if (m_dlq != nullptr && !m_o.dlq_topic.empty()) {
     dlq::DeadLetterInfo info;
     info.original_topic = item.record.topic;
     info.original_partition = item.record.partition;
@@ -359,6 +376,38 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
     return;
   }
   begin_stop(why + "; stopping without committing it");
+}
+
+bool Engine::publish_outputs(uint64_t id, const std::string& output, AttemptResult& result) {
+  Item& item = m_items.at(id);
+  std::vector<Record> outputs;
+  try {
+    outputs = handler_outputs(output, item.record, m_o.to_topic);
+  } catch (const OutputError& e) {
+    result.verdict = Verdict::retry;
+    result.error = "output";
+    result.detail = e.what();
+    return false;
+  }
+  if (outputs.empty()) {
+    done(id);
+    return true;
+  }
+  try {
+    for (const auto& r : outputs) {
+      const uint64_t token = m_next_token++;
+      m_dlq->produce(r, token);
+      m_out_tokens[token] = id;
+      ++m_out_waiting[id];
+    }
+  } catch (const Error& e) {
+    // Some outputs may be out: the input stays uncommitted and runs again.
+    begin_stop("cannot publish the output of " + where(item.record) + " to " +
+               output::terminal_safe(m_o.to_topic) + ": " + e.what());
+    m_out_waiting.erase(id);
+    m_items.erase(id);
+  }
+  return true;
 }
 
 bool Engine::skip_seen(uint64_t id) {
@@ -404,12 +453,17 @@ void Engine::done(uint64_t id) {
 }
 
 void Engine::serve_dlq(int timeout_ms) {
-  if (m_dlq == nullptr || m_dlq_pending.empty()) {
+  if (m_dlq == nullptr || !producing()) {
     return;
   }
   std::vector<kafka::DeliveryReport> reports;
   m_dlq->poll(timeout_ms, reports);
   for (const auto& r : reports) {
+    if (const auto out = m_out_tokens.find(r.token); out != m_out_tokens.end()) {
+      output_acked(out->second, r);
+      m_out_tokens.erase(out);
+      continue;
+    }
     const auto it = m_dlq_pending.find(r.token);
     if (it == m_dlq_pending.end()) {
       continue;
@@ -431,6 +485,27 @@ void Engine::serve_dlq(int timeout_ms) {
                  output::terminal_safe(m_o.dlq_topic) + ": " + r.error);
       m_items.erase(found);
     }
+  }
+}
+
+void Engine::output_acked(uint64_t id, const kafka::DeliveryReport& r) {
+  const auto waiting = m_out_waiting.find(id);
+  const auto found = m_items.find(id);
+  if (waiting == m_out_waiting.end() || found == m_items.end()) {
+    return;  // its partition was revoked, or an earlier output failed
+  }
+  if (!r.delivered) {
+    // Never commit an input whose outputs are not all out: evt stops.
+    begin_stop("cannot publish the output of " + where(found->second.record) + " to " +
+               output::terminal_safe(m_o.to_topic) + ": " + r.error);
+    m_out_waiting.erase(waiting);
+    m_items.erase(found);
+    return;
+  }
+  ++m_stats.published;
+  if (--waiting->second == 0) {
+    m_out_waiting.erase(waiting);
+    done(id);
   }
 }
 
@@ -497,7 +572,7 @@ void Engine::begin_stop(const std::string& failure) {
 }
 
 bool Engine::at_end() const {
-  if (!m_o.exit_at_end || m_scheduler.size() > 0 || m_runner->busy() > 0 || !m_dlq_pending.empty()) {
+  if (!m_o.exit_at_end || m_scheduler.size() > 0 || m_runner->busy() > 0 || producing()) {
     return false;
   }
   std::vector<TopicPartition> assigned = m_consumer.assignment();
@@ -528,7 +603,7 @@ ConsumeResult Engine::run() {
       begin_stop({});
     }
     if (m_stopping) {
-      if (m_runner->busy() == 0 && m_dlq_pending.empty()) {
+      if (m_runner->busy() == 0 && !producing()) {
         break;
       }
       if (m_runner->busy() == 0) {
@@ -537,7 +612,7 @@ ConsumeResult Engine::run() {
       const int64_t now = monotonic_ms();
       if (now >= m_stop_deadline) {
         abandon_running([](uint64_t) { return true; });
-        if (m_dlq != nullptr && !m_dlq_pending.empty() && now >= m_stop_deadline + m_o.dlq_timeout_ms) {
+        if (m_dlq != nullptr && producing() && now >= m_stop_deadline + m_o.dlq_timeout_ms) {
           break;  // unacknowledged dead letters stay uncommitted
         }
       }
@@ -569,8 +644,12 @@ ConsumeResult Engine::run() {
   // Dead letters produced but not yet acknowledged: wait (bounded) so their
   // records can be committed.
   const int64_t dlq_deadline = monotonic_ms() + m_o.dlq_timeout_ms;
-  while (!m_dlq_pending.empty() && monotonic_ms() < dlq_deadline) {
+  while (producing() && monotonic_ms() < dlq_deadline) {
     serve_dlq(50);
+  }
+  if (!m_out_tokens.empty() && m_failure.empty()) {
+    m_failure = std::to_string(m_out_tokens.size()) + " output(s) to " + output::terminal_safe(m_o.to_topic) +
+                " not acknowledged in time; their inputs stay uncommitted";
   }
   if (!m_dlq_pending.empty() && m_failure.empty()) {
     m_failure = std::to_string(m_dlq_pending.size()) + " dead letter(s) to " +
@@ -633,7 +712,7 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
     reap_finished();
   }
   const int64_t dlq_deadline = monotonic_ms() + m_o.dlq_timeout_ms;
-  while (!m_dlq_pending.empty() && monotonic_ms() < dlq_deadline) {
+  while (producing() && monotonic_ms() < dlq_deadline) {
     serve_dlq(50);
   }
   std::vector<kafka::StartPosition> offsets;
@@ -654,6 +733,12 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
   }
   for (auto it = m_dlq_pending.begin(); it != m_dlq_pending.end();) {
     it = m_items.contains(it->second) ? std::next(it) : m_dlq_pending.erase(it);
+  }
+  for (auto it = m_out_tokens.begin(); it != m_out_tokens.end();) {
+    it = m_items.contains(it->second) ? std::next(it) : m_out_tokens.erase(it);
+  }
+  for (auto it = m_out_waiting.begin(); it != m_out_waiting.end();) {
+    it = m_items.contains(it->first) ? std::next(it) : m_out_waiting.erase(it);
   }
   return offsets;
 }

@@ -47,6 +47,7 @@ struct ConsumeOptions {
   size_t partition_buffer = 1000;      // buffered records per partition before pausing it
   bool exit_at_end = false;            // stop once every assigned partition is read and done
   int64_t dlq_timeout_ms = 10000;      // a dead letter must be acknowledged within this
+  std::string to_topic;                // --to: handlers' stdout lines are published here
   std::optional<DedupeKey> dedupe_by;  // --dedupe-by; unset: every record is handled
   std::string dedupe_store;            // the store's file (see dedupe_store.hpp)
   DedupeWindow dedupe_window{24LL * 3600 * 1000, 0};
@@ -61,6 +62,7 @@ struct ConsumeStats {
   uint64_t dead_lettered = 0;  // acknowledged dead letters
   uint64_t skipped = 0;        // given up on with --on-failure skip
   uint64_t deduplicated = 0;   // not run: their id was handled before (--dedupe-by)
+  uint64_t published = 0;      // --to: output events acknowledged
   uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
   uint64_t commits = 0;
   size_t in_flight = 0;
@@ -89,7 +91,8 @@ struct ConsumeResult {
 
 // Runs until SIGINT/SIGTERM, a failure that must stop it, or (exit_at_end)
 // the end. Subscribes `consumer` (created with options.group) to the
-// topics; `dlq` is null without --dlq. Commits what is done before returning.
+// topics; `dlq` (the producer of dead letters and --to outputs) is null
+// without --dlq and --to. Commits what is done before returning.
 ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& options,
                           const ConsumeHooks& hooks);
 
