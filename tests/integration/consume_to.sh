@@ -4,7 +4,8 @@
 # a record line — carrying the input's correlation id (its ce_correlationid,
 # else its ce_id) and its traceparent with the same trace id and a new span
 # id. Inputs are committed once their outputs are acknowledged: a second run
-# publishes nothing more. Bad output (not JSON) fails the attempt.
+# publishes nothing more. Bad output (not JSON) fails the attempt. Also
+# --metrics (the run's counters as Prometheus text).
 . "$EVT_SRC/tests/integration/lib.sh"
 start_sandbox
 IN=$(unique_topic in)
@@ -30,8 +31,16 @@ case "$EVT_OFFSET" in
 esac
 H
 chmod +x h.sh
-run_evt --timeout 60 -X session.timeout.ms=6000 consume "$IN" -g g1 -e --exec ./h.sh --to "$TO"
+run_evt --timeout 60 -X session.timeout.ms=6000 consume "$IN" -g g1 -e --exec ./h.sh --to "$TO" \
+  --metrics "$TEST_DIR/m.prom"
 expect_rc 0 "consume --to"
+# --metrics: the final counters, written whole (no temporary file left).
+expect_eq "$(grep '^evt_consume_records_handled_total' m.prom)" 'evt_consume_records_handled_total{group="g1"} 3' \
+  "metrics: handled"
+expect_eq "$(grep '^evt_consume_outputs_published_total' m.prom)" \
+  'evt_consume_outputs_published_total{group="g1"} 3' "metrics: published"
+expect_eq "$(grep -c '^# TYPE evt_consume_' m.prom)" 12 "metrics: families"
+[ ! -e m.prom.tmp ] || fail "temporary metrics file left behind"
 expect_contains "$ERR" "handled 3 record(s)" "summary"
 expect_contains "$ERR" "3 output(s) published" "summary"
 

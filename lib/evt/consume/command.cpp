@@ -66,6 +66,7 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
                      "'");
   }
   o.exit_at_end = c.exit_at_end;
+  o.metrics_path = c.metrics;
   if (!c.to.empty()) {
     if (c.pipe || c.batch > 0) {
       throw UsageError(std::string("--to does not go with ") + (c.pipe ? "--pipe" : "--batch"),

@@ -1,5 +1,6 @@
 #include "evt/consume/consume.hpp"
 
+#include "evt/consume/metrics.hpp"
 #include "evt/consume/outputs.hpp"
 #include "evt/consume/runner.hpp"
 #include "evt/deliver/watermark.hpp"
@@ -93,6 +94,7 @@ class Engine : public kafka::RebalanceListener {
   void output_acked(uint64_t id, const kafka::DeliveryReport& r);
   void commit(bool force);
   void flow_control();
+  void write_metrics(int64_t now, bool force);
   void begin_stop(const std::string& failure);
   bool at_end() const;
   int64_t next_wakeup(int64_t now) const;
@@ -130,6 +132,8 @@ class Engine : public kafka::RebalanceListener {
   int64_t m_stop_deadline = 0;
   int64_t m_last_commit = 0;
   int64_t m_last_progress = 0;
+  int64_t m_last_metrics = 0;
+  bool m_metrics_failed = false;  // said once; evt goes on without them
   kafka::ConsumedBatch m_batch;
   // --batch: running batches by attempt id (their first record), the
   // smaller size a partition uses while it bisects a failed batch, and the
@@ -561,6 +565,22 @@ void Engine::flow_control() {
   }
 }
 
+void Engine::write_metrics(int64_t now, bool force) {
+  if (m_o.metrics_path.empty() || m_metrics_failed ||
+      (!force && now - m_last_metrics < m_o.metrics_interval_ms)) {
+    return;
+  }
+  m_last_metrics = now;
+  m_stats.in_flight = m_runner->busy();
+  m_stats.queued = m_scheduler.size();
+  try {
+    write_metrics_file(m_o.metrics_path, prometheus_text(m_stats, m_o.group));
+  } catch (const Error& e) {
+    m_metrics_failed = true;
+    emit(ConsumeEvent::Kind::note, std::string(e.what()) + "; going on without metrics");
+  }
+}
+
 void Engine::begin_stop(const std::string& failure) {
   if (!failure.empty() && m_failure.empty()) {
     m_failure = failure;
@@ -631,6 +651,7 @@ ConsumeResult Engine::run() {
     start_ready();
     serve_dlq(0);
     commit(false);
+    write_metrics(now, false);
     if (m_hooks.progress && now - m_last_progress >= 1000) {
       m_last_progress = now;
       m_stats.in_flight = m_runner->busy();
@@ -662,6 +683,7 @@ ConsumeResult Engine::run() {
                              : m_o.shutdown_timeout_ms);
   ConsumeResult result;
   m_stats.in_flight = m_runner->busy();
+  write_metrics(monotonic_ms(), true);
   result.stats = m_stats;
   result.interrupted = m_interrupted;
   result.failure = m_failure;

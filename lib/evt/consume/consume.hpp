@@ -44,10 +44,12 @@ struct ConsumeOptions {
   OnFailure on_failure = OnFailure::stop;
   int64_t shutdown_timeout_ms = 30000;
   int64_t commit_interval_ms = 1000;
-  size_t partition_buffer = 1000;      // buffered records per partition before pausing it
-  bool exit_at_end = false;            // stop once every assigned partition is read and done
-  int64_t dlq_timeout_ms = 10000;      // a dead letter must be acknowledged within this
-  std::string to_topic;                // --to: handlers' stdout lines are published here
+  size_t partition_buffer = 1000;  // buffered records per partition before pausing it
+  bool exit_at_end = false;        // stop once every assigned partition is read and done
+  int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
+  std::string to_topic;            // --to: handlers' stdout lines are published here
+  std::string metrics_path;        // --metrics: Prometheus text, rewritten every metrics_interval_ms
+  int64_t metrics_interval_ms = 5000;
   std::optional<DedupeKey> dedupe_by;  // --dedupe-by; unset: every record is handled
   std::string dedupe_store;            // the store's file (see dedupe_store.hpp)
   DedupeWindow dedupe_window{24LL * 3600 * 1000, 0};
