@@ -8,13 +8,110 @@
 #include "evt/output/terminal_escape.hpp"
 #include "evt/sandbox/state_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace evt::cli {
+namespace {
+
+// The parsed global flags, for warn() (which has no Globals parameter).
+const Globals* g_globals = nullptr;
+
+// A bound as people write it: 1, 0.001, 65535 (not 1.000000).
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::optional<double> finite_number(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || *end != '\0' || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+void open_closed_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      // open() returns the lowest free descriptor: this one.
+      const int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+      if (opened >= 0 && opened != fd) {
+        ::dup2(opened, fd);
+        ::close(opened);
+      }
+    }
+  }
+}
+
+CLI::Validator at_least(double min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const auto v = finite_number(text);
+        if (!v) {
+          return "expected a number, got '" + output::terminal_safe(text) + "'";
+        }
+        if (*v < min) {
+          return "must be at least " + number_text(min) + ", got '" + text + "'";
+        }
+        return {};
+      },
+      "", "at_least");
+}
+
+CLI::Validator number_between(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        const auto v = finite_number(text);
+        if (!v) {
+          return "expected a number, got '" + output::terminal_safe(text) + "'";
+        }
+        if (*v < min) {
+          return "must be at least " + number_text(min) + ", got '" + text + "'";
+        }
+        if (*v > max) {
+          return "must be at most " + number_text(max) + ", got '" + text + "'";
+        }
+        return {};
+      },
+      "", "number_between");
+}
+
+std::string terminal_message(std::string_view message) {
+  // Printable ASCII (backslashes included, so text escaped upstream is not
+  // escaped twice), \n and \t stay; each run of other bytes (controls,
+  // non-ASCII) goes through the terminal escaper, which keeps printable
+  // UTF-8 and escapes C0, C1, bidi and invalid bytes.
+  const auto plain = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; };
+  std::string out;
+  out.reserve(message.size());
+  for (size_t i = 0; i < message.size();) {
+    if (plain(static_cast<unsigned char>(message[i]))) {
+      out += message[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < message.size() && !plain(static_cast<unsigned char>(message[end]))) {
+      ++end;
+    }
+    output::append_terminal_safe(out, message.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
 
 void add_global_options(CLI::App& app, Globals& g) {
+  g_globals = &g;
   app.add_option("-b,--brokers", g.brokers, "Bootstrap brokers (env EVT_BROKERS)")
       ->type_name("HOST:PORT,...");
   app.add_option("-X", g.properties, "Client property (any librdkafka property)")
@@ -50,12 +147,15 @@ int timeout_ms(const Globals& g) {
 
 void note(const Globals& g, const std::string& message) {
   if (!g.quiet) {
-    std::fprintf(stderr, "evt: %s\n", message.c_str());
+    std::fprintf(stderr, "evt: %s\n", terminal_message(message).c_str());
   }
 }
 
 void warn(const std::string& message) {
-  std::fprintf(stderr, "evt: warning: %s\n", message.c_str());
+  if (g_globals != nullptr && g_globals->quiet) {
+    return;  // -q: only errors
+  }
+  std::fprintf(stderr, "evt: warning: %s\n", terminal_message(message).c_str());
 }
 
 namespace {

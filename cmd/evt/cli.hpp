@@ -21,10 +21,14 @@ struct Globals {
   bool quiet = false;                   // -q
   double timeout_s = 10;                // --timeout SECONDS
   std::string debug;                    // --debug CONTEXTS (librdkafka debug)
+  std::vector<std::string> after_dash;  // partition-of's words after "--" (see main)
   // Set by the callback of the subcommand that ran (its run function's
   // verdict, e.g. no for "lag over the threshold"); main returns it.
   ExitCode outcome = ExitCode::ok;
 };
+
+// Opens /dev/null on each of fds 0-2 that is closed at start.
+void open_closed_standard_fds();
 
 // Adds the global flags to the root app.
 void add_global_options(CLI::App& app, Globals& g);
@@ -48,7 +52,20 @@ std::string output_format(const Globals& g, const std::vector<std::string>& allo
 // Prints "evt: <message>" on stderr unless -q.
 void note(const Globals& g, const std::string& message);
 
-// Prints "evt: warning: <message>" on stderr (even with -q).
+// Prints "evt: warning: <message>" on stderr unless -q ("only errors").
 void warn(const std::string& message);
+
+// `message` made safe for stderr: control, C1, bidi and invalid bytes
+// escaped (names and values in messages may come from files or the
+// network); printable text, backslashes, line breaks and tabs kept, so
+// text escaped upstream stays as it is.
+std::string terminal_message(std::string_view message);
+
+// A finite number of at least `min` ("must be at least 1, got '0'"):
+// refuses nan, inf and words, and never prints a 309-digit bound.
+CLI::Validator at_least(double min);
+
+// A finite number from `min` to `max`.
+CLI::Validator number_between(double min, double max);
 
 }  // namespace evt::cli

@@ -1,4 +1,6 @@
 #include "config.hpp"
+#include "evt/codec/json_text.hpp"
+#include "evt/output/terminal_escape.hpp"
 
 #include "choices.hpp"
 
@@ -28,7 +30,7 @@ config::ConfigFile load(const Globals& g, bool must_exist) {
 ExitCode run_view(const Globals& g) {
   const auto file = load(g, false);
   output::Sink out;
-  out.write("# " + file.path.string() + "\n" + config::render_redacted(file));
+  out.write("# " + output::terminal_safe(file.path.string()) + "\n" + config::render_redacted(file));
   out.close();
   return ExitCode::ok;
 }
@@ -42,13 +44,16 @@ ExitCode run_get_contexts(const Globals& g) {
     for (const auto& c : file.contexts) {
       j.push_back({{"name", c.name}, {"brokers", c.brokers}, {"current", c.name == file.current_context}});
     }
-    out.write(j.dump(2) + "\n");
+    out.write(codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) +
+              "\n");
     out.close();
     return ExitCode::ok;
   }
   output::Table table({"CURRENT", "NAME", "BROKERS"});
   for (const auto& c : file.contexts) {
-    table.add_row({c.name == file.current_context ? "*" : "", c.name, c.brokers});
+    // Names and brokers come from the file, which may come from anywhere.
+    table.add_row({c.name == file.current_context ? "*" : "", output::terminal_safe(c.name),
+                   output::terminal_safe(c.brokers)});
   }
   out.write(table.render());
   out.close();

@@ -3,6 +3,7 @@
 #include "evt/consume/command.hpp"
 #include "evt/error.hpp"
 #include "evt/output/progress.hpp"
+#include "evt/output/terminal_escape.hpp"
 
 #include <unistd.h>
 
@@ -33,7 +34,7 @@ ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   consume::ConsumeHooks hooks;
   hooks.handler_stderr = [&progress](std::string_view bytes) {
     progress.clear();
-    write_stderr(bytes);
+    write_stderr(output::terminal_safe_lines(bytes));
   };
   hooks.event = [&g, &progress](const consume::ConsumeEvent& ev) {
     progress.clear();

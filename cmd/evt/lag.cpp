@@ -44,12 +44,12 @@ void add_lag(CLI::App& root, Globals& g) {
                   "Refresh every INTERVAL seconds (default 5); adds rates and status")
       ->expected(0, 1)
       ->default_str("5")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--count", opts->count, "With --watch: stop after K refreshes")->check(CLI::PositiveNumber);
+      ->check(number_between(0.001, 2000000));
+  sub->add_option("--count", opts->count, "With --watch: stop after K refreshes")->check(at_least(1));
   sub->add_option("--max-lag", opts->max_lag, "Exit 1 when a partition lags more records")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   sub->add_option("--max-lag-seconds", opts->max_lag_seconds, "Exit 1 when a partition lags more seconds")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   sub->add_option("--fail-on", opts->fail_on, "With --watch --count: exit 1 when a group reaches this status")
       ->check(one_of(lag::k_fail_on_statuses));
   output_formats(*sub, lag::k_report_formats);

@@ -17,6 +17,7 @@
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -27,11 +28,13 @@ namespace {
 constexpr char k_interrupted_line[] = "evt: error: interrupted\n";
 
 // The error line and its hint. Texts arrive escaped where they embed
-// untrusted bytes (the code that knows the source escapes them).
+// untrusted bytes (the code that knows the source escapes them);
+// terminal_message is the safety net for a raw control byte that slipped
+// through (it leaves already escaped text as it is).
 void print_error(const std::string& what, const std::string& hint = {}) {
-  std::fprintf(stderr, "evt: error: %s\n", what.c_str());
+  std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(what).c_str());
   if (!hint.empty()) {
-    std::fprintf(stderr, "evt: hint: %s\n", hint.c_str());
+    std::fprintf(stderr, "evt: hint: %s\n", evt::cli::terminal_message(hint).c_str());
   }
 }
 
@@ -60,8 +63,20 @@ int run(int argc, char** argv) {
   evt::cli::add_completion(app, globals);
   evt::cli::add_replay(app, globals);
 
+  // CLI11 2.1.2 hands the words after "--" back to the root command once a
+  // subcommand's positionals are satisfied, so `partition-of -n 12 a -- -x`
+  // refused "-x". partition-of (whose keys may start with '-') gets them
+  // directly; elsewhere "--" keeps CLI11's meaning.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto sub = std::find(args.begin(), args.end(), "partition-of");
+  const auto dash = std::find(sub, args.end(), "--");
+  if (sub != args.end() && dash != args.end()) {
+    globals.after_dash.assign(dash + 1, args.end());
+    args.erase(dash, args.end());
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes its arguments last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -70,7 +85,7 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes become evt's usage code 2.
-    std::fprintf(stderr, "evt: error: %s\n", e.what());
+    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
     std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
     return static_cast<int>(evt::ExitCode::usage);
   }
@@ -80,6 +95,10 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything opens a file: a closed 0, 1 or 2 (evt <&-) would be
+  // handed to the next open() or pipe(), and evt would read its own
+  // internal pipe as stdin or write records into a file as "stderr".
+  evt::cli::open_closed_standard_fds();
   evt::install_signal_handlers(k_interrupted_line);
   try {
     return run(argc, argv);

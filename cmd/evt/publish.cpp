@@ -1,6 +1,7 @@
 #include "publish.hpp"
 
 #include "choices.hpp"
+#include "evt/schema/json_schema_model.hpp"
 
 #include "evt/error.hpp"
 #include "evt/output/progress.hpp"
@@ -84,7 +85,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("-H,--header", o.headers, "Header name=value (repeatable; 'name' alone: null)")
       ->option_text("K=V");
   sub->add_option("-p,--partition", o.partition, "Send to this partition")
-      ->check(CLI::NonNegativeNumber)
+      ->check(number_between(0, 2147483647))
       ->option_text("N");
   sub->add_option("--partitioner", o.partitioner, "librdkafka partitioner (default murmur2_random)")
       ->check(one_of(kafka::k_partitioners))
@@ -99,12 +100,15 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("--source", o.source, "Event source URI (default /evt/HOSTNAME)");
   sub->add_option("--subject", o.subject, "Event subject");
   sub->add_option("--dataschema", o.dataschema, "Schema URI of the data");
-  sub->add_option("--content-type", o.content_type, "datacontenttype (application/json)")
+  sub->add_option("--content-type", o.content_type, "datacontenttype (default: from the data)")
       ->option_text("TYPE");
   sub->add_option("--correlation-id", o.correlation_id, "ce_correlationid extension");
   sub->add_option("--traceparent", o.traceparent, "W3C traceparent, or 'new' for one per event");
   sub->add_option("--schema", o.schema, "Validate each event against this JSON Schema");
   sub->add_option("--schema-dir", o.schema_dir, "Schema repository: TYPE/vN.json by event type");
+  sub->add_flag_callback(
+      "--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
+      "Let local $refs leave the schema's folder");
   sub->add_flag("--skip-invalid", o.skip_invalid, "Report invalid lines and go on (exit 4 at the end)");
   sub->add_option("--max-size", o.max_size, "Refuse records above this size (1MiB)")->option_text("BYTES");
   sub->add_option("--warn-size", o.warn_size, "Warn about records above this size (64KiB)")
@@ -115,7 +119,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->option_text("CODEC");
   sub->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
   sub->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")
-      ->check(CLI::PositiveNumber)
+      ->check(number_between(0.001, 2000000))
       ->option_text("S");
   sub->add_flag("--dry-run", o.dry_run, "Check and print the record lines, send nothing");
   sub->add_flag("--worker-thread", o.worker_thread, "Parse and check lines on a second thread");

@@ -1,6 +1,7 @@
 #include "schema.hpp"
 
 #include "choices.hpp"
+#include "evt/schema/json_schema_model.hpp"
 
 #include "evt/error.hpp"
 #include "evt/output/sink.hpp"
@@ -102,6 +103,11 @@ void add_schema(CLI::App& root, Globals& g) {
   validate->final_callback([&g, opts] { g.outcome = run_validate(g, *opts); });
 
   auto* lint = sub->add_subcommand("lint", "Check schemas against the event-driven playbook's conventions");
+  for (auto* app : {check, validate, lint}) {
+    app->add_flag_callback(
+        "--allow-ref-outside", [] { schema::set_ref_outside_allowed(true); },
+        "Let local $refs leave the schema's folder");
+  }
   lint->add_option("dir", opts->lint_dir, "schema repository or folder of schemas")->required();
   lint->add_option("--disable", opts->disable, "rule ID to switch off (repeatable)");
   lint->add_option("--allow-field", opts->allow_fields,

@@ -64,7 +64,7 @@ void add_tail(CLI::App& root, Globals& g) {
                   "Position: beginning|end|N|+N|-N|N:M|:end|@TIME|@T1:T2 (rpk's grammar)");
   sub->add_option("--end", c.end, "Stop before: end, offset N or @TIME");
   sub->add_option("-p,--partitions", c.partitions, "Only these partitions, e.g. 0,2 or 0-3");
-  sub->add_option("-n,--count", c.count, "Stop after N matching records")->check(CLI::NonNegativeNumber);
+  sub->add_option("-n,--count", c.count, "Stop after N matching records")->check(at_least(0));
   sub->add_flag("-e,--exit", c.exit_at_end, "Stop at the end offsets taken at start");
   sub->add_option("-g,--group", c.group, "Read as this consumer group and commit what was shown");
   sub->add_option("-f,--format", o->format, "Template: %t %p %o %k %s %h %T %S %K %d (time)");

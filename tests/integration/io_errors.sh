@@ -6,11 +6,11 @@
 T=$(unique_topic io)
 start_sandbox --topic "$T:1"
 
-# --data-file on a directory: open(2) succeeds, read(2) fails. Nothing is sent.
+# --data-file on a directory is a usage error, like -f DIR. Nothing is sent.
 mkdir adir
 run_evt publish -t "$T" --data-file adir
-expect_rc 4 "--data-file DIR"
-expect_eq "$ERR" "evt: error: cannot read --data-file 'adir': Is a directory" "--data-file DIR message"
+expect_rc 2 "--data-file DIR"
+expect_eq "$ERR" "evt: error: cannot read --data-file 'adir': it is a directory" "--data-file DIR message"
 run_evt tail "$T" -e
 expect_rc 0
 expect_eq "$OUT" "" "nothing was sent for --data-file DIR"

@@ -67,7 +67,7 @@ run_evt replay "$S" --to "$D" --run-id dry1 --grep even -o json
 expect_eq "$(echo "$OUT" | jq -c '[.resumed, .written]')" "[false,4]" "dry run committed nothing"
 
 # --no-provenance: no headers added.
-run_evt replay "$S" --to "$D1" -p 1 --no-provenance -q
+run_evt replay "$S" --to "$D1" -p 1 --no-provenance
 expect_rc 0
 expect_contains "$ERR" "evt: warning: --no-provenance"
 expect_eq "$("$EVT" tail "$D1" -e -p 0 -s 2 -o jsonl 2>/dev/null | jq -c '[.headers[].key] | join(",")' | sort -u)" '"h,h"' "no provenance headers"

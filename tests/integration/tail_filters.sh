@@ -65,10 +65,10 @@ expect_eq "$OUT" "5" "--where regex on a long value"
 sel --where 'note ~ .*z'
 expect_eq "$OUT" "" "--where regex on a long value, no match"
 
-run_evt tail "$T" -e --where 'note ~ a{2'
+run_evt tail "$T" -e --where 'note ~ a)'
 expect_rc 2
 expect_eq "$(printf '%s\n' "$ERR" | head -n 1)" \
-  "evt: error: invalid --where 'note ~ a{2': invalid regular expression: Unmatched \\{ (POSIX extended syntax, as grep -E)" "bad regex"
+  "evt: error: invalid --where 'note ~ a)': invalid regular expression: unexpected ): a) (RE2 syntax, see evt-tail(1))" "bad regex"
 run_evt tail "$T" -e --where 'a[ == 1'
 expect_rc 2
 expect_eq "$ERR" "$(printf '%s\n%s' "evt: error: invalid JSON path 'a[': array indexes are written [N]" \

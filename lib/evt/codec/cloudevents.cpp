@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -137,6 +138,86 @@ bool is_valid_extension_name(std::string_view name) {
   });
 }
 
+bool is_uri_reference(std::string_view s) {
+  constexpr std::string_view k_allowed = "-._~:/?#[]@!$&'()*+,;=";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        return false;
+      }
+      i += 2;
+    } else if (!(std::isalnum(c) && c < 0x80) &&
+               k_allowed.find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  // "a:b" is a scheme "a"; a relative reference may not have a ':' in its
+  // first segment, so whatever precedes that first ':' must be a scheme.
+  const size_t colon = s.find(':');
+  const size_t delimiter = s.find_first_of("/?#");
+  if (colon != std::string_view::npos && (delimiter == std::string_view::npos || colon < delimiter)) {
+    const auto scheme = s.substr(0, colon);
+    if (scheme.empty() || !std::isalpha(static_cast<unsigned char>(scheme[0]))) {
+      return false;
+    }
+    return std::all_of(scheme.begin(), scheme.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    });
+  }
+  return true;
+}
+
+bool is_json_media_type(std::string_view ct) {
+  std::string lower(ct.substr(0, ct.find(';')));
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  while (!lower.empty() && lower.back() == ' ') {
+    lower.pop_back();
+  }
+  return lower == "application/json" || lower == "text/json" || lower.ends_with("+json");
+}
+
+std::string content_type_for(std::optional<std::string_view> data, bool data_is_json) {
+  if (!data) {
+    return "";
+  }
+  if (data_is_json) {
+    return "application/json";
+  }
+  return is_valid_utf8(*data) ? "text/plain; charset=utf-8" : "application/octet-stream";
+}
+
+std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool has_data,
+                                             bool data_is_json) {
+  if (a.specversion != "1.0") {
+    return "CloudEvents attribute 'specversion' must be 1.0, not '" + a.specversion + "'";
+  }
+  if (a.id.empty()) {
+    return std::string("CloudEvents attribute 'id' is empty");
+  }
+  if (a.source.empty()) {
+    return std::string("CloudEvents attribute 'source' is empty");
+  }
+  if (!is_uri_reference(a.source)) {
+    return "CloudEvents attribute 'source' is not a URI-reference: '" + a.source +
+           "' (percent-encode spaces and other characters, e.g. %20)";
+  }
+  if (a.type.empty()) {
+    return std::string("CloudEvents attribute 'type' is empty");
+  }
+  if (!a.dataschema.empty() && !is_uri_reference(a.dataschema)) {
+    return "CloudEvents attribute 'dataschema' is not a URI: '" + a.dataschema + "'";
+  }
+  if (has_data && !data_is_json && is_json_media_type(a.datacontenttype)) {
+    return "CloudEvents attribute 'datacontenttype' is " + a.datacontenttype +
+           " but the data is not JSON (give another --content-type, or leave it out to have it set from the "
+           "data)";
+  }
+  return std::nullopt;
+}
+
 void apply_binary_envelope(Record& record, const CloudEventAttributes& a) {
   set_header(record, "ce_specversion", a.specversion);
   set_header(record, "ce_id", a.id);
@@ -186,7 +267,7 @@ void append_structured_event(std::string& out, const CloudEventAttributes& a,
   } else if (data_is_json) {
     out += ",\"data\":";
     out += *data;
-  } else if (is_valid_utf8(*data)) {
+  } else if (is_valid_utf8(*data) && !a.datacontenttype.empty() && !is_json_media_type(a.datacontenttype)) {
     append_member(out, "data", *data);
   } else {
     append_member(out, "data_base64", base64_encode(*data));

@@ -57,13 +57,34 @@ bool is_valid_traceparent(std::string_view value);
 // True for a valid extension attribute name (a-z, 0-9, 1–20 characters).
 bool is_valid_extension_name(std::string_view name);
 
+// True for an RFC 3986 URI-reference (absolute URI or relative reference):
+// only unreserved, reserved and %HH-encoded characters, and a valid scheme
+// before the first ':' that comes before any '/', '?' or '#'.
+bool is_uri_reference(std::string_view text);
+
+// True for a JSON media type: application/json, or any type with a +json suffix.
+bool is_json_media_type(std::string_view content_type);
+
+// The datacontenttype for data when the user gave none: application/json
+// for JSON text, text/plain; charset=utf-8 for other UTF-8 text,
+// application/octet-stream for other bytes; empty when there is no data.
+std::string content_type_for(std::optional<std::string_view> data, bool data_is_json);
+
+// Why the event may not be sent, naming the attribute ("attribute 'source'
+// is not a URI-reference: …"), or nullopt when the required attributes (id,
+// source, specversion, type) are valid and a JSON datacontenttype goes
+// with JSON data.
+std::optional<std::string> invalid_attribute(const CloudEventAttributes& attributes, bool has_data,
+                                             bool data_is_json);
+
 // Puts the attributes on the record as binary-mode headers (ce_<name> and
 // content-type), replacing headers of the same names already there.
 void apply_binary_envelope(Record& record, const CloudEventAttributes& attributes);
 
 // Appends the structured-mode JSON of the event. `data_is_json` says the
 // data bytes are JSON text (embedded as is under "data"); other UTF-8 data
-// becomes a JSON string, other bytes "data_base64"; nullopt: no data.
+// with a non-JSON datacontenttype becomes a JSON string; everything else
+// "data_base64" (so a receiver never parses text as JSON); nullopt: no data.
 void append_structured_event(std::string& out, const CloudEventAttributes& attributes,
                              std::optional<std::string_view> data, bool data_is_json);
 

@@ -39,6 +39,18 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// True for the UTF-8 continuation bytes (after E2) of a bidi embedding,
+// override or isolate: U+202A..U+202E (80 AA..AE), U+2066..U+2069 (81 A6..A9).
+bool is_bidi_control(char second, char third) {
+  const auto b1 = static_cast<unsigned char>(second);
+  const auto b2 = static_cast<unsigned char>(third);
+  return (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
@@ -86,10 +98,55 @@ void append_json_string(std::string& out, std::string_view text) {
       out += k_hex[c1 & 0xf];
       ++i;
       run_start = i + 1;
+    } else if (c == 0xe2 && i + 2 < text.size() && is_bidi_control(text[i + 1], text[i + 2])) {
+      // U+202A..U+202E and U+2066..U+2069 reorder text on screen ("Trojan
+      // Source"): written as \u escapes, the JSON means the same.
+      const auto b1 = static_cast<unsigned char>(text[i + 1]);
+      const auto b2 = static_cast<unsigned char>(text[i + 2]);
+      const unsigned cp = 0x2000U | ((b1 & 0x3fU) << 6) | (b2 & 0x3fU);
+      flush_run(i);
+      out += "\\u";
+      out += k_hex[(cp >> 12) & 0xf];
+      out += k_hex[(cp >> 8) & 0xf];
+      out += k_hex[(cp >> 4) & 0xf];
+      out += k_hex[cp & 0xf];
+      i += 2;
+      run_start = i + 1;
     }
   }
   flush_run(text.size());
   out += '"';
+}
+
+std::string terminal_safe_json(std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  const auto append_u = [&](unsigned cp) {
+    out += "\\u";
+    out += k_hex[(cp >> 12) & 0xf];
+    out += k_hex[(cp >> 8) & 0xf];
+    out += k_hex[(cp >> 4) & 0xf];
+    out += k_hex[cp & 0xf];
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x7f) {
+      append_u(c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      append_u(static_cast<unsigned char>(text[i + 1]));
+      ++i;
+    } else if (c == 0xe2 && i + 2 < text.size() && is_bidi_control(text[i + 1], text[i + 2])) {
+      const auto b1 = static_cast<unsigned char>(text[i + 1]);
+      const auto b2 = static_cast<unsigned char>(text[i + 2]);
+      append_u(0x2000U | ((b1 & 0x3fU) << 6) | (b2 & 0x3fU));
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace evt::codec

@@ -224,6 +224,10 @@ Record record_from_json(const nlohmann::json& j) {
 }
 
 Record parse_record_line(std::string_view line) {
+  // nlohmann stops at a NUL as if the input ended there.
+  if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+    throw RecordLineError("not JSON: a NUL byte at offset " + std::to_string(nul));
+  }
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);

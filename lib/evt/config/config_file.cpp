@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <sstream>
 
 namespace evt::config {
 
@@ -143,6 +145,42 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
   return config;
 }
 
+// Walks the YAML events once (linear in the text) and refuses the first
+// alias: yaml-cpp shares an anchored node, but every reader of the config
+// (view, use-context, any command) copies it out once per reference, so a
+// 1 MB anchor referenced 2,000 times took 7.8 GB. A config needs no aliases.
+class AliasRefuser : public YAML::EventHandler {
+ public:
+  explicit AliasRefuser(const fs::path& path) : m_path(path) {}
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    throw UsageError(m_path.string() + ":" + std::to_string(mark.line + 1) + ":" +
+                         std::to_string(mark.column + 1) +
+                         ": YAML aliases (*name, <<: *name) are not allowed in the config file",
+                     "write each context's settings out in full");
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+
+ private:
+  const fs::path& m_path;
+};
+
+void refuse_aliases(const std::string& text, const fs::path& path) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  AliasRefuser handler(path);
+  while (parser.HandleNextDocument(handler)) {
+  }
+}
+
 }  // namespace
 
 ConfigFile parse_config(const std::string& text, const fs::path& path) {
@@ -153,6 +191,7 @@ ConfigFile parse_config(const std::string& text, const fs::path& path) {
                      "fix the file or point EVT_CONFIG at another one");
   }
   try {
+    refuse_aliases(text, path);
     return parse_root(YAML::Load(text), path);
   } catch (const YAML::Exception& e) {
     std::string where = path.string();
@@ -234,8 +273,28 @@ ConfigFile load_config(const fs::path& path, bool must_exist) {
   return config;
 }
 
+namespace {
+
+// A secret-named value that is a list of assignments (a JAAS config, an
+// OAUTHBEARER config) keeps its structure with only the secret assignments
+// masked, so the user can still check the user name; any other secret-named
+// value is masked whole.
+std::string redacted_value(const std::string& name, const std::string& value) {
+  std::string assignments = kafka::redact_secret_assignments(value);
+  if (!kafka::is_secret_property(name)) {
+    return assignments;
+  }
+  return assignments != value ? assignments : std::string("***");
+}
+
+}  // namespace
+
 std::string render_redacted(const ConfigFile& config) {
   YAML::Emitter out;
+  // Non-ASCII as \u escapes inside double quotes: control, C1 and bidi
+  // characters from the file never reach the terminal raw, and the output is
+  // still YAML that reads back to the same values.
+  out.SetOutputCharset(YAML::EscapeNonAscii);
   out << YAML::BeginMap;
   if (!config.current_context.empty()) {
     out << YAML::Key << "current-context" << YAML::Value << config.current_context;
@@ -253,7 +312,7 @@ std::string render_redacted(const ConfigFile& config) {
     if (!c.properties.empty()) {
       out << YAML::Key << "properties" << YAML::Value << YAML::BeginMap;
       for (const auto& [k, v] : c.properties) {
-        out << YAML::Key << k << YAML::Value << (kafka::is_secret_property(k) ? "***" : v);
+        out << YAML::Key << k << YAML::Value << redacted_value(k, v);
       }
       out << YAML::EndMap;
     }

@@ -2,9 +2,8 @@
 
 #include "evt/error.hpp"
 
-#include <regex.h>
+#include <re2/re2.h>
 
-#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -78,28 +77,23 @@ bool equal(const nlohmann::json& node, const nlohmann::json& literal) {
 }  // namespace
 
 WherePattern::WherePattern(const std::string& pattern) {
-  auto* re = new regex_t;
-  // REG_NOSUB: only "does it match" is asked, which lets glibc match with
-  // its state-set automaton, without backtracking or recursion.
-  const int rc = regcomp(re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
-  if (rc != 0) {
-    std::array<char, 256> why{};
-    regerror(rc, re, why.data(), why.size());
-    delete re;
-    throw UsageError("invalid regular expression: " + std::string(why.data()) +
-                     " (POSIX extended syntax, as grep -E)");
+  // RE2 matches in time linear in the text (no backtracking), so a hostile
+  // pattern such as (a+)+$ on a long value cannot stall a reader.
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_never_capture(true);
+  auto compiled = std::make_shared<RE2>(pattern, options);
+  if (!compiled->ok()) {
+    throw UsageError("invalid regular expression: " + compiled->error() + " (RE2 syntax, see evt-tail(1))");
   }
-  m_compiled.reset(re, [](void* p) {
-    regfree(static_cast<regex_t*>(p));
-    delete static_cast<regex_t*>(p);
-  });
+  m_compiled = std::move(compiled);
 }
 
 bool WherePattern::search(std::string_view text) const {
-  // REG_STARTEND: the text is given by its bounds, so NULs inside JSON
-  // strings do not cut it short.
-  regmatch_t bounds{0, static_cast<regoff_t>(text.size())};
-  return regexec(static_cast<const regex_t*>(m_compiled.get()), text.data(), 1, &bounds, REG_STARTEND) == 0;
+  // Unanchored partial match; the text is given by its bounds, so NULs
+  // inside JSON strings do not cut it short.
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()),
+                           *static_cast<const RE2*>(m_compiled.get()));
 }
 
 std::vector<PathStep> parse_json_path(std::string_view text) {

@@ -1,7 +1,7 @@
 #pragma once
 // `--where 'PATH OP VALUE'`: one condition on a record's JSON value.
 //   PATH   a.b[0].c (a leading '.' is optional; '.' alone is the whole value)
-//   OP     == != < > <= >= ~ (POSIX extended regex search, as grep -E) exists
+//   OP     == != < > <= >= ~ (RE2 regex search, linear time) exists
 //   VALUE  a JSON literal (42, "text", true, null) or bare text (taken as a string)
 // Missing fields compare as absent: only != and nothing else matches them.
 
@@ -22,9 +22,8 @@ using PathStep = std::variant<std::string, size_t>;
 // Comparison operators of a where condition.
 enum class WhereOp { eq, ne, lt, gt, le, ge, regex, exists };
 
-// A compiled POSIX extended regular expression, searched without recursion
-// (std::regex recurses once per input character and overflows the stack on
-// values of ~100 KB). Copies share the compiled pattern.
+// A compiled RE2 regular expression, searched in time linear in the text
+// (no backtracking, no recursion). Copies share the compiled pattern.
 class WherePattern {
  public:
   // Throws UsageError with the library's reason when `pattern` is invalid.
@@ -33,7 +32,7 @@ class WherePattern {
   bool search(std::string_view text) const;
 
  private:
-  std::shared_ptr<void> m_compiled;  // a regex_t, freed with regfree
+  std::shared_ptr<void> m_compiled;  // an RE2
 };
 
 // A compiled condition (the regex is compiled once).

@@ -39,8 +39,14 @@ void require_partition_eof(ClientConfig& config);
 // Parses one kcat-style "-X key=value" argument; throws UsageError when malformed.
 std::pair<std::string, std::string> parse_property(std::string_view arg);
 
-// True for property names whose values are secrets (passwords, keys, tokens).
+// True for property names whose values are secrets: names containing
+// password, secret, token, credential, jaas, private or ssl.key., or ending
+// in .key or .pem (case-insensitive, '_' and '-' read as '.').
 bool is_secret_property(std::string_view name);
+
+// `value` with every password=/secret= assignment inside it (any key ending
+// in password or secret, e.g. a JAAS config's password="x") replaced by ***.
+std::string redact_secret_assignments(std::string_view value);
 
 // The version of the librdkafka evt runs with (not the one it was built with).
 std::string library_version();

@@ -125,6 +125,12 @@ void Producer::produce(const Record& record, uint64_t token) {
       rd_kafka_poll(rk, 50);
       continue;
     }
+    if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION && record.partition >= 0) {
+      // The partition came with the record (--keep partition): bad input
+      // for this one record, not a broken run.
+      throw InputError("partition " + std::to_string(record.partition) + " of topic '" +
+                       one_line(record.topic) + "' does not exist");
+    }
     // The topic may come from a record line: no control bytes in the message.
     throw_kafka_error(err, "cannot produce to '" + one_line(record.topic) + "'", m_impl->config.brokers);
   }

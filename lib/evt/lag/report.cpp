@@ -1,5 +1,7 @@
 #include "evt/lag/report.hpp"
 
+#include "evt/codec/json_text.hpp"
+
 #include "evt/output/table.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -94,7 +96,9 @@ size_t utf8_sequence(const std::string& s, size_t i) {
 std::string prometheus_label(const std::string& value) {
   // The exposition format is UTF-8 and a collector rejects the whole file
   // on one bad byte; group names are arbitrary bytes, so invalid sequences
-  // become U+FFFD.
+  // become U+FFFD. Control, C1 and bidi characters are written as visible
+  // escapes (the file is read on terminals too) whose backslash is itself
+  // escaped, as the format wants for \ " and newline.
   std::string out;
   for (size_t i = 0; i < value.size();) {
     const char c = value[i];
@@ -105,7 +109,17 @@ std::string prometheus_label(const std::string& value) {
     } else if (c == '\n') {
       out += "\\n";
     } else if (const size_t len = utf8_sequence(value, i); len > 0) {
-      out.append(value, i, len);
+      const std::string_view seq(value.data() + i, len);
+      if (output::is_printable_utf8(seq) && seq != "\t" && seq != "\r") {
+        out.append(seq);
+      } else {
+        for (const char e : output::terminal_safe(seq)) {
+          out += e;
+          if (e == '\\') {
+            out += '\\';
+          }
+        }
+      }
       i += len;
       continue;
     } else {
@@ -413,7 +427,9 @@ std::string render_json(const LagSnapshot& snap, const ReportStyle& style, bool 
   }
   nlohmann::ordered_json doc = {
       {"time", utc_time(snap.taken_ms)}, {"time_ms", snap.taken_ms}, {"groups", std::move(groups)}};
-  return doc.dump(compact ? -1 : 2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return codec::terminal_safe_json(
+             doc.dump(compact ? -1 : 2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) +
+         "\n";
 }
 
 std::string render_prometheus(const LagSnapshot& snap) {

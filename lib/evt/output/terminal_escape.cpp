@@ -25,6 +25,11 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   if (cp >= 0x80 && cp <= 0x9f) {
     return 0;
   }
+  // Bidi embeddings, overrides and isolates reorder what follows them on
+  // screen ("Trojan Source" spoofing): escaped like C1 controls.
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+    return 0;
+  }
   return len;
 }
 
@@ -95,6 +100,23 @@ bool is_printable_utf8(std::string_view bytes) {
     i += len;
   }
   return true;
+}
+
+std::string terminal_safe_lines(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  size_t start = 0;
+  while (start <= bytes.size()) {
+    size_t end = bytes.find_first_of("\n\t", start);
+    if (end == std::string_view::npos) {
+      append_terminal_safe(out, bytes.substr(start));
+      break;
+    }
+    append_terminal_safe(out, bytes.substr(start, end - start));
+    out += bytes[end];
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace evt::output

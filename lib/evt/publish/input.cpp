@@ -4,6 +4,7 @@
 #include "evt/signals.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
@@ -23,6 +24,14 @@ std::string read_data_file(const std::string& path, size_t limit_bytes) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw UsageError("cannot open '" + path + "': " + std::strerror(errno));
+  }
+  // A directory is the wrong kind of argument, as with -f DIR (exit 2).
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd != STDIN_FILENO) {
+      ::close(fd);
+    }
+    throw UsageError("cannot read --data-file '" + display_input_name(path) + "': it is a directory");
   }
   // read(2), not fread: open() succeeds on a directory and only the read
   // fails, which must not pass for an empty event.
@@ -53,6 +62,11 @@ std::string read_data_file(const std::string& path, size_t limit_bytes) {
   if (bytes.size() > limit_bytes) {
     throw InputError("--data-file '" + path + "' is larger than " + std::to_string(limit_bytes) + " bytes");
   }
+  // Nothing read (an empty file, a closed or empty stdin) is not a record.
+  if (bytes.empty()) {
+    throw InputError("--data-file '" + display_input_name(path) + "' is empty: nothing to send",
+                     "to send an empty value on purpose, use --data ''");
+  }
   return bytes;
 }
 
@@ -79,6 +93,18 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
       throw UsageError("cannot open '" + name + "': " + std::strerror(e));
     }
     m_fds.push_back(fd);
+    // open() succeeds on a directory and only read() fails: say so now,
+    // as the usage error it is.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      for (int open_fd : m_fds) {
+        if (open_fd != STDIN_FILENO) {
+          ::close(open_fd);
+        }
+      }
+      throw UsageError("cannot read '" + name + "': it is a directory",
+                       "give files of JSON lines, or - for stdin");
+    }
   }
   m_buffer.resize(k_read_chunk);
 }

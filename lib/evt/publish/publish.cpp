@@ -203,6 +203,21 @@ bool PublishSession::send(LineRef where, const Record& record) {
       // Ctrl-C while the local queue was full: stop reading, flush the rest.
       interrupt();
       return false;
+    } catch (const InputError& e) {
+      // This record cannot go where it asks to (a partition that does not
+      // exist): rejected like an invalid line, named, and counted.
+      m_result.counts.bytes -= record_size(record);
+      Rejection why;
+      why.reason = e.what();
+      ++m_result.counts.rejected;
+      if (m_events.rejected) {
+        m_events.rejected(where, why);
+      }
+      if (!m_options.skip_invalid) {
+        stop(StopReason::rejected, where);
+        return false;
+      }
+      return true;
     } catch (const Error& e) {
       m_result.client_error = e.what();
       m_result.client_error_code = e.code();

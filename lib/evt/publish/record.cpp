@@ -43,10 +43,6 @@ bool is_structured_cloudevent(const Record& record) {
   return ct != nullptr && starts_with_ci(*ct, "application/cloudevents");
 }
 
-bool is_json_content_type(std::string_view ct) {
-  return ct.empty() || starts_with_ci(ct, "application/json") || ct.find("+json") != ct.npos;
-}
-
 BuildResult reject(Rejection& why, std::string reason) {
   why.pointer.clear();
   why.schema = false;
@@ -103,6 +99,12 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
     const bool fast = m_fast.parse(line);
     const bool record_line = fast && m_spec.input == InputMode::auto_detect && is_record_line(m_fast.root());
     if (!fast || record_line) {
+      // nlohmann takes a NUL for the end of the input and would accept the
+      // JSON before it, sending the bytes after it along.
+      if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+        return reject(why, "not JSON: a NUL byte at offset " + std::to_string(nul) +
+                               " (nothing may follow the JSON value)");
+      }
       try {
         m_event = nlohmann::json::parse(line);
       } catch (const nlohmann::json::exception& e) {
@@ -165,6 +167,10 @@ bool RecordBuilder::parse_value_json(const Record& record, Rejection& why) {
   }
   if (!record.value) {
     reject(why, "the value is NULL (a tombstone), not a JSON event");
+    return false;
+  }
+  if (const auto nul = record.value->find('\0'); nul != std::string::npos) {
+    reject(why, "the value is not JSON: a NUL byte at offset " + std::to_string(nul));
     return false;
   }
   try {
@@ -314,14 +320,23 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
       std::erase_if(m_attributes.extensions, [](const auto& e) { return e.first == "traceparent"; });
       m_attributes.extensions.emplace_back("traceparent", codec::new_traceparent());
     }
+    // The data's content type follows what the data is, unless given;
+    // the SDKs reject "application/json" on bytes that are not JSON.
+    bool data_is_json = m_value_is_json;
+    if (!data_is_json && record.value) {
+      Rejection ignored;
+      data_is_json = parse_value_json(record, ignored);
+    }
+    if (m_attributes.datacontenttype.empty()) {
+      m_attributes.datacontenttype = codec::content_type_for(
+          record.value ? std::optional<std::string_view>(*record.value) : std::nullopt, data_is_json);
+    }
+    if (const auto invalid = codec::invalid_attribute(m_attributes, record.value.has_value(), data_is_json)) {
+      return reject(why, *invalid);
+    }
     if (m_spec.envelope == codec::EnvelopeMode::binary) {
       codec::apply_binary_envelope(record, m_attributes);
     } else {
-      bool data_is_json = m_value_is_json;
-      if (!data_is_json && record.value && is_json_content_type(m_attributes.datacontenttype)) {
-        Rejection ignored;
-        data_is_json = parse_value_json(record, ignored);
-      }
       codec::apply_structured_envelope(record, m_attributes, data_is_json);
     }
     // OpenTelemetry's Kafka instrumentation reads the plain W3C header.

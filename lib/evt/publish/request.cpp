@@ -4,7 +4,10 @@
 #include "evt/publish/guards.hpp"
 #include "evt/publish/input.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>

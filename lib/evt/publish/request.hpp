@@ -24,8 +24,8 @@ struct PublishRequest {
   int partition = -1;
   std::string partitioner = "murmur2_random";
   std::string input = "auto";
-  std::string envelope;  // "" = by --type
-  std::string type, source, subject, dataschema, content_type = "application/json";
+  std::string envelope;                                         // "" = by --type
+  std::string type, source, subject, dataschema, content_type;  // empty: from the data
   std::string correlation_id, traceparent;
   std::string schema, schema_dir;
   bool skip_invalid = false;

@@ -1,5 +1,7 @@
 #include "evt/replay/report.hpp"
 
+#include "evt/codec/json_text.hpp"
+
 #include "evt/codec/record_line.hpp"
 #include "evt/output/progress.hpp"
 #include "evt/output/table.hpp"
@@ -113,7 +115,7 @@ std::string render_json(const CopyReport& r, const std::string& dest_topic, bool
       j["sample"].push_back(nlohmann::json::parse(line));
     }
   }
-  return j.dump() + "\n";
+  return codec::terminal_safe_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace evt::replay

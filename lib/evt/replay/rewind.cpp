@@ -1,5 +1,7 @@
 #include "evt/replay/rewind.hpp"
 
+#include "evt/codec/json_text.hpp"
+
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/consumer.hpp"
@@ -321,7 +323,7 @@ std::string render_rewind_json(const RewindPlan& plan, bool executed) {
                                {"new", r.target},
                                {"effect", effect(r)}});
   }
-  return j.dump() + "\n";
+  return codec::terminal_safe_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace evt::replay

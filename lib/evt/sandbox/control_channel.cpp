@@ -146,9 +146,16 @@ std::string send_control_command(const std::string& socket_path, const std::stri
   const auto addr = make_address(socket_path);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    const std::string reason = std::strerror(errno);
+    const int e = errno;
+    const std::string reason = std::strerror(e);
     if (fd >= 0) {
       ::close(fd);
+    }
+    // A path that names nothing is a wrong argument; a socket nobody
+    // listens on (a sandbox that died) is a runtime condition.
+    if (fd >= 0 && (e == ENOENT || e == ENOTDIR)) {
+      throw UsageError("no sandbox control socket at " + socket_path + ": " + reason,
+                       "check --control, or run `evt sandbox` first");
     }
     throw RuntimeError("cannot reach the sandbox at " + socket_path + ": " + reason,
                        "is `evt sandbox` running?");

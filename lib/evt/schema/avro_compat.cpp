@@ -120,7 +120,7 @@ class Checker {
           std::vector<AvroIncompatibility> out = names(r, w);
           std::set<std::string> missing;  // sorted, as Java lists them
           for (const auto& s : w->symbols) {
-            if (std::find(r->symbols.begin(), r->symbols.end(), s) == r->symbols.end()) {
+            if (r->symbol_index.count(s) == 0) {
               missing.insert(s);
             }
           }

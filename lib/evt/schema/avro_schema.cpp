@@ -3,6 +3,7 @@
 // which are validated the way Avro's Java parser does by default.
 #include "evt/schema/avro_schema.hpp"
 
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -73,6 +74,74 @@ class AvroParser {
     return UsageError(m_origin + ": " + (location.empty() ? "/" : location) + ": " + what);
   }
 
+  // The Avro specification's name rule: [A-Za-z_][A-Za-z0-9_]*.
+  static bool is_avro_name(const std::string& s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
+      return false;
+    }
+    for (char c : s) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Every dot-separated part of a full name is a name.
+  static bool is_avro_full_name(const std::string& s) {
+    size_t start = 0;
+    for (;;) {
+      const size_t dot = s.find('.', start);
+      if (!is_avro_name(s.substr(start, dot == std::string::npos ? dot : dot - start))) {
+        return false;
+      }
+      if (dot == std::string::npos) {
+        return true;
+      }
+      start = dot + 1;
+    }
+  }
+
+  // Two union branches of the same kind (two ints, two arrays) or with the
+  // same full name make the union ambiguous; the specification forbids it.
+  static std::string branch_identity(const AvroNode* b) {
+    switch (b->type) {
+      case AvroType::record:
+      case AvroType::enumeration:
+      case AvroType::fixed:
+        return b->full_name;
+      default:
+        return describe_kind(b->type);
+    }
+  }
+
+  static std::string describe_kind(AvroType t) {
+    switch (t) {
+      case AvroType::null:
+        return "null";
+      case AvroType::boolean:
+        return "boolean";
+      case AvroType::int_:
+        return "int";
+      case AvroType::long_:
+        return "long";
+      case AvroType::float_:
+        return "float";
+      case AvroType::double_:
+        return "double";
+      case AvroType::bytes:
+        return "bytes";
+      case AvroType::string:
+        return "string";
+      case AvroType::array:
+        return "array";
+      case AvroType::map:
+        return "map";
+      default:
+        return "named";
+    }
+  }
+
   static std::string qualify(const std::string& name, const std::string& ns) {
     if (name.find('.') != std::string::npos || ns.empty()) {
       return name;
@@ -110,10 +179,15 @@ class AvroParser {
     if (j.is_array()) {
       AvroNode& n = m_schema.m_nodes.emplace_back();
       n.type = AvroType::union_;
+      std::set<std::string> kinds;
       for (std::size_t i = 0; i < j.size(); ++i) {
         const AvroNode* b = parse(j[i], ns, location + "/" + std::to_string(i));
         if (b->type == AvroType::union_) {
           throw bad(location, "a union may not contain a union");
+        }
+        if (!kinds.insert(branch_identity(b)).second) {
+          throw bad(location + "/" + std::to_string(i),
+                    "a union may not hold two branches of type \"" + branch_identity(b) + "\"");
         }
         n.branches.push_back(b);
       }
@@ -175,6 +249,11 @@ class AvroParser {
     } else {
       ns.clear();
     }
+    if (!is_avro_full_name(full)) {
+      throw bad(location, "invalid name \"" + full +
+                              "\" (names are letters, digits and _, not starting with a digit; namespaces "
+                              "join them with dots)");
+    }
     if (m_named.count(full)) {
       throw bad(location, "type \"" + full + "\" is defined twice");
     }
@@ -204,10 +283,16 @@ class AvroParser {
       if (s == j.end() || !s->is_array()) {
         throw bad(location, "enum \"" + full + "\" needs \"symbols\"");
       }
-      std::set<std::string> seen;
+      // Hashed: a million-symbol enum must load, check and compare in linear time.
+      auto& seen = n.symbol_index;
+      seen.reserve(s->size());
       for (const auto& sym : *s) {
         if (!sym.is_string()) {
           throw bad(location + "/symbols", "enum symbols must be strings");
+        }
+        if (!is_avro_name(sym.get_ref<const std::string&>())) {
+          throw bad(location + "/symbols", "invalid enum symbol \"" + sym.get<std::string>() +
+                                               "\" (letters, digits and _, not starting with a digit)");
         }
         if (!seen.insert(sym.get<std::string>()).second) {
           throw bad(location + "/symbols", "duplicate enum symbol \"" + sym.get<std::string>() + "\"");
@@ -238,6 +323,10 @@ class AvroParser {
         }
         AvroField field;
         field.name = f["name"].get<std::string>();
+        if (!is_avro_name(field.name)) {
+          throw bad(floc, "invalid field name \"" + field.name +
+                              "\" (letters, digits and _, not starting with a digit)");
+        }
         if (!seen.insert(field.name).second) {
           throw bad(floc, "duplicate field \"" + field.name + "\"");
         }
@@ -302,8 +391,7 @@ class AvroParser {
       case AvroType::fixed:
         return v.is_string();
       case AvroType::enumeration:
-        return v.is_string() &&
-               std::find(t->symbols.begin(), t->symbols.end(), v.get<std::string>()) != t->symbols.end();
+        return v.is_string() && t->symbol_index.count(v.get_ref<const std::string&>()) != 0;
       case AvroType::array:
         if (!v.is_array()) {
           return false;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -50,6 +51,7 @@ struct AvroNode {
   std::vector<std::string> aliases;  // full names
   std::vector<AvroField> fields;
   std::vector<std::string> symbols;
+  std::unordered_set<std::string> symbol_index;  // symbols, for lookups in constant time
   std::optional<std::string> enum_default;
   const AvroNode* items = nullptr;   // array
   const AvroNode* values = nullptr;  // map

@@ -1,4 +1,5 @@
 #include "evt/schema/command.hpp"
+#include "evt/codec/json_text.hpp"
 
 #include "evt/error.hpp"
 #include "evt/schema/compatibility.hpp"
@@ -106,8 +107,9 @@ ValidationSummary validate_input(const EventValidator& validator, const std::str
 
 std::string render_invalid_line(const std::string& format, const std::string& input, const LineResult& r) {
   if (format == "json") {
-    return nlohmann::json({{"line", r.line}, {"valid", false}, {"errors", r.errors_json()}})
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+    return codec::terminal_safe_json(
+               nlohmann::json({{"line", r.line}, {"valid", false}, {"errors", r.errors_json()}})
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
            "\n";
   }
   std::string text;

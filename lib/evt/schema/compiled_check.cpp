@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string_view>
-#include <variant>
+#include <unordered_set>
 
 namespace evt::schema {
 
@@ -22,7 +22,14 @@ enum TypeBit : unsigned {
   k_any = 127,
 };
 
-using Scalar = std::variant<std::nullptr_t, bool, std::string>;
+// The values an enum/const admits, hashed so a check is one lookup however
+// long the enum is.
+struct AllowedValues {
+  bool null = false;
+  bool true_ = false;
+  bool false_ = false;
+  std::unordered_set<std::string> strings;
+};
 
 // Keywords that only annotate: they never make an event invalid.
 bool is_annotation(std::string_view key) {
@@ -79,16 +86,17 @@ uint64_t code_points(const char* s, size_t bytes) {
   return n;
 }
 
-bool scalar_equals(const Scalar& s, const rapidjson::Value& v) {
-  if (std::holds_alternative<std::nullptr_t>(s)) {
-    return v.IsNull();
+bool is_allowed(const AllowedValues& allowed, const rapidjson::Value& v) {
+  if (v.IsNull()) {
+    return allowed.null;
   }
-  if (const auto* b = std::get_if<bool>(&s)) {
-    return v.IsBool() && v.GetBool() == *b;
+  if (v.IsBool()) {
+    return v.GetBool() ? allowed.true_ : allowed.false_;
   }
-  const auto& text = std::get<std::string>(s);
-  return v.IsString() && v.GetStringLength() == text.size() &&
-         std::memcmp(v.GetString(), text.data(), text.size()) == 0;
+  if (!v.IsString()) {
+    return false;
+  }
+  return allowed.strings.count(std::string(v.GetString(), v.GetStringLength())) != 0;
 }
 
 }  // namespace
@@ -102,7 +110,7 @@ struct CompiledCheck::Node {
   std::optional<size_t> items;       // node for every item
   std::optional<uint64_t> min_items, max_items, min_length, max_length;
   std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
-  std::optional<std::vector<Scalar>> allowed;  // enum / const
+  std::optional<AllowedValues> allowed;  // enum / const
 };
 
 CompiledCheck::~CompiledCheck() = default;
@@ -213,14 +221,15 @@ bool compile_node(const nlohmann::json& schema, std::vector<CompiledCheck::Node>
       if (!options.is_array() || nodes[at].allowed) {
         return false;
       }
-      std::vector<Scalar> allowed;
+      AllowedValues allowed;
+      allowed.strings.reserve(options.size());
       for (const auto& o : options) {
         if (o.is_null()) {
-          allowed.emplace_back(nullptr);
+          allowed.null = true;
         } else if (o.is_boolean()) {
-          allowed.emplace_back(o.get<bool>());
+          (o.get<bool>() ? allowed.true_ : allowed.false_) = true;
         } else if (o.is_string()) {
-          allowed.emplace_back(o.get<std::string>());
+          allowed.strings.insert(o.get<std::string>());
         } else {
           return false;  // numbers, arrays, objects: valijson's equality rules
         }
@@ -274,8 +283,7 @@ bool CompiledCheck::accepts(const Node& node, const rapidjson::Value& v) const {
   if ((node.types & type) == 0) {
     return false;
   }
-  if (node.allowed && std::none_of(node.allowed->begin(), node.allowed->end(),
-                                   [&](const Scalar& s) { return scalar_equals(s, v); })) {
+  if (node.allowed && !is_allowed(*node.allowed, v)) {
     return false;
   }
   switch (type) {

@@ -35,7 +35,7 @@ FastEventValidator::~FastEventValidator() = default;
 
 FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   const json document = read_json_file(schema_file, k_max_schema_bytes, k_max_schema_depth);
-  const fs::path base_dir = schema_file.parent_path();
+  const fs::path base_dir = folder_of(schema_file);
   auto impl = std::make_unique<Impl>();
   impl->compiled = CompiledCheck::compile(document);
   valijson::SchemaParser parser(detect_draft(document) == JsonDraft::draft4
@@ -48,6 +48,7 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
     if (base_dir.empty()) {
       throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
     }
+    require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     return &raw->fetched.back();
   };

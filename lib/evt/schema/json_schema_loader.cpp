@@ -5,9 +5,11 @@
 // list becomes an anyOf, and a $ref stands for the schema it points at.
 #include "evt/schema/json_schema_model.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <unordered_set>
 
 #include "evt/error.hpp"
 #include "evt/schema/big_stack.hpp"
@@ -143,16 +145,85 @@ JsonDraft detect_draft(const json& document) {
   return JsonDraft::draft7;
 }
 
+namespace {
+
+bool g_ref_outside_allowed = false;
+
+// nlohmann's parse errors end with "; last read: '<text>'": a $ref to a
+// file that is not JSON (/etc/shadow) must not echo what it holds.
+std::string parse_error_without_content(const json::parse_error& e) {
+  std::string what = e.what();
+  if (auto cut = what.find("; last read:"); cut != std::string::npos) {
+    what.resize(cut);
+  }
+  if (auto cut = what.find("] "); cut != std::string::npos) {
+    what.erase(0, cut + 2);
+  }
+  return what;
+}
+
+}  // namespace
+
+fs::path folder_of(const fs::path& file) {
+  fs::path dir = file.parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+void set_ref_outside_allowed(bool allowed) {
+  g_ref_outside_allowed = allowed;
+}
+
+void require_ref_inside(const fs::path& root, const fs::path& target, const std::string& ref,
+                        const std::string& at) {
+  if (g_ref_outside_allowed) {
+    return;
+  }
+  std::error_code ec;
+  const fs::path r = fs::weakly_canonical(root, ec);
+  const fs::path t = fs::weakly_canonical(target, ec);
+  const auto mismatch = std::mismatch(r.begin(), r.end(), t.begin(), t.end());
+  if (mismatch.first != r.end()) {
+    throw unreadable(at + ": $ref \"" + ref + "\" leaves the schema's folder " + r.string(),
+                     "keep referenced schemas inside that folder, or pass --allow-ref-outside");
+  }
+}
+
 json parse_json_text(const std::string& text, const std::string& origin, std::size_t max_depth) {
   if (nesting_depth(text) > max_depth) {
     throw unreadable(origin + ": JSON nests deeper than " + std::to_string(max_depth) + " levels",
                      "flatten the schema; evt refuses documents this deep to stay safe");
   }
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw unreadable(origin + ": not valid JSON: " + e.what());
+  // nlohmann's lexer takes a NUL for the end of the input, so
+  // {"type":"string"}\0garbage would parse; JSON text never holds a raw NUL.
+  if (auto nul = text.find('\0'); nul != std::string::npos) {
+    throw unreadable(origin + ": not valid JSON: a NUL byte at offset " + std::to_string(nul) +
+                     " (only one JSON value, with nothing after it, is allowed)");
   }
+  // One set of keys per open object: a repeated key is an error, not last-wins.
+  std::vector<std::unordered_set<std::string>> open_objects;
+  std::string duplicate;
+  const json::parser_callback_t on_event = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.empty() &&
+               !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
+  json doc;
+  try {
+    doc = json::parse(text, on_event);
+  } catch (const json::parse_error& e) {
+    throw unreadable(origin + ": not valid JSON: " + parse_error_without_content(e));
+  }
+  if (!duplicate.empty()) {
+    throw unreadable(origin + ": duplicate key \"" + duplicate + "\" in an object",
+                     "JSON parsers disagree on which of two equal keys wins; keep one");
+  }
+  return doc;
 }
 
 json read_json_file(const fs::path& file, std::uintmax_t max_bytes, std::size_t max_depth) {
@@ -185,6 +256,7 @@ class JsonSchemaLoader {
     const json& doc = m_graph.m_documents.back();
     m_graph.m_draft = detect_draft(doc);
     m_docs.push_back({&doc, file, base_dir, {}, false});
+    m_root_dir = base_dir.empty() && !file.empty() ? folder_of(file) : base_dir;
     if (!file.empty()) {
       m_doc_by_path[canonical(file)] = 0;
     }
@@ -570,8 +642,9 @@ class JsonSchemaLoader {
     if (m_docs[from].dir.empty() && m_docs[from].file.empty()) {
       throw unreadable(at + ": cannot resolve $ref \"" + ref + "\": the schema was not read from a file");
     }
-    fs::path dir = m_docs[from].dir.empty() ? m_docs[from].file.parent_path() : m_docs[from].dir;
+    fs::path dir = m_docs[from].dir.empty() ? folder_of(m_docs[from].file) : m_docs[from].dir;
     fs::path target = dir / rel;
+    require_ref_inside(m_root_dir, target, ref, at);
     std::string key = canonical(target);
     if (auto it = m_doc_by_path.find(key); it != m_doc_by_path.end()) {
       return it->second;
@@ -634,6 +707,7 @@ class JsonSchemaLoader {
   std::map<std::pair<std::size_t, std::string>, const JsonNode*> m_memo;
   std::set<std::pair<std::size_t, std::string>> m_refs_in_flight;
   std::size_t m_depth = 0;
+  fs::path m_root_dir;  // local $refs stay inside (unless --allow-ref-outside)
 };
 
 std::shared_ptr<JsonSchemaGraph> load_json_schema_file(const fs::path& file, const JsonSchemaLimits& limits) {
@@ -642,7 +716,7 @@ std::shared_ptr<JsonSchemaGraph> load_json_schema_file(const fs::path& file, con
   json document = read_json_file(file, limits.max_file_bytes, limits.max_depth);
   // The loader recurses once per level with large frames; the depth limit
   // bounds the levels, the big stack makes sure they fit.
-  run_with_big_stack([&] { loader.load_root(std::move(document), file, file.parent_path()); });
+  run_with_big_stack([&] { loader.load_root(std::move(document), file, folder_of(file)); });
   return graph;
 }
 

@@ -126,6 +126,20 @@ std::shared_ptr<JsonSchemaGraph> load_json_schema(const nlohmann::json& document
 inline constexpr std::size_t k_max_schema_depth = 1000;
 inline constexpr std::uintmax_t k_max_schema_bytes = 64u << 20;
 
+// The folder a schema file's sibling $refs are read from: its parent, or
+// "." for a bare file name such as parent.json.
+std::filesystem::path folder_of(const std::filesystem::path& file);
+
+// Whether a local $ref may name a file outside the root schema's folder
+// (--allow-ref-outside). Process-wide: the CLI sets it once, before any
+// schema is loaded; off by default.
+void set_ref_outside_allowed(bool allowed);
+
+// Throws evt::Error (exit 2) unless `target` lies inside `root` (both made
+// canonical) or refs outside are allowed. `ref` and `at` name the $ref.
+void require_ref_inside(const std::filesystem::path& root, const std::filesystem::path& target,
+                        const std::string& ref, const std::string& at);
+
 // Escapes one JSON Pointer reference token (RFC 6901: "~" → "~0", "/" → "~1").
 std::string escape_pointer_token(const std::string& token);
 
@@ -133,7 +147,10 @@ std::string escape_pointer_token(const std::string& token);
 nlohmann::json read_json_file(const std::filesystem::path& file, std::uintmax_t max_bytes,
                               std::size_t max_depth);
 
-// Parses JSON text with a nesting limit; throws evt::Error (exit 2) naming `origin`.
+// Parses JSON text with a nesting limit; throws evt::Error (exit 2) naming
+// `origin` (never quoting the text: it may not be JSON at all) when the text
+// is not one JSON value (trailing bytes, NULs included) or an object repeats
+// a key (a schema whose meaning depends on the parser is not a contract).
 nlohmann::json parse_json_text(const std::string& text, const std::string& origin, std::size_t max_depth);
 
 // Detects the draft from a document's "$schema".

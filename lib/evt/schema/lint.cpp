@@ -1,12 +1,15 @@
 // The event-driven playbook's conventions as lint rules. Each rule is small
 // and independent so teams can switch off the ones they do not follow.
 #include "evt/schema/lint.hpp"
+#include "evt/codec/json_text.hpp"
 
 #include "evt/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include "evt/output/terminal_escape.hpp"
+#include "evt/schema/report.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -297,6 +300,12 @@ LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
   if (!fs::exists(dir, ec)) {
     throw UsageError(dir.string() + " does not exist");
   }
+  // /dev/null, a FIFO or a socket is neither a schema nor a folder of them:
+  // "0 schema(s) linted" would pass a CI check that checked nothing.
+  if (!fs::is_regular_file(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw UsageError(dir.string() + " is not a schema file or a folder of schemas",
+                     "give a .json/.avsc file, a folder or a schema repository");
+  }
   LintResult result;
   std::vector<fs::path> files;
   if (fs::is_regular_file(dir)) {
@@ -351,11 +360,13 @@ LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
 
 std::string render_lint_text(const LintResult& result) {
   std::string out;
+  // Property names, titles and folder names come from the schema files.
   for (const auto& e : result.errors) {
-    out += "ERROR: " + e + "\n";
+    out += "ERROR: " + output::terminal_safe(e) + "\n";
   }
   for (const auto& f : result.findings) {
-    out += f.file + ": " + f.rule + " " + f.location + ": " + f.message + "\n";
+    out += output::terminal_safe(f.file) + ": " + output::terminal_safe(f.rule) + " " +
+           output::terminal_safe(f.location) + ": " + output::terminal_safe(f.message) + "\n";
   }
   return out;
 }
@@ -366,26 +377,15 @@ std::string render_lint_json(const LintResult& result) {
     findings.push_back(
         {{"file", f.file}, {"rule", f.rule}, {"location", f.location}, {"message", f.message}});
   }
-  return json({{"files", result.files}, {"findings", findings}, {"errors", result.errors}})
-             .dump(2, ' ', false, json::error_handler_t::replace) +
+  return codec::terminal_safe_json(
+             json({{"files", result.files}, {"findings", findings}, {"errors", result.errors}})
+                 .dump(2, ' ', false, json::error_handler_t::replace)) +
          "\n";
 }
 
 std::string render_lint_github(const LintResult& result) {
-  auto data = [](const std::string& s) {
-    std::string o;
-    for (char c : s) {
-      o += c == '%' ? "%25" : c == '\n' ? "%0A" : c == '\r' ? "%0D" : std::string(1, c);
-    }
-    return o;
-  };
-  auto prop = [&](const std::string& s) {
-    std::string o;
-    for (char c : data(s)) {
-      o += c == ':' ? "%3A" : c == ',' ? "%2C" : std::string(1, c);
-    }
-    return o;
-  };
+  auto* data = &github_data;
+  auto* prop = &github_property;
   std::string out;
   for (const auto& e : result.errors) {
     out += "::error title=unreadable schema::" + data(e) + "\n";

@@ -1,6 +1,9 @@
 // Renders check results for people (text), programs (json) and CI systems
 // (GitHub annotations, JUnit XML). Every format carries the same findings.
 #include "evt/schema/report.hpp"
+#include "evt/codec/json_text.hpp"
+
+#include "evt/output/terminal_escape.hpp"
 
 #include <algorithm>
 
@@ -36,21 +39,10 @@ std::size_t CheckReport::breaking_count() const {
 
 namespace {
 
-// File names come from the user's tree; keep control characters out of
-// terminals and CI logs.
+// File names, property names and titles come from the user's tree (or a
+// pull request): keep control, C1 and bidi characters out of terminals and CI logs.
 std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      static const char* k_hex = "0123456789abcdef";
-      out += "\\x";
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return output::terminal_safe(s);
 }
 
 std::string base_name(const std::string& path) {
@@ -59,13 +51,14 @@ std::string base_name(const std::string& path) {
 }
 
 std::string finding_line(const Finding& f) {
-  std::string line = printable(f.file) + ": " + f.rule + " " + printable(f.location) + ": " + f.message +
-                     " (" + f.direction + " against " + printable(base_name(f.against)) + ")";
+  std::string line = printable(f.file) + ": " + printable(f.rule) + " " + printable(f.location) + ": " +
+                     printable(f.message) + " (" + f.direction + " against " +
+                     printable(base_name(f.against)) + ")";
   if (!f.ignored_because.empty()) {
     return line + "; ignored: " + printable(f.ignored_because);
   }
   if (!f.hint.empty()) {
-    line += "; hint: " + f.hint;
+    line += "; hint: " + printable(f.hint);
   }
   return line;
 }
@@ -81,26 +74,36 @@ nlohmann::json finding_json(const Finding& f) {
   return j;
 }
 
+}  // namespace
+
 // GitHub workflow-command escaping: data and property values differ.
-std::string gh_data(const std::string& s) {
+// Line breaks stay GitHub's %0A; every other control, C1 or bidi character is
+// escaped as on a terminal (CI logs are shown on one).
+std::string github_data(const std::string& s) {
   std::string out;
-  for (char c : s) {
-    if (c == '%') {
-      out += "%25";
-    } else if (c == '\r') {
-      out += "%0D";
-    } else if (c == '\n') {
-      out += "%0A";
-    } else {
-      out += c;
+  size_t start = 0;
+  for (;;) {
+    const size_t nl = s.find('\n', start);
+    for (char c : output::terminal_safe(
+             std::string_view(s).substr(start, nl == std::string::npos ? nl : nl - start))) {
+      if (c == '%') {
+        out += "%25";
+      } else {
+        out += c;
+      }
     }
+    if (nl == std::string::npos) {
+      break;
+    }
+    out += "%0A";
+    start = nl + 1;
   }
   return out;
 }
 
-std::string gh_property(const std::string& s) {
+std::string github_property(const std::string& s) {
   std::string out;
-  for (char c : gh_data(s)) {
+  for (char c : github_data(s)) {
     if (c == ':') {
       out += "%3A";
     } else if (c == ',') {
@@ -111,6 +114,8 @@ std::string gh_property(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 std::string xml(const std::string& s) {
   std::string out;
@@ -156,8 +161,9 @@ std::string render_text(const CheckReport& report) {
     }
   }
   for (const auto& i : report.issues) {
-    out += printable(i.file) + ": " + i.rule + ": " + printable(i.message) +
-           (i.severity == "warning" ? " (warning)" : "") + (i.hint.empty() ? "" : "; hint: " + i.hint) + "\n";
+    out += printable(i.file) + ": " + printable(i.rule) + ": " + printable(i.message) +
+           (i.severity == "warning" ? " (warning)" : "") +
+           (i.hint.empty() ? "" : "; hint: " + printable(i.hint)) + "\n";
   }
   return out;
 }
@@ -196,15 +202,15 @@ std::string render_json(const CheckReport& report) {
                         {"checks", checks},
                         {"findings", all},
                         {"issues", issues}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return codec::terminal_safe_json(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 std::string render_github(const CheckReport& report) {
   std::string out;
   for (const auto& c : report.checks) {
     if (c.status == "error") {
-      out += "::error file=" + gh_property(c.file) + ",title=" + gh_property("unreadable schema") +
-             "::" + gh_data(c.error) + "\n";
+      out += "::error file=" + github_property(c.file) + ",title=" + github_property("unreadable schema") +
+             "::" + github_data(c.error) + "\n";
     }
     for (const auto& f : c.findings) {
       const std::string level = f.ignored_because.empty() ? "error" : "notice";
@@ -212,14 +218,14 @@ std::string render_github(const CheckReport& report) {
           f.location + ": " + f.message + " (" + f.direction + " against " + base_name(f.against) + ")";
       text += f.ignored_because.empty() ? (f.hint.empty() ? "" : ". Hint: " + f.hint)
                                         : ". Ignored: " + f.ignored_because;
-      out += "::" + level + " file=" + gh_property(f.file) + ",title=" + gh_property(f.rule) +
-             "::" + gh_data(text) + "\n";
+      out += "::" + level + " file=" + github_property(f.file) + ",title=" + github_property(f.rule) +
+             "::" + github_data(text) + "\n";
     }
   }
   for (const auto& i : report.issues) {
-    out += "::" + std::string(i.severity == "error" ? "error" : "warning") + " file=" + gh_property(i.file) +
-           ",title=" + gh_property(i.rule) +
-           "::" + gh_data(i.message + (i.hint.empty() ? "" : ". Hint: " + i.hint)) + "\n";
+    out += "::" + std::string(i.severity == "error" ? "error" : "warning") +
+           " file=" + github_property(i.file) + ",title=" + github_property(i.rule) +
+           "::" + github_data(i.message + (i.hint.empty() ? "" : ". Hint: " + i.hint)) + "\n";
   }
   return out;
 }

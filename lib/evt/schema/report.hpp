@@ -50,6 +50,13 @@ std::string render_text(const CheckReport& report);
 std::string render_json(const CheckReport& report);
 // GitHub Actions workflow commands (::error file=…::…), one per finding.
 std::string render_github(const CheckReport& report);
+
+// Text for a GitHub workflow command's message: % and line breaks encoded,
+// control, C1 and bidi characters escaped as on a terminal.
+std::string github_data(const std::string& s);
+
+// The same for a property value (file=, title=): ':' and ',' encoded too.
+std::string github_property(const std::string& s);
 // JUnit XML: a test case per subject and version.
 std::string render_junit(const CheckReport& report);
 

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <regex>
+#include "evt/output/terminal_escape.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -104,8 +105,11 @@ json LineResult::errors_json() const {
 }
 
 std::string format_line_error(const std::string& input, std::size_t line, const EventError& error) {
-  return (input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) + ": " +
-         (error.pointer.empty() ? "/" : error.pointer) + ": " + error.reason;
+  // The pointer holds the event's field names and the reason may quote its
+  // values: both come from the data (often the network), so escape them.
+  return output::terminal_safe(input == "-" ? std::string("<stdin>") : input) + ":" + std::to_string(line) +
+         ": " + output::terminal_safe(error.pointer.empty() ? "/" : error.pointer) + ": " +
+         output::terminal_safe(error.reason);
 }
 
 struct EventValidator::Impl {
@@ -124,7 +128,7 @@ EventValidator EventValidator::from_file(const fs::path& schema_file) {
   load_json_schema_file(schema_file);
   json document = read_json_file(schema_file, k_max_schema_bytes, k_max_schema_depth);
   refuse_unenforced(document, schema_file.string());
-  return from_json(document, schema_file.parent_path());
+  return from_json(document, folder_of(schema_file));
 }
 
 EventValidator EventValidator::from_json(const json& document, const fs::path& base_dir) {
@@ -144,6 +148,7 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
     if (base_dir.empty()) {
       throw UsageError("cannot resolve $ref \"" + uri + "\" without a schema file");
     }
+    require_ref_inside(base_dir, base_dir / uri, uri, "schema");
     raw->fetched.push_back(read_json_file(base_dir / uri, k_max_schema_bytes, k_max_schema_depth));
     refuse_unenforced(raw->fetched.back(), (base_dir / uri).string());
     return &raw->fetched.back();

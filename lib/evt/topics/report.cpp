@@ -1,5 +1,7 @@
 #include "evt/topics/report.hpp"
 
+#include "evt/codec/json_text.hpp"
+
 #include "evt/output/table.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -24,7 +26,7 @@ size_t replication_factor(const kafka::TopicInfo& t) {
 
 // Topic names come from the network: invalid UTF-8 becomes U+FFFD.
 std::string dump(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return codec::terminal_safe_json(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "evt/topics/topics.hpp"
 
 #include "evt/error.hpp"
+#include "evt/kafka/api_versions.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/sandbox/control_channel.hpp"
 #include "evt/sandbox/state_file.hpp"
@@ -69,6 +70,16 @@ void create_topic(const kafka::ClientConfig& config, const CreateRequest& reques
     }
     sandbox::create_topic_via_control(*socket, request.name, request.partitions, config.timeout_ms);
     return;
+  }
+  // A broker that does not list CreateTopics (an evt sandbox reached by
+  // -b, another mock) would leave the request unanswered until the timeout.
+  if (const auto keys = kafka::broker_api_keys(config.brokers, std::min(config.timeout_ms, 3000));
+      keys && std::find(keys->begin(), keys->end(), kafka::k_api_create_topics) == keys->end()) {
+    throw UsageError(
+        "the broker at " + config.brokers + " does not support CreateTopics (it is not in its ApiVersions)",
+        "for an evt sandbox, run `evt sandbox ctl --control SOCKET topic " + request.name + " " +
+            std::to_string(request.partitions) + "` or start it with --topic " + request.name + ":" +
+            std::to_string(request.partitions) + "; topics are also created on first use");
   }
   kafka::NewTopic nt{request.name, request.partitions, request.replication, {}};
   for (const auto& c : request.configs) {

@@ -146,9 +146,20 @@ TEST_CASE("structured envelope: JSON data embedded, text as string, bytes as bas
     CHECK_FALSE(j.contains("subject"));
   }
   SUBCASE("text data") {
+    auto text = a;
+    text.datacontenttype = "text/plain; charset=utf-8";
     std::string out;
-    append_structured_event(out, a, std::string_view("hello \"you\""), false);
+    append_structured_event(out, text, std::string_view("hello \"you\""), false);
     CHECK(nlohmann::json::parse(out)["data"] == "hello \"you\"");
+  }
+  SUBCASE("text data under a JSON content type goes as data_base64, never as a JSON string") {
+    // The SDK reads "datacontenttype":"application/json","data":"hello" as
+    // JSON data and rejects it.
+    std::string out;
+    append_structured_event(out, a, std::string_view("hello"), false);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["data_base64"] == "aGVsbG8=");
+    CHECK_FALSE(j.contains("data"));
   }
   SUBCASE("binary data") {
     std::string out;
@@ -189,4 +200,66 @@ TEST_CASE("structured envelope replaces the value and sets the content type") {
   apply_structured_envelope(tombstone, sample(), true);
   REQUIRE(tombstone.value);
   CHECK_FALSE(nlohmann::json::parse(*tombstone.value).contains("data"));
+}
+
+TEST_CASE("content type from the data") {
+  CHECK(content_type_for(std::string_view("{\"a\":1}"), true) == "application/json");
+  CHECK(content_type_for(std::string_view("not json"), false) == "text/plain; charset=utf-8");
+  CHECK(content_type_for(std::string_view("\xff\x00", 2), false) == "application/octet-stream");
+  CHECK(content_type_for(std::nullopt, false).empty());
+  CHECK(is_json_media_type("application/json"));
+  CHECK(is_json_media_type("Application/JSON; charset=utf-8"));
+  CHECK(is_json_media_type("application/cloudevents+json"));
+  CHECK_FALSE(is_json_media_type("text/plain"));
+  CHECK_FALSE(is_json_media_type("application/jsonx"));
+}
+
+TEST_CASE("URI-references") {
+  for (const char* ok :
+       {"/orders", "https://example.com/a?b=c#d", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        "mailto:a@b.c", "orders", "./a/b:c", "a%20b", "", "//host/path", "tag:x,2024:y"}) {
+    INFO(ok);
+    CHECK(is_uri_reference(ok));
+  }
+  for (const char* bad : {"not a uri % with spaces", "a b", "%zz", "%4", "1abc:def", ":x", "caf\xc3\xa9",
+                          "a\"b", "<x>", "a\\b", "{x}", "a|b", "a^b", "`x`"}) {
+    INFO(bad);
+    CHECK_FALSE(is_uri_reference(bad));
+  }
+}
+
+TEST_CASE("required attributes are checked before sending, naming the attribute") {
+  auto a = sample();
+  CHECK_FALSE(invalid_attribute(a, true, true));
+  CHECK_FALSE(invalid_attribute(a, false, false));
+  auto check = [&](CloudEventAttributes b, bool has_data, bool is_json) {
+    const auto why = invalid_attribute(b, has_data, is_json);
+    REQUIRE(why);
+    return *why;
+  };
+  auto b = a;
+  b.source = "not a uri % with spaces";
+  CHECK(check(b, true, true).starts_with("CloudEvents attribute 'source' is not a URI-reference: "));
+  b = a;
+  b.source.clear();
+  CHECK(check(b, true, true) == "CloudEvents attribute 'source' is empty");
+  b = a;
+  b.id.clear();
+  CHECK(check(b, true, true) == "CloudEvents attribute 'id' is empty");
+  b = a;
+  b.type.clear();
+  CHECK(check(b, true, true) == "CloudEvents attribute 'type' is empty");
+  b = a;
+  b.specversion = "0.3";
+  CHECK(check(b, true, true) == "CloudEvents attribute 'specversion' must be 1.0, not '0.3'");
+  b = a;
+  b.dataschema = "has space";
+  CHECK(check(b, true, true).starts_with("CloudEvents attribute 'dataschema'"));
+  // A JSON content type on data that is not JSON.
+  CHECK(check(a, true, false)
+            .starts_with(
+                "CloudEvents attribute 'datacontenttype' is application/json but the data is not JSON"));
+  b = a;
+  b.datacontenttype = "text/plain";
+  CHECK_FALSE(invalid_attribute(b, true, false));
 }

@@ -1,3 +1,4 @@
+#include <cctype>
 #include "evt/config/config_file.hpp"
 #include "evt/config/connection.hpp"
 #include "evt/error.hpp"
@@ -293,4 +294,73 @@ TEST_CASE("use-context never exposes the file through a world-readable temporary
   }
   CHECK(files == 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("YAML aliases are refused in the config file, naming the file") {
+  // One anchored 1 MB value referenced by 2,000 contexts took 7.8 GB: an
+  // alias is refused on sight, before anything is copied out.
+  const char* with_alias = "contexts:\n  a: &base\n    brokers: x:1\n  b: *base\n";
+  CHECK_THROWS_AS(parse_config(with_alias, "/etc/evt.yaml"), evt::UsageError);
+  try {
+    parse_config(with_alias, "/etc/evt.yaml");
+  } catch (const evt::UsageError& e) {
+    CHECK(std::string(e.what()) ==
+          "/etc/evt.yaml:4:6: YAML aliases (*name, <<: *name) are not allowed in the config file");
+    CHECK(static_cast<int>(e.code()) == 2);
+  }
+  const char* merge_key = "contexts:\n  a: &base\n    brokers: x:1\n  b:\n    <<: *base\n";
+  CHECK_THROWS_AS(parse_config(merge_key, "/c"), evt::UsageError);
+  // Many aliases of a large anchor: refused at the first, quickly.
+  std::string bomb = "contexts:\n  c0:\n    brokers: &big " + std::string(1 << 20, 'x') + "\n";
+  for (int i = 1; i < 2000; ++i) {
+    bomb += "  c" + std::to_string(i) + ":\n    brokers: *big\n";
+  }
+  CHECK_THROWS_AS(parse_config(bomb, "/c"), evt::UsageError);
+  // An anchor nobody refers to costs nothing and is fine.
+  CHECK(parse_config("contexts:\n  a: &base\n    brokers: x:1\n", "/c").contexts.size() == 1);
+}
+
+TEST_CASE("config view redacts every librdkafka security property and assignments in values") {
+  const char* text = R"(contexts:
+  prod:
+    brokers: k:9093
+    properties:
+      sasl.username: svc
+      sasl.password: P1
+      ssl.key.password: P2
+      ssl.keystore.password: P3
+      ssl.truststore.password: P4
+      sasl.oauthbearer.client.secret: P5
+      sasl.oauthbearer.config: principal=admin extension_secret=P6
+      sasl.jaas.config: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="P7";'
+      ssl.key.pem: P8
+      ssl.certificate.pem: P9
+      ssl_key_pem: P10
+      ssl.key.location: /secret/P11
+      my.api.token: P12
+      aws.credentials: P13
+      private.key.file: P14
+      client.key: P15
+      sasl.kerberos.keytab: /k
+      note: 'db password=P16 and client_secret = "P17", keep=this'
+      security.protocol: SASL_SSL
+)";
+  const auto view = render_redacted(parse_config(text, "/x"));
+  for (int i = 1; i <= 17; ++i) {
+    INFO("secret P" << i);
+    const std::string needle = "P" + std::to_string(i);
+    // P1 is a prefix of P10..P17: look for the value followed by a non-digit.
+    size_t at = view.find(needle);
+    bool leaked = false;
+    for (; at != std::string::npos; at = view.find(needle, at + 1)) {
+      const size_t after = at + needle.size();
+      leaked = leaked || after >= view.size() || !std::isdigit(static_cast<unsigned char>(view[after]));
+    }
+    CHECK_FALSE(leaked);
+  }
+  CHECK(view.find("sasl.username: svc") != std::string::npos);
+  CHECK(view.find("security.protocol: SASL_SSL") != std::string::npos);
+  CHECK(view.find("keep=this") != std::string::npos);
+  CHECK(view.find("username=") != std::string::npos);
+  CHECK(view.find("password=") != std::string::npos);
 }

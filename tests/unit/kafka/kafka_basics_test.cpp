@@ -290,3 +290,26 @@ TEST_CASE("command-line client properties: -X in order, then --debug") {
   CHECK_FALSE(kafka::debug_requested(kafka::client_properties({"acks=1"}, "")));
   CHECK_THROWS_AS(kafka::client_properties({"novalue"}, ""), UsageError);
 }
+
+TEST_CASE("secret names and assignments inside values") {
+  for (const char* name :
+       {"ssl.key.password", "ssl.keystore.password", "ssl.truststore.password", "sasl.password",
+        "sasl.oauthbearer.client.secret", "sasl.jaas.config", "ssl.key.pem", "ssl_key_pem",
+        "ssl.key.location", "sasl.oauthbearer.config", "my.api.token", "aws.credentials", "private.thing",
+        "client.key", "tls.pem", "SASL.PASSWORD"}) {
+    INFO(name);
+    CHECK(kafka::is_secret_property(name));
+  }
+  for (const char* name :
+       {"sasl.username", "sasl.mechanism", "security.protocol", "ssl.ca.location", "acks"}) {
+    INFO(name);
+    CHECK_FALSE(kafka::is_secret_property(name));
+  }
+  CHECK(kafka::redact_secret_assignments("a=1") == "a=1");
+  CHECK(kafka::redact_secret_assignments(R"(Module required username="u" password="p w";)") ==
+        R"(Module required username="u" password="***";)");
+  CHECK(kafka::redact_secret_assignments("x PASSWORD=abc;y=2") == "x PASSWORD=***;y=2");
+  CHECK(kafka::redact_secret_assignments("client_secret = 's', id=1") == "client_secret = '***', id=1");
+  CHECK(kafka::redact_secret_assignments("password=\"unterminated") == "password=\"***");
+  CHECK(kafka::redact_secret_assignments("password=") == "password=***");
+}

@@ -194,8 +194,10 @@ TEST_CASE("lag: prometheus labels stay valid UTF-8") {
   CHECK(prometheus_label("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   CHECK(prometheus_label("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   CHECK(prometheus_label("x\xE2\x82") == "x\xEF\xBF\xBD\xEF\xBF\xBD");                // truncated
-  CHECK(prometheus_label(std::string("nul\0in", 6)) == std::string("nul\0in", 6));
-  CHECK(prometheus_label("q\"\\\n\x1b") == "q\\\"\\\\\\n\x1b");
+  CHECK(prometheus_label(std::string("nul\0in", 6)) == "nul\\\\x00in");
+  CHECK(prometheus_label("q\"\\\n\x1b") == "q\\\"\\\\\\n\\\\x1b");
+  // C1 and bidi controls are shown escaped too; the file is read on terminals.
+  CHECK(prometheus_label("a\xC2\x9B\xE2\x80\xAE") == "a\\\\xc2\\\\x9b\\\\xe2\\\\x80\\\\xae");
 }
 
 TEST_CASE("lag: rows past the log end are noted in the table and JSON") {

@@ -89,6 +89,15 @@ TEST_CASE("escaping: nothing from the network reaches a terminal unescaped") {
   const auto pretty_json = format(r, style(RecordStyle::pretty));
   CHECK(pretty_json.find("\"\\u001b[31m\\u009b\"") != std::string::npos);
   CHECK(pretty_json.find('\x1b') == std::string::npos);
+  // Bidi controls too, in JSON strings and in raw/template output on a terminal.
+  r.value = "{\"a\":\"x\xe2\x80\xaey\xe2\x81\xa7\"}";
+  const auto pretty_bidi = format(r, style(RecordStyle::pretty));
+  CHECK(pretty_bidi.find("\"x\\u202ey\\u2067\"") != std::string::npos);
+  CHECK(pretty_bidi.find("\xe2\x80\xae") == std::string::npos);
+  CHECK(format(r, raw_tty).find("\xe2\x80\xae") == std::string::npos);
+  CHECK(format(r, tmpl_tty).find("\xe2\x80\xae") == std::string::npos);
+  CHECK(format(r, style(RecordStyle::jsonl)).find("\xe2\x80\xae") == std::string::npos);
+  r.value = R"({"a":"\u001b[31m\u009b"})";
   // jsonl is the record line, whose JSON escapes are terminal-safe too.
   const auto line = format(r, style(RecordStyle::jsonl));
   CHECK(line.find('\x1b') == std::string::npos);

@@ -24,10 +24,29 @@ TEST_CASE("terminal escaping neutralises control sequences") {
   CHECK_FALSE(is_printable_utf8("\xff"));
 }
 
+TEST_CASE("terminal escaping: bidi embeddings, overrides and isolates are escaped like C1") {
+  // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE ("Trojan Source").
+  CHECK(terminal_safe("a\xe2\x80\xae"
+                      "b") == "a\\xe2\\x80\\xaeb");
+  CHECK(terminal_safe("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9") ==
+        "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+  // Neighbours of the ranges (U+202F, U+2065) stay as they are.
+  CHECK(terminal_safe("\xe2\x80\xaf") == "\xe2\x80\xaf");
+  CHECK(terminal_safe("\xe2\x81\xa5") == "\xe2\x81\xa5");
+  CHECK_FALSE(is_printable_utf8("x\xe2\x80\xaex"));
+}
+
 TEST_CASE("tables align columns") {
   Table t({"NAME", "N"});
   t.align_right(1);
   t.add_row({"a", "10"});
   t.add_row({"long-name", "7"});
   CHECK(t.render() == "NAME        N\na          10\nlong-name   7\n");
+}
+
+TEST_CASE("terminal_safe_lines keeps line breaks and tabs and escapes the rest") {
+  CHECK(terminal_safe_lines("a\tb\nc\x1b]0;x\x07\n") == "a\tb\nc\\x1b]0;x\\x07\n");
+  CHECK(terminal_safe_lines("\xe2\x80\xae\n\xc2\x9b") == "\\xe2\\x80\\xae\n\\xc2\\x9b");
+  CHECK(terminal_safe_lines("") == "");
+  CHECK(terminal_safe_lines("\n\n") == "\n\n");
 }

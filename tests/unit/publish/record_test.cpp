@@ -264,10 +264,16 @@ TEST_CASE("structured envelope embeds JSON data and sets the content type") {
   CHECK(j["type"] == "OrderPlaced");
   CHECK(j["subject"] == "o-1");
   CHECK(header(b.record, "content-type") == "application/cloudevents+json; charset=UTF-8");
-  // raw text that is not JSON becomes a string
+  // raw text that is not JSON under an explicit JSON content type is refused
   spec.input = InputMode::raw;
   b = build(spec, "plain text");
+  CHECK(b.result == BuildResult::rejected);
+  // with the content type taken from the data, it becomes a text/plain string
+  spec.attributes.datacontenttype.clear();
+  b = build(spec, "plain text");
+  REQUIRE(b.result == BuildResult::ok);
   CHECK(nlohmann::json::parse(*b.record.value)["data"] == "plain text");
+  CHECK(nlohmann::json::parse(*b.record.value)["datacontenttype"] == "text/plain; charset=utf-8");
 }
 
 TEST_CASE("schema check: one file; pointer and reason; tombstones pass") {

@@ -223,3 +223,30 @@ TEST_CASE("avro parser: invalid input is a clear error with exit code 2") {
           R"({"type":"record","name":"A","fields":[{"name":"x","type":["null","string"],"default":null}]})") ==
       0);
 }
+
+TEST_CASE("avro: enum symbols are looked up by hash, with the same answers") {
+  std::string symbols, fewer;
+  for (int i = 0; i < 100000; ++i) {
+    symbols += (i ? ",\"S" : "\"S") + std::to_string(i) + "\"";
+    if (i % 50000 != 7) {
+      fewer += (fewer.empty() ? "\"S" : ",\"S") + std::to_string(i) + "\"";
+    }
+  }
+  const std::string w = R"({"type":"enum","name":"E","symbols":[)" + symbols + "]}";
+  const std::string r = R"({"type":"enum","name":"E","symbols":[)" + fewer + "]}";
+  CHECK(check(w, r).empty());
+  const auto missing = check_avro_compatibility(parse_avro_schema(json::parse(r))->root(),
+                                                parse_avro_schema(json::parse(w))->root());
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].type == "MISSING_ENUM_SYMBOLS");
+  CHECK(missing[0].message == "[S50007, S7]");
+  // Defaults are checked against the symbols by the same index.
+  CHECK(
+      check(R"({"type":"record","name":"R","fields":[{"name":"e","type":)" + w + R"(,"default":"S99999"}]})",
+            R"({"type":"record","name":"R","fields":[]})")
+          .empty());
+  CHECK_THROWS_AS(
+      parse_avro_schema(json::parse(
+          R"({"type":"record","name":"R","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]},"default":"B"}]})")),
+      evt::Error);
+}

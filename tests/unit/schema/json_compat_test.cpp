@@ -204,3 +204,26 @@ TEST_CASE("json schema compat: propertyNames (evt extension; Confluent ignores i
   CHECK_FALSE(compatible(longer_names, short_names));
   CHECK(diffs(lower, lower).empty());
 }
+
+TEST_CASE("json schema compat: enums are compared by value through a hash") {
+  // 1 and 1.0 are the same JSON value; strings and numbers are not.
+  CHECK(diffs(R"({"enum":[1,"a",null,{"x":[1]}]})", R"({"enum":[{"x":[1]},null,"a",1.0]})").empty());
+  CHECK(diffs(R"({"enum":["1"]})", R"({"enum":[1]})") == V{"ENUM_ARRAY_CHANGED #/enum"});
+  // A long enum: one value dropped, one added, or one changed is told apart.
+  std::string all = "[", fewer = "[", changed = "[";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string v = "\"v" + std::to_string(i) + "\"";
+    all += (i ? "," : "") + v;
+    if (i != 1000) {
+      fewer += (i ? "," : "") + v;
+    }
+    changed += (i ? "," : "") + (i == 1999 ? std::string("\"other\"") : v);
+  }
+  all += "]", fewer += "]", changed += "]";
+  const std::string a = R"({"enum":)" + all + "}", f = R"({"enum":)" + fewer + "}",
+                    c = R"({"enum":)" + changed + "}";
+  CHECK(diffs(a.c_str(), f.c_str()) == V{"ENUM_ARRAY_NARROWED #/enum"});
+  CHECK(diffs(f.c_str(), a.c_str()) == V{"ENUM_ARRAY_EXTENDED #/enum"});
+  CHECK(diffs(a.c_str(), c.c_str()) == V{"ENUM_ARRAY_CHANGED #/enum"});
+  CHECK(diffs(a.c_str(), a.c_str()).empty());
+}
