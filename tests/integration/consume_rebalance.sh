@@ -1,27 +1,16 @@
-#!/usr/bin/env bash
 # evt consume and rebalances (issue 12): two `evt consume` members of one
 # group, the second started and then stopped (SIGTERM) while records flow.
-# The handler appends "topic partition offset" to a shared side-effect file:
-# every record is handled, none twice (the members share the group's
-# --dedupe-by store), and the member that stays never exits on a rebalance.
-# (On the sandbox a membership change takes about session.timeout.ms; a
-# short session keeps the scenario short.)
-# Without --dedupe-by (DEDUPE=0) this reproduces the
-# sandbox's remaining duplicate window (see REBALANCES in evt-consume(1)):
-# most runs are exact, some are not.
+# The handler appends "topic partition offset" to a side-effect file shared
+# by the members: every record is handled, none twice, and the member that
+# stays never exits on a rebalance — first without --dedupe-by (the
+# cooperative hand-over alone), then with the members sharing the group's
+# --dedupe-by store. (On the sandbox a membership change takes about
+# session.timeout.ms; a short session keeps the scenario short.)
 . "$EVT_SRC/tests/integration/lib.sh"
-T=$(unique_topic crb)
-G=g-$T
-start_sandbox --topic "$T:4"
+start_sandbox
 X=(-X session.timeout.ms=3000 -X heartbeat.interval.ms=500)
-D=(--dedupe-by json:n)
-[ "${DEDUPE:-1}" = 0 ] && D=()
-export LOG="$TEST_DIR/log"
-: >"$LOG"
 N=1600
 for i in $(seq 1 $N); do printf '{"key":"k%d","value":{"n":%d}}\n' "$((i % 16))" "$i"; done >in.jsonl
-run_evt -q publish -t "$T" -f in.jsonl
-expect_rc 0 "publish"
 MEMBERS=()
 trap 'kill "${MEMBERS[@]}" 2>/dev/null; cleanup' EXIT
 # A handler slow enough that both membership changes land mid-run.
@@ -52,26 +41,45 @@ stop() {
   expect_eq "$?" 130 "$2 exit status after SIGTERM; stderr: $(cat "$2.err")"
 }
 
-member a
-A=$!
-MEMBERS+=("$A")
-wait_lines 150
-member b
-B=$!
-MEMBERS+=("$B")
-# b takes partitions over (it has handled some of them), then leaves.
-for _ in $(seq 1 300); do
-  [ "$(cat "$LOG.b" 2>/dev/null | wc -l)" -ge 100 ] && break
-  sleep 0.1
-done
-alive "$B" b
-[ -s "$LOG.b" ] || fail "b never got partitions: $(cat b.err)"
-stop "$B" b
-alive "$A" a
-wait_lines "$N"
-sleep 1 # anything handled twice would show by now
-alive "$A" a
-stop "$A" a
-expect_eq "$(lines)" "$N" "handled records (each once); duplicates: $(sort "$LOG" | uniq -d | head -5 | tr '\n' ';')"
-expect_eq "$(sort -u "$LOG" | wc -l | tr -d ' ')" "$N" "distinct records handled"
+# scenario NAME [ARGS…]: the two members, with these extra flags, on a
+# fresh 4-partition topic and group.
+scenario() {
+  local name=$1
+  shift
+  D=("$@")
+  T=$(unique_topic "crb-$name")
+  G=g-$T
+  run_evt topics create "$T" --partitions 4
+  expect_rc 0 "topics create"
+  run_evt -q publish -t "$T" -f in.jsonl
+  expect_rc 0 "publish"
+  export LOG="$TEST_DIR/log.$name"
+  : >"$LOG"
+  rm -f a.err b.err
+  member a
+  A=$!
+  MEMBERS+=("$A")
+  wait_lines 150
+  member b
+  B=$!
+  MEMBERS+=("$B")
+  # b takes partitions over (it has handled some of them), then leaves.
+  for _ in $(seq 1 300); do
+    [ "$(cat "$LOG.b" 2>/dev/null | wc -l)" -ge 100 ] && break
+    sleep 0.1
+  done
+  alive "$B" b
+  [ -s "$LOG.b" ] || fail "b never got partitions: $(cat b.err)"
+  stop "$B" b
+  alive "$A" a
+  wait_lines "$N"
+  sleep 1 # anything handled twice would show by now
+  alive "$A" a
+  stop "$A" a
+  expect_eq "$(lines)" "$N" "handled records (each once); duplicates: $(sort "$LOG" | uniq -d | head -5 | tr '\n' ';')"
+  expect_eq "$(sort -u "$LOG" | wc -l | tr -d ' ')" "$N" "distinct records handled"
+}
+
+scenario plain
+scenario dedupe --dedupe-by json:n
 exit 0

@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -32,6 +33,12 @@ struct GroupState {
   // "steady" (followed in its cgrp debug lines: 2.0.2 has no API for it).
   bool track_join_state = false;
   std::atomic<bool> steady{false};
+  // Cooperative: done offsets of revoked partitions whose commit did not go
+  // through (the group had moved on). Committed at this member's next
+  // assignment, where they still move an offset forward; `orphan_tries`
+  // bounds how many assignments try.
+  std::vector<StartPosition> orphans;
+  int orphan_tries = 0;
 };
 
 // Follows "Group \"g\" changed join state A -> B (state …)" lines.
@@ -159,6 +166,36 @@ void fetch_committed(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, int t
   }
 }
 
+// How long a member waits before reading the committed offsets of
+// partitions it was just given (cooperative): the previous owner commits
+// its orphans at the same moment, in its own assignment callback.
+constexpr int k_handover_grace_ms = 1000;
+
+// Commits the orphans that are still ahead of what the group committed.
+void commit_orphans(rd_kafka_t* rk, GroupState& group) {
+  TplPtr now(rd_kafka_topic_partition_list_new(static_cast<int>(group.orphans.size())));
+  for (const auto& p : group.orphans) {
+    rd_kafka_topic_partition_list_add(now.get(), p.partition.topic.c_str(), p.partition.partition);
+  }
+  if (rd_kafka_committed(rk, now.get(), group.config->timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return;  // tried again at the next assignment
+  }
+  std::vector<StartPosition> ahead;
+  for (size_t i = 0; i < group.orphans.size(); ++i) {
+    const int64_t committed = now->elems[i].offset;
+    if (committed < 0 || group.orphans[i].offset > committed) {
+      ahead.push_back(group.orphans[i]);
+    }
+  }
+  auto tpl = to_tpl(ahead);
+  if (commit_list(rk, tpl.get(), group.options->commit_metadata, group.config->brokers, 1000) ==
+          CommitResult::committed ||
+      ++group.orphan_tries >= 3) {
+    group.orphans.clear();
+    group.orphan_tries = 0;
+  }
+}
+
 // librdkafka's rebalance callback: hands assignment changes to the
 // listener, commits what it finished before partitions go, and applies the
 // change with the call the configured protocol wants. Never throws.
@@ -173,6 +210,15 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   };
   try {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      if (!impl->orphans.empty()) {
+        commit_orphans(rk, *impl);
+      }
+      if (impl->track_join_state && partitions->cnt > 0) {
+        // Their previous owner may be committing its orphans right now.
+        for (int waited = 0; waited < k_handover_grace_ms && !interrupted(); waited += 50) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      }
       // Start exactly where the group committed, and tell the listener so.
       TplPtr start(rd_kafka_topic_partition_list_copy(partitions));
       std::vector<StartPosition> committed;
@@ -212,18 +258,27 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
     if (impl->listener != nullptr && !revoked.empty()) {
       const auto done = impl->listener->on_revoke(revoked);
       // Lost partitions (session timed out) belong to someone else already:
-      // a commit would fail or, worse, move their offsets back.
-      if (!done.empty() && !rd_kafka_assignment_lost(rk)) {
+      // a commit would fail or, worse, move their offsets back. (With
+      // `cooperative`, "lost" is also librdkafka's answer to a commit of
+      // ours that raced a rejoin: they become orphans, committed later
+      // only where they are still ahead.)
+      const bool lost = rd_kafka_assignment_lost(rk) != 0;
+      if (!done.empty() && !lost) {
         try {
           auto tpl = to_tpl(done);
           // Briefly: blocked here, this member cannot rejoin, and a group
           // that restarted its join (a member's SyncGroup failed) would
-          // move on without it. A done record left uncommitted runs again.
-          (void)commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers,
-                            std::min(impl->config->timeout_ms, 1000));
+          // move on without it.
+          if (commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers,
+                          std::min(impl->config->timeout_ms, 1000)) == CommitResult::rebalancing &&
+              impl->track_join_state) {
+            impl->orphans.insert(impl->orphans.end(), done.begin(), done.end());
+          }
         } catch (...) {
           keep_error(std::current_exception());
         }
+      } else if (!done.empty() && impl->track_join_state) {
+        impl->orphans.insert(impl->orphans.end(), done.begin(), done.end());
       }
     }
     if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {

@@ -39,6 +39,9 @@ struct ConsumerOptions {
   // refuses (`rebalancing`) while the group is between generations — a
   // commit racing a JoinGroup makes librdkafka 2.0.2 drop the whole
   // assignment as lost, and the work done since the last commit with it.
+  // A revoke's commit that the group refused is made at the next
+  // assignment where still ahead, and a member given partitions waits 1 s
+  // before reading their committed offsets so such a commit lands first.
   bool cooperative = false;
 };
 
