@@ -119,7 +119,9 @@ std::string summary_text(const ConsumeStats& s) {
 std::string status_text(const ConsumeStats& s, double rate) {
   return "handled " + std::to_string(s.done) + " (" + std::to_string(std::lround(rate)) + "/s) · in flight " +
          std::to_string(s.in_flight) + " · queued " + std::to_string(s.queued) + " · retried " +
-         std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered);
+         std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered) +
+         (s.deduplicated > 0 ? " · deduplicated " + std::to_string(s.deduplicated) : "") +
+         (s.published > 0 ? " · published " + std::to_string(s.published) : "");
 }
 
 }  // namespace evt::consume
