@@ -56,6 +56,16 @@ RC=$?
 ERR=$(cat stderr)
 expect_rc 130 "skipping a never-ending line from a pipe"
 
+# schema validate reads events with the same bound: a line that never ends
+# is reported once, the rest skipped in bounded memory until Ctrl-C.
+printf '{"type":"string"}\n' > str.json
+for sig in INT TERM; do
+  interrupt_after 2 "$sig" timeout 30 "$EVT" schema validate -s str.json /dev/zero
+  expect_rc 130 "validate of a line that never ends, SIG$sig"
+  expect_contains "$(cat "$TEST_DIR/out")" "/dev/zero:1: /: not JSON: the line is longer than 16777216 bytes"
+  [ "$ELAPSED" -lt 6 ] || fail "validate took ${ELAPSED}s to honour SIG$sig"
+done
+
 # The broker dies mid-publish: exit 3 follows --delivery-timeout (3 s)
 # plus evt's margin, the undelivered lines named.
 start_sandbox --topic down:1

@@ -31,4 +31,14 @@ echo '{"lint":{"disable":["sensitive-field"]}}' > repo/PlaceOrder/subject.json
 grep -q sensitive-field out.txt && fail "subject.json lint.disable ignored"
 # The example repository follows every rule.
 "$EVT" schema lint "$EVT_SRC/schemas/examples/orders" > out.txt 2>&1 || fail "example repo: $(cat out.txt)"
+# An invalid Avro schema is an error (exit 2), as in check, not a lint finding.
+echo '{"type":"record","name":"1-bad name","fields":[]}' > bad.avsc
+"$EVT" schema lint bad.avsc > out.txt 2>&1
+rc=$?
+[ "$rc" = 2 ] || fail "invalid Avro name: rc $rc: $(cat out.txt)"
+grep -q 'invalid name "1-bad name"' out.txt || fail "invalid name not named: $(cat out.txt)"
+echo '["int","int"]' > union.avsc
+"$EVT" schema lint union.avsc > out.txt 2>&1
+rc=$?
+[ "$rc" = 2 ] || fail "duplicate union branch: rc $rc: $(cat out.txt)"
 echo ok

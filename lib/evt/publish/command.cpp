@@ -73,7 +73,7 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
     // Read a little past the limit so the guard can name the real size.
     session.submit_data(
         o.data ? o.data
-               : std::optional<std::string>(read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
+               : std::optional<std::string>(read::read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
     return session.finish();
   }
   // Opt-in: on the shared 2-core machine a second thread cost more than

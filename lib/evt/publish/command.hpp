@@ -8,10 +8,10 @@
 #include "evt/kafka/client_config.hpp"
 #include "evt/kafka/producer.hpp"
 #include "evt/output/sink.hpp"
-#include "evt/publish/input.hpp"
 #include "evt/publish/publish.hpp"
 #include "evt/publish/request.hpp"
 #include "evt/publish/schema.hpp"
+#include "evt/read/input.hpp"
 
 #include <memory>
 #include <optional>
@@ -47,7 +47,7 @@ class PublishCommand {
   std::vector<std::string> m_inputs;
   size_t m_max_bytes = 0;
   std::optional<SchemaSelector> m_schemas;
-  std::optional<LineReader> m_reader;
+  std::optional<read::LineReader> m_reader;
   std::unique_ptr<RecordBuilder> m_builder;
   std::unique_ptr<kafka::Producer> m_producer;
 };

@@ -84,7 +84,7 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
 }
 
 // Fills a batch from the reader; false when the reader had nothing more.
-bool fill_batch(Batch& batch, LineReader& reader) {
+bool fill_batch(Batch& batch, read::LineReader& reader) {
   batch.bytes.clear();
   batch.items.clear();
   std::string_view line;
@@ -105,7 +105,8 @@ bool fill_batch(Batch& batch, LineReader& reader) {
 
 }  // namespace
 
-PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& session, RecordBuilder& builder) {
+PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& session,
+                                      RecordBuilder& builder) {
   std::vector<Batch> batches(k_batches);
   BatchQueue to_build;
   BatchQueue built;

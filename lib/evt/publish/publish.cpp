@@ -280,7 +280,7 @@ PublishResult PublishSession::finish() {
   return m_result;
 }
 
-PublishResult publish_lines(LineReader& reader, PublishSession& session) {
+PublishResult publish_lines(read::LineReader& reader, PublishSession& session) {
   std::string_view line;
   while (reader.next(line)) {
     const LineRef where{reader.input_index(), reader.line_number()};

@@ -9,8 +9,8 @@
 #include "evt/deliver/tracker.hpp"
 #include "evt/error.hpp"
 #include "evt/kafka/producer.hpp"
-#include "evt/publish/input.hpp"
 #include "evt/publish/record.hpp"
+#include "evt/read/input.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -145,11 +145,12 @@ class PublishSession {
 // Feeds every line of the reader to the session until the end of the
 // input or a stop, then finishes the run. Lines over the reader's limit
 // are rejected.
-PublishResult publish_lines(LineReader& reader, PublishSession& session);
+PublishResult publish_lines(read::LineReader& reader, PublishSession& session);
 
 // The same with the lines built (parsed, checked, enveloped) by `builder`,
 // the session's own, on a worker thread, while this thread reads and
 // sends them in input order. Stops exactly where publish_lines would.
-PublishResult publish_lines_pipelined(LineReader& reader, PublishSession& session, RecordBuilder& builder);
+PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& session,
+                                      RecordBuilder& builder);
 
 }  // namespace evt::publish

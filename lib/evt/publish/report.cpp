@@ -9,7 +9,7 @@ namespace evt::publish {
 namespace {
 
 std::string where(const std::string& input, uint64_t first, uint64_t last) {
-  std::string s = output::terminal_safe(display_input_name(input)) + ":" + std::to_string(first);
+  std::string s = output::terminal_safe(read::display_input_name(input)) + ":" + std::to_string(first);
   if (last != first) {
     s += "-" + std::to_string(last);
   }

@@ -2,7 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/publish/guards.hpp"
-#include "evt/publish/input.hpp"
+#include "evt/read/input.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

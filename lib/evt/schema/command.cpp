@@ -1,5 +1,7 @@
 #include "evt/schema/command.hpp"
+
 #include "evt/codec/json_text.hpp"
+#include "evt/read/input.hpp"
 
 #include "evt/error.hpp"
 #include "evt/schema/compatibility.hpp"
@@ -95,14 +97,10 @@ std::string check_summary(const CheckReport& report, const std::string& mode) {
 
 ValidationSummary validate_input(const EventValidator& validator, const std::string& input,
                                  const std::function<void(const LineResult&)>& on_invalid) {
-  if (input == "-") {
-    return validator.validate_stream(std::cin, on_invalid);
-  }
-  std::ifstream in(input, std::ios::binary);
-  if (!in) {
-    throw UsageError("cannot read " + input);
-  }
-  return validator.validate_stream(in, on_invalid);
+  // The same bounded reader as `evt publish`: a line that never ends
+  // (/dev/zero) costs k_max_event_line_bytes of memory, not all of it.
+  read::LineReader reader({input}, k_max_event_line_bytes);
+  return validator.validate_stream(reader, on_invalid);
 }
 
 std::string render_invalid_line(const std::string& format, const std::string& input, const LineResult& r) {

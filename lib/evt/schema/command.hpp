@@ -38,6 +38,10 @@ std::string render_check(const std::string& format, const CheckReport& report);
 // or that some schemas could not be read).
 std::string check_summary(const CheckReport& report, const std::string& mode);
 
+// The longest event line `validate` reads (16 MiB); longer lines are
+// reported as not JSON.
+inline constexpr size_t k_max_event_line_bytes = 16u << 20;
+
 // Validates the events of `input` ("-": stdin) against `validator`;
 // `on_invalid` hears each invalid line. Throws UsageError when the input
 // cannot be read.

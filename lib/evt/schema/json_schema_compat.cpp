@@ -250,13 +250,6 @@ void compare_number(Context& ctx, const JsonNode* o, const JsonNode* u) {
   }
 }
 
-// Hash consistent with JSON equality: 1 and 1.0 are equal, so numbers hash by value.
-struct JsonValueHash {
-  size_t operator()(const nlohmann::json& j) const {
-    return j.is_number() ? std::hash<double>{}(j.get<double>()) : std::hash<nlohmann::json>{}(j);
-  }
-};
-
 // Hashed lookups: an enum of 80,000 values compared pairwise took minutes.
 bool contains_all(const std::vector<nlohmann::json>& haystack, const std::vector<nlohmann::json>& needles) {
   const std::unordered_set<nlohmann::json, JsonValueHash> index(haystack.begin(), haystack.end());

@@ -342,8 +342,10 @@ class JsonSchemaLoader {
     if (auto it = j.find("enum"); it != j.end() && it->is_array()) {
       JsonNode& n = parts.emplace_back();
       n.kind = NodeKind::enum_values;
+      // Hashed: an enum of 80,000 members de-duplicated pairwise took minutes.
+      std::unordered_set<json, JsonValueHash> seen;
       for (const auto& v : *it) {
-        if (std::find(n.values.begin(), n.values.end(), v) == n.values.end()) {
+        if (seen.insert(v).second) {
           n.values.push_back(v);
         }
       }

@@ -41,6 +41,14 @@ enum class Criterion { all_of, any_of, one_of };
 
 // One schema node. Deliberately a flat record: each kind uses its own group
 // of fields, and the comparison reads them directly.
+// Hashes a JSON value so that values equal under nlohmann's == (1 and 1.0
+// included) hash alike: enum members are looked up, never compared pairwise.
+struct JsonValueHash {
+  size_t operator()(const nlohmann::json& j) const {
+    return j.is_number() ? std::hash<double>{}(j.get<double>()) : std::hash<nlohmann::json>{}(j);
+  }
+};
+
 struct JsonNode {
   NodeKind kind = NodeKind::empty;
   std::string canonical;  // compact dump of the source, used to collapse duplicate subschemas

@@ -347,6 +347,9 @@ LintResult lint_directory(const fs::path& dir, const LintOptions& options) {
       }
       json doc = read_json_file(file, 64u << 20, k_max_depth);
       if (file.extension() == ".avsc" || looks_like_avro(doc)) {
+        // An invalid schema (bad names, duplicate union branches, …) is an
+        // error, as in `check`, not something lint rules can judge.
+        parse_avro_schema(doc, file.string());
         linter.lint_avro(doc, event_type);
       } else {
         linter.lint_json_schema(doc, event_type);

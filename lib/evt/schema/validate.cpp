@@ -14,8 +14,11 @@
 
 #include "evt/codec/record_line.hpp"
 #include "evt/error.hpp"
+#include "evt/read/input.hpp"
 #include "evt/schema/big_stack.hpp"
+#include "evt/schema/compiled_check.hpp"
 #include "evt/schema/json_schema_model.hpp"
+#include "evt/signals.hpp"
 
 namespace evt::schema {
 
@@ -114,6 +117,11 @@ std::string format_line_error(const std::string& input, std::size_t line, const 
 
 struct EventValidator::Impl {
   valijson::Schema schema;
+  // The same schema compiled to a hashed, allocation-free check when it only
+  // uses common keywords: a valid event costs one lookup per enum however
+  // long the enum is (valijson compares enum members one by one). valijson
+  // still runs for events the check rejects, to say why.
+  std::unique_ptr<CompiledCheck> compiled;
   std::deque<json> fetched;  // documents valijson fetched through us; alive as long as the schema
 };
 
@@ -168,10 +176,21 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   } catch (const std::exception& e) {
     throw UsageError(std::string("cannot use the schema: ") + e.what());
   }
+  if (draft != JsonDraft::draft4) {
+    impl->compiled = CompiledCheck::compile(document);
+  }
   return EventValidator(std::move(impl));
 }
 
 std::vector<EventError> EventValidator::validate(const json& event) const {
+  if (m_impl->compiled) {
+    const std::string text = event.dump(-1, ' ', false, json::error_handler_t::replace);
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    if (!doc.HasParseError() && m_impl->compiled->accepts(doc)) {
+      return {};
+    }
+  }
   valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(event);
@@ -199,21 +218,36 @@ std::vector<EventError> EventValidator::validate(const json& event) const {
 }
 
 ValidationSummary EventValidator::validate_stream(
-    std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const {
+    read::LineReader& reader, const std::function<void(const LineResult&)>& on_invalid) const {
   ValidationSummary summary;
   // valijson validates recursively: deep events against recursive schemas
   // need more stack than the main thread may have.
-  run_with_big_stack([&] { summary = validate_lines(in, on_invalid); });
+  run_with_big_stack([&] { summary = validate_lines(reader, on_invalid); });
   return summary;
 }
 
 ValidationSummary EventValidator::validate_lines(
-    std::istream& in, const std::function<void(const LineResult&)>& on_invalid) const {
+    read::LineReader& reader, const std::function<void(const LineResult&)>& on_invalid) const {
   ValidationSummary summary;
+  std::string_view view;
   std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
+  while (reader.next(view)) {
+    if (interrupted()) {
+      break;
+    }
+    const uint64_t number = reader.line_number();
+    if (reader.too_long()) {
+      ++summary.lines;
+      ++summary.not_json;
+      LineResult result;
+      result.line = number;
+      result.not_json = true;
+      result.errors.push_back({"", "not JSON: the line is longer than " + std::to_string(view.size()) +
+                                       " bytes (the limit; the rest was skipped unread)"});
+      on_invalid(result);
+      continue;
+    }
+    line.assign(view);
     if (!line.empty() && line.back() == '\r') {
       line.pop_back();
     }
@@ -246,6 +280,9 @@ ValidationSummary EventValidator::validate_lines(
     }
     ++summary.invalid;
     on_invalid(result);
+  }
+  if (interrupted()) {
+    throw Interrupted();
   }
   return summary;
 }

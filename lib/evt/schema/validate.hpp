@@ -9,6 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+namespace evt::read {
+class LineReader;
+}
+
 namespace evt::schema {
 
 // Why one event failed: a JSON pointer into the event and the reason.
@@ -56,11 +60,14 @@ class EventValidator {
   // Reads JSON Lines: each line is an event, or a record line as `evt tail`
   // writes it (its value is validated; tombstones are skipped). Calls
   // `on_invalid` for each invalid or non-JSON line.
-  ValidationSummary validate_stream(std::istream& in,
+  // Lines are read with a bound (`reader`'s limit): a longer line is
+  // reported as not JSON without being held in memory. Throws Interrupted
+  // on SIGINT/SIGTERM.
+  ValidationSummary validate_stream(read::LineReader& reader,
                                     const std::function<void(const LineResult&)>& on_invalid) const;
 
  private:
-  ValidationSummary validate_lines(std::istream& in,
+  ValidationSummary validate_lines(read::LineReader& reader,
                                    const std::function<void(const LineResult&)>& on_invalid) const;
 
   struct Impl;

@@ -45,7 +45,7 @@ Outcome run_file(const std::filesystem::path& file, bool pipelined, bool skip_in
   options.dry_run = true;
   options.skip_invalid = skip_invalid;
   PublishSession session(builder, nullptr, options, events);
-  LineReader reader({file.string()}, max_line);
+  evt::read::LineReader reader({file.string()}, max_line);
   out.result = pipelined ? publish_lines_pipelined(reader, session, builder) : publish_lines(reader, session);
   return out;
 }

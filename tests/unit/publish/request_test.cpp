@@ -139,10 +139,10 @@ TEST_CASE("--data-file: bytes as given, too large is bad input, missing is usage
     std::ofstream out(path, std::ios::binary);
     out << std::string("two\nlines\0!", 11);
   }
-  CHECK(read_data_file(path, 100) == std::string("two\nlines\0!", 11));
-  CHECK_THROWS_AS(read_data_file(path, 5), InputError);
+  CHECK(evt::read::read_data_file(path, 100) == std::string("two\nlines\0!", 11));
+  CHECK_THROWS_AS(evt::read::read_data_file(path, 5), InputError);
   std::remove(path.c_str());
-  CHECK_THROWS_AS(read_data_file("no/such/file.bin", 100), UsageError);
+  CHECK_THROWS_AS(evt::read::read_data_file("no/such/file.bin", 100), UsageError);
 }
 
 TEST_CASE("PublishCommand: flags checked before anything is sent") {

@@ -115,7 +115,7 @@ TEST_CASE("publish_lines feeds a reader and names inputs and lines") {
   const auto path =
       std::filesystem::temp_directory_path() / ("evt-publish-session-" + std::to_string(::getpid()));
   std::ofstream(path) << "{\"a\":1}\n" << std::string(5000, 'x') << "\n{\"a\":3}\n";
-  LineReader reader({path.string()}, 1000);
+  evt::read::LineReader reader({path.string()}, 1000);
   RecordBuilder builder(plain_spec(), nullptr);
   std::vector<std::string> rejected;
   PublishEvents events;

@@ -76,7 +76,7 @@ TEST_CASE("schema validate: lines, summary and exit code") {
   CHECK(json["line"] == 2);
   CHECK(json["valid"] == false);
   CHECK_THROWS_WITH_AS(validate_input(validator, "no/such/events.jsonl", [](const LineResult&) {}),
-                       "cannot read no/such/events.jsonl", UsageError);
+                       "cannot open 'no/such/events.jsonl': No such file or directory", UsageError);
   std::remove("command_test_schema.json");
   std::remove("command_test_events.jsonl");
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The line reader behind `evt publish -f FILE…`: JSON Lines (or raw lines)
+// The line reader behind `evt publish -f FILE…` and `evt schema validate`:
+// JSON Lines (or raw lines)
 // from files and stdin, one line at a time, with the file and line number
 // each line came from. Reads with read(2) into one reused buffer: no
 // allocation per line.
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace evt::publish {
+namespace evt::read {
 
 // Reads lines from several inputs in order; "-" is stdin.
 class LineReader {
@@ -70,4 +71,4 @@ std::string display_input_name(const std::string& name);
 // than `limit_bytes`, Interrupted on SIGINT/SIGTERM.
 std::string read_data_file(const std::string& path, size_t limit_bytes);
 
-}  // namespace evt::publish
+}  // namespace evt::read

@@ -1,4 +1,4 @@
-#include "evt/publish/input.hpp"
+#include "evt/read/input.hpp"
 
 #include "evt/error.hpp"
 #include "evt/signals.hpp"
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace evt::publish {
+namespace evt::read {
 namespace {
 
 constexpr size_t k_read_chunk = 1 << 20;
@@ -235,4 +235,4 @@ bool LineReader::next(std::string_view& line) {
   return false;
 }
 
-}  // namespace evt::publish
+}  // namespace evt::read

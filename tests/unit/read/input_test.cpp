@@ -1,4 +1,4 @@
-#include "evt/publish/input.hpp"
+#include "evt/read/input.hpp"
 #include "evt/error.hpp"
 
 #include <doctest/doctest.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-using evt::publish::LineReader;
+using evt::read::LineReader;
 
 namespace {
 
@@ -101,8 +101,8 @@ TEST_CASE("a line over the limit is flagged and the next line is intact") {
 TEST_CASE("bad inputs are usage errors before anything is read") {
   CHECK_THROWS_AS(LineReader({"/nonexistent/evt-input.jsonl"}, 100), evt::UsageError);
   CHECK_THROWS_AS(LineReader({"-", "-"}, 100), evt::UsageError);
-  CHECK(evt::publish::display_input_name("-") == "<stdin>");
-  CHECK(evt::publish::display_input_name("a.jsonl") == "a.jsonl");
+  CHECK(evt::read::display_input_name("-") == "<stdin>");
+  CHECK(evt::read::display_input_name("a.jsonl") == "a.jsonl");
 }
 
 TEST_CASE("a line that never ends is rejected as soon as it passes the limit") {
