@@ -315,7 +315,7 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
       }
     }
     if (m_attributes.id.empty()) {
-      m_attributes.id = codec::uuid_v4();
+      codec::assign_uuid_v4(m_attributes.id);
     }
     if (m_attributes.time.empty()) {
       // Formatting the time is a noticeable share of a fast run; events
