@@ -229,21 +229,42 @@ Record record_from_json(const nlohmann::json& j) {
 
 namespace {
 
-// The last member called `name` (nlohmann keeps the last of duplicates).
-const JsonChild* find_member(const std::vector<JsonChild>& members, std::string_view name,
-                             std::string& scratch) {
-  const JsonChild* found = nullptr;
-  for (const auto& m : members) {
-    if (child_name(m, scratch) == name) {
-      found = &m;
-    }
-  }
-  return found;
-}
+enum Field : size_t {
+  f_topic,
+  f_partition,
+  f_offset,
+  f_timestamp,
+  f_timestamp_type,
+  f_key,
+  f_key_b64,
+  f_value,
+  f_value_b64,
+  f_headers
+};
 
 bool is_integer_text(std::string_view raw) {
   return raw.find_first_of(".eE") == std::string_view::npos;
 }
+
+// Sorts members into one slot per known name (the last of duplicates, as
+// nlohmann keeps); the first unknown member, if any, in `unknown`.
+template <size_t N>
+void classify(const std::vector<JsonChild>& members, const std::array<std::string_view, N>& names,
+              std::array<const JsonChild*, N>& slots, const JsonChild*& unknown, std::string& scratch) {
+  slots.fill(nullptr);
+  unknown = nullptr;
+  for (const auto& m : members) {
+    const auto name = child_name(m, scratch);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      unknown = unknown == nullptr ? &m : unknown;
+    } else {
+      slots[static_cast<size_t>(it - names.begin())] = &m;
+    }
+  }
+}
+
+constexpr std::array<std::string_view, 4> k_header_fields = {"key", "value", "key_base64", "value_base64"};
 
 }  // namespace
 
@@ -251,59 +272,50 @@ bool RecordLineParser::is_record_line() {
   if (m_scan.root_kind() != JsonKind::object) {
     return false;
   }
-  bool has_value = false;
-  for (const auto& m : m_scan.children()) {
-    const auto name = child_name(m, m_name);
-    if (std::find(k_fields.begin(), k_fields.end(), name) == k_fields.end()) {
-      return false;
-    }
-    has_value = has_value || name == "value" || name == "value_base64";
-  }
-  return has_value;
+  classify(m_scan.children(), k_fields, m_slots, m_unknown, m_name);
+  return m_unknown == nullptr && (m_slots[f_value] != nullptr || m_slots[f_value_b64] != nullptr);
 }
 
-std::optional<std::string> RecordLineParser::read_bytes(const std::vector<JsonChild>& members,
-                                                        std::string_view name, bool allow_json,
-                                                        bool& present) {
-  const std::string b64_name = std::string(name) + "_base64";
-  const auto* it = find_member(members, name, m_name);
-  const auto* b64 = find_member(members, b64_name, m_name);
-  present = it != nullptr || b64 != nullptr;
+bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std::string_view name,
+                                  bool allow_json, std::optional<std::string>& out) {
   if (it != nullptr && b64 != nullptr) {
-    bad("both \"" + std::string(name) + "\" and \"" + b64_name + "\" are set; use one");
+    bad("both \"" + std::string(name) + "\" and \"" + std::string(name) + "_base64\" are set; use one");
   }
   if (b64 != nullptr) {
     if (b64->kind != JsonKind::string) {
-      bad("\"" + b64_name + "\" must be a base64 string");
+      bad("\"" + std::string(name) + "_base64\" must be a base64 string");
     }
-    auto decoded = base64_decode(child_string(*b64, m_text));
-    if (!decoded) {
-      bad("\"" + b64_name + "\" is not valid base64");
+    out = base64_decode(child_string(*b64, m_text));
+    if (!out) {
+      bad("\"" + std::string(name) + "_base64\" is not valid base64");
     }
-    return decoded;
+    return true;
   }
   if (it == nullptr || it->kind == JsonKind::null) {
-    return std::nullopt;
+    out.reset();
+    return it != nullptr;
   }
+  if (!out) {
+    out.emplace();
+  }
+  // Assigned into the record's buffer: no allocation once it is warm.
   if (it->kind == JsonKind::string) {
-    return std::string(child_string(*it, m_text));
+    out->assign(child_string(*it, m_text));
+  } else if (allow_json) {
+    out->assign(it->raw);  // exactly as written: no reordering, no rounding
+  } else {
+    bad("\"" + std::string(name) + "\" must be a string or null");
   }
-  if (allow_json) {
-    return std::string(it->raw);  // exactly as written: no reordering, no rounding
-  }
-  bad("\"" + std::string(name) + "\" must be a string or null");
+  return true;
 }
 
 void RecordLineParser::to_record(Record& r) {
   if (m_scan.root_kind() != JsonKind::object) {
     bad("a record line must be a JSON object");
   }
-  const auto& members = m_scan.children();
-  for (const auto& m : members) {
-    const auto name = child_name(m, m_name);
-    if (std::find(k_fields.begin(), k_fields.end(), name) == k_fields.end()) {
-      bad("unknown field \"" + std::string(name) + "\"");
-    }
+  classify(m_scan.children(), k_fields, m_slots, m_unknown, m_name);
+  if (m_unknown != nullptr) {
+    bad("unknown field \"" + std::string(child_name(*m_unknown, m_name)) + "\"");
   }
   r.topic.clear();
   r.partition = -1;
@@ -311,32 +323,32 @@ void RecordLineParser::to_record(Record& r) {
   r.timestamp = -1;
   r.timestamp_type = TimestampType::none;
   r.headers.clear();
-  if (const auto* it = find_member(members, "topic", m_name); it != nullptr && it->kind != JsonKind::null) {
+  if (const auto* it = m_slots[f_topic]; it != nullptr && it->kind != JsonKind::null) {
     if (it->kind != JsonKind::string) {
       bad("\"topic\" must be a string");
     }
     r.topic.assign(child_string(*it, m_text));
   }
-  const auto read_int = [&](const char* name, auto& target, int64_t min, int64_t max) {
-    const auto* it = find_member(members, name, m_name);
+  const auto read_int = [&](Field field, auto& target, int64_t min, int64_t max) {
+    const auto* it = m_slots[field];
     if (it == nullptr || it->kind == JsonKind::null) {
       return;
     }
+    const auto name = k_fields[field];
     if (it->kind != JsonKind::number || !is_integer_text(it->raw)) {
-      bad(std::string("\"") + name + "\" must be an integer");
+      bad("\"" + std::string(name) + "\" must be an integer");
     }
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(it->raw.data(), it->raw.data() + it->raw.size(), v);
     if (ec != std::errc() || v < min || v > max) {
-      bad(std::string("\"") + name + "\" is out of range");
+      bad("\"" + std::string(name) + "\" is out of range");
     }
     target = static_cast<std::remove_reference_t<decltype(target)>>(v);
   };
-  read_int("partition", r.partition, -1, INT32_MAX);
-  read_int("offset", r.offset, -1, INT64_MAX);
-  read_int("timestamp", r.timestamp, -1, INT64_MAX);
-  if (const auto* it = find_member(members, "timestamp_type", m_name);
-      it != nullptr && it->kind != JsonKind::null) {
+  read_int(f_partition, r.partition, -1, INT32_MAX);
+  read_int(f_offset, r.offset, -1, INT64_MAX);
+  read_int(f_timestamp, r.timestamp, -1, INT64_MAX);
+  if (const auto* it = m_slots[f_timestamp_type]; it != nullptr && it->kind != JsonKind::null) {
     const auto t = it->kind == JsonKind::string ? child_string(*it, m_text) : std::string_view();
     if (t == "create") {
       r.timestamp_type = TimestampType::create_time;
@@ -346,13 +358,11 @@ void RecordLineParser::to_record(Record& r) {
       bad("\"timestamp_type\" must be \"create\" or \"log_append\"");
     }
   }
-  bool present = false;
-  r.key = read_bytes(members, "key", false, present);
-  r.value = read_bytes(members, "value", true, present);
-  if (!present) {
+  read_bytes(m_slots[f_key], m_slots[f_key_b64], "key", false, r.key);
+  if (!read_bytes(m_slots[f_value], m_slots[f_value_b64], "value", true, r.value)) {
     bad("missing \"value\" (use null for a Kafka NULL value)");
   }
-  const auto* headers = find_member(members, "headers", m_name);
+  const auto* headers = m_slots[f_headers];
   if (headers == nullptr || headers->kind == JsonKind::null) {
     return;
   }
@@ -365,29 +375,27 @@ void RecordLineParser::to_record(Record& r) {
   // Already validated: these scans only list the children.
   m_headers.scan(headers->raw);
   size_t index = 0;
+  std::array<const JsonChild*, 4> slots{};
+  const JsonChild* unknown = nullptr;
   for (const auto& h : m_headers.children()) {
     const std::string where = "headers[" + std::to_string(index++) + "]";
     if (h.kind != JsonKind::object) {
       bad(where + " must be an object with \"key\" and \"value\"");
     }
     m_header.scan(h.raw);
-    const auto& fields = m_header.children();
-    for (const auto& f : fields) {
-      const auto name = child_name(f, m_name);
-      if (name != "key" && name != "value" && name != "key_base64" && name != "value_base64") {
-        bad(where + " has unknown field \"" + std::string(name) + "\"");
-      }
+    classify(m_header.children(), k_header_fields, slots, unknown, m_name);
+    if (unknown != nullptr) {
+      bad(where + " has unknown field \"" + std::string(child_name(*unknown, m_name)) + "\"");
     }
     Header header;
     try {
-      bool key_present = false;
-      auto key = read_bytes(fields, "key", false, key_present);
+      std::optional<std::string> key;
+      read_bytes(slots[0], slots[2], "key", false, key);
       if (!key) {
         bad("missing \"key\"");
       }
       header.key = std::move(*key);
-      bool value_present = false;
-      header.value = read_bytes(fields, "value", false, value_present);
+      read_bytes(slots[1], slots[3], "value", false, header.value);
     } catch (const RecordLineError& e) {
       bad(where + ": " + e.what());
     }

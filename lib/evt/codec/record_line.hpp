@@ -13,6 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <array>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,14 +61,17 @@ class RecordLineParser {
   const JsonScanner& scanner() const { return m_scan; }
 
  private:
-  std::optional<std::string> read_bytes(const std::vector<JsonChild>& members, std::string_view name,
-                                        bool allow_json, bool& present);
+  // Reads field `name` (or its _base64 sibling) into `out`; false when absent.
+  bool read_bytes(const JsonChild* plain, const JsonChild* b64, std::string_view name, bool allow_json,
+                  std::optional<std::string>& out);
 
   JsonScanner m_scan;
-  JsonScanner m_headers;  // the "headers" array
-  JsonScanner m_header;   // one header object
-  std::string m_name;     // a decoded member name
-  std::string m_text;     // a decoded string value
+  JsonScanner m_headers;                       // the "headers" array
+  JsonScanner m_header;                        // one header object
+  std::string m_name;                          // a decoded member name
+  std::string m_text;                          // a decoded string value
+  std::array<const JsonChild*, 10> m_slots{};  // the members by record-line field
+  const JsonChild* m_unknown = nullptr;        // the first member of another name
 };
 
 // True when a parsed JSON value looks like a record line: an object whose
