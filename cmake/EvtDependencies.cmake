@@ -4,6 +4,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 # RE2 matches --where '~' patterns in linear time.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# SQLite: evt consume --dedupe-by's store of handled event ids.
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(Threads REQUIRED)
 # OpenSSL's libcrypto: HMAC-SHA256 for evt replay --redact.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -96,6 +96,12 @@ void add_consume(CLI::App& root, Globals& g) {
   sub->add_option("--commit-interval", c->commit_interval, "Commit what is done this often (default 1s)");
   sub->add_option("-s,--start", c->start, "Where a group without commits starts: beginning (default) or end")
       ->check(CLI::IsMember({"beginning", "end"}));
+  sub->add_option("--metrics", c->metrics, "Write Prometheus text to FILE every 5s (atomically)");
+  sub->add_option("--to", c->to, "Publish each line the handler writes on stdout to this topic");
+  sub->add_option("--dedupe-by", c->dedupe_by,
+                  "Skip events handled before: ce_id, key, header:NAME, json:PATH");
+  sub->add_option("--dedupe-window", c->dedupe_window, "Remember ids this long (24h) or this many (100000)");
+  sub->add_option("--dedupe-store", c->dedupe_store, "The SQLite file of --dedupe-by (default: per group)");
   sub->add_flag("-e,--exit", c->exit_at_end, "Stop once every assigned partition is read and handled");
   sub->footer(
       "Verdicts: exit 0 done; 75 retry; 65 dead letter at once; other, signal or timeout: retry.\n"

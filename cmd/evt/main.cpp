@@ -5,6 +5,7 @@
 #include "completion.hpp"
 #include "config.hpp"
 #include "consume.hpp"
+#include "dlq.hpp"
 #include "lag.hpp"
 #include "partition_of.hpp"
 #include "publish.hpp"
@@ -62,6 +63,7 @@ int run(int argc, char** argv) {
   evt::cli::add_consume(app, globals);
   evt::cli::add_completion(app, globals);
   evt::cli::add_replay(app, globals);
+  evt::cli::add_dlq(app, globals);
 
   // CLI11 2.1.2 hands the words after "--" back to the root command once a
   // subcommand's positionals are satisfied, so `partition-of -n 12 a -- -x`

@@ -50,12 +50,10 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   kafka::require_partition_eof(source);
   replay::Destination dest{destination_config(g, o), o.to};
   kafka::require_partition_eof(dest.config);
-  const bool same_cluster = dest.config.brokers == source.brokers;
-  for (const auto& s : o.sources) {
-    if (same_cluster && s == o.to && !o.allow_same_topic) {
-      throw UsageError("refusing to replay '" + s + "' into itself",
-                       "add --allow-same-topic if that is what you want");
-    }
+  replay::check_not_into_itself(o.sources, source.brokers, dest, o.allow_same_topic);
+  if (o.scale_out && o.run_id.empty() && !o.dry_run) {
+    throw UsageError("--scale-out needs --run-id: every process of the run must name it",
+                     "start each process with the same arguments and the same --run-id");
   }
   kafka::Admin admin(source);
   tail::TailRequest request{
@@ -98,6 +96,10 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
       progress.update(s);
     };
   }
+  options.on_warning = [&progress](const std::string& w) {
+    progress.clear();
+    warn(output::terminal_safe(w));
+  };
   const auto report = replay::copy_records(source, dest, plan.partitions, filter, options);
   progress.clear();
   for (const auto& w : report.warnings) {

@@ -4,40 +4,14 @@
 #include "evt/error.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/replay/capture.hpp"
+#include "evt/replay/redact.hpp"
 #include "evt/replay/report.hpp"
 #include "evt/replay/run_id.hpp"
 #include "evt/signals.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace evt::cli {
-namespace {
-
-// The HMAC key: --redact-key-file, else $EVT_REDACT_KEY. Never printed.
-std::string redact_key(const ReplayOpts& o) {
-  if (!o.redact_key_file.empty()) {
-    std::ifstream in(o.redact_key_file, std::ios::binary);
-    if (!in) {
-      throw UsageError("cannot read --redact-key-file '" + o.redact_key_file + "': " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string key = text.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-      key.pop_back();
-    }
-    return key;
-  }
-  const char* env = std::getenv("EVT_REDACT_KEY");
-  return env != nullptr ? env : "";
-}
-
-}  // namespace
 
 ExitCode run_capture_replay(const Globals& g, ReplayOpts& o) {
   if (!o.sources.empty() || o.to.empty()) {
@@ -54,7 +28,8 @@ ExitCode run_capture_replay(const Globals& g, ReplayOpts& o) {
   for (const auto& r : o.redact) {
     paths.push_back(replay::parse_redact_path(r));
   }
-  const replay::Redactor redactor(paths, paths.empty() ? std::string() : redact_key(o));
+  const replay::Redactor redactor(paths,
+                                  paths.empty() ? std::string() : replay::read_redact_key(o.redact_key_file));
   replay::Destination dest{destination_config(g, o), o.to};
   kafka::require_partition_eof(dest.config);
   auto options = copy_options(g, o);

@@ -23,6 +23,7 @@ struct ReplayOpts {
   bool dry_run = false;
   std::string run_id;
   bool yes = false;
+  bool scale_out = false;
   bool allow_same_topic = false;
   bool keep_timestamps = false;
   bool no_provenance = false;

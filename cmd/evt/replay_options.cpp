@@ -1,7 +1,10 @@
 #include "replay_modes.hpp"
 
+#include "help_fold.hpp"
+
 #include "evt/codec/record_line.hpp"
 #include "evt/deliver/rate_limiter.hpp"
+#include "evt/output/terminal_escape.hpp"
 #include "evt/signals.hpp"
 
 #include <cstdio>
@@ -26,6 +29,7 @@ void add_replay_options(CLI::App& sub, ReplayOpts& o) {
   sub.add_option("--rate", o.rate, "At most N records per second (N/s, N/m, N/h)");
   sub.add_flag("--dry-run", o.dry_run, "Count per partition and show a sample; write and commit nothing");
   sub.add_option("--run-id", o.run_id, "Resume or name a run (default: derived from the selection)");
+  sub.add_flag("--scale-out", o.scale_out, "Share the run with other processes of its --run-id (group)");
   sub.add_flag("-y,--yes", o.yes, "Do not ask for confirmation on a terminal");
   sub.add_flag("--allow-same-topic", o.allow_same_topic, "Allow replaying a topic into itself");
   sub.add_flag("--keep-timestamps", o.keep_timestamps, "Keep source timestamps (default: time of writing)");
@@ -54,6 +58,14 @@ void add_replay_options(CLI::App& sub, ReplayOpts& o) {
   sub.add_option("--redact", o.redact, "Capture: HMAC a field: value path a.b, key, header:NAME")
       ->allow_extra_args(false);
   sub.add_option("--redact-key-file", o.redact_key_file, "Capture: HMAC key file (else env EVT_REDACT_KEY)");
+  sub.formatter(folding_formatter({
+      {{"--type", "--type-field", "--key", "--header", "--where", "--grep"},
+       "Only matching records: filters as in evt tail"},
+      {{"--to-brokers", "--to-context", "--to-X"},
+       "Destination cluster and properties (default: the source's)"},
+      {{"--to-earliest", "--to-latest", "--to-offset", "--shift-by", "--to-time", "--by-duration"},
+       "Rewind target, one of (with --group)"},
+  }));
   sub.footer(
       "The checkpoint is the consumer group evt-replay-<run id> on the source cluster.\n"
       "See 'man evt-replay' for the guarantee, group rewind and capture replay.");
@@ -80,8 +92,10 @@ replay::CopyOptions copy_options(const Globals& g, const ReplayOpts& o) {
                                                    : replay::PartitionBy::automatic;
   options.rate = o.rate.empty() ? 0 : deliver::parse_rate(o.rate);
   options.dry_run = o.dry_run;
+  options.scale_out = o.scale_out;
   options.idle_timeout_ms = timeout_ms(g);
   options.stop_requested = [] { return interrupted(); };
+  options.on_warning = [](const std::string& w) { warn(output::terminal_safe(w)); };
   return options;
 }
 

@@ -2,67 +2,23 @@
 #include "replay_modes.hpp"
 
 #include "evt/error.hpp"
-#include "evt/read/position.hpp"
 #include "evt/replay/rewind.hpp"
+#include "evt/replay/rewind_request.hpp"
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace evt::cli {
-namespace {
-
-replay::RewindSpec rewind_spec(const ReplayOpts& o) {
-  using namespace std::chrono;
-  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  const int given = int{o.to_earliest} + int{o.to_latest} + int{o.to_offset.has_value()} +
-                    int{o.shift_by.has_value()} + int{!o.to_time.empty()} + int{!o.by_duration.empty()} +
-                    int{!o.from_file.empty()};
-  if (given != 1) {
-    throw UsageError(
-        "--group needs exactly one of --to-earliest, --to-latest, --to-offset, --shift-by, "
-        "--to-time, --by-duration, --from-file");
-  }
-  replay::RewindSpec spec;
-  if (o.to_latest) {
-    spec.kind = replay::RewindKind::latest;
-  } else if (o.to_offset) {
-    spec = {replay::RewindKind::offset, *o.to_offset, {}};
-  } else if (o.shift_by) {
-    spec = {replay::RewindKind::shift, *o.shift_by, {}};
-  } else if (!o.to_time.empty()) {
-    spec = {replay::RewindKind::time, read::parse_time_point(o.to_time, now), {}};
-  } else if (!o.by_duration.empty()) {
-    const auto d = read::parse_duration(o.by_duration);
-    if (!d) {
-      throw UsageError("--by-duration: expected a duration such as 30m, 2h or 1d, got '" + o.by_duration +
-                       "'");
-    }
-    spec = {replay::RewindKind::time, now - *d, {}};
-  } else if (!o.from_file.empty()) {
-    std::ifstream in(o.from_file, std::ios::binary);
-    if (!in) {
-      throw UsageError("cannot read '" + o.from_file + "': " + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    spec.kind = replay::RewindKind::from_file;
-    spec.from_file = replay::parse_csv(text.str(), o.from_file);
-  }
-  return spec;
-}
-
-}  // namespace
 
 ExitCode run_rewind(const Globals& g, const ReplayOpts& o) {
   if (!o.sources.empty() || !o.to.empty()) {
     throw UsageError("--group rewinds a consumer group: it takes no source topics or --to",
                      "use -t TOPIC to limit it");
   }
-  const auto spec = rewind_spec(o);
+  using namespace std::chrono;
+  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const auto spec = replay::rewind_spec(
+      {o.to_earliest, o.to_latest, o.to_offset, o.shift_by, o.to_time, o.by_duration, o.from_file}, now);
   std::vector<replay::RewindScope> scopes;
   for (const auto& s : o.scopes) {
     scopes.push_back(replay::parse_scope(s));
@@ -74,11 +30,7 @@ ExitCode run_rewind(const Globals& g, const ReplayOpts& o) {
     warn(n);
   }
   if (!o.export_file.empty()) {
-    std::ofstream out(o.export_file, std::ios::binary | std::ios::trunc);
-    out << replay::export_csv(plan);
-    if (!out.flush()) {
-      throw RuntimeError("cannot write '" + o.export_file + "': " + std::strerror(errno));
-    }
+    replay::write_export_csv(o.export_file, plan);
   }
   if (o.execute) {
     replay::apply_rewind(config, plan);

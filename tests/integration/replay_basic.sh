@@ -48,8 +48,11 @@ expect_eq "$(dest_lines "$D" | wc -l)" 3 "still 3 records"
 
 # A time window [1000000002000, 1000000006000) over both partitions, kept
 # timestamps, a filter, into a 1-partition topic (mapping by key), JSON counts.
-run_evt replay "$S" --to "$D1" -s @1000000002000:1000000006000 --keep-timestamps --where 'kind == "even"' -o json
+run_evt -v replay "$S" --to "$D1" -s @1000000002000:1000000006000 --keep-timestamps --where 'kind == "even"' -o json
 expect_rc 0 "time window"
+# The sandbox cannot describe topic configs: no retention warning, a note with -v.
+expect_contains "$ERR" "evt: kept timestamps are not checked against the retention of '$D1': cannot describe the configuration of '$D1': Local: Required feature not supported by broker" "retention note"
+expect_not_contains "$ERR" "warning" "kept timestamps on the sandbox"
 expect_eq "$(echo "$OUT" | jq -c '[.read, .selected, .written, .filtered_out, .partition_by]')" '[4,2,2,2,"key"]' "window counts"
 expect_eq "$(dest_lines "$D1" | jq -c '[.[2], .[5], .[7]]' | tr '\n' ' ')" \
   "[\"k2\",\"$S/0@2\",\"old-ts\"] [\"k4\",\"$S/0@4\",\"old-ts\"] " "window: even records with kept timestamps"

@@ -1,5 +1,7 @@
 #include "evt/config/config_file.hpp"
 
+#include "evt/config/dlq_section.hpp"
+#include "evt/config/yaml_checks.hpp"
 #include "evt/error.hpp"
 
 #include <fcntl.h>
@@ -40,8 +42,6 @@ fs::path default_config_path() {
   return fs::path(home != nullptr ? home : ".") / ".config" / "evt" / "config.yaml";
 }
 
-namespace {
-
 [[noreturn]] void invalid(const fs::path& path, const YAML::Node& node, const std::string& what) {
   const auto mark = node.Mark();
   std::string where = path.string();
@@ -74,6 +74,8 @@ void check_unique(const fs::path& path, std::set<std::string>& seen, const YAML:
     invalid(path, key, "duplicate key '" + name + "'" + where);
   }
 }
+
+namespace {
 
 Context parse_context(const fs::path& path, const YAML::Node& key, const YAML::Node& body) {
   Context ctx;
@@ -119,8 +121,8 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
   std::set<std::string> keys;
   for (const auto& entry : root) {
     const auto key = key_of(path, entry.first);
-    if (key != "contexts" && key != "current-context") {
-      invalid(path, entry.first, "unknown key '" + key + "' (expected contexts, current-context)");
+    if (key != "contexts" && key != "current-context" && key != "dlq") {
+      invalid(path, entry.first, "unknown key '" + key + "' (expected contexts, current-context, dlq)");
     }
     check_unique(path, keys, entry.first, key, "");
   }
@@ -137,6 +139,9 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
       check_unique(path, names, entry.first, ctx.name, " (context names must be unique)");
       config.contexts.push_back(std::move(ctx));
     }
+  }
+  if (const auto dlq = root["dlq"]; dlq && !dlq.IsNull()) {
+    config.dlq = parse_dlq_section(path, dlq);
   }
   if (!config.current_context.empty() && config.find(config.current_context) == nullptr) {
     invalid(path, root["current-context"],

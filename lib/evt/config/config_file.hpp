@@ -1,5 +1,6 @@
 #pragma once
 
+#include "evt/config/dlq_section.hpp"
 #include "evt/kafka/client_config.hpp"
 
 #include <filesystem>
@@ -21,6 +22,7 @@ struct ConfigFile {
   std::filesystem::path path;
   std::string current_context;
   std::vector<Context> contexts;
+  DlqSection dlq;                     // the dlq: section (evt dlq)
   std::vector<std::string> warnings;  // e.g. secrets readable by others
 
   // The context with this name, or nullptr.

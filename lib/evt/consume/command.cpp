@@ -66,6 +66,25 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
                      "'");
   }
   o.exit_at_end = c.exit_at_end;
+  o.metrics_path = c.metrics;
+  if (!c.to.empty()) {
+    if (c.pipe || c.batch > 0) {
+      throw UsageError(std::string("--to does not go with ") + (c.pipe ? "--pipe" : "--batch"),
+                       "--to publishes what a per-record handler writes on stdout");
+    }
+    o.to_topic = c.to;
+  }
+  if (!c.dedupe_by.empty()) {
+    if (c.batch > 0) {
+      throw UsageError("--dedupe-by does not go with --batch",
+                       "a batch runs as a whole; deduplicate per record without --batch");
+    }
+    o.dedupe_by.emplace(c.dedupe_by);
+    o.dedupe_window = parse_dedupe_window(c.dedupe_window);
+    o.dedupe_store = c.dedupe_store.empty() ? default_dedupe_store_path(c.group) : c.dedupe_store;
+  } else if (!c.dedupe_store.empty()) {
+    throw UsageError("--dedupe-store needs --dedupe-by");
+  }
   return o;
 }
 
@@ -76,8 +95,9 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
   kafka::ConsumerOptions consumer_options;
   consumer_options.group = options.group;
   consumer_options.auto_offset_reset = command.start == "end" ? "latest" : "earliest";
+  consumer_options.cooperative = true;
   std::unique_ptr<kafka::Producer> dlq;
-  if (!options.dlq_topic.empty()) {
+  if (!options.dlq_topic.empty() || !options.to_topic.empty()) {
     kafka::ProducerOptions po;
     po.delivery_timeout_ms = config.timeout_ms;
     dlq = std::make_unique<kafka::Producer>(config, po);
@@ -91,13 +111,17 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
 std::string summary_text(const ConsumeStats& s) {
   return "handled " + std::to_string(s.done) + " record(s) in " + std::to_string(s.attempts) +
          " attempt(s); " + std::to_string(s.retries) + " retried, " + std::to_string(s.dead_lettered) +
-         " dead-lettered, " + std::to_string(s.skipped) + " skipped";
+         " dead-lettered, " + std::to_string(s.skipped) + " skipped" +
+         (s.deduplicated > 0 ? ", " + std::to_string(s.deduplicated) + " deduplicated" : "") +
+         (s.published > 0 ? ", " + std::to_string(s.published) + " output(s) published" : "");
 }
 
 std::string status_text(const ConsumeStats& s, double rate) {
   return "handled " + std::to_string(s.done) + " (" + std::to_string(std::lround(rate)) + "/s) · in flight " +
          std::to_string(s.in_flight) + " · queued " + std::to_string(s.queued) + " · retried " +
-         std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered);
+         std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered) +
+         (s.deduplicated > 0 ? " · deduplicated " + std::to_string(s.deduplicated) : "") +
+         (s.published > 0 ? " · published " + std::to_string(s.published) : "");
 }
 
 }  // namespace evt::consume

@@ -34,6 +34,11 @@ struct ConsumeCommand {
   std::string commit_interval = "1s";
   std::string start = "beginning";
   bool exit_at_end = false;
+  std::string to;         // empty: handlers' stdout goes to evt's stdout
+  std::string metrics;    // empty: no metrics file
+  std::string dedupe_by;  // empty: no deduplication
+  std::string dedupe_window = "24h";
+  std::string dedupe_store;  // empty: default_dedupe_store_path(group)
 };
 
 // Checks the flags (UsageError naming the flag) and makes the engine's

@@ -1,5 +1,7 @@
 #include "evt/consume/consume.hpp"
 
+#include "evt/consume/metrics.hpp"
+#include "evt/consume/outputs.hpp"
 #include "evt/consume/runner.hpp"
 #include "evt/deliver/watermark.hpp"
 #include "evt/dlq/headers.hpp"
@@ -36,6 +38,7 @@ struct Item {
   Record record;
   int attempts = 0;  // attempts started (in --batch mode: runs on its own)
   int64_t arrived_ms = 0;
+  std::optional<std::string> dedupe_id;  // --dedupe-by: the record's event id, if it has one
 };
 
 class Engine : public kafka::RebalanceListener {
@@ -56,7 +59,11 @@ class Engine : public kafka::RebalanceListener {
     spec.slots = static_cast<size_t>(o.concurrency);
     spec.timeout_ms = o.handler_timeout_ms;
     spec.on_stderr = h.handler_stderr;
+    spec.capture_stdout = !o.to_topic.empty();
     m_runner = o.mode == HandlerMode::pipe ? make_pipe_runner(spec) : make_exec_runner(spec);
+    if (o.dedupe_by) {
+      m_store = std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window);
+    }
   }
 
   ConsumeResult run();
@@ -80,9 +87,14 @@ class Engine : public kafka::RebalanceListener {
   void abandon_running(const std::function<bool(uint64_t)>& which);
   void give_up(uint64_t id, const AttemptResult& result);
   void done(uint64_t id);
+  bool publish_outputs(uint64_t id, const std::string& output, AttemptResult& result);
+  bool producing() const { return !m_dlq_pending.empty() || !m_out_tokens.empty(); }
+  bool skip_seen(uint64_t id);
   void serve_dlq(int timeout_ms);
+  void output_acked(uint64_t id, const kafka::DeliveryReport& r);
   void commit(bool force);
   void flow_control();
+  void write_metrics(int64_t now, bool force);
   void begin_stop(const std::string& failure);
   bool at_end() const;
   int64_t next_wakeup(int64_t now) const;
@@ -100,9 +112,15 @@ class Engine : public kafka::RebalanceListener {
   deliver::AckWatermark m_watermark;
   std::mt19937_64 m_rng;
   std::unique_ptr<Runner> m_runner;
+  std::unique_ptr<DedupeStore> m_store;  // --dedupe-by
   uint64_t m_next_id = 1;
   std::unordered_map<uint64_t, Item> m_items;
   std::map<uint64_t, uint64_t> m_dlq_pending;  // token (= item id) → item id
+  // --to: outputs being produced: token → item id, and per item how many
+  // are not acknowledged yet (the item is done when none are left).
+  std::map<uint64_t, uint64_t> m_out_tokens;
+  std::map<uint64_t, size_t> m_out_waiting;
+  uint64_t m_next_token = uint64_t{1} << 62;  // apart from dead letters' tokens (item ids)
   std::map<TopicPartition, int64_t> m_committed;
   std::set<TopicPartition> m_paused;
   std::set<TopicPartition> m_at_end;
@@ -114,6 +132,8 @@ class Engine : public kafka::RebalanceListener {
   int64_t m_stop_deadline = 0;
   int64_t m_last_commit = 0;
   int64_t m_last_progress = 0;
+  int64_t m_last_metrics = 0;
+  bool m_metrics_failed = false;  // said once; evt goes on without them
   kafka::ConsumedBatch m_batch;
   // --batch: running batches by attempt id (their first record), the
   // smaller size a partition uses while it bisects a failed batch, and the
@@ -135,7 +155,8 @@ void Engine::poll_records(int timeout_ms) {
     const uint64_t id = m_next_id++;
     m_watermark.sent(tp, r.offset);
     m_scheduler.add(id, tp, r.key);
-    m_items.emplace(id, Item{std::move(r), 0, monotonic_ms()});
+    auto dedupe_id = m_o.dedupe_by ? m_o.dedupe_by->extract(r) : std::nullopt;
+    m_items.emplace(id, Item{std::move(r), 0, monotonic_ms(), std::move(dedupe_id)});
     ++m_stats.received;
   }
   for (const auto& tp : m_batch.reached_end) {
@@ -154,6 +175,9 @@ void Engine::start_ready() {
     const auto id = m_scheduler.next(now);
     if (!id) {
       break;
+    }
+    if (skip_seen(*id)) {
+      continue;
     }
     Item& item = m_items.at(*id);
     ++item.attempts;
@@ -287,7 +311,14 @@ void Engine::finish_attempt(const FinishedAttempt& a) {
     m_scheduler.finish(a.id);
     return;
   }
-  const AttemptResult& result = a.result;
+  AttemptResult result = a.result;
+  if (result.verdict == Verdict::done && !m_o.to_topic.empty()) {
+    if (publish_outputs(a.id, a.output, result)) {
+      m_scheduler.finish(a.id);
+      return;
+    }
+    // Not events: a failure (error class "output"), retried as any other.
+  }
   if (result.verdict == Verdict::done) {
     done(a.id);
     m_scheduler.finish(a.id);
@@ -316,7 +347,7 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
   Item& item = m_items.at(id);
   const std::string why = where(item.record) + " failed after " + std::to_string(item.attempts) +
                           " attempt(s) (" + result.error + ")";
-  if (m_dlq != nullptr) {
+  if (m_dlq != nullptr && !m_o.dlq_topic.empty()) {
     dlq::DeadLetterInfo info;
     info.original_topic = item.record.topic;
     info.original_partition = item.record.partition;
@@ -351,20 +382,92 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
   begin_stop(why + "; stopping without committing it");
 }
 
+bool Engine::publish_outputs(uint64_t id, const std::string& output, AttemptResult& result) {
+  Item& item = m_items.at(id);
+  std::vector<Record> outputs;
+  try {
+    outputs = handler_outputs(output, item.record, m_o.to_topic);
+  } catch (const OutputError& e) {
+    result.verdict = Verdict::retry;
+    result.error = "output";
+    result.detail = e.what();
+    return false;
+  }
+  if (outputs.empty()) {
+    done(id);
+    return true;
+  }
+  try {
+    for (const auto& r : outputs) {
+      const uint64_t token = m_next_token++;
+      m_dlq->produce(r, token);
+      m_out_tokens[token] = id;
+      ++m_out_waiting[id];
+    }
+  } catch (const Error& e) {
+    // Some outputs may be out: the input stays uncommitted and runs again.
+    begin_stop("cannot publish the output of " + where(item.record) + " to " +
+               output::terminal_safe(m_o.to_topic) + ": " + e.what());
+    m_out_waiting.erase(id);
+    m_items.erase(id);
+  }
+  return true;
+}
+
+bool Engine::skip_seen(uint64_t id) {
+  Item& item = m_items.at(id);
+  if (m_store == nullptr || item.attempts > 0 || !item.dedupe_id) {
+    return false;
+  }
+  try {
+    if (!m_store->seen(*item.dedupe_id)) {
+      return false;
+    }
+  } catch (const Error& e) {
+    // Not knowing is not skipping: the record waits for the next run.
+    begin_stop(e.what());
+    m_scheduler.finish(id);
+    return true;
+  }
+  // Handled before (by this group, within the window): done without a run.
+  ++m_stats.deduplicated;
+  m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
+  m_scheduler.finish(id);
+  m_items.erase(id);
+  return true;
+}
+
 void Engine::done(uint64_t id) {
   const Item& item = m_items.at(id);
+  if (m_store != nullptr && item.dedupe_id) {
+    // Recorded before its offset can be committed: a SIGKILL between the
+    // two leaves an id whose record runs again and is then skipped.
+    try {
+      m_store->record(*item.dedupe_id);
+    } catch (const Error& e) {
+      // Handled but not recorded: left uncommitted, so it runs again.
+      begin_stop(e.what());
+      m_items.erase(id);
+      return;
+    }
+  }
   m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
   ++m_stats.done;
   m_items.erase(id);
 }
 
 void Engine::serve_dlq(int timeout_ms) {
-  if (m_dlq == nullptr || m_dlq_pending.empty()) {
+  if (m_dlq == nullptr || !producing()) {
     return;
   }
   std::vector<kafka::DeliveryReport> reports;
   m_dlq->poll(timeout_ms, reports);
   for (const auto& r : reports) {
+    if (const auto out = m_out_tokens.find(r.token); out != m_out_tokens.end()) {
+      output_acked(out->second, r);
+      m_out_tokens.erase(out);
+      continue;
+    }
     const auto it = m_dlq_pending.find(r.token);
     if (it == m_dlq_pending.end()) {
       continue;
@@ -386,6 +489,27 @@ void Engine::serve_dlq(int timeout_ms) {
                  output::terminal_safe(m_o.dlq_topic) + ": " + r.error);
       m_items.erase(found);
     }
+  }
+}
+
+void Engine::output_acked(uint64_t id, const kafka::DeliveryReport& r) {
+  const auto waiting = m_out_waiting.find(id);
+  const auto found = m_items.find(id);
+  if (waiting == m_out_waiting.end() || found == m_items.end()) {
+    return;  // its partition was revoked, or an earlier output failed
+  }
+  if (!r.delivered) {
+    // Never commit an input whose outputs are not all out: evt stops.
+    begin_stop("cannot publish the output of " + where(found->second.record) + " to " +
+               output::terminal_safe(m_o.to_topic) + ": " + r.error);
+    m_out_waiting.erase(waiting);
+    m_items.erase(found);
+    return;
+  }
+  ++m_stats.published;
+  if (--waiting->second == 0) {
+    m_out_waiting.erase(waiting);
+    done(id);
   }
 }
 
@@ -441,6 +565,22 @@ void Engine::flow_control() {
   }
 }
 
+void Engine::write_metrics(int64_t now, bool force) {
+  if (m_o.metrics_path.empty() || m_metrics_failed ||
+      (!force && now - m_last_metrics < m_o.metrics_interval_ms)) {
+    return;
+  }
+  m_last_metrics = now;
+  m_stats.in_flight = m_runner->busy();
+  m_stats.queued = m_scheduler.size();
+  try {
+    write_metrics_file(m_o.metrics_path, prometheus_text(m_stats, m_o.group));
+  } catch (const Error& e) {
+    m_metrics_failed = true;
+    emit(ConsumeEvent::Kind::note, std::string(e.what()) + "; going on without metrics");
+  }
+}
+
 void Engine::begin_stop(const std::string& failure) {
   if (!failure.empty() && m_failure.empty()) {
     m_failure = failure;
@@ -452,7 +592,7 @@ void Engine::begin_stop(const std::string& failure) {
 }
 
 bool Engine::at_end() const {
-  if (!m_o.exit_at_end || m_scheduler.size() > 0 || m_runner->busy() > 0 || !m_dlq_pending.empty()) {
+  if (!m_o.exit_at_end || m_scheduler.size() > 0 || m_runner->busy() > 0 || producing()) {
     return false;
   }
   std::vector<TopicPartition> assigned = m_consumer.assignment();
@@ -483,7 +623,7 @@ ConsumeResult Engine::run() {
       begin_stop({});
     }
     if (m_stopping) {
-      if (m_runner->busy() == 0 && m_dlq_pending.empty()) {
+      if (m_runner->busy() == 0 && !producing()) {
         break;
       }
       if (m_runner->busy() == 0) {
@@ -492,7 +632,7 @@ ConsumeResult Engine::run() {
       const int64_t now = monotonic_ms();
       if (now >= m_stop_deadline) {
         abandon_running([](uint64_t) { return true; });
-        if (m_dlq != nullptr && !m_dlq_pending.empty() && now >= m_stop_deadline + m_o.dlq_timeout_ms) {
+        if (m_dlq != nullptr && producing() && now >= m_stop_deadline + m_o.dlq_timeout_ms) {
           break;  // unacknowledged dead letters stay uncommitted
         }
       }
@@ -511,6 +651,7 @@ ConsumeResult Engine::run() {
     start_ready();
     serve_dlq(0);
     commit(false);
+    write_metrics(now, false);
     if (m_hooks.progress && now - m_last_progress >= 1000) {
       m_last_progress = now;
       m_stats.in_flight = m_runner->busy();
@@ -524,8 +665,12 @@ ConsumeResult Engine::run() {
   // Dead letters produced but not yet acknowledged: wait (bounded) so their
   // records can be committed.
   const int64_t dlq_deadline = monotonic_ms() + m_o.dlq_timeout_ms;
-  while (!m_dlq_pending.empty() && monotonic_ms() < dlq_deadline) {
+  while (producing() && monotonic_ms() < dlq_deadline) {
     serve_dlq(50);
+  }
+  if (!m_out_tokens.empty() && m_failure.empty()) {
+    m_failure = std::to_string(m_out_tokens.size()) + " output(s) to " + output::terminal_safe(m_o.to_topic) +
+                " not acknowledged in time; their inputs stay uncommitted";
   }
   if (!m_dlq_pending.empty() && m_failure.empty()) {
     m_failure = std::to_string(m_dlq_pending.size()) + " dead letter(s) to " +
@@ -538,6 +683,7 @@ ConsumeResult Engine::run() {
                              : m_o.shutdown_timeout_ms);
   ConsumeResult result;
   m_stats.in_flight = m_runner->busy();
+  write_metrics(monotonic_ms(), true);
   result.stats = m_stats;
   result.interrupted = m_interrupted;
   result.failure = m_failure;
@@ -588,7 +734,7 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
     reap_finished();
   }
   const int64_t dlq_deadline = monotonic_ms() + m_o.dlq_timeout_ms;
-  while (!m_dlq_pending.empty() && monotonic_ms() < dlq_deadline) {
+  while (producing() && monotonic_ms() < dlq_deadline) {
     serve_dlq(50);
   }
   std::vector<kafka::StartPosition> offsets;
@@ -609,6 +755,12 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
   }
   for (auto it = m_dlq_pending.begin(); it != m_dlq_pending.end();) {
     it = m_items.contains(it->second) ? std::next(it) : m_dlq_pending.erase(it);
+  }
+  for (auto it = m_out_tokens.begin(); it != m_out_tokens.end();) {
+    it = m_items.contains(it->second) ? std::next(it) : m_out_tokens.erase(it);
+  }
+  for (auto it = m_out_waiting.begin(); it != m_out_waiting.end();) {
+    it = m_items.contains(it->first) ? std::next(it) : m_out_waiting.erase(it);
   }
   return offsets;
 }

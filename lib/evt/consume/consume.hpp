@@ -5,6 +5,8 @@
 // are done (handled, dead-lettered and acknowledged, or skipped).
 
 #include "evt/consume/backoff.hpp"
+#include "evt/consume/dedupe_key.hpp"
+#include "evt/consume/dedupe_store.hpp"
 #include "evt/consume/scheduler.hpp"
 #include "evt/kafka/consumer.hpp"
 #include "evt/kafka/producer.hpp"
@@ -45,6 +47,12 @@ struct ConsumeOptions {
   size_t partition_buffer = 1000;  // buffered records per partition before pausing it
   bool exit_at_end = false;        // stop once every assigned partition is read and done
   int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
+  std::string to_topic;            // --to: handlers' stdout lines are published here
+  std::string metrics_path;        // --metrics: Prometheus text, rewritten every metrics_interval_ms
+  int64_t metrics_interval_ms = 5000;
+  std::optional<DedupeKey> dedupe_by;  // --dedupe-by; unset: every record is handled
+  std::string dedupe_store;            // the store's file (see dedupe_store.hpp)
+  DedupeWindow dedupe_window{24LL * 3600 * 1000, 0};
 };
 
 // Counts for the summary and the status line.
@@ -55,6 +63,8 @@ struct ConsumeStats {
   uint64_t retries = 0;        // attempts that were scheduled again
   uint64_t dead_lettered = 0;  // acknowledged dead letters
   uint64_t skipped = 0;        // given up on with --on-failure skip
+  uint64_t deduplicated = 0;   // not run: their id was handled before (--dedupe-by)
+  uint64_t published = 0;      // --to: output events acknowledged
   uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
   uint64_t commits = 0;
   size_t in_flight = 0;
@@ -83,7 +93,8 @@ struct ConsumeResult {
 
 // Runs until SIGINT/SIGTERM, a failure that must stop it, or (exit_at_end)
 // the end. Subscribes `consumer` (created with options.group) to the
-// topics; `dlq` is null without --dlq. Commits what is done before returning.
+// topics; `dlq` (the producer of dead letters and --to outputs) is null
+// without --dlq and --to. Commits what is done before returning.
 ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& options,
                           const ConsumeHooks& hooks);
 

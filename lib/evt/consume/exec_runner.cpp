@@ -40,6 +40,12 @@ class ExecRunner : public Runner {
       if (!it->child->finished() && now >= it->deadline_ms) {
         it->child->terminate(k_kill_grace_ms, true);
       }
+      if (m_spec.capture_stdout && !it->too_much &&
+          it->child->stdout_buffer().size() > k_max_handler_output) {
+        // Bounded memory: the run fails rather than growing without end.
+        it->too_much = true;
+        it->child->terminate(k_kill_grace_ms, false);
+      }
       if (!it->child->finished()) {
         ++it;
         continue;
@@ -49,6 +55,16 @@ class ExecRunner : public Runner {
       f.abandoned = it->abandoned;
       f.result = verdict_of(it->child->end());
       f.result.detail = it->child->stderr_tail();
+      if (m_spec.capture_stdout) {
+        it->child->pump();  // what it wrote just before it exited
+        f.output = std::move(it->child->stdout_buffer());
+        if (it->too_much || f.output.size() > k_max_handler_output) {
+          f.result.verdict = Verdict::retry;
+          f.result.error = "output";
+          f.result.detail = "the handler wrote more than 16 MiB on stdout";
+          f.output.clear();
+        }
+      }
       finished.push_back(std::move(f));
       it = m_running.erase(it);
     }
@@ -89,6 +105,7 @@ class ExecRunner : public Runner {
     child.argv = m_spec.argv;
     child.env = std::move(env);
     child.on_stderr = m_spec.on_stderr;
+    child.capture_stdout = m_spec.capture_stdout;
     Slot s;
     s.id = id;
     s.child = std::make_unique<ChildProcess>(child);
@@ -103,6 +120,7 @@ class ExecRunner : public Runner {
     std::unique_ptr<ChildProcess> child;
     int64_t deadline_ms = 0;
     bool abandoned = false;
+    bool too_much = false;  // stopped for writing more than k_max_handler_output
   };
   RunnerSpec m_spec;
   std::vector<Slot> m_running;

@@ -72,7 +72,7 @@ class PipeRunner : public Runner {
       if (w.child->finished()) {
         if (w.id != 0) {
           // It ended while working on a record: that record failed.
-          FinishedAttempt f{w.id, verdict_of(w.child->end()), w.abandoned};
+          FinishedAttempt f{w.id, verdict_of(w.child->end()), w.abandoned, {}};
           if (f.result.verdict == Verdict::done) {
             f.result.verdict = Verdict::retry;
             f.result.error = "exit:0";
@@ -186,7 +186,7 @@ class PipeRunner : public Runner {
       }
       auto verdict = parse_verdict_line(line);
       if (w.id != 0 && verdict) {
-        finished.push_back({w.id, std::move(*verdict), false});
+        finished.push_back({w.id, std::move(*verdict), false, {}});
         w.id = 0;
         continue;
       }
@@ -197,7 +197,7 @@ class PipeRunner : public Runner {
         r.verdict = Verdict::retry;
         r.error = "protocol";
         r.detail = "not a verdict: " + output::terminal_safe(line.substr(0, 200));
-        finished.push_back({w.id, std::move(r), false});
+        finished.push_back({w.id, std::move(r), false, {}});
         w.id = 0;
       }
       w.broken = true;
@@ -211,7 +211,7 @@ class PipeRunner : public Runner {
         r.verdict = Verdict::retry;
         r.error = "protocol";
         r.detail = "verdict line longer than 64 KiB";
-        finished.push_back({w.id, std::move(r), false});
+        finished.push_back({w.id, std::move(r), false, {}});
         w.id = 0;
       }
       w.broken = true;

@@ -28,6 +28,7 @@ struct FinishedAttempt {
   uint64_t id = 0;
   AttemptResult result;
   bool abandoned = false;  // stopped by evt (shutdown, revoke): no verdict
+  std::string output;      // the handler's stdout (RunnerSpec::capture_stdout)
 };
 
 // What every runner needs to start handlers.
@@ -39,7 +40,11 @@ struct RunnerSpec {
   size_t slots = 1;            // --concurrency
   int64_t timeout_ms = 60000;  // per attempt
   std::function<void(std::string_view)> on_stderr;
+  bool capture_stdout = false;  // --to: per-record handlers' stdout is kept (FinishedAttempt::output)
 };
+
+// The most stdout a handler may write for --to; more fails the attempt.
+inline constexpr size_t k_max_handler_output = 16 * 1024 * 1024;
 
 // Runs attempts; at most `slots` at once.
 class Runner {

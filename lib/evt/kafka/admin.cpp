@@ -207,4 +207,59 @@ void Admin::create_topic(const NewTopic& topic) {
   }
 }
 
+std::map<std::string, std::string> Admin::topic_config(const std::string& topic, int timeout_ms) {
+  const std::string what = "cannot describe the configuration of '" + topic + "'";
+  std::array<char, 512> err{};
+  std::unique_ptr<rd_kafka_ConfigResource_t, decltype(&rd_kafka_ConfigResource_destroy)> resource(
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()), &rd_kafka_ConfigResource_destroy);
+  AdminOptionsPtr options(rd_kafka_AdminOptions_new(m_impl->rk.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
+  rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms, err.data(), err.size());
+  // Any broker describes a topic; librdkafka would otherwise wait for a
+  // controller, which a cluster without one (the sandbox) never names.
+  // Then a broker that lacks the API fails fast instead of timing out.
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(m_impl->rk.get(), 0, nullptr, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    MetadataPtr owned(md);
+    if (md->broker_cnt > 0) {
+      rd_kafka_AdminOptions_set_broker(options.get(), md->brokers[0].id, err.data(), err.size());
+    }
+  }
+  QueuePtr queue(rd_kafka_queue_new(m_impl->rk.get()));
+  rd_kafka_ConfigResource_t* resources[] = {resource.get()};
+  rd_kafka_DescribeConfigs(m_impl->rk.get(), resources, 1, options.get(), queue.get());
+  // Short slices, so that Ctrl-C is honoured.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms + 500);
+  EventPtr ev;
+  while (!ev && Clock::now() < deadline) {
+    if (interrupted()) {
+      throw Interrupted();
+    }
+    ev.reset(rd_kafka_queue_poll(queue.get(), 100));
+  }
+  if (!ev) {
+    throw_client_error(m_impl->rk.get(), RD_KAFKA_RESP_ERR__TIMED_OUT, what, m_impl->config.brokers);
+  }
+  if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw_client_error(m_impl->rk.get(), rd_kafka_event_error(ev.get()), what, m_impl->config.brokers);
+  }
+  const auto* res = rd_kafka_event_DescribeConfigs_result(ev.get());
+  size_t cnt = 0;
+  const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(res, &cnt);
+  std::map<std::string, std::string> config;
+  for (size_t i = 0; i < cnt; ++i) {
+    if (rd_kafka_ConfigResource_error(described[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw_client_error(m_impl->rk.get(), rd_kafka_ConfigResource_error(described[i]), what,
+                         m_impl->config.brokers);
+    }
+    size_t n = 0;
+    const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(described[i], &n);
+    for (size_t k = 0; k < n; ++k) {
+      const char* value = rd_kafka_ConfigEntry_value(entries[k]);
+      config[rd_kafka_ConfigEntry_name(entries[k])] = value != nullptr ? value : "";
+    }
+  }
+  return config;
+}
+
 }  // namespace evt::kafka

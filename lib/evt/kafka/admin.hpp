@@ -81,6 +81,11 @@ class Admin {
   // Creates a topic with the CreateTopics admin API; throws on failure.
   void create_topic(const NewTopic& topic);
 
+  // A topic's configuration as the broker describes it (DescribeConfigs),
+  // waiting at most timeout_ms; throws BrokerError when the broker cannot
+  // answer (the sandbox does not implement DescribeConfigs).
+  std::map<std::string, std::string> topic_config(const std::string& topic, int timeout_ms);
+
   // The configured bootstrap servers, for messages.
   const std::string& brokers() const;
 

@@ -2,12 +2,16 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace evt::kafka {
@@ -25,7 +29,29 @@ struct GroupState {
   // The first error inside the rebalance callback (which must not throw);
   // rethrown by the poll that ran it.
   std::exception_ptr callback_error;
+  // ConsumerOptions::cooperative: true while librdkafka's join state is
+  // "steady" (followed in its cgrp debug lines: 2.0.2 has no API for it).
+  bool track_join_state = false;
+  std::atomic<bool> steady{false};
+  // Cooperative: done offsets of revoked partitions whose commit did not go
+  // through (the group had moved on). Committed at this member's next
+  // assignment, where they still move an offset forward; `orphan_tries`
+  // bounds how many assignments try.
+  std::vector<StartPosition> orphans;
+  int orphan_tries = 0;
 };
+
+// Follows "Group \"g\" changed join state A -> B (state …)" lines.
+void observe_join_state(GroupState& group, const char* facility, const char* line) {
+  if (std::strcmp(facility, "CGRPJOINSTATE") != 0) {
+    return;
+  }
+  const char* arrow = std::strstr(line, " -> ");
+  if (arrow == nullptr) {
+    return;
+  }
+  group.steady = std::strncmp(arrow + 4, "steady", 6) == 0 && (arrow[10] == ' ' || arrow[10] == '\0');
+}
 
 }  // namespace
 
@@ -83,8 +109,11 @@ std::vector<TopicPartition> to_partitions(const rd_kafka_topic_partition_list_t*
 }
 
 // Commits `tpl` synchronously; the metadata string goes beside each offset.
+// `in_progress_wait_ms` > 0: a commit refused with REBALANCE_IN_PROGRESS is
+// tried again (every 50 ms, for that long) — the group is still syncing
+// the generation this member already has, and will take it once it is done.
 CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, const std::string& metadata,
-                         const std::string& brokers) {
+                         const std::string& brokers, int in_progress_wait_ms = 0) {
   if (tpl->cnt == 0) {
     return CommitResult::committed;
   }
@@ -101,12 +130,23 @@ CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, c
       e.metadata_size = metadata.size();
     }
   }
-  auto err = rd_kafka_commit(rk, tpl, 0);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    // The request went through; a partition may still have been refused.
-    for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
-      err = tpl->elems[i].err;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(in_progress_wait_ms);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  while (true) {
+    for (int i = 0; i < tpl->cnt; ++i) {
+      tpl->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
     }
+    err = rd_kafka_commit(rk, tpl, 0);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // The request went through; a partition may still have been refused.
+      for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        err = tpl->elems[i].err;
+      }
+    }
+    if (err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
     return CommitResult::committed;
@@ -126,6 +166,36 @@ void fetch_committed(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, int t
   }
 }
 
+// How long a member waits before reading the committed offsets of
+// partitions it was just given (cooperative): the previous owner commits
+// its orphans at the same moment, in its own assignment callback.
+constexpr int k_handover_grace_ms = 1000;
+
+// Commits the orphans that are still ahead of what the group committed.
+void commit_orphans(rd_kafka_t* rk, GroupState& group) {
+  TplPtr now(rd_kafka_topic_partition_list_new(static_cast<int>(group.orphans.size())));
+  for (const auto& p : group.orphans) {
+    rd_kafka_topic_partition_list_add(now.get(), p.partition.topic.c_str(), p.partition.partition);
+  }
+  if (rd_kafka_committed(rk, now.get(), group.config->timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return;  // tried again at the next assignment
+  }
+  std::vector<StartPosition> ahead;
+  for (size_t i = 0; i < group.orphans.size(); ++i) {
+    const int64_t committed = now->elems[i].offset;
+    if (committed < 0 || group.orphans[i].offset > committed) {
+      ahead.push_back(group.orphans[i]);
+    }
+  }
+  auto tpl = to_tpl(ahead);
+  if (commit_list(rk, tpl.get(), group.options->commit_metadata, group.config->brokers, 1000) ==
+          CommitResult::committed ||
+      ++group.orphan_tries >= 3) {
+    group.orphans.clear();
+    group.orphan_tries = 0;
+  }
+}
+
 // librdkafka's rebalance callback: hands assignment changes to the
 // listener, commits what it finished before partitions go, and applies the
 // change with the call the configured protocol wants. Never throws.
@@ -140,6 +210,15 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   };
   try {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      if (!impl->orphans.empty()) {
+        commit_orphans(rk, *impl);
+      }
+      if (impl->track_join_state && partitions->cnt > 0) {
+        // Their previous owner may be committing its orphans right now.
+        for (int waited = 0; waited < k_handover_grace_ms && !interrupted(); waited += 50) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      }
       // Start exactly where the group committed, and tell the listener so.
       TplPtr start(rd_kafka_topic_partition_list_copy(partitions));
       std::vector<StartPosition> committed;
@@ -179,14 +258,27 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
     if (impl->listener != nullptr && !revoked.empty()) {
       const auto done = impl->listener->on_revoke(revoked);
       // Lost partitions (session timed out) belong to someone else already:
-      // a commit would fail or, worse, move their offsets back.
-      if (!done.empty() && !rd_kafka_assignment_lost(rk)) {
+      // a commit would fail or, worse, move their offsets back. (With
+      // `cooperative`, "lost" is also librdkafka's answer to a commit of
+      // ours that raced a rejoin: they become orphans, committed later
+      // only where they are still ahead.)
+      const bool lost = rd_kafka_assignment_lost(rk) != 0;
+      if (!done.empty() && !lost) {
         try {
           auto tpl = to_tpl(done);
-          (void)commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers);
+          // Briefly: blocked here, this member cannot rejoin, and a group
+          // that restarted its join (a member's SyncGroup failed) would
+          // move on without it.
+          if (commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers,
+                          std::min(impl->config->timeout_ms, 1000)) == CommitResult::rebalancing &&
+              impl->track_join_state) {
+            impl->orphans.insert(impl->orphans.end(), done.begin(), done.end());
+          }
         } catch (...) {
           keep_error(std::current_exception());
         }
+      } else if (!done.empty() && impl->track_join_state) {
+        impl->orphans.insert(impl->orphans.end(), done.begin(), done.end());
       }
     }
     if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -237,7 +329,30 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
   if (options.session_timeout_ms > 0) {
     defaults.emplace_back("session.timeout.ms", std::to_string(options.session_timeout_ms));
   }
+  const bool track = options.group && options.cooperative;
+  if (track) {
+    defaults.emplace_back("partition.assignment.strategy", "cooperative-sticky");
+  }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  if (track) {
+    // The join state shows only in cgrp debug lines: ask for them, and pass
+    // them on only if the user asked for debug output too.
+    std::string debug;
+    for (const auto& [key, value] : effective.properties) {
+      if (key == "debug") {
+        debug = value;
+      }
+    }
+    m_impl->state.forward_debug = !debug.empty();
+    if (debug.find("cgrp") == std::string::npos && debug.find("all") == std::string::npos) {
+      effective.properties.emplace_back("debug", debug.empty() ? "cgrp" : debug + ",cgrp");
+    }
+    m_impl->group.track_join_state = true;
+    auto* group = &m_impl->group;
+    m_impl->state.log_observer = [group](const char* facility, const char* line) {
+      observe_join_state(*group, facility, line);
+    };
+  }
   m_impl->group.config = &m_impl->config;
   m_impl->group.options = &m_impl->options;
   m_impl->state.owner = &m_impl->group;
@@ -371,6 +486,12 @@ void Consumer::poll(ConsumedBatch& batch, size_t max_records, int timeout_ms) {
 }
 
 CommitResult Consumer::commit(const std::vector<StartPosition>& next_offsets) {
+  if (m_impl->group.track_join_state && !m_impl->group.steady) {
+    // Sent now, it could reach the coordinator after our JoinGroup and fail
+    // with ILLEGAL_GENERATION, which loses the assignment uncommitted; the
+    // revoke callback commits what is done of partitions that move.
+    return CommitResult::rebalancing;
+  }
   auto tpl = to_tpl(next_offsets);
   return commit_list(m_impl->rk.get(), tpl.get(), m_impl->options.commit_metadata, m_impl->config.brokers);
 }
@@ -617,6 +738,10 @@ std::vector<TopicPartition> Consumer::assignment() {
     result.push_back({tpl->elems[i].topic, tpl->elems[i].partition});
   }
   return result;
+}
+
+bool Consumer::assignment_lost() {
+  return rd_kafka_assignment_lost(m_impl->rk.get()) != 0;
 }
 
 void Consumer::pause(const std::vector<TopicPartition>& partitions) {

@@ -34,6 +34,15 @@ struct ConsumerOptions {
   bool bulk_prefetch = true;          // false: librdkafka's default prefetch (for probes)
   int session_timeout_ms = 0;         // session.timeout.ms; 0: librdkafka's default (-X still wins)
   std::string commit_metadata;        // attached to every commit of this consumer
+  // With a group: the cooperative-sticky assignor (only moved partitions are
+  // revoked; -X partition.assignment.strategy still wins), and commit()
+  // refuses (`rebalancing`) while the group is between generations — a
+  // commit racing a JoinGroup makes librdkafka 2.0.2 drop the whole
+  // assignment as lost, and the work done since the last commit with it.
+  // A revoke's commit that the group refused is made at the next
+  // assignment where still ahead, and a member given partitions waits 1 s
+  // before reading their committed offsets so such a commit lands first.
+  bool cooperative = false;
 };
 
 // Told about group assignment changes; called on the polling thread from
@@ -131,6 +140,10 @@ class Consumer {
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
+  // True inside a revocation whose partitions were lost (the session timed
+  // out): they belong to another member already, committing them is wrong.
+  bool assignment_lost();
+
   // Fetches paused partitions again (pause() stops them while poll keeps
   // the group membership alive; records already fetched still come).
   void resume(const std::vector<TopicPartition>& partitions);
@@ -141,7 +154,8 @@ class Consumer {
 
   // Commits "next offset to read" per partition (synchronously, with the
   // options' commit_metadata). A commit refused because the group is
-  // rebalancing returns `rebalancing`; other failures throw BrokerError.
+  // rebalancing (or, with `cooperative`, not sent because it is) returns
+  // `rebalancing`; other failures throw BrokerError.
   CommitResult commit(const std::vector<StartPosition>& next_offsets);
 
   // Moves the read position of assigned partitions (e.g. back to records

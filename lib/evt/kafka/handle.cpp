@@ -35,7 +35,10 @@ void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
       // Never throw into C.
     }
   }
-  if (state->log_sink) {
+  if (state->log_observer && fac != nullptr && buf != nullptr) {
+    state->log_observer(fac, buf);
+  }
+  if (state->log_sink && (level < 7 || state->forward_debug)) {
     state->log_sink(level, fac, buf);
   }
 }

@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -78,7 +79,11 @@ using AlterGroupOffsetsPtr = std::unique_ptr<rd_kafka_AlterConsumerGroupOffsets_
 // they record what happened here and the caller turns it into an error.
 struct ClientState {
   LogSink log_sink;
-  void* owner = nullptr;  // the client object, for callbacks that need more than this state
+  // Sees every log line before log_sink (the consumer follows its group's
+  // join state in them); runs on librdkafka's threads and must not throw.
+  std::function<void(const char* facility, const char* line)> log_observer;
+  bool forward_debug = true;  // false: debug lines (level 7) are not passed to log_sink
+  void* owner = nullptr;      // the client object, for callbacks that need more than this state
   std::atomic<bool> fatal{false};
   std::atomic<bool> all_brokers_down{false};
   std::atomic<int> last_error_code{0};  // rd_kafka_resp_err_t of the last error_cb

@@ -6,6 +6,7 @@
 #include "evt/replay/checkpoint.hpp"
 #include "evt/replay/dest_scan.hpp"
 #include "evt/replay/provenance.hpp"
+#include "evt/replay/retention.hpp"
 #include "evt/replay/run_id.hpp"
 #include "evt/replay/sender.hpp"
 
@@ -118,6 +119,10 @@ class CaptureReplayer {
     kafka::Admin admin(m_dest.config);
     m_report.dest_partitions = static_cast<int32_t>(admin.describe_topic(m_dest.topic).partitions.size());
     m_report.partition_by = m_options.partition_by;
+    if (m_options.keep_timestamps) {
+      m_ts_check.emplace(m_dest.config, m_dest.topic, std::min(m_options.idle_timeout_ms, 3000),
+                         m_report.notes);
+    }
     State state;
     state.meta.end = lines + 1;
     state.meta.provenance = m_options.provenance;
@@ -268,6 +273,14 @@ class CaptureReplayer {
       r.offset = -1;
       if (!m_options.keep_timestamps) {
         r.timestamp = -1;
+      } else if (m_ts_check) {
+        m_ts_check->check(r.timestamp, [this](const std::string& w) {
+          if (m_options.on_warning) {
+            m_options.on_warning(w);
+          } else {
+            m_report.warnings.push_back(w);
+          }
+        });
       }
       if (m_options.provenance) {
         r.headers.push_back({std::string(k_source_header), format_source({m_label, 0}, line_no)});
@@ -339,6 +352,7 @@ class CaptureReplayer {
   std::string m_label;
   PartitionReport m_part;
   std::set<int64_t> m_already;
+  std::optional<KeptTimestampCheck> m_ts_check;
   CopyReport m_report;
 };
 

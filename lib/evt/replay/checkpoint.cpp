@@ -14,15 +14,41 @@ bool parse_int(std::string_view s, T& out) {
   return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
 }
 
+void append_scan(std::string& s, const std::map<int32_t, int64_t>& scan) {
+  bool first = true;
+  for (const auto& [dp, off] : scan) {
+    s += (first ? "" : ",") + std::to_string(dp) + ":" + std::to_string(off);
+    first = false;
+  }
+}
+
+// "dp:off,dp:off"; false when malformed.
+bool parse_scan(std::string_view value, std::map<int32_t, int64_t>& out) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const auto item = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+    const auto colon = item.find(':');
+    int32_t dp = 0;
+    int64_t off = 0;
+    if (colon == std::string_view::npos || !parse_int(item.substr(0, colon), dp) ||
+        !parse_int(item.substr(colon + 1), off)) {
+      return false;
+    }
+    out[dp] = off;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string encode_checkpoint(const CheckpointMeta& meta) {
   std::string s(k_magic);
   s += "end=" + std::to_string(meta.end) + ";prov=" + (meta.provenance ? "1" : "0") + ";dst=";
-  bool first = true;
-  for (const auto& [dp, off] : meta.dest_scan) {
-    s += (first ? "" : ",") + std::to_string(dp) + ":" + std::to_string(off);
-    first = false;
+  append_scan(s, meta.dest_scan);
+  for (const auto& [topic, scan] : meta.topic_scan) {
+    s += ";at=" + topic + "/";
+    append_scan(s, scan);
   }
   return s;
 }
@@ -51,18 +77,14 @@ std::optional<CheckpointMeta> decode_checkpoint(std::string_view text) {
       have_prov = value == "0" || value == "1";
       m.provenance = value == "1";
     } else if (name == "dst") {
-      while (!value.empty()) {
-        const auto comma = value.find(',');
-        const auto item = value.substr(0, comma);
-        value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
-        const auto colon = item.find(':');
-        int32_t dp = 0;
-        int64_t off = 0;
-        if (colon == std::string_view::npos || !parse_int(item.substr(0, colon), dp) ||
-            !parse_int(item.substr(colon + 1), off)) {
-          return std::nullopt;
-        }
-        m.dest_scan[dp] = off;
+      if (!parse_scan(value, m.dest_scan)) {
+        return std::nullopt;
+      }
+    } else if (name == "at") {
+      const auto slash = value.find('/');
+      if (slash == std::string_view::npos || slash == 0 ||
+          !parse_scan(value.substr(slash + 1), m.topic_scan[std::string(value.substr(0, slash))])) {
+        return std::nullopt;
       }
     }
   }
@@ -106,6 +128,14 @@ void DestScanTracker::prune(const std::function<bool(uint32_t, int64_t)>& covere
       p.uncovered.pop_front();
       --m_size;
     }
+  }
+}
+
+void DestScanTracker::forget(uint32_t source) {
+  for (auto& [dp, p] : m_parts) {
+    const auto before = p.uncovered.size();
+    std::erase_if(p.uncovered, [source](const Entry& e) { return e.source == source; });
+    m_size -= before - p.uncovered.size();
   }
 }
 

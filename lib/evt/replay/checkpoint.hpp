@@ -8,6 +8,8 @@
 // attempt), `prov` whether records carry provenance headers, and `dst`
 // the lowest destination offset per destination partition at which a
 // record of this partition beyond the committed offset may have landed.
+// A run that also writes to other topics (CopyOptions::route) adds one
+// `;at=<topic>/<dp>:<offset>,…` field per such topic, with the same meaning.
 
 #include <cstdint>
 #include <deque>
@@ -23,7 +25,8 @@ namespace evt::replay {
 struct CheckpointMeta {
   int64_t end = 0;
   bool provenance = true;
-  std::map<int32_t, int64_t> dest_scan;  // destination partition -> scan start
+  std::map<int32_t, int64_t> dest_scan;                          // destination partition -> scan start
+  std::map<std::string, std::map<int32_t, int64_t>> topic_scan;  // other topics written (route)
   bool operator==(const CheckpointMeta&) const = default;
 };
 
@@ -50,6 +53,10 @@ class DestScanTracker {
 
   // Forgets records the checkpoint now covers (covered(source, offset) true).
   void prune(const std::function<bool(uint32_t source, int64_t source_offset)>& covered);
+
+  // Forgets every record of `source` (its partition was handed to another
+  // member, whose checkpoint covers them from now on).
+  void forget(uint32_t source);
 
   // Where a resume must start scanning `dp`.
   int64_t scan_start(int32_t dp) const;

@@ -5,12 +5,17 @@
 #include "evt/kafka/consumer.hpp"
 #include "evt/kafka/producer.hpp"
 #include "evt/replay/checkpoint.hpp"
+#include "evt/replay/copier.hpp"
 #include "evt/replay/dest_scan.hpp"
+#include "evt/replay/group_progress.hpp"
 #include "evt/replay/provenance.hpp"
+#include "evt/replay/retention.hpp"
 #include "evt/replay/run_id.hpp"
 #include "evt/replay/sender.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <set>
 #include <thread>
 
 namespace evt::replay {
@@ -27,528 +32,595 @@ uint64_t CopyReport::total(uint64_t PartitionReport::*field) const {
   return sum;
 }
 
-namespace {
+namespace engine {
 
-using Clock = std::chrono::steady_clock;
-
-// Destination metadata strings must stay under Kafka's default
-// offset.metadata.max.bytes (4096).
-constexpr size_t k_max_key_mapped_partitions = 256;
-
-struct Part {
-  PartitionReport report;
-  int64_t end = 0;
-  bool done = false;
-  bool resumed = false;
-  std::map<int64_t, std::pair<int32_t, int64_t>> already;  // source offset -> (dp, dest offset)
-  int64_t last_commit = -2;
-  std::string last_meta;
-};
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
+Copier::Copier(const kafka::ClientConfig& source, const Destination& dest,
+               const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
+               const CopyOptions& options)
+    : m_source(source),
+      m_dest(dest),
+      m_filter(filter),
+      m_options(options),
+      m_sender(dest, options, plans.size()) {
+  for (const auto& p : plans) {
+    Part part;
+    part.report.partition = p.partition;
+    part.report.start = p.start;
+    part.end = p.end.value_or(p.start);
+    part.report.end = part.end;
+    part.plan_start = p.start;
+    part.plan_end = part.end;
+    m_index[p.partition] = static_cast<uint32_t>(m_parts.size());
+    m_parts.push_back(std::move(part));
+  }
+  m_report.run_id = options.run_id;
+  m_report.group = run_group(options.run_id);
 }
 
-class Copier {
- public:
-  Copier(const kafka::ClientConfig& source, const Destination& dest,
-         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
-         const CopyOptions& options)
-      : m_source(source),
-        m_dest(dest),
-        m_filter(filter),
-        m_options(options),
-        m_sender(dest, options, plans.size()) {
-    for (const auto& p : plans) {
-      Part part;
-      part.report.partition = p.partition;
-      part.report.start = p.start;
-      part.end = p.end.value_or(p.start);
-      part.report.end = part.end;
-      m_index[p.partition] = static_cast<uint32_t>(m_parts.size());
-      m_parts.push_back(std::move(part));
-    }
-    m_report.run_id = options.run_id;
-    m_report.group = run_group(options.run_id);
+CopyReport Copier::run() {
+  m_started = Clock::now();
+  resolve_mapping();
+  if (m_options.keep_timestamps) {
+    // Short: a broker that cannot describe configs must not hold the run up.
+    m_ts_check.emplace(m_dest.config, m_dest.topic, std::min(m_options.idle_timeout_ms, 3000),
+                       m_report.notes);
   }
-
-  CopyReport run() {
-    m_started = Clock::now();
-    resolve_mapping();
-    if (m_options.dry_run) {
-      copy_loop(nullptr);
-      return finish();
-    }
-    kafka::ConsumerOptions co;
-    co.group = m_report.group;
-    kafka::Consumer consumer(m_source, co);
-    const auto dest_end = destination_ends();
-    load_checkpoints(consumer);
-    if (std::all_of(m_parts.begin(), m_parts.end(),
-                    [](const Part& p) { return p.resumed && p.report.start >= p.end; }) &&
-        m_report.resumed) {
-      m_report.already_complete = true;
-      return finish();
-    }
-    m_sender.begin(dest_end);
-    scan_destination(dest_end);
-    commit_fresh(consumer);
-    copy_loop(&consumer);
-    drain(consumer);
+  if (m_options.dry_run) {
+    copy_loop(nullptr);
     return finish();
   }
-
- private:
-  // Picks same-number or key mapping from the destination's partition count.
-  void resolve_mapping() {
-    kafka::Admin admin(m_dest.config);
-    const auto info = admin.describe_topic(m_dest.topic);
-    m_report.dest_partitions = static_cast<int32_t>(info.partitions.size());
-    int32_t highest = -1;
-    for (const auto& p : m_parts) {
-      highest = std::max(highest, p.report.partition.partition);
+  if (m_options.scale_out) {
+    if (m_options.route) {
+      throw UsageError("a routed copy (evt dlq redrive) cannot be shared with --scale-out yet");
     }
-    auto by = m_options.partition_by;
-    if (by == PartitionBy::automatic) {
-      by = m_report.dest_partitions > highest ? PartitionBy::same : PartitionBy::key;
-    } else if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
-      throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" +
-                           m_dest.topic + "', which has " + std::to_string(m_report.dest_partitions) +
-                           " partition(s)",
-                       "use --partition-by key, or add partitions to the destination");
-    }
-    if (by == PartitionBy::key && m_options.provenance &&
-        static_cast<size_t>(m_report.dest_partitions) > k_max_key_mapped_partitions) {
-      throw UsageError("--partition-by key into more than " + std::to_string(k_max_key_mapped_partitions) +
-                           " destination partitions does not fit the checkpoint metadata",
-                       "use --partition-by same, or --no-provenance (gives up exactly-once resume)");
-    }
-    m_report.partition_by = by;
-    for (auto& p : m_parts) {
-      p.report.dest_partition = by == PartitionBy::same ? p.report.partition.partition : -1;
+    return run_member();
+  }
+  kafka::ConsumerOptions co;
+  co.group = m_report.group;
+  kafka::Consumer consumer(m_source, co);
+  const auto dest_end = destination_ends();
+  load_checkpoints(consumer);
+  if (std::all_of(m_parts.begin(), m_parts.end(),
+                  [](const Part& p) { return p.resumed && p.report.start >= p.end; }) &&
+      m_report.resumed) {
+    m_report.already_complete = true;
+    return finish();
+  }
+  m_sender.begin(dest_end);
+  for (const auto& [topic, from] : m_topic_scan_from) {
+    if (!m_sender.has_topic(topic)) {
+      m_sender.add_topic(topic, ends_of(topic, -1));
     }
   }
-
-  std::map<int32_t, int64_t> destination_ends() {
-    std::vector<TopicPartition> tps;
-    for (int32_t i = 0; i < m_report.dest_partitions; ++i) {
-      tps.push_back({m_dest.topic, i});
-    }
-    kafka::Admin admin(m_dest.config);
-    std::map<int32_t, int64_t> ends;
-    for (const auto& [tp, range] : admin.offset_ranges(tps)) {
-      ends[tp.partition] = range.end;
-    }
-    return ends;
+  scan_destination(dest_end);
+  for (const auto& [topic, from] : m_topic_scan_from) {
+    scan_other(topic, from);
   }
+  commit_fresh(consumer);
+  copy_loop(&consumer);
+  drain(consumer);
+  return finish();
+}
 
-  // Resumes from the group's commits: their offsets, and the ends and
-  // destination scan starts in their metadata.
-  void load_checkpoints(kafka::Consumer& consumer) {
-    std::vector<TopicPartition> tps;
-    for (const auto& p : m_parts) {
-      tps.push_back(p.report.partition);
+void Copier::resolve_mapping() {
+  kafka::Admin admin(m_dest.config);
+  const auto info = admin.describe_topic(m_dest.topic);
+  m_report.dest_partitions = static_cast<int32_t>(info.partitions.size());
+  int32_t highest = -1;
+  for (const auto& p : m_parts) {
+    highest = std::max(highest, p.report.partition.partition);
+  }
+  auto by = m_options.partition_by;
+  if (m_options.route) {
+    by = PartitionBy::key;  // the route picks partitions: checkpoints name them all
+  } else if (by == PartitionBy::automatic) {
+    by = m_report.dest_partitions > highest ? PartitionBy::same : PartitionBy::key;
+  } else if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
+    throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" +
+                         m_dest.topic + "', which has " + std::to_string(m_report.dest_partitions) +
+                         " partition(s)",
+                     "use --partition-by key, or add partitions to the destination");
+  }
+  if (by == PartitionBy::key && m_options.provenance &&
+      static_cast<size_t>(m_report.dest_partitions) > k_max_key_mapped_partitions) {
+    throw UsageError("--partition-by key into more than " + std::to_string(k_max_key_mapped_partitions) +
+                         " destination partitions does not fit the checkpoint metadata",
+                     "use --partition-by same, or --no-provenance (gives up exactly-once resume)");
+  }
+  m_report.partition_by = by;
+  for (auto& p : m_parts) {
+    p.report.dest_partition = by == PartitionBy::same ? p.report.partition.partition : -1;
+  }
+}
+
+std::map<int32_t, int64_t> Copier::destination_ends() {
+  return ends_of(m_dest.topic, m_report.dest_partitions);
+}
+
+std::map<int32_t, int64_t> Copier::ends_of(const std::string& topic, int32_t partitions) {
+  kafka::Admin admin(m_dest.config);
+  if (partitions < 0) {
+    partitions = static_cast<int32_t>(admin.describe_topic(topic).partitions.size());
+  }
+  std::vector<TopicPartition> tps;
+  for (int32_t i = 0; i < partitions; ++i) {
+    tps.push_back({topic, i});
+  }
+  std::map<int32_t, int64_t> ends;
+  for (const auto& [tp, range] : admin.offset_ranges(tps)) {
+    ends[tp.partition] = range.end;
+  }
+  return ends;
+}
+
+void Copier::load_checkpoints(kafka::Consumer& consumer) {
+  std::vector<TopicPartition> tps;
+  for (const auto& p : m_parts) {
+    tps.push_back(p.report.partition);
+  }
+  bool previous_without_provenance = false;
+  for (const auto& point : consumer.committed_metadata(tps)) {
+    if (point.offset < 0) {
+      continue;
     }
-    bool previous_without_provenance = false;
-    for (const auto& point : consumer.committed_metadata(tps)) {
-      if (point.offset < 0) {
-        continue;
+    const auto meta = decode_checkpoint(point.metadata);
+    if (!meta) {
+      throw UsageError("consumer group '" + m_report.group + "' holds offsets that evt replay did not commit",
+                       "choose another --run-id");
+    }
+    auto& part = m_parts[m_index.at(point.partition)];
+    part.resumed = true;
+    part.report.start = point.offset;
+    part.end = m_options.extend_to_plan ? std::max(meta->end, part.end) : meta->end;
+    part.report.end = part.end;
+    part.last_commit = point.offset;
+    part.last_meta = point.metadata;
+    m_report.resumed = true;
+    m_report.notes.push_back("checkpoint of " + format_source(point.partition, point.offset) + ": " +
+                             point.metadata);
+    if (point.offset >= meta->end) {
+      continue;  // finished: nothing of it can be in flight
+    }
+    previous_without_provenance = previous_without_provenance || !meta->provenance;
+    if (meta->provenance) {
+      for (const auto& [dp, off] : meta->dest_scan) {
+        auto it = m_scan_from.find(dp);
+        m_scan_from[dp] = it == m_scan_from.end() ? off : std::min(it->second, off);
       }
-      const auto meta = decode_checkpoint(point.metadata);
-      if (!meta) {
-        throw UsageError(
-            "consumer group '" + m_report.group + "' holds offsets that evt replay did not commit",
-            "choose another --run-id");
-      }
-      auto& part = m_parts[m_index.at(point.partition)];
-      part.resumed = true;
-      part.report.start = point.offset;
-      part.end = meta->end;
-      part.report.end = meta->end;
-      part.last_commit = point.offset;
-      part.last_meta = point.metadata;
-      m_report.resumed = true;
-      m_report.notes.push_back("checkpoint of " + format_source(point.partition, point.offset) + ": " +
-                               point.metadata);
-      if (point.offset >= meta->end) {
-        continue;  // finished: nothing of it can be in flight
-      }
-      previous_without_provenance = previous_without_provenance || !meta->provenance;
-      if (meta->provenance) {
-        for (const auto& [dp, off] : meta->dest_scan) {
-          auto it = m_scan_from.find(dp);
-          m_scan_from[dp] = it == m_scan_from.end() ? off : std::min(it->second, off);
+      for (const auto& [topic, scan] : meta->topic_scan) {
+        auto& from = m_topic_scan_from[topic];
+        for (const auto& [dp, off] : scan) {
+          auto it = from.find(dp);
+          from[dp] = it == from.end() ? off : std::min(it->second, off);
         }
       }
     }
-    if (previous_without_provenance || (m_report.resumed && !m_options.provenance)) {
-      m_report.warnings.push_back(
-          "resuming without provenance headers: records the previous attempt wrote "
-          "after its last checkpoint are written again");
+  }
+  if (previous_without_provenance || (m_report.resumed && !m_options.provenance)) {
+    m_report.warnings.push_back(
+        "resuming without provenance headers: records the previous attempt wrote "
+        "after its last checkpoint are written again");
+  }
+}
+
+void Copier::scan_destination(const std::map<int32_t, int64_t>& dest_end) {
+  if (m_scan_from.empty() || !m_options.provenance) {
+    return;
+  }
+  std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
+  for (const auto& [dp, from] : m_scan_from) {
+    const auto it = dest_end.find(dp);
+    if (it != dest_end.end() && from < it->second) {
+      ranges[dp] = {from, it->second};
     }
   }
-
-  // Finds what an earlier attempt wrote beyond its checkpoint.
-  void scan_destination(const std::map<int32_t, int64_t>& dest_end) {
-    if (m_scan_from.empty() || !m_options.provenance) {
-      return;
+  const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
+                                  m_options.idle_timeout_ms, m_options.stop_requested);
+  m_report.scanned = found.scanned;
+  for (const auto& hit : found.records) {
+    const auto it = m_index.find(hit.source.partition);
+    if (it == m_index.end()) {
+      continue;
     }
-    std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
-    for (const auto& [dp, from] : m_scan_from) {
-      const auto it = dest_end.find(dp);
-      if (it != dest_end.end() && from < it->second) {
-        ranges[dp] = {from, it->second};
-      }
+    auto& part = m_parts[it->second];
+    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
+      continue;  // covered by the checkpoint already, or outside the run
     }
-    const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
-                                    m_options.idle_timeout_ms, m_options.stop_requested);
-    m_report.scanned = found.scanned;
-    for (const auto& hit : found.records) {
-      const auto it = m_index.find(hit.source.partition);
-      if (it == m_index.end()) {
-        continue;
-      }
-      auto& part = m_parts[it->second];
-      if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-        continue;  // covered by the checkpoint already, or outside the run
-      }
-      part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-      m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-    }
-    m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) +
-                             " destination record(s); " + std::to_string(found.records.size()) +
-                             " were written by this run beyond its checkpoint");
+    part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
+    m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
   }
+  m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) + " destination record(s); " +
+                           std::to_string(found.records.size()) +
+                           " were written by this run beyond its checkpoint");
+}
 
-  CheckpointMeta meta_for(const Part& p) const {
-    CheckpointMeta m;
-    m.end = p.end;
-    m.provenance = m_options.provenance;
-    if (p.report.dest_partition >= 0) {
-      m.dest_scan[p.report.dest_partition] = m_sender.scan_start(p.report.dest_partition);
+void Copier::scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from) {
+  const auto ends = ends_of(topic, -1);
+  std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
+  for (const auto& [dp, from] : scan_from) {
+    const auto it = ends.find(dp);
+    if (it != ends.end() && from < it->second) {
+      ranges[dp] = {from, it->second};
+    }
+  }
+  const auto found = scan_for_run(m_dest.config, topic, ranges, m_options.run_id, m_options.idle_timeout_ms,
+                                  m_options.stop_requested);
+  m_report.scanned += found.scanned;
+  for (const auto& hit : found.records) {
+    const auto it = m_index.find(hit.source.partition);
+    if (it == m_index.end()) {
+      continue;
+    }
+    auto& part = m_parts[it->second];
+    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
+      continue;
+    }
+    part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
+    m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+  }
+}
+
+void Copier::open_topic(const std::string& topic) {
+  // Its end offsets noted and a checkpoint naming it saved before the first
+  // record goes there: a kill from here on scans it.
+  m_sender.add_topic(topic, ends_of(topic, -1));
+  if (m_checkpointer != nullptr) {
+    commit(*m_checkpointer, true);
+  }
+}
+
+CheckpointMeta Copier::meta_for(const Part& p) const {
+  CheckpointMeta m;
+  m.end = p.end;
+  m.provenance = m_options.provenance;
+  if (p.report.dest_partition >= 0) {
+    m.dest_scan[p.report.dest_partition] = m_sender.scan_start(p.report.dest_partition);
+  } else {
+    for (int32_t dp = 0; dp < m_report.dest_partitions; ++dp) {
+      m.dest_scan[dp] = m_sender.scan_start(dp);
+    }
+  }
+  if (m_options.route) {
+    m.topic_scan = m_sender.topic_scan_starts();
+  }
+  return m;
+}
+
+void Copier::commit_fresh(kafka::Consumer& consumer) {
+  std::vector<kafka::CommittedOffset> points;
+  for (auto& p : m_parts) {
+    if (!p.resumed) {
+      p.last_meta = encode_checkpoint(meta_for(p));
+      p.last_commit = p.report.start;
+      points.push_back({p.report.partition, p.report.start, p.last_meta});
+    }
+  }
+  consumer.commit_points(points);
+}
+
+void Copier::copy_loop(kafka::Consumer* group_consumer) {
+  std::optional<kafka::Consumer> plain;
+  m_checkpointer = group_consumer;
+  kafka::Consumer* consumer = group_consumer;
+  if (consumer == nullptr) {
+    plain.emplace(m_source);
+    consumer = &*plain;
+  }
+  std::vector<kafka::StartPosition> positions;
+  for (auto& p : m_parts) {
+    m_total += static_cast<uint64_t>(std::max<int64_t>(0, p.end - p.report.start));
+    if (p.report.start >= p.end) {
+      p.done = true;
+      if (!m_options.dry_run) {
+        m_sender.pass(index_of(p), p.end);
+      }
     } else {
-      for (int32_t dp = 0; dp < m_report.dest_partitions; ++dp) {
-        m.dest_scan[dp] = m_sender.scan_start(dp);
-      }
+      positions.push_back({p.report.partition, p.report.start});
     }
-    return m;
   }
-
-  // The first checkpoint, before anything is sent: a kill from here on
-  // finds the run's end offsets and where to scan.
-  void commit_fresh(kafka::Consumer& consumer) {
-    std::vector<kafka::CommittedOffset> points;
-    for (auto& p : m_parts) {
-      if (!p.resumed) {
-        p.last_meta = encode_checkpoint(meta_for(p));
-        p.last_commit = p.report.start;
-        points.push_back({p.report.partition, p.report.start, p.last_meta});
-      }
-    }
-    consumer.commit_points(points);
-  }
-
-  void copy_loop(kafka::Consumer* group_consumer) {
-    std::optional<kafka::Consumer> plain;
-    kafka::Consumer* consumer = group_consumer;
-    if (consumer == nullptr) {
-      plain.emplace(m_source);
-      consumer = &*plain;
-    }
-    std::vector<kafka::StartPosition> positions;
-    for (auto& p : m_parts) {
-      m_total += static_cast<uint64_t>(std::max<int64_t>(0, p.end - p.report.start));
-      if (p.report.start >= p.end) {
-        p.done = true;
-        if (!m_options.dry_run) {
-          m_sender.pass(index_of(p), p.end);
-        }
-      } else {
-        positions.push_back({p.report.partition, p.report.start});
-      }
-    }
-    consumer->assign(positions);
-    size_t batch = 10000;
-    if (m_options.rate > 0) {
-      batch = static_cast<size_t>(std::clamp(m_options.rate / 10, 1.0, 10000.0));
-    }
-    std::vector<TopicPartition> reached;
-    auto last_commit = Clock::now();
-    auto last_progress_call = Clock::now();
-    m_sender.touch();
-    const auto visit = [this](const RecordView& r) { on_record(r); };
-    while (!m_sender.stopping() && !all_done()) {
-      if (m_options.stop_requested && m_options.stop_requested()) {
-        m_report.interrupted = true;
-        break;
-      }
-      reached.clear();
-      const size_t n = consumer->poll_view(visit, reached, batch, m_sender.in_flight() > 0 ? 10 : 100, true);
-      for (const auto& tp : reached) {
-        on_end(tp);
-      }
-      if (n > 0 || !reached.empty()) {
-        m_sender.touch();
-      }
-      m_sender.serve(0);
-      if (group_consumer != nullptr &&
-          Clock::now() - last_commit >= std::chrono::milliseconds(m_options.commit_interval_ms)) {
-        commit(*group_consumer, false);
-        last_commit = Clock::now();
-      }
-      if (m_options.on_progress && Clock::now() - last_progress_call >= std::chrono::milliseconds(200)) {
-        m_options.on_progress(progress());
-        last_progress_call = Clock::now();
-      }
-      if (!m_sender.stopping() &&
-          Clock::now() - m_sender.last_activity() > std::chrono::milliseconds(m_options.idle_timeout_ms)) {
-        m_stalled = "no progress for " + std::to_string(m_options.idle_timeout_ms / 1000) +
-                    " s (no source records, no destination acknowledgements)";
-        m_sender.stop();
-      }
-    }
+  consumer->assign(positions);
+  const size_t batch = poll_batch();
+  std::vector<TopicPartition> reached;
+  auto last_commit = Clock::now();
+  auto last_progress_call = Clock::now();
+  m_sender.touch();
+  const auto visit = [this](const RecordView& r) { on_record(r); };
+  while (!m_sender.stopping() && !all_done()) {
     if (m_options.stop_requested && m_options.stop_requested()) {
       m_report.interrupted = true;
+      break;
+    }
+    reached.clear();
+    const size_t n = consumer->poll_view(visit, reached, batch, m_sender.in_flight() > 0 ? 10 : 100, true);
+    for (const auto& tp : reached) {
+      on_end(tp);
+    }
+    if (n > 0 || !reached.empty()) {
+      m_sender.touch();
+    }
+    m_sender.serve(0);
+    if (group_consumer != nullptr &&
+        Clock::now() - last_commit >= std::chrono::milliseconds(m_options.commit_interval_ms)) {
+      commit(*group_consumer, false);
+      last_commit = Clock::now();
+    }
+    if (m_options.on_progress && Clock::now() - last_progress_call >= std::chrono::milliseconds(200)) {
+      m_options.on_progress(progress());
+      last_progress_call = Clock::now();
+    }
+    if (!m_sender.stopping() &&
+        Clock::now() - m_sender.last_activity() > std::chrono::milliseconds(m_options.idle_timeout_ms)) {
+      m_stalled = "no progress for " + std::to_string(m_options.idle_timeout_ms / 1000) +
+                  " s (no source records, no destination acknowledgements)";
+      m_sender.stop();
     }
   }
-
-  uint32_t index_of(const Part& p) const { return static_cast<uint32_t>(&p - m_parts.data()); }
-
-  bool all_done() const {
-    return std::all_of(m_parts.begin(), m_parts.end(), [](const Part& p) { return p.done; });
+  if (m_options.stop_requested && m_options.stop_requested()) {
+    m_report.interrupted = true;
   }
+}
 
-  Part* part_of(const RecordView& r) {
-    if (m_last != nullptr && r.partition == m_last->report.partition.partition &&
-        r.topic == m_last->report.partition.topic) {
-      return m_last;
-    }
-    const auto it = m_index.find(TopicPartition{std::string(r.topic), r.partition});
-    m_last = it == m_index.end() ? nullptr : &m_parts[it->second];
+size_t Copier::poll_batch() const {
+  return m_options.rate > 0 ? static_cast<size_t>(std::clamp(m_options.rate / 10, 1.0, 10000.0)) : 10000;
+}
+
+bool Copier::all_done() const {
+  return std::all_of(m_parts.begin(), m_parts.end(), [](const Part& p) { return p.done; });
+}
+
+Part* Copier::part_of(const RecordView& r) {
+  if (m_last != nullptr && r.partition == m_last->report.partition.partition &&
+      r.topic == m_last->report.partition.topic) {
     return m_last;
   }
+  const auto it = m_index.find(TopicPartition{std::string(r.topic), r.partition});
+  m_last = it == m_index.end() ? nullptr : &m_parts[it->second];
+  return m_last;
+}
 
-  void finish_part(Part& p) {
-    p.done = true;
-    if (!m_options.dry_run) {
-      m_sender.pass(index_of(p), p.end);
-    }
+void Copier::finish_part(Part& p) {
+  p.done = true;
+  if (!m_options.dry_run) {
+    m_sender.pass(index_of(p), p.end);
   }
+}
 
-  void on_end(const TopicPartition& tp) {
-    const auto it = m_index.find(tp);
-    // The client reached the partition's current end, which is at or
-    // beyond the run's end (fixed when the run began): all of it was read.
-    if (it != m_index.end() && !m_sender.stopping()) {
-      auto& p = m_parts[it->second];
-      if (!p.done) {
-        finish_part(p);
-      }
-    }
-  }
-
-  void on_record(const RecordView& r) {
-    Part* p = part_of(r);
-    if (p == nullptr || p->done || m_sender.stopping()) {
-      return;  // a record of a later poll is read again on resume: nothing is marked
-    }
-    if (r.offset >= p->end) {
-      finish_part(*p);
-      return;
-    }
-    const auto idx = index_of(*p);
-    if (!p->already.empty()) {
-      const auto it = p->already.find(r.offset);
-      if (it != p->already.end()) {
-        // An earlier attempt wrote it after its last checkpoint: done already.
-        p->already.erase(it);
-        m_sender.done(idx, r.offset);
-        ++p->report.read;
-        ++p->report.selected;
-        ++p->report.already;
-        ++m_read;
-        after_record(*p, r.offset);
-        return;
-      }
-    }
-    if (!m_filter.matches(r)) {
-      ++p->report.read;
-      ++m_read;
-      if (!m_options.dry_run) {
-        m_sender.pass(idx, r.offset + 1);
-      }
-      after_record(*p, r.offset);
-      return;
-    }
-    build(*p, r);
-    if (m_options.dry_run) {
-      ++p->report.read;
-      ++p->report.selected;
-      ++m_read;
-      if (m_report.sample.size() < m_options.sample_size) {
-        m_report.sample.push_back(m_record);
-      }
-      after_record(*p, r.offset);
-      return;
-    }
-    if (!m_sender.send(idx, r.offset, m_record)) {
-      m_report.interrupted = true;
-      return;  // stopping: this record stays unread
-    }
-    ++p->report.read;
-    ++p->report.selected;
-    ++m_read;
-    after_record(*p, r.offset);
-  }
-
-  void after_record(Part& p, int64_t offset) {
-    if (offset + 1 >= p.end) {
+void Copier::on_end(const TopicPartition& tp) {
+  const auto it = m_index.find(tp);
+  // The client reached the partition's current end, which is at or
+  // beyond the run's end (fixed when the run began): all of it was read.
+  if (it != m_index.end() && !m_sender.stopping()) {
+    auto& p = m_parts[it->second];
+    if (!p.done && p.owned) {
       finish_part(p);
     }
   }
+}
 
-  // The record to write, in m_record (storage reused between records).
-  void build(const Part& p, const RecordView& r) {
-    copy_record(r, m_record);
-    m_record.topic = m_dest.topic;
-    m_record.partition = p.report.dest_partition;
-    m_record.offset = -1;
-    if (!m_options.keep_timestamps) {
-      m_record.timestamp = -1;
-      m_record.timestamp_type = TimestampType::none;
-    }
-    if (m_options.provenance) {
-      m_record.headers.push_back({std::string(k_source_header), format_source(p.report.partition, r.offset)});
-      m_record.headers.push_back({std::string(k_run_header), m_options.run_id});
-    }
+void Copier::on_record(const RecordView& r) {
+  Part* p = part_of(r);
+  if (p == nullptr || p->done || !p->owned || m_sender.stopping()) {
+    return;  // a record of a later poll is read again on resume: nothing is marked
   }
-
-  // Commits every partition whose offset or metadata moved. A failed commit
-  // is retried at the next interval (unless `must`).
-  void commit(kafka::Consumer& consumer, bool must) {
-    if (m_sender.failed()) {
+  if (r.offset < p->report.start) {
+    return;  // fetched before a take-over's seek
+  }
+  if (r.offset >= p->end) {
+    finish_part(*p);
+    return;
+  }
+  const auto idx = index_of(*p);
+  if (!p->already.empty()) {
+    const auto it = p->already.find(r.offset);
+    if (it != p->already.end()) {
+      // An earlier attempt wrote it after its last checkpoint: done already.
+      p->already.erase(it);
+      m_sender.done(idx, r.offset);
+      ++p->report.read;
+      ++p->report.selected;
+      ++p->report.already;
+      ++m_read;
+      after_record(*p, r.offset);
       return;
     }
-    std::vector<int64_t> offsets(m_parts.size());
-    for (size_t i = 0; i < m_parts.size(); ++i) {
-      offsets[i] = m_sender.commit_offset(static_cast<uint32_t>(i), m_parts[i].report.start);
+  }
+  if (!m_filter.matches(r) || !build(*p, r)) {
+    ++p->report.read;
+    ++m_read;
+    if (!m_options.dry_run) {
+      m_sender.pass(idx, r.offset + 1);
     }
-    m_sender.prune(offsets);
-    std::vector<kafka::CommittedOffset> points;
-    for (size_t i = 0; i < m_parts.size(); ++i) {
-      auto& p = m_parts[i];
-      auto meta = encode_checkpoint(meta_for(p));
-      if (offsets[i] != p.last_commit || meta != p.last_meta) {
-        points.push_back({p.report.partition, offsets[i], std::move(meta)});
+    after_record(*p, r.offset);
+    return;
+  }
+  if (m_options.dry_run) {
+    ++p->report.read;
+    ++p->report.selected;
+    ++m_read;
+    if (m_report.sample.size() < m_options.sample_size) {
+      m_report.sample.push_back(m_record);
+    }
+    after_record(*p, r.offset);
+    return;
+  }
+  if (m_options.route && !m_sender.has_topic(m_record.topic)) {
+    open_topic(m_record.topic);
+  }
+  if (!m_sender.send(idx, r.offset, m_record)) {
+    m_report.interrupted = true;
+    return;  // stopping: this record stays unread
+  }
+  ++p->report.read;
+  ++p->report.selected;
+  ++m_read;
+  after_record(*p, r.offset);
+}
+
+void Copier::after_record(Part& p, int64_t offset) {
+  if (offset + 1 >= p.end) {
+    finish_part(p);
+  }
+}
+
+bool Copier::build(const Part& p, const RecordView& r) {
+  copy_record(r, m_record);
+  m_record.topic = m_dest.topic;
+  m_record.partition = p.report.dest_partition;
+  m_record.offset = -1;
+  if (!m_options.keep_timestamps) {
+    m_record.timestamp = -1;
+    m_record.timestamp_type = TimestampType::none;
+  } else if (m_ts_check) {
+    m_ts_check->check(m_record.timestamp, [this](const std::string& w) {
+      if (m_options.on_warning) {
+        m_options.on_warning(w);
+      } else {
+        m_report.warnings.push_back(w);
       }
+    });
+  }
+  if (m_options.route && !m_options.route(r, m_record)) {
+    return false;
+  }
+  if (m_options.provenance) {
+    m_record.headers.push_back({std::string(k_source_header), format_source(p.report.partition, r.offset)});
+    m_record.headers.push_back({std::string(k_run_header), m_options.run_id});
+  }
+  return true;
+}
+
+void Copier::commit(kafka::Consumer& consumer, bool must) {
+  std::vector<uint32_t> owned;
+  for (const auto& p : m_parts) {
+    if (p.owned) {
+      owned.push_back(index_of(p));
     }
+  }
+  commit_some(consumer, owned, must);
+}
+
+void Copier::commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must) {
+  if (m_sender.failed() || which.empty()) {
+    return;
+  }
+  // Sources not committed now keep their tracker entries.
+  std::vector<int64_t> offsets(m_parts.size(), std::numeric_limits<int64_t>::min());
+  for (const auto i : which) {
+    offsets[i] = m_sender.commit_offset(i, m_parts[i].report.start);
+  }
+  m_sender.prune(offsets);
+  std::vector<kafka::CommittedOffset> points;
+  for (const auto i : which) {
+    auto& p = m_parts[i];
+    auto meta = encode_checkpoint(meta_for(p));
+    if (offsets[i] != p.last_commit || meta != p.last_meta) {
+      points.push_back({p.report.partition, offsets[i], std::move(meta)});
+    }
+  }
+  if (points.empty()) {
+    return;
+  }
+  try {
+    const auto res = consumer.commit_points(points);
+    if (res == kafka::CommitResult::rebalancing) {
+      return;  // the revocation (or the next interval) commits them
+    }
+  } catch (const BrokerError&) {
+    if (must) {
+      throw;
+    }
+    ++m_commit_failures;
+    return;
+  }
+  for (const auto& pt : points) {
+    auto& p = m_parts[m_index.at(pt.partition)];
+    p.last_commit = pt.offset;
+    p.last_meta = pt.metadata;
+  }
+}
+
+void Copier::drain(kafka::Consumer& consumer) {
+  const size_t lost = m_sender.drain();
+  for (size_t i = 0; i < m_parts.size(); ++i) {
+    m_parts[i].report.written = m_sender.written(static_cast<uint32_t>(i));
+  }
+  if (lost > 0) {
+    // Safe after the purge: no acknowledgement moves the scan start any more.
+    commit_final(consumer);
+    throw BrokerError(std::to_string(lost) + " record(s) were not acknowledged by the destination within " +
+                          std::to_string(m_options.idle_timeout_ms / 1000) + " s",
+                      "resume with --run-id " + m_options.run_id + " once the destination is healthy");
+  }
+  commit_final(consumer);
+  consumer.close();
+  if (!m_stalled.empty() && !m_sender.failed()) {
+    throw BrokerError(m_stalled,
+                      "check that the brokers are up, then resume with --run-id " + m_options.run_id);
+  }
+  if (m_sender.failed()) {
+    throw BrokerError(m_sender.failure(), "fix the cause and resume with --run-id " + m_options.run_id +
+                                              ": nothing acknowledged is written twice");
+  }
+}
+
+void Copier::commit_final(kafka::Consumer& consumer) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.idle_timeout_ms);
+  for (;;) {
     try {
-      consumer.commit_points(points);
+      commit(consumer, true);
+      return;
     } catch (const BrokerError&) {
-      if (must) {
+      if (Clock::now() > deadline) {
         throw;
       }
-      ++m_commit_failures;
-      return;
-    }
-    for (const auto& pt : points) {
-      auto& p = m_parts[m_index.at(pt.partition)];
-      p.last_commit = pt.offset;
-      p.last_meta = pt.metadata;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
+}
 
-  // Waits for every record in flight, then saves the final checkpoint.
-  void drain(kafka::Consumer& consumer) {
-    const size_t lost = m_sender.drain();
-    for (size_t i = 0; i < m_parts.size(); ++i) {
-      m_parts[i].report.written = m_sender.written(static_cast<uint32_t>(i));
-    }
-    if (lost > 0) {
-      // Safe after the purge: no acknowledgement moves the scan start any more.
-      commit_final(consumer);
-      throw BrokerError(std::to_string(lost) + " record(s) were not acknowledged by the destination within " +
-                            std::to_string(m_options.idle_timeout_ms / 1000) + " s",
-                        "resume with --run-id " + m_options.run_id + " once the destination is healthy");
-    }
-    commit_final(consumer);
-    consumer.close();
-    if (!m_stalled.empty() && !m_sender.failed()) {
-      throw BrokerError(m_stalled,
-                        "check that the brokers are up, then resume with --run-id " + m_options.run_id);
-    }
-    if (m_sender.failed()) {
-      throw BrokerError(m_sender.failure(), "fix the cause and resume with --run-id " + m_options.run_id +
-                                                ": nothing acknowledged is written twice");
+CopyProgress Copier::progress() const {
+  CopyProgress pr;
+  pr.read = m_read;
+  pr.total = m_total;
+  pr.bytes = m_sender.bytes();
+  for (size_t i = 0; i < m_parts.size(); ++i) {
+    pr.written += m_sender.written(static_cast<uint32_t>(i));
+  }
+  pr.elapsed_s = seconds_since(m_started);
+  return pr;
+}
+
+CopyReport Copier::finish() {
+  m_report.partitions.clear();
+  for (const auto& p : m_parts) {
+    m_report.partitions.push_back(p.report);
+  }
+  m_report.bytes = m_sender.bytes();
+  m_report.written_to = m_sender.written_to();
+  m_report.elapsed_s = seconds_since(m_started);
+  if (m_commit_failures > 0) {
+    m_report.warnings.push_back(std::to_string(m_commit_failures) +
+                                " checkpoint commit(s) failed and were retried");
+  }
+  return std::move(m_report);
+}
+
+}  // namespace engine
+
+void check_not_into_itself(const std::vector<std::string>& sources, const std::string& source_brokers,
+                           const Destination& destination, bool allowed) {
+  for (const auto& s : sources) {
+    if (!allowed && s == destination.topic && destination.config.brokers == source_brokers) {
+      throw UsageError("refusing to replay '" + s + "' into itself",
+                       "add --allow-same-topic if that is what you want");
     }
   }
-
-  // The last commit may race a broker coming back: retry within the timeout.
-  void commit_final(kafka::Consumer& consumer) {
-    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.idle_timeout_ms);
-    for (;;) {
-      try {
-        commit(consumer, true);
-        return;
-      } catch (const BrokerError&) {
-        if (Clock::now() > deadline) {
-          throw;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-    }
-  }
-
-  CopyProgress progress() const {
-    CopyProgress pr;
-    pr.read = m_read;
-    pr.total = m_total;
-    pr.bytes = m_sender.bytes();
-    for (size_t i = 0; i < m_parts.size(); ++i) {
-      pr.written += m_sender.written(static_cast<uint32_t>(i));
-    }
-    pr.elapsed_s = seconds_since(m_started);
-    return pr;
-  }
-
-  CopyReport finish() {
-    m_report.partitions.clear();
-    for (const auto& p : m_parts) {
-      m_report.partitions.push_back(p.report);
-    }
-    m_report.bytes = m_sender.bytes();
-    m_report.elapsed_s = seconds_since(m_started);
-    if (m_commit_failures > 0) {
-      m_report.warnings.push_back(std::to_string(m_commit_failures) +
-                                  " checkpoint commit(s) failed and were retried");
-    }
-    return std::move(m_report);
-  }
-
-  const kafka::ClientConfig& m_source;
-  const Destination& m_dest;
-  const filter::RecordFilter& m_filter;
-  const CopyOptions& m_options;
-  Sender m_sender;
-  std::vector<Part> m_parts;
-  std::map<TopicPartition, uint32_t> m_index;
-  std::map<int32_t, int64_t> m_scan_from;
-  Record m_record;
-  Part* m_last = nullptr;
-  uint64_t m_read = 0;
-  uint64_t m_total = 0;
-  uint64_t m_commit_failures = 0;
-  std::string m_stalled;
-  Clock::time_point m_started;
-  CopyReport m_report;
-};
-
-}  // namespace
+}
 
 CopyReport copy_records(const kafka::ClientConfig& source, const Destination& destination,
                         const std::vector<read::PartitionPlan>& plans, const filter::RecordFilter& filter,
                         const CopyOptions& options) {
-  Copier copier(source, destination, plans, filter, options);
+  engine::Copier copier(source, destination, plans, filter, options);
   return copier.run();
 }
 

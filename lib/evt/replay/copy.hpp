@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,8 +52,23 @@ struct CopyOptions {
   size_t sample_size = 5;  // dry run: records shown
   int commit_interval_ms = 1000;
   int idle_timeout_ms = 10000;  // fail when nothing moves this long
+  // Share the source partitions with every other process of this run id
+  // through the run's consumer group (subscribe), instead of reading all.
+  bool scale_out = false;
   std::function<bool()> stop_requested;
   std::function<void(const CopyProgress&)> on_progress;  // at most every 200 ms
+  // Warnings the user should see while the run goes on (else in the report).
+  std::function<void(const std::string&)> on_warning;
+  // Per-record routing (evt dlq redrive). Called with each selected record
+  // as it would be written (addressed to the destination, timestamps
+  // applied, no provenance headers yet); may change its topic, partition
+  // and headers, or return false to pass it over like a filtered record.
+  // Other topics are checkpointed and resume-scanned like the destination
+  // (one `at=` metadata field each; docs/replay.md).
+  std::function<bool(const RecordView& source, Record& out)> route;
+  // A resumed partition continues to the planned end when that lies beyond
+  // the end of its first attempt (records that arrived since are copied).
+  bool extend_to_plan = false;
 };
 
 // What happened to one source partition in this run.
@@ -80,11 +96,17 @@ struct CopyReport {
   uint64_t bytes = 0;
   double elapsed_s = 0;
   std::vector<PartitionReport> partitions;
-  std::vector<Record> sample;      // dry run: what would be written
-  std::vector<std::string> notes;  // things the user should know (-v or always)
+  std::vector<Record> sample;                  // dry run: what would be written
+  std::map<std::string, uint64_t> written_to;  // acknowledged per topic written
+  std::vector<std::string> notes;              // things the user should know (-v or always)
   std::vector<std::string> warnings;
   uint64_t total(uint64_t PartitionReport::*field) const;
 };
+
+// Throws UsageError when a source topic is the destination topic on the
+// same cluster (same bootstrap servers), unless `allowed`.
+void check_not_into_itself(const std::vector<std::string>& sources, const std::string& source_brokers,
+                           const Destination& destination, bool allowed);
 
 // Copies the planned ranges (plans from tail's planner with an end).
 // Throws UsageError for impossible mappings, BrokerError when the

@@ -2,6 +2,12 @@
 
 #include "evt/error.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <nlohmann/json.hpp>
@@ -118,6 +124,24 @@ size_t Redactor::apply(Record& record) const {
     record.value = doc.dump();
   }
   return replaced;
+}
+
+std::string read_redact_key(const std::string& key_file) {
+  if (!key_file.empty()) {
+    std::ifstream in(key_file, std::ios::binary);
+    if (!in) {
+      throw UsageError("cannot read --redact-key-file '" + key_file + "': " + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
+      key.pop_back();
+    }
+    return key;
+  }
+  const char* env = std::getenv("EVT_REDACT_KEY");
+  return env != nullptr ? env : "";
 }
 
 }  // namespace evt::replay

@@ -26,6 +26,11 @@ RedactPath parse_redact_path(std::string_view text);
 // HMAC-SHA256 of `data` under `key`, as 64 lower-case hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
+// The HMAC key: the content of `key_file` (trailing newlines removed), or
+// $EVT_REDACT_KEY when no file is named. Throws UsageError when the file
+// cannot be read. Never printed.
+std::string read_redact_key(const std::string& key_file);
+
 // Applies redactions to records.
 class Redactor {
  public:

@@ -16,6 +16,30 @@ void Sender::begin(const std::map<int32_t, int64_t>& dest_end) {
   m_producer.emplace(m_dest.config, po);
 }
 
+void Sender::add_topic(const std::string& topic, const std::map<int32_t, int64_t>& dest_end) {
+  auto& e = m_extra[topic];
+  e.tracker.start(dest_end);
+  for (const auto& [dp, end] : dest_end) {
+    e.partitions.push_back(dp);
+  }
+}
+
+void Sender::found_in(const std::string& topic, uint32_t source, int64_t offset, int32_t dest_partition,
+                      int64_t dest_offset) {
+  m_extra.at(topic).tracker.acked(dest_partition, dest_offset, source, offset);
+}
+
+std::map<std::string, std::map<int32_t, int64_t>> Sender::topic_scan_starts() const {
+  std::map<std::string, std::map<int32_t, int64_t>> out;
+  for (const auto& [topic, e] : m_extra) {
+    auto& starts = out[topic];
+    for (const int32_t dp : e.partitions) {
+      starts[dp] = e.tracker.scan_start(dp);
+    }
+  }
+  return out;
+}
+
 void Sender::found(uint32_t source, int64_t offset, int32_t dest_partition, int64_t dest_offset) {
   m_tracker.acked(dest_partition, dest_offset, source, offset);
 }
@@ -54,7 +78,11 @@ bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
     bytes += h.key.size() + (h.value ? h.value->size() : 0);
   }
   const uint64_t token = m_next_token++;
-  m_in_flight.emplace(token, InFlight{source, offset, bytes});
+  DestScanTracker* tracker = &m_tracker;
+  if (!m_extra.empty() && record.topic != m_dest.topic) {
+    tracker = &m_extra.at(record.topic).tracker;
+  }
+  m_in_flight.push_back(InFlight{source, offset, bytes, true, tracker, &m_written_to[record.topic]});
   m_producer->produce(record, token);
   m_watermark.sent(key(source), offset);
   return true;
@@ -67,12 +95,19 @@ void Sender::serve(int timeout_ms) {
   m_reports.clear();
   m_producer->poll(timeout_ms, m_reports);
   for (const auto& rep : m_reports) {
-    const auto it = m_in_flight.find(rep.token);
-    if (it == m_in_flight.end()) {
+    if (rep.token < m_first_token || rep.token - m_first_token >= m_in_flight.size()) {
       continue;
     }
-    const auto f = it->second;
-    m_in_flight.erase(it);
+    auto& slot = m_in_flight[rep.token - m_first_token];
+    if (!slot.pending) {
+      continue;
+    }
+    slot.pending = false;
+    const auto f = slot;
+    while (!m_in_flight.empty() && !m_in_flight.front().pending) {
+      m_in_flight.pop_front();
+      ++m_first_token;
+    }
     if (!rep.delivered) {
       if (m_failure.empty()) {
         m_failure = "the destination did not take record " + std::to_string(f.offset) + " of source " +
@@ -84,7 +119,8 @@ void Sender::serve(int timeout_ms) {
       continue;
     }
     m_watermark.acked(key(f.source), f.offset);
-    m_tracker.acked(rep.partition, rep.offset, f.source, f.offset);
+    f.tracker->acked(rep.partition, rep.offset, f.source, f.offset);
+    ++*f.written_to;
     ++m_written[f.source];
     m_bytes += f.bytes;
     touch();
@@ -96,7 +132,19 @@ int64_t Sender::commit_offset(uint32_t source, int64_t fallback) const {
 }
 
 void Sender::prune(const std::vector<int64_t>& offsets) {
-  m_tracker.prune([&](uint32_t source, int64_t off) { return off < offsets[source]; });
+  const auto covered = [&](uint32_t source, int64_t off) { return off < offsets[source]; };
+  m_tracker.prune(covered);
+  for (auto& [topic, e] : m_extra) {
+    e.tracker.prune(covered);
+  }
+}
+
+void Sender::forget(uint32_t source) {
+  m_watermark.forget(key(source));
+  m_tracker.forget(source);
+  for (auto& [topic, e] : m_extra) {
+    e.tracker.forget(source);
+  }
 }
 
 size_t Sender::drain() {

@@ -12,8 +12,8 @@
 #include "evt/replay/copy.hpp"
 
 #include <chrono>
+#include <deque>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace evt::replay {
@@ -54,11 +54,28 @@ class Sender {
   // The checkpoint's scan start for a destination partition.
   int64_t scan_start(int32_t dest_partition) const { return m_tracker.scan_start(dest_partition); }
 
+  // Topics besides the destination's that records are routed to
+  // (CopyOptions::route). A topic must be added, with its end offsets noted
+  // before anything is sent to it, before the first send to it.
+  bool has_topic(const std::string& topic) const { return topic == m_dest.topic || m_extra.contains(topic); }
+  void add_topic(const std::string& topic, const std::map<int32_t, int64_t>& dest_end);
+  // found() for a record of another topic.
+  void found_in(const std::string& topic, uint32_t source, int64_t offset, int32_t dest_partition,
+                int64_t dest_offset);
+  // The scan starts of the other topics, for the checkpoint.
+  std::map<std::string, std::map<int32_t, int64_t>> topic_scan_starts() const;
+  // Acknowledged records per topic written.
+  const std::map<std::string, uint64_t>& written_to() const { return m_written_to; }
+
   // Waits until nothing is in flight or nothing moved for the idle timeout;
   // purges and returns the number of records left unacknowledged.
   size_t drain();
 
   size_t in_flight() const { return m_producer ? m_producer->in_flight() : 0; }
+  // Records of `source` sent and not yet acknowledged (or failed).
+  size_t in_flight(uint32_t source) const { return m_watermark.in_flight(key(source)); }
+  // Drops what is known of `source` (revoked: its next owner takes over).
+  void forget(uint32_t source);
   bool stopping() const { return m_stopping; }
   void stop() { m_stopping = true; }
   // A delivery failed: no checkpoint may be saved any more (docs/replay.md).
@@ -74,6 +91,13 @@ class Sender {
     uint32_t source;
     int64_t offset;
     uint64_t bytes;
+    bool pending;
+    DestScanTracker* tracker;
+    uint64_t* written_to;
+  };
+  struct Extra {
+    DestScanTracker tracker;
+    std::vector<int32_t> partitions;
   };
   TopicPartition key(uint32_t source) const { return {"", static_cast<int32_t>(source)}; }
 
@@ -83,8 +107,14 @@ class Sender {
   uint64_t m_rate_sent = 0;  // records that passed the rate limit
   deliver::AckWatermark m_watermark;
   DestScanTracker m_tracker;
+  std::map<std::string, Extra> m_extra;  // node-based: InFlight points into it
+  std::map<std::string, uint64_t> m_written_to;
   std::optional<kafka::Producer> m_producer;
-  std::unordered_map<uint64_t, InFlight> m_in_flight;
+  // Indexed by token - m_first_token: tokens are handed out in order, so a
+  // ring instead of a hash map (no allocation per record). The front is
+  // dropped once its report came.
+  std::deque<InFlight> m_in_flight;
+  uint64_t m_first_token = 1;
   std::vector<kafka::DeliveryReport> m_reports;
   std::vector<uint64_t> m_written;
   uint64_t m_next_token = 1;

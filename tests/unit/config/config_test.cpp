@@ -296,6 +296,33 @@ TEST_CASE("use-context never exposes the file through a world-readable temporary
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("config: the dlq section (topics, parking suffix, custom header mappings)") {
+  const auto cfg = evt::config::parse_config(R"(dlq:
+  topics: [payments-failures]
+  parking-suffix: -parked
+  conventions:
+    acme:
+      original-topic: acme-src
+      original-partition: acme-part
+      numbers: binary
+)",
+                                             "c.yaml");
+  CHECK(cfg.dlq.topics == std::vector<std::string>{"payments-failures"});
+  CHECK(cfg.dlq.parking_suffix == "-parked");
+  REQUIRE(cfg.dlq.mappings.size() == 1);
+  CHECK(cfg.dlq.mappings[0].name == "acme");
+  CHECK(cfg.dlq.mappings[0].headers.at("original-partition") == "acme-part");
+  CHECK(cfg.dlq.mappings[0].binary_numbers);
+  CHECK(evt::config::parse_config("{}", "c.yaml").dlq.parking_suffix == ".parked");
+  CHECK_THROWS_WITH_AS(
+      evt::config::parse_config("dlq:\n  conventions:\n    x:\n      original-topc: a\n", "c.yaml"),
+      "c.yaml:4:7: unknown field 'original-topc' in dlq convention 'x'", evt::UsageError);
+  CHECK_THROWS_WITH_AS(
+      evt::config::parse_config("dlq:\n  conventions:\n    x:\n      numbers: hex\n", "c.yaml"),
+      "c.yaml:4:16: numbers must be text or binary", evt::UsageError);
+  CHECK_THROWS_AS(evt::config::parse_config("dlq:\n  topics: a\n", "c.yaml"), evt::UsageError);
+}
+
 TEST_CASE("YAML aliases are refused in the config file, naming the file") {
   // One anchored 1 MB value referenced by 2,000 contexts took 7.8 GB: an
   // alias is refused on sight, before anything is copied out.

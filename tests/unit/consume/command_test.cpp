@@ -68,3 +68,40 @@ TEST_CASE("consume command: summary and status texts") {
   CHECK(summary_text(s) == "handled 5 record(s) in 9 attempt(s); 3 retried, 1 dead-lettered, 0 skipped");
   CHECK(status_text(s, 12.4) == "handled 5 (12/s) · in flight 2 · queued 7 · retried 3 · dead-lettered 1");
 }
+
+TEST_CASE("consume command: --to, --dedupe-by and --metrics") {
+  auto c = basic();
+  c.to = "payments";
+  c.metrics = "/tmp/m.prom";
+  c.dedupe_by = "json:order.id";
+  c.dedupe_window = "1000";
+  c.dedupe_store = "/tmp/s.sqlite";
+  const auto o = consume_options(c, "/bin:/usr/bin");
+  CHECK(o.to_topic == "payments");
+  CHECK(o.metrics_path == "/tmp/m.prom");
+  REQUIRE(o.dedupe_by.has_value());
+  CHECK(o.dedupe_by->text() == "json:order.id");
+  CHECK(o.dedupe_window.count == 1000);
+  CHECK(o.dedupe_store == "/tmp/s.sqlite");
+  auto piped = c;
+  piped.pipe = true;
+  CHECK_THROWS_AS(consume_options(piped, "/bin:/usr/bin"), evt::UsageError);
+  auto batched = basic();
+  batched.batch = 10;
+  batched.dedupe_by = "key";
+  CHECK_THROWS_AS(consume_options(batched, "/bin:/usr/bin"), evt::UsageError);
+  auto store_only = basic();
+  store_only.dedupe_store = "/tmp/s.sqlite";
+  CHECK_THROWS_AS(consume_options(store_only, "/bin:/usr/bin"), evt::UsageError);
+  ConsumeStats s;
+  s.done = 4;
+  s.deduplicated = 2;
+  s.published = 3;
+  CHECK(summary_text(s) ==
+        "handled 4 record(s) in 0 attempt(s); 0 retried, 0 dead-lettered, 0 skipped, 2 deduplicated, 3 "
+        "output(s) "
+        "published");
+  CHECK(status_text(s, 0) ==
+        "handled 4 (0/s) · in flight 0 · queued 0 · retried 0 · dead-lettered 0 · deduplicated 2 · published "
+        "3");
+}

@@ -94,3 +94,16 @@ TEST_CASE("dest scan tracker: records found by the resume scan go below new ones
   t.prune([](uint32_t, int64_t o) { return o < 8; });
   CHECK(t.scan_start(0) == 60);
 }
+
+TEST_CASE("checkpoint: other topics a route writes get one at= field each") {
+  evt::replay::CheckpointMeta m;
+  m.end = 10;
+  m.dest_scan = {{0, 5}, {1, 6}};
+  m.topic_scan["orders"] = {{0, 1}, {3, 9}};
+  m.topic_scan["pay.ments-x"] = {{0, 0}};
+  const auto text = evt::replay::encode_checkpoint(m);
+  CHECK(text == "evt-replay/1;end=10;prov=1;dst=0:5,1:6;at=orders/0:1,3:9;at=pay.ments-x/0:0");
+  CHECK(evt::replay::decode_checkpoint(text) == m);
+  CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=10;prov=1;dst=;at=/0:1"));
+  CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=10;prov=1;dst=;at=x/0"));
+}
