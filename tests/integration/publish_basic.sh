@@ -29,6 +29,16 @@ for k in $(seq 0 19); do
   expect_eq "$parts" "$("$EVT" partition-of "k$k" -n 4)" "partition of k$k"
 done
 
+# exact bytes: a record line's JSON value arrives as written (order, digits),
+# a plain line byte for byte, and a number no double holds is still JSON
+printf '%s\n' '{"key":"x1","value":{"id":12345678901234567890123,"amount":0.1}}' \
+  '{"big": 1e400,  "a":[0.10]}' > exact.jsonl
+run_evt publish -t exact -f exact.jsonl
+expect_rc 0
+expect_contains "$ERR" "evt: sent 2, rejected 0, failed 0 in "
+expect_eq "$(consume exact -f '%s\n')" '{"id":12345678901234567890123,"amount":0.1}
+{"big": 1e400,  "a":[0.10]}'
+
 # murmur2: the conventions' test vectors, and a few hundred keys on 7 partitions
 run_evt partition-of kafka giberish123456789 1234 "" -n 1000003
 expect_rc 0

@@ -58,23 +58,36 @@ void append_member(std::string& out, std::string_view name, std::string_view val
 
 }  // namespace
 
-std::string uuid_v4() {
+void assign_uuid_v4(std::string& out) {
   auto& gen = generator();
   uint64_t hi = gen();
   uint64_t lo = gen();
   hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10xx
+  // Written into a fixed buffer, then one assign: a publish sends one id
+  // per event, and `out` keeps its capacity between events.
+  std::array<char, 36> text{};
+  size_t at = 0;
+  const auto put = [&](uint64_t bits, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      text[at++] = k_hex[(bits >> (4 * i)) & 0xf];
+    }
+  };
+  put(hi >> 32, 8);
+  text[at++] = '-';
+  put((hi >> 16) & 0xffff, 4);
+  text[at++] = '-';
+  put(hi & 0xffff, 4);
+  text[at++] = '-';
+  put(lo >> 48, 4);
+  text[at++] = '-';
+  put(lo & 0xffffffffffffULL, 12);
+  out.assign(text.data(), text.size());
+}
+
+std::string uuid_v4() {
   std::string out;
-  out.reserve(36);
-  append_hex(out, hi >> 32, 8);
-  out += '-';
-  append_hex(out, (hi >> 16) & 0xffff, 4);
-  out += '-';
-  append_hex(out, hi & 0xffff, 4);
-  out += '-';
-  append_hex(out, lo >> 48, 4);
-  out += '-';
-  append_hex(out, lo & 0xffffffffffffULL, 12);
+  assign_uuid_v4(out);
   return out;
 }
 

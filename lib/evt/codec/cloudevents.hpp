@@ -45,6 +45,9 @@ struct CloudEventAttributes {
 // A random (version 4, RFC 4122 variant) UUID in lower-case text form.
 std::string uuid_v4();
 
+// uuid_v4() into `out`, reusing its buffer.
+void assign_uuid_v4(std::string& out);
+
 // The instant as RFC 3339 in UTC with milliseconds: 2024-05-01T12:00:00.123Z.
 std::string rfc3339_utc(std::chrono::system_clock::time_point when);
 

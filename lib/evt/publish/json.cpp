@@ -65,7 +65,9 @@ bool is_record_line(const rapidjson::Value& v) {
 FastJson::FastJson()
     : m_buffer(new char[k_pool_bytes]),
       m_pool(std::make_unique<Pool>(m_buffer.get(), k_pool_bytes)),
-      m_document(std::make_unique<Document>(m_pool.get())) {}
+      m_stack_buffer(new char[k_pool_bytes]),
+      m_stack_pool(std::make_unique<Pool>(m_stack_buffer.get(), k_pool_bytes)),
+      m_document(std::make_unique<Document>(m_pool.get(), 1024, m_stack_pool.get())) {}
 
 FastJson::~FastJson() = default;
 
@@ -79,6 +81,9 @@ bool FastJson::parse(std::string_view text) {
   // extra chunks, makes each line start from the same warm buffer.
   m_document->SetNull();
   m_pool->Clear();
+  // Nothing points into the stack pool between parses (the document frees
+  // its empty stack after each parse, the reader dies with it).
+  m_stack_pool->Clear();
   // The recursive parser is faster than the iterative one (which grows a
   // fresh stack per call); the depth bound keeps its recursion short.
   if (json_nesting_depth(text) > k_max_event_depth) {

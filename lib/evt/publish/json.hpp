@@ -44,9 +44,13 @@ class FastJson {
 
  private:
   using Pool = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
-  using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, rapidjson::CrtAllocator>;
+  // The parse stacks live in a pool too: with the default allocator every
+  // parse would malloc and free them (RapidJSON shrinks them after a parse).
+  using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
   std::unique_ptr<char[]> m_buffer;  // the pool's first chunk, reused
   std::unique_ptr<Pool> m_pool;
+  std::unique_ptr<char[]> m_stack_buffer;  // the stack pool's first chunk
+  std::unique_ptr<Pool> m_stack_pool;
   std::unique_ptr<Document> m_document;
 };
 

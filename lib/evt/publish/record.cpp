@@ -87,54 +87,66 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
   if (is_blank(line)) {
     return BuildResult::skipped;
   }
-  if (m_spec.input == InputMode::record) {
-    try {
-      record = codec::parse_record_line(line);
-    } catch (const codec::RecordLineError& e) {
-      return reject(why, std::string("not a record line: ") + e.what());
+  // A JSON line sent as it is: its bytes are the value.
+  const auto plain_value = [&] {
+    m_value_is_json = true;
+    record.key.reset();
+    record.headers.clear();
+    if (!record.value) {
+      record.value.emplace();
+    }
+    record.value->assign(line);
+    record.partition = -1;
+    record.timestamp = -1;
+    record.topic.clear();
+  };
+  const bool auto_mode = m_spec.input == InputMode::auto_detect;
+  // The schema check runs on a RapidJSON DOM: that parse is then the one
+  // parse of a plain line. Otherwise one DOM-free scan decides record line
+  // or plain value and hands out a record line's fields as exact spans.
+  const bool fast = m_spec.input != InputMode::record && m_schemas != nullptr && m_fast.parse(line);
+  if (fast && !(auto_mode && is_record_line(m_fast.root()))) {
+    m_fast_is_value = true;
+    plain_value();
+  } else if (m_lines.scan(line)) {
+    if (m_spec.input == InputMode::record || (auto_mode && m_lines.is_record_line())) {
+      try {
+        m_lines.to_record(record);
+      } catch (const codec::RecordLineError& e) {
+        return reject(why, std::string(m_spec.input == InputMode::record ? "not a record line: "
+                                                                         : "bad record line: ") +
+                               e.what());
+      }
+    } else {
+      plain_value();
     }
   } else {
-    // RapidJSON first (several times faster); nlohmann, the reference,
-    // for the lines it refuses (to name the error) and for record lines.
-    const bool fast = m_fast.parse(line);
-    const bool record_line = fast && m_spec.input == InputMode::auto_detect && is_record_line(m_fast.root());
-    if (!fast || record_line) {
-      // nlohmann takes a NUL for the end of the input and would accept the
-      // JSON before it, sending the bytes after it along.
-      if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
-        return reject(why, "not JSON: a NUL byte at offset " + std::to_string(nul) +
-                               " (nothing may follow the JSON value)");
-      }
-      try {
-        m_event = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::exception& e) {
-        return reject(
-            why,
-            "not JSON: " + short_parse_error(e) +
-                (m_spec.input == InputMode::auto_detect ? " (--input raw sends lines as they are)" : ""));
-      }
+    // Not JSON: nlohmann, the reference, names the error. nlohmann takes
+    // a NUL for the end of the input and would accept the JSON before it.
+    const std::string_view prefix =
+        m_spec.input == InputMode::record ? "not a record line: not JSON: " : "not JSON: ";
+    if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+      return reject(why, std::string(prefix) + "a NUL byte at offset " + std::to_string(nul) +
+                             " (nothing may follow the JSON value)");
     }
-    const bool nlohmann_record_line =
-        !fast && m_spec.input == InputMode::auto_detect && codec::is_record_line(m_event);
-    if (record_line || nlohmann_record_line) {
+    try {
+      m_event = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      return reject(why, std::string(prefix) + short_parse_error(e) +
+                             (auto_mode ? " (--input raw sends lines as they are)" : ""));
+    }
+    // Only reached if nlohmann accepts what the scanner refused.
+    const bool record_line =
+        m_spec.input == InputMode::record || (auto_mode && codec::is_record_line(m_event));
+    if (record_line) {
       try {
         record = codec::record_from_json(m_event);
       } catch (const codec::RecordLineError& e) {
         return reject(why, std::string("bad record line: ") + e.what());
       }
     } else {
-      m_event_parsed = !fast;
-      m_fast_is_value = fast;
-      m_value_is_json = true;
-      record.key.reset();
-      record.headers.clear();
-      if (!record.value) {
-        record.value.emplace();
-      }
-      record.value->assign(line);
-      record.partition = -1;
-      record.timestamp = -1;
-      record.topic.clear();
+      m_event_parsed = true;
+      plain_value();
     }
   }
   if (!m_spec.topic.empty()) {
@@ -303,7 +315,7 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
       }
     }
     if (m_attributes.id.empty()) {
-      m_attributes.id = codec::uuid_v4();
+      codec::assign_uuid_v4(m_attributes.id);
     }
     if (m_attributes.time.empty()) {
       // Formatting the time is a noticeable share of a fast run; events

@@ -5,6 +5,7 @@
 
 #include "evt/codec/cloudevents.hpp"
 #include "evt/codec/key_field.hpp"
+#include "evt/codec/record_line.hpp"
 #include "evt/names.hpp"
 #include "evt/publish/guards.hpp"
 #include "evt/publish/json.hpp"
@@ -91,11 +92,12 @@ class RecordBuilder {
 
   PublishSpec m_spec;
   SchemaSelector* m_schemas;
-  FastJson m_fast;               // the line parsed with RapidJSON
-  bool m_fast_is_value = false;  // m_fast holds the current value
-  nlohmann::json m_event;        // the value parsed as nlohmann::json, when needed
-  bool m_event_parsed = false;   // m_event holds the current value
-  bool m_value_is_json = false;  // the current value is known to be JSON
+  codec::RecordLineParser m_lines;  // the one-pass scan of a line
+  FastJson m_fast;                  // the line parsed with RapidJSON (schema checks)
+  bool m_fast_is_value = false;     // m_fast holds the current value
+  nlohmann::json m_event;           // the value parsed as nlohmann::json, when needed
+  bool m_event_parsed = false;      // m_event holds the current value
+  bool m_value_is_json = false;     // the current value is known to be JSON
   codec::CloudEventAttributes m_attributes;
   std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};
   std::string m_time_text;  // m_time_ms as RFC 3339

@@ -54,6 +54,13 @@ TEST_CASE("uuid v4: format, version and variant, unique") {
     seen.insert(u);
   }
   CHECK(seen.size() == 2000);
+  // The in-place form replaces whatever the buffer held.
+  std::string reused = "previous contents, longer than a UUID, must all be replaced";
+  assign_uuid_v4(reused);
+  REQUIRE(reused.size() == 36);
+  CHECK(reused[14] == '4');
+  CHECK(reused.find_first_not_of("0123456789abcdef-") == std::string::npos);
+  CHECK(seen.count(reused) == 0);
 }
 
 TEST_CASE("RFC 3339 time in UTC with milliseconds") {

@@ -357,3 +357,23 @@ TEST_CASE("single event from --data: bytes as given") {
   CHECK(b.from_data(std::nullopt, r, why) == BuildResult::ok);
   CHECK_FALSE(r.value);
 }
+
+TEST_CASE("auto and record: exact bytes for JSON values; plain lines byte for byte; 1e400 is JSON") {
+  for (const auto mode : {InputMode::auto_detect, InputMode::record}) {
+    const auto b =
+        build(spec_for(mode), R"({"key":"k","value":{"id":12345678901234567890123,"amount":0.1}})");
+    REQUIRE(b.result == BuildResult::ok);
+    CHECK(b.record.key == std::optional<std::string>("k"));
+    CHECK(b.record.value == std::optional<std::string>(R"({"id":12345678901234567890123,"amount":0.1})"));
+  }
+  const auto spec = spec_for(InputMode::auto_detect);
+  for (const std::string line :
+       {R"({"big": 1e400})", R"( {"b":1,  "a":[0.10, 1E2]} )", "\xef\xbb\xbf{\"x\":1}"}) {
+    const auto b = build(spec, line);
+    REQUIRE(b.result == BuildResult::ok);
+    CHECK(b.record.value == std::optional<std::string>(line));
+  }
+  const auto nul = build(spec, std::string("{\"a\":1}\0{}", 10));
+  CHECK(nul.result == BuildResult::rejected);
+  CHECK(nul.why.reason.rfind("not JSON: a NUL byte at offset 7", 0) == 0);
+}

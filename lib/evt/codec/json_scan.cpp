@@ -1,0 +1,436 @@
+#include "evt/codec/json_scan.hpp"
+
+#include <cstring>
+
+namespace evt::codec {
+namespace {
+
+bool is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void skip_ws(const char*& p, const char* e) {
+  while (p < e && is_ws(*p)) {
+    ++p;
+  }
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// Four hex digits at p (p advanced past them); -1 when they are not.
+long read_hex4(const char*& p, const char* e) {
+  if (e - p < 4) {
+    return -1;
+  }
+  long cp = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int d = hex_digit(p[i]);
+    if (d < 0) {
+      return -1;
+    }
+    cp = cp * 16 + d;
+  }
+  p += 4;
+  return cp;
+}
+
+bool is_cont(const char* p, const char* e, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+  if (p >= e) {
+    return false;
+  }
+  const auto c = static_cast<unsigned char>(*p);
+  return c >= lo && c <= hi;
+}
+
+// One UTF-8 sequence of two or more bytes at p (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF), as nlohmann's lexer checks it.
+bool skip_utf8(const char*& p, const char* e) {
+  const auto c = static_cast<unsigned char>(*p);
+  int more = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    more = 1;
+  } else if (c == 0xE0) {
+    more = 2;
+    lo = 0xA0;
+  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+    more = 2;
+  } else if (c == 0xED) {
+    more = 2;
+    hi = 0x9F;
+  } else if (c == 0xF0) {
+    more = 3;
+    lo = 0x90;
+  } else if (c >= 0xF1 && c <= 0xF3) {
+    more = 3;
+  } else if (c == 0xF4) {
+    more = 3;
+    hi = 0x8F;
+  } else {
+    return false;
+  }
+  ++p;
+  if (!is_cont(p, e, lo, hi)) {
+    return false;
+  }
+  ++p;
+  for (int i = 1; i < more; ++i, ++p) {
+    if (!is_cont(p, e)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A string at p (on its opening quote); p ends after the closing quote.
+bool scan_string(const char*& p, const char* e, bool& escaped) {
+  escaped = false;
+  ++p;
+  for (;;) {
+    // Plain printable ASCII is nearly all of a typical event.
+    while (p < e) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+        break;
+      }
+      ++p;
+    }
+    if (p >= e) {
+      return false;
+    }
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"') {
+      ++p;
+      return true;
+    }
+    if (c < 0x20) {
+      return false;  // control characters must be escaped
+    }
+    if (c >= 0x80) {
+      if (!skip_utf8(p, e)) {
+        return false;
+      }
+      continue;
+    }
+    escaped = true;
+    ++p;
+    if (p >= e) {
+      return false;
+    }
+    switch (*p++) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        break;
+      case 'u': {
+        const long cp = read_hex4(p, e);
+        if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
+          return false;  // a low surrogate without a high one
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          if (e - p < 2 || p[0] != '\\' || p[1] != 'u') {
+            return false;
+          }
+          p += 2;
+          const long low = read_hex4(p, e);
+          if (low < 0xDC00 || low > 0xDFFF) {
+            return false;
+          }
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+bool is_digit(const char* p, const char* e) {
+  return p < e && *p >= '0' && *p <= '9';
+}
+
+// A number at p by the JSON grammar; never converted, so any size is fine.
+bool scan_number(const char*& p, const char* e) {
+  if (*p == '-') {
+    ++p;
+  }
+  if (!is_digit(p, e)) {
+    return false;
+  }
+  if (*p++ != '0') {
+    while (is_digit(p, e)) {
+      ++p;
+    }
+  }
+  if (p < e && *p == '.') {
+    ++p;
+    if (!is_digit(p, e)) {
+      return false;
+    }
+    while (is_digit(p, e)) {
+      ++p;
+    }
+  }
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < e && (*p == '+' || *p == '-')) {
+      ++p;
+    }
+    if (!is_digit(p, e)) {
+      return false;
+    }
+    while (is_digit(p, e)) {
+      ++p;
+    }
+  }
+  return true;
+}
+
+bool scan_literal(const char*& p, const char* e, std::string_view word) {
+  if (static_cast<size_t>(e - p) < word.size() || std::memcmp(p, word.data(), word.size()) != 0) {
+    return false;
+  }
+  p += word.size();
+  return true;
+}
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+void decode_json_string(std::string_view inner, std::string& out) {
+  out.clear();
+  const char* p = inner.data();
+  const char* const e = p + inner.size();
+  while (p < e) {
+    const char* run = p;
+    while (p < e && *p != '\\') {
+      ++p;
+    }
+    out.append(run, p);
+    if (p >= e) {
+      break;
+    }
+    ++p;  // the scanner has checked every escape
+    switch (const char c = *p++) {
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        unsigned long cp = static_cast<unsigned long>(read_hex4(p, e));
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          p += 2;
+          const auto low = static_cast<unsigned long>(read_hex4(p, e));
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, cp);
+        break;
+      }
+      default:
+        out += c;  // '"', '\\', '/'
+    }
+  }
+}
+
+std::string_view child_name(const JsonChild& child, std::string& scratch) {
+  if (!child.name_escaped) {
+    return child.name;
+  }
+  decode_json_string(child.name, scratch);
+  return scratch;
+}
+
+std::string_view child_string(const JsonChild& child, std::string& scratch) {
+  const auto inner = child.raw.substr(1, child.raw.size() - 2);
+  if (!child.escaped) {
+    return inner;
+  }
+  decode_json_string(inner, scratch);
+  return scratch;
+}
+
+bool JsonScanner::scan(std::string_view text) {
+  m_children.clear();
+  m_stack.clear();
+  m_root_raw = {};
+  const char* const begin = text.data();
+  const char* const e = begin + text.size();
+  const char* p = begin;
+  const auto fail = [&] {
+    m_error_offset = static_cast<size_t>(p - begin);
+    return false;
+  };
+  if (text.size() >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+    p += 3;  // nlohmann skips a leading byte order mark too
+  }
+  skip_ws(p, e);
+  const char* const root_start = p;
+  const char* child_start = p;
+  JsonChild pending;
+  // An explicit stack instead of recursion: any depth in bounded stack
+  // space (the line reader bounds the text, so the container stack too).
+  enum class Next { value, member, after_value };
+  Next next = Next::value;
+  for (;;) {
+    if (next == Next::member) {
+      if (p >= e || *p != '"') {
+        return fail();
+      }
+      const char* const name = p;
+      bool escaped = false;
+      if (!scan_string(p, e, escaped)) {
+        return fail();
+      }
+      if (m_stack.size() == 1) {
+        pending.name = std::string_view(name + 1, static_cast<size_t>(p - name - 2));
+        pending.name_escaped = escaped;
+      }
+      skip_ws(p, e);
+      if (p >= e || *p != ':') {
+        return fail();
+      }
+      ++p;
+      skip_ws(p, e);
+      next = Next::value;
+      continue;
+    }
+    if (next == Next::value) {
+      if (p >= e) {
+        return fail();
+      }
+      const size_t depth = m_stack.size();
+      if (depth == 1) {
+        child_start = p;
+      }
+      JsonKind kind = JsonKind::null;
+      bool escaped = false;
+      const char c = *p;
+      if (c == '{' || c == '[') {
+        kind = c == '{' ? JsonKind::object : JsonKind::array;
+        if (depth == 0) {
+          m_root_kind = kind;
+        } else if (depth == 1) {
+          pending.kind = kind;
+          pending.escaped = false;
+        }
+        m_stack.push_back(c);
+        ++p;
+        skip_ws(p, e);
+        if (p < e && *p == (c == '{' ? '}' : ']')) {
+          ++p;
+          m_stack.pop_back();
+          next = Next::after_value;
+        } else {
+          next = c == '{' ? Next::member : Next::value;
+          continue;
+        }
+      } else {
+        bool ok = false;
+        if (c == '"') {
+          kind = JsonKind::string;
+          ok = scan_string(p, e, escaped);
+        } else if (c == 't') {
+          kind = JsonKind::boolean;
+          ok = scan_literal(p, e, "true");
+        } else if (c == 'f') {
+          kind = JsonKind::boolean;
+          ok = scan_literal(p, e, "false");
+        } else if (c == 'n') {
+          kind = JsonKind::null;
+          ok = scan_literal(p, e, "null");
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+          kind = JsonKind::number;
+          ok = scan_number(p, e);
+        }
+        if (!ok) {
+          return fail();
+        }
+        if (depth == 0) {
+          m_root_kind = kind;
+        } else if (depth == 1) {
+          pending.kind = kind;
+          pending.escaped = escaped;
+        }
+      }
+    }
+    // A value has just ended at p.
+    const size_t depth = m_stack.size();
+    if (depth == 0) {
+      m_root_raw = std::string_view(root_start, static_cast<size_t>(p - root_start));
+      break;
+    }
+    if (depth == 1) {
+      pending.raw = std::string_view(child_start, static_cast<size_t>(p - child_start));
+      m_children.push_back(pending);
+      pending = JsonChild{};
+    }
+    skip_ws(p, e);
+    if (p >= e) {
+      return fail();
+    }
+    const char open = m_stack.back();
+    if (*p == ',') {
+      ++p;
+      skip_ws(p, e);
+      next = open == '{' ? Next::member : Next::value;
+    } else if (*p == (open == '{' ? '}' : ']')) {
+      ++p;
+      m_stack.pop_back();
+      next = Next::after_value;
+    } else {
+      return fail();
+    }
+  }
+  skip_ws(p, e);
+  if (p != e) {
+    return fail();
+  }
+  return true;
+}
+
+}  // namespace evt::codec

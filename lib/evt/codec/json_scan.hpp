@@ -1,0 +1,58 @@
+#pragma once
+// One pass over a JSON text: strict validation (what nlohmann::json::parse
+// accepts, except that numbers are never converted, so `1e400` is JSON
+// here) and the exact source spans of the root's direct children. No DOM,
+// no recursion, no allocation once the scanner's buffers are warm; the
+// record-line fast path of `evt publish` and `evt replay --from-file`.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace evt::codec {
+
+// The JSON type of a scanned value.
+enum class JsonKind : unsigned char { null, boolean, number, string, object, array };
+
+// One direct child of the scanned root: an object member or array element.
+struct JsonChild {
+  std::string_view name;      // a member's name as written (no quotes, escapes kept)
+  bool name_escaped = false;  // the name contains backslash escapes
+  JsonKind kind = JsonKind::null;
+  std::string_view raw;  // the exact text of the value (strings with quotes)
+  bool escaped = false;  // a string value containing backslash escapes
+};
+
+// Decodes the inside of a string the scanner accepted (escapes resolved).
+void decode_json_string(std::string_view inner, std::string& out);
+
+// The decoded name of a member, or its raw text when it has no escapes.
+std::string_view child_name(const JsonChild& child, std::string& scratch);
+
+// The decoded string value of a child of kind string.
+std::string_view child_string(const JsonChild& child, std::string& scratch);
+
+// Validates one JSON text and lists its root's children; reused between texts.
+class JsonScanner {
+ public:
+  // True when `text` is exactly one JSON value (surrounded by optional
+  // whitespace, after an optional UTF-8 byte order mark) with valid UTF-8
+  // strings. On false, error_offset() is where the text went wrong.
+  bool scan(std::string_view text);
+
+  JsonKind root_kind() const { return m_root_kind; }
+  std::string_view root_raw() const { return m_root_raw; }
+  // Members (object root) or elements (array root); empty otherwise.
+  const std::vector<JsonChild>& children() const { return m_children; }
+  size_t error_offset() const { return m_error_offset; }
+
+ private:
+  std::vector<JsonChild> m_children;
+  std::vector<char> m_stack;  // '{' or '[' per open container
+  JsonKind m_root_kind = JsonKind::null;
+  std::string_view m_root_raw;
+  size_t m_error_offset = 0;
+};
+
+}  // namespace evt::codec
