@@ -774,6 +774,12 @@ ConsumeResult run_consume(kafka::Consumer& consumer, kafka::Producer* dlq, const
   }
   Engine engine(consumer, dlq, options, hooks);
   consumer.set_rebalance_listener(&engine);
+  // If run() throws, the engine is gone before the consumer leaves the
+  // group: detach it first so that last revoke does not call a dead object.
+  struct Detach {
+    kafka::Consumer& consumer;
+    ~Detach() { consumer.set_rebalance_listener(nullptr); }
+  } detach{consumer};
   consumer.subscribe(options.topics);
   auto result = engine.run();
   // Leaving the group revokes everything: the engine answers that last revoke.

@@ -112,8 +112,46 @@ std::vector<TopicPartition> to_partitions(const rd_kafka_topic_partition_list_t*
 // `in_progress_wait_ms` > 0: a commit refused with REBALANCE_IN_PROGRESS is
 // tried again (every 50 ms, for that long) — the group is still syncing
 // the generation this member already has, and will take it once it is done.
+// One synchronous commit bounded by `timeout_ms`: rd_kafka_commit() waits
+// for the coordinator as long as librdkafka's own request timeouts allow
+// (over a minute and a half with the broker down), so the commit goes
+// through a private queue polled up to the deadline instead. Not cut short
+// by SIGINT: the commit after Ctrl-C is the one that must land.
+rd_kafka_resp_err_t commit_bounded(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, int timeout_ms) {
+  std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(rd_kafka_queue_new(rk),
+                                                                             &rd_kafka_queue_destroy);
+  const rd_kafka_resp_err_t sent = rd_kafka_commit_queue(rk, tpl, queue.get(), nullptr, nullptr);
+  if (sent != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return sent;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 1));
+  while (std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(queue.get(), 100);
+    if (ev == nullptr) {
+      continue;
+    }
+    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> owned(ev, &rd_kafka_event_destroy);
+    if (rd_kafka_event_type(ev) != RD_KAFKA_EVENT_OFFSET_COMMIT) {
+      continue;
+    }
+    rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+    if (const auto* result = rd_kafka_event_topic_partition_list(ev); result != nullptr) {
+      for (int i = 0; i < result->cnt; ++i) {
+        for (int j = 0; j < tpl->cnt; ++j) {
+          if (tpl->elems[j].partition == result->elems[i].partition &&
+              std::strcmp(tpl->elems[j].topic, result->elems[i].topic) == 0) {
+            tpl->elems[j].err = result->elems[i].err;
+          }
+        }
+      }
+    }
+    return err;
+  }
+  return RD_KAFKA_RESP_ERR__TIMED_OUT;
+}
+
 CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, const std::string& metadata,
-                         const std::string& brokers, int in_progress_wait_ms = 0) {
+                         const std::string& brokers, int timeout_ms, int in_progress_wait_ms = 0) {
   if (tpl->cnt == 0) {
     return CommitResult::committed;
   }
@@ -136,7 +174,7 @@ CommitResult commit_list(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* tpl, c
     for (int i = 0; i < tpl->cnt; ++i) {
       tpl->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
     }
-    err = rd_kafka_commit(rk, tpl, 0);
+    err = commit_bounded(rk, tpl, timeout_ms);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       // The request went through; a partition may still have been refused.
       for (int i = 0; i < tpl->cnt && err == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
@@ -188,8 +226,8 @@ void commit_orphans(rd_kafka_t* rk, GroupState& group) {
     }
   }
   auto tpl = to_tpl(ahead);
-  if (commit_list(rk, tpl.get(), group.options->commit_metadata, group.config->brokers, 1000) ==
-          CommitResult::committed ||
+  if (commit_list(rk, tpl.get(), group.options->commit_metadata, group.config->brokers,
+                  group.config->timeout_ms, 1000) == CommitResult::committed ||
       ++group.orphan_tries >= 3) {
     group.orphans.clear();
     group.orphan_tries = 0;
@@ -270,6 +308,7 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
           // that restarted its join (a member's SyncGroup failed) would
           // move on without it.
           if (commit_list(rk, tpl.get(), impl->options->commit_metadata, impl->config->brokers,
+                          impl->config->timeout_ms,
                           std::min(impl->config->timeout_ms, 1000)) == CommitResult::rebalancing &&
               impl->track_join_state) {
             impl->orphans.insert(impl->orphans.end(), done.begin(), done.end());
@@ -364,6 +403,11 @@ Consumer::Consumer(const ClientConfig& config, const ConsumerOptions& options)
 }
 
 Consumer::~Consumer() {
+  // Destroyed while unwinding, the consumer may outlive the listener it was
+  // given (an engine on the stack): leaving the group must not call it.
+  if (m_impl != nullptr) {
+    m_impl->group.listener = nullptr;
+  }
   try {
     close();
   } catch (...) {
@@ -493,7 +537,8 @@ CommitResult Consumer::commit(const std::vector<StartPosition>& next_offsets) {
     return CommitResult::rebalancing;
   }
   auto tpl = to_tpl(next_offsets);
-  return commit_list(m_impl->rk.get(), tpl.get(), m_impl->options.commit_metadata, m_impl->config.brokers);
+  return commit_list(m_impl->rk.get(), tpl.get(), m_impl->options.commit_metadata, m_impl->config.brokers,
+                     m_impl->config.timeout_ms);
 }
 
 void Consumer::seek(const std::vector<StartPosition>& positions) {
@@ -559,7 +604,7 @@ CommitResult Consumer::commit_points(const std::vector<CommittedOffset>& points)
       e->metadata_size = p.metadata.size();
     }
   }
-  return commit_list(m_impl->rk.get(), tpl.get(), {}, m_impl->config.brokers);
+  return commit_list(m_impl->rk.get(), tpl.get(), {}, m_impl->config.brokers, m_impl->config.timeout_ms);
 }
 
 void Consumer::close() {
@@ -572,6 +617,10 @@ void Consumer::close() {
   // Leaving revokes the assignment: the listener's last progress is
   // committed from the callback. A commit failing now (broker gone) is not
   // worth an error: whatever the caller committed before still stands.
+  // With the coordinator gone, librdkafka 2.0.2 waits here up to the
+  // session timeout (it has no bounded close that also serves the
+  // listener's last revoke); the commits before it are bounded by the
+  // client timeout.
   rd_kafka_consumer_close(m_impl->rk.get());
   m_impl->group.callback_error = nullptr;
 }
