@@ -8,6 +8,7 @@
 #include "evt/error.hpp"
 #include "evt/output/progress.hpp"
 #include "evt/output/terminal_escape.hpp"
+#include "evt/replay/report.hpp"
 #include "evt/signals.hpp"
 
 #include <unistd.h>
@@ -73,15 +74,7 @@ ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
                             [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); });
   if (progress.enabled()) {
     req.on_progress = [&progress](const replay::CopyProgress& p) {
-      output::ProgressSnapshot s;
-      s.label = "re-driven";
-      s.records = p.read;
-      s.bytes = p.bytes;
-      if (p.total > 0) {
-        s.total_records = p.total;
-      }
-      s.seconds = p.elapsed_s;
-      progress.update(s);
+      progress.update(replay::progress_snapshot(p, "re-driven"));
     };
   }
   const auto report = dlq::redrive(client_config(g), req);

@@ -85,15 +85,7 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
                             [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); });
   if (progress.enabled()) {
     options.on_progress = [&progress](const replay::CopyProgress& p) {
-      output::ProgressSnapshot s;
-      s.label = "replayed";
-      s.records = p.read;
-      s.bytes = p.bytes;
-      if (p.total > 0) {
-        s.total_records = p.total;
-      }
-      s.seconds = p.elapsed_s;
-      progress.update(s);
+      progress.update(replay::progress_snapshot(p, "replayed"));
     };
   }
   options.on_warning = [&progress](const std::string& w) {

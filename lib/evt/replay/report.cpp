@@ -118,4 +118,16 @@ std::string render_json(const CopyReport& r, const std::string& dest_topic, bool
   return codec::terminal_safe_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
+output::ProgressSnapshot progress_snapshot(const CopyProgress& p, const char* label) {
+  output::ProgressSnapshot s;
+  s.label = label;
+  s.records = p.read;
+  s.bytes = p.bytes;
+  if (p.total > 0) {
+    s.total_records = p.total;
+  }
+  s.seconds = p.elapsed_s;
+  return s;
+}
+
 }  // namespace evt::replay

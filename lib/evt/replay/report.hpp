@@ -2,11 +2,16 @@
 // How a replay's outcome reads: the plan shown before confirming, the
 // summary on stderr, the same counts as JSON (-o json), the dry run.
 
+#include "evt/output/progress.hpp"
 #include "evt/replay/copy.hpp"
 
 #include <string>
 
 namespace evt::replay {
+
+// The progress line's snapshot of a copy (replay, dlq redrive), under
+// `label` ("replayed", "re-driven").
+output::ProgressSnapshot progress_snapshot(const CopyProgress& p, const char* label);
 
 // Per-partition table of what a run will read: source, range, records, target.
 std::string render_plan(const std::vector<read::PartitionPlan>& plans, const std::string& dest_topic);
