@@ -181,3 +181,37 @@ TEST_CASE("status: dead-letter names, check reasons, ages") {
   CHECK(format_age(0, 3 * 3600'000) == "3h");
   CHECK(format_age(0, 5 * 86400'000LL) == "5d");
 }
+
+TEST_CASE("route: a dead letter of the dead-letter topic itself (or of the parking topic) is parked") {
+  Fixture f;
+  f.record.key = "k";
+  RouteSettings s;
+  s.dlq_topic = "orders";  // a consumer of the DLQ dead-lettered into it
+  s.parking_topic = "orders.parked";
+  DeadLetter d;
+  d.original_topic = "orders";
+  d.original_partition = 1;
+  auto r = decide_route(f.view(), d, s, sizes);
+  CHECK(r.park);
+  CHECK(r.topic == "orders.parked");
+  CHECK(r.reason == "original topic 'orders' is the dead-letter topic itself");
+  s.dlq_topic = "orders.DLT";
+  d.original_topic = "orders.parked";
+  r = decide_route(f.view(), d, s, [](const std::string&) { return std::optional<int32_t>(2); });
+  CHECK(r.park);
+  CHECK(r.reason == "original topic 'orders.parked' is the parking topic");
+  d.original_topic = "orders";
+  CHECK_FALSE(decide_route(f.view(), d, s, sizes).park);
+}
+
+TEST_CASE("route: wire size counts key, value, serialized headers and the record overhead") {
+  evt::Record r;
+  CHECK(wire_size(r, 0, 0) == 36);  // librdkafka's worst-case v2 record overhead
+  r.key = std::string(10, 'k');
+  r.value = std::string(1000, 'v');
+  CHECK(wire_size(r, 0, 0) == 36 + 1010);
+  r.headers = {{"ab", std::string(100, 'x')}, {"n", std::nullopt}};
+  // "ab": 1 + 2 + 2 (100 zig-zags to 200: two bytes) + 100; "n": 1 + 1 + 1 (-1) + 0.
+  CHECK(wire_size(r, 0, 0) == 36 + 1010 + 105 + 3);
+  CHECK(wire_size(r, 2, 50) == 36 + 1010 + 105 + 3 + 50 + 8);
+}
