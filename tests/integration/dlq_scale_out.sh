@@ -31,19 +31,6 @@ member() {
     dlq redrive orders.DLT --scale-out --rate 1000/s -y -o json >"$1.out" 2>"$1.err" &
   PIDS+=("$!")
 }
-# wait_exit PID NAME: waits at most 50 s; sets RC.
-wait_exit() {
-  for _ in $(seq 1 500); do
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$1" 2>/dev/null; then
-    kill -KILL "$1"
-    fail "$2 did not finish within 50 s: $(cat "$2.err")"
-  fi
-  wait "$1"
-  RC=$?
-}
 
 member a; A=$!
 member b; B=$!

@@ -35,6 +35,23 @@ skip() {
   exit 77
 }
 
+# wait_exit PID NAME [SECONDS]: waits at most SECONDS (default 50) for the
+# background process PID to end and sets RC to its exit code; kills it and
+# fails, showing NAME.err, when it does not end in time.
+wait_exit() {
+  local tenths=$((${3:-50} * 10))
+  for _ in $(seq 1 "$tenths"); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -KILL "$1"
+    fail "$2 did not finish within ${3:-50} s: $(cat "$2.err" 2>/dev/null)"
+  fi
+  wait "$1"
+  RC=$?
+}
+
 # start_sandbox [args…]: starts `evt sandbox --port 0`, waits for its address,
 # sets BROKERS and exports EVT_BROKERS.
 start_sandbox() {

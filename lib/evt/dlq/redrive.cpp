@@ -4,10 +4,10 @@
 #include "evt/error.hpp"
 #include "evt/kafka/admin.hpp"
 #include "evt/kafka/groups.hpp"
+#include "evt/kafka/property_value.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/replay/run_id.hpp"
 
-#include <charconv>
 
 namespace evt::dlq {
 namespace {
@@ -72,15 +72,7 @@ std::string redrive_run_id(const std::string& topic) {
 }
 
 uint64_t producer_max_message_bytes(const kafka::ClientConfig& config) {
-  uint64_t value = 1000000;  // librdkafka 2.0.2's default
-  for (const auto& [key, v] : config.properties) {
-    uint64_t parsed = 0;
-    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
-    if (key == "message.max.bytes" && ec == std::errc() && ptr == v.data() + v.size() && parsed > 0) {
-      value = parsed;
-    }
-  }
-  return value;
+  return kafka::positive_property(config, "message.max.bytes").value_or(1000000);  // librdkafka's default
 }
 
 RedriveReport redrive(const kafka::ClientConfig& config, const RedriveRequest& request) {

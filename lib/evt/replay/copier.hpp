@@ -116,8 +116,12 @@ class Copier : public kafka::RebalanceListener {
 
   // Finds what an earlier attempt wrote beyond its checkpoint.
   void scan_destination(const std::map<int32_t, int64_t>& dest_end);
-  // The resume scan of a topic the route sent records to.
-  void scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from);
+  // Scans `topic` (the destination or a route's) from the scan starts to
+  // `ends` for this run's records and marks those of the run's partitions
+  // (of `only`, when given) past their start as already written; returns
+  // how many.
+  size_t scan_topic(const std::string& topic, const std::map<int32_t, int64_t>& ends,
+                    const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>* only);
   // Before a record of p goes to a topic the route chose: the topic's end
   // offsets noted (first time) and a checkpoint of p naming it committed.
   // False when the group refused that commit (rebalancing): p is sought

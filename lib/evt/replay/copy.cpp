@@ -91,7 +91,7 @@ CopyReport Copier::run() {
   }
   scan_destination(dest_end);
   for (const auto& [topic, from] : m_topic_scan_from) {
-    scan_other(topic, from);
+    scan_topic(topic, ends_of(topic, -1), from, nullptr);
   }
   commit_fresh(consumer);
   copy_loop(&consumer);
@@ -204,35 +204,15 @@ void Copier::scan_destination(const std::map<int32_t, int64_t>& dest_end) {
   if (m_scan_from.empty() || !m_options.provenance) {
     return;
   }
-  std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
-  for (const auto& [dp, from] : m_scan_from) {
-    const auto it = dest_end.find(dp);
-    if (it != dest_end.end() && from < it->second) {
-      ranges[dp] = {from, it->second};
-    }
-  }
-  const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
-                                  m_options.idle_timeout_ms, m_options.stop_requested);
-  m_report.scanned = found.scanned;
-  for (const auto& hit : found.records) {
-    const auto it = m_index.find(hit.source.partition);
-    if (it == m_index.end()) {
-      continue;
-    }
-    auto& part = m_parts[it->second];
-    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-      continue;  // covered by the checkpoint already, or outside the run
-    }
-    part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-    m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-  }
-  m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) + " destination record(s); " +
-                           std::to_string(found.records.size()) +
+  const auto before = m_report.scanned;
+  const auto hits = scan_topic(m_dest.topic, dest_end, m_scan_from, nullptr);
+  m_report.notes.push_back("resume scan read " + std::to_string(m_report.scanned - before) +
+                           " destination record(s); " + std::to_string(hits) +
                            " were written by this run beyond its checkpoint");
 }
 
-void Copier::scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from) {
-  const auto ends = ends_of(topic, -1);
+size_t Copier::scan_topic(const std::string& topic, const std::map<int32_t, int64_t>& ends,
+                          const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>* only) {
   std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
   for (const auto& [dp, from] : scan_from) {
     const auto it = ends.find(dp);
@@ -243,18 +223,25 @@ void Copier::scan_other(const std::string& topic, const std::map<int32_t, int64_
   const auto found = scan_for_run(m_dest.config, topic, ranges, m_options.run_id, m_options.idle_timeout_ms,
                                   m_options.stop_requested);
   m_report.scanned += found.scanned;
+  size_t hits = 0;
   for (const auto& hit : found.records) {
     const auto it = m_index.find(hit.source.partition);
-    if (it == m_index.end()) {
-      continue;
+    if (it == m_index.end() || (only != nullptr && only->count(it->second) == 0)) {
+      continue;  // not a partition of the run, or not one being taken over
     }
     auto& part = m_parts[it->second];
     if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-      continue;
+      continue;  // covered by the checkpoint already, or outside the run
     }
     part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-    m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    if (topic == m_dest.topic) {
+      m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    } else {
+      m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    }
+    ++hits;
   }
+  return hits;
 }
 
 void Copier::add_route_topic(const std::string& topic) {

@@ -4,7 +4,6 @@
 #include "evt/error.hpp"
 #include "evt/kafka/consumer.hpp"
 #include "evt/replay/copier.hpp"
-#include "evt/replay/dest_scan.hpp"
 #include "evt/replay/group_progress.hpp"
 #include "evt/replay/provenance.hpp"
 
@@ -284,55 +283,23 @@ std::vector<kafka::CommittedOffset> Copier::committed_with_retry(const std::vect
 void Copier::scan_taken(const std::map<int32_t, int64_t>& scan_from,
                         const std::map<std::string, std::map<int32_t, int64_t>>& topic_scan_from,
                         const std::set<uint32_t>& scanning) {
-  uint64_t scanned = 0;
-  size_t hits = 0;
-  // One topic: the destination (topic empty) or one a route wrote to.
-  const auto scan_topic = [&](const std::string& topic, const std::map<int32_t, int64_t>& from_offsets) {
-    const auto& name = topic.empty() ? m_dest.topic : topic;
-    const auto ends = topic.empty() ? destination_ends() : ends_of(topic, -1);
-    std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
-    for (const auto& [dp, from] : from_offsets) {
-      const auto it = ends.find(dp);
-      if (it != ends.end() && from < it->second) {
-        ranges[dp] = {from, it->second};
-      }
-    }
-    const auto found = scan_for_run(m_dest.config, name, ranges, m_options.run_id, m_options.idle_timeout_ms,
-                                    m_options.stop_requested);
-    scanned += found.scanned;
-    for (const auto& hit : found.records) {
-      const auto it = m_index.find(hit.source.partition);
-      if (it == m_index.end() || scanning.count(it->second) == 0) {
-        continue;  // another partition's (this member's own writes among them)
-      }
-      auto& part = m_parts[it->second];
-      if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-        continue;
-      }
-      part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-      if (topic.empty()) {
-        m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-      } else {
-        m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-      }
-      ++hits;
-    }
-  };
-  scan_topic("", scan_from);
+  // Hits of other partitions (this member's own writes among them) are ignored.
+  const auto before = m_report.scanned;
+  size_t hits = scan_topic(m_dest.topic, destination_ends(), scan_from, &scanning);
   for (const auto& [topic, from] : topic_scan_from) {
     if (topic == m_dest.topic) {
       continue;
     }
     if (!m_sender.has_topic(topic)) {
       // Its end offsets before the scan: what the previous owner wrote lies
-      // below them, found records keep this member's scan starts low.
+      // below them, and records found keep this member's scan starts low.
       add_route_topic(topic);
     }
-    scan_topic(topic, from);
+    hits += scan_topic(topic, ends_of(topic, -1), from, &scanning);
   }
-  m_report.scanned += scanned;
-  m_report.notes.push_back("take-over scan read " + std::to_string(scanned) + " destination record(s); " +
-                           std::to_string(hits) + " were written past the previous owner's checkpoint");
+  m_report.notes.push_back("take-over scan read " + std::to_string(m_report.scanned - before) +
+                           " destination record(s); " + std::to_string(hits) +
+                           " were written past the previous owner's checkpoint");
 }
 
 void Copier::give_up(const std::vector<TopicPartition>& revoked) {

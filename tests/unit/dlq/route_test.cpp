@@ -1,3 +1,4 @@
+#include "evt/dlq/redrive.hpp"
 #include "evt/dlq/route.hpp"
 #include "evt/dlq/select.hpp"
 #include "evt/dlq/status.hpp"
@@ -214,4 +215,12 @@ TEST_CASE("route: wire size counts key, value, serialized headers and the record
   // "ab": 1 + 2 + 2 (100 zig-zags to 200: two bytes) + 100; "n": 1 + 1 + 1 (-1) + 0.
   CHECK(wire_size(r, 0, 0) == 36 + 1010 + 105 + 3);
   CHECK(wire_size(r, 2, 50) == 36 + 1010 + 105 + 3 + 50 + 8);
+}
+
+TEST_CASE("redrive: the destination's limit is the producer's message.max.bytes") {
+  evt::kafka::ClientConfig c;
+  CHECK(producer_max_message_bytes(c) == 1000000);
+  c.properties = {{"message.max.bytes", "5242880"}};
+  CHECK(producer_max_message_bytes(c) == 5242880);
+  CHECK(redrive_run_id("orders.DLT") == "dlq-orders.DLT");
 }
