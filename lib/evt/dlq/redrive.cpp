@@ -8,7 +8,6 @@
 #include "evt/output/terminal_escape.hpp"
 #include "evt/replay/run_id.hpp"
 
-
 namespace evt::dlq {
 namespace {
 
@@ -81,7 +80,8 @@ RedriveReport redrive(const kafka::ClientConfig& config, const RedriveRequest& r
   report.run_id = redrive_run_id(request.topic);
   report.group = replay::run_group(report.run_id);
   if (request.scale_out && request.dry_run) {
-    throw UsageError("--dry-run cannot be combined with --scale-out", "plan with one process, without --scale-out");
+    throw UsageError("--dry-run cannot be combined with --scale-out",
+                     "plan with one process, without --scale-out");
   }
   if (request.scale_out && !request.select.empty()) {
     throw UsageError("filters cannot be combined with --scale-out",

@@ -33,7 +33,7 @@ struct RedriveRequest {
   // is passed over and counted as failed, instead of stopping the run.
   bool skip_too_large = false;
   uint64_t max_message_bytes = 0;  // 0: the producer's (-X message.max.bytes, else 1000000)
-  double rate = 0;  // records per second; 0: unlimited
+  double rate = 0;                 // records per second; 0: unlimited
   int idle_timeout_ms = 10000;
   std::function<bool()> stop_requested;
   std::function<void(const replay::CopyProgress&)> on_progress;
@@ -44,13 +44,13 @@ struct RedriveReport {
   std::string topic;
   std::string run_id;
   std::string group;
-  uint64_t pending = 0;      // records after the checkpoint when the run began
-  uint64_t redriven = 0;     // acknowledged by their destination
-  uint64_t parked = 0;       // acknowledged by the parking topic
-  uint64_t skipped = 0;      // passed over by the filters (kept for a later run)
-  uint64_t failed = 0;       // passed over: larger than the destination takes (skip_too_large)
+  uint64_t pending = 0;                     // records after the checkpoint when the run began
+  uint64_t redriven = 0;                    // acknowledged by their destination
+  uint64_t parked = 0;                      // acknowledged by the parking topic
+  uint64_t skipped = 0;                     // passed over by the filters (kept for a later run)
+  uint64_t failed = 0;                      // passed over: larger than the destination takes (skip_too_large)
   std::vector<std::string> failed_records;  // "topic/partition@offset (N bytes)", the first 10
-  std::string halted;        // the run stopped before this dead letter (too large); "" otherwise
+  std::string halted;  // the run stopped before this dead letter (too large); "" otherwise
   uint64_t max_message_bytes = 0;
   uint64_t undecodable = 0;  // of the parked: headers that do not decode
   uint64_t already = 0;      // found written by an interrupted earlier attempt

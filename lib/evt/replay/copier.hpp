@@ -35,8 +35,8 @@ struct Part {
   bool done = false;
   bool owned = true;  // scale-out: the group assigned it to this process now
   bool resumed = false;
-  int64_t kept_from = -1;    // the first record the route kept (Routed::keep): commits stop there
-  int64_t reread_from = -1;  // sought back to here: records of p until it comes again are ignored
+  int64_t kept_from = -1;     // the first record the route kept (Routed::keep): commits stop there
+  int64_t reread_from = -1;   // sought back to here: records of p until it comes again are ignored
   uint64_t topics_named = 0;  // m_topics_added when p's last successful commit was encoded
   std::map<int64_t, std::pair<int32_t, int64_t>> already;  // source offset -> (dp, dest offset)
   int64_t last_commit = -2;

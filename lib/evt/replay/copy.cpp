@@ -260,7 +260,8 @@ bool Copier::open_topic(Part& p, const std::string& topic, int64_t offset) {
   if (m_checkpointer == nullptr || p.topics_named >= m_topic_added[topic]) {
     return true;
   }
-  if (commit_some(*m_checkpointer, {index_of(p)}, !m_options.scale_out) && p.topics_named >= m_topic_added[topic]) {
+  if (commit_some(*m_checkpointer, {index_of(p)}, !m_options.scale_out) &&
+      p.topics_named >= m_topic_added[topic]) {
     return true;
   }
   // Refused while the group rebalances: the record must not go out before
@@ -601,8 +602,8 @@ void Copier::drain(kafka::Consumer& consumer) {
     // Name the source record (topic/partition@offset), not the engine's number.
     const auto source = m_sender.failed_source();
     const auto text = source < m_parts.size()
-                          ? "the destination refused " + format_source(m_parts[source].report.partition,
-                                                                       m_sender.failed_offset()) +
+                          ? "the destination refused " +
+                                format_source(m_parts[source].report.partition, m_sender.failed_offset()) +
                                 ": " + m_sender.failed_error()
                           : m_sender.failure();
     throw BrokerError(text, "fix the cause and resume with --run-id " + m_options.run_id +

@@ -104,7 +104,7 @@ struct CopyReport {
   bool already_complete = false;  // ... and it had finished
   bool interrupted = false;
   bool route_stopped = false;  // the route asked to stop (Routed::stop)
-  uint64_t scanned = 0;  // destination records read by the resume scan
+  uint64_t scanned = 0;        // destination records read by the resume scan
   uint64_t bytes = 0;
   double elapsed_s = 0;
   std::vector<PartitionReport> partitions;

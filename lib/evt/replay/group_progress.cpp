@@ -5,7 +5,6 @@
 
 #include <limits>
 
-
 namespace evt::replay {
 
 GroupProgress group_progress(const std::vector<kafka::CommittedOffset>& commits) {
@@ -30,8 +29,9 @@ GroupProgress group_progress(const std::vector<kafka::CommittedOffset>& commits)
 
 int session_timeout_ms(const kafka::ClientConfig& config) {
   const auto v = kafka::positive_property(config, "session.timeout.ms");
-  return v && *v <= static_cast<uint64_t>(std::numeric_limits<int>::max()) ? static_cast<int>(*v)
-                                                                            : 45000;  // librdkafka 2.0.2's default
+  return v && *v <= static_cast<uint64_t>(std::numeric_limits<int>::max())
+             ? static_cast<int>(*v)
+             : 45000;  // librdkafka 2.0.2's default
 }
 
 }  // namespace evt::replay

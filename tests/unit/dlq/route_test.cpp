@@ -1,5 +1,5 @@
-#include "evt/dlq/redrive.hpp"
 #include "evt/dlq/route.hpp"
+#include "evt/dlq/redrive.hpp"
 #include "evt/dlq/select.hpp"
 #include "evt/dlq/status.hpp"
 #include "evt/error.hpp"
@@ -186,23 +186,21 @@ TEST_CASE("status: dead-letter names, check reasons, ages") {
 TEST_CASE("route: a dead letter of the dead-letter topic itself (or of the parking topic) is parked") {
   Fixture f;
   f.record.key = "k";
-  RouteSettings s;
-  s.dlq_topic = "orders";  // a consumer of the DLQ dead-lettered into it
-  s.parking_topic = "orders.parked";
-  DeadLetter d;
-  d.original_topic = "orders";
-  d.original_partition = 1;
-  auto r = decide_route(f.view(), d, s, sizes);
-  CHECK(r.park);
-  CHECK(r.topic == "orders.parked");
-  CHECK(r.reason == "original topic 'orders' is the dead-letter topic itself");
-  s.dlq_topic = "orders.DLT";
-  d.original_topic = "orders.parked";
-  r = decide_route(f.view(), d, s, [](const std::string&) { return std::optional<int32_t>(2); });
-  CHECK(r.park);
-  CHECK(r.reason == "original topic 'orders.parked' is the parking topic");
-  d.original_topic = "orders";
-  CHECK_FALSE(decide_route(f.view(), d, s, sizes).park);
+  RouteSettings settings;
+  settings.dlq_topic = "orders.DLT";  // a consumer of the DLQ dead-lettered into it
+  settings.parking_topic = "orders.DLT.parked";
+  const auto where = [&](const char* origin) {
+    DeadLetter dead;
+    dead.original_topic = origin;
+    dead.original_partition = 1;
+    const auto r = decide_route(f.view(), dead, settings, [](const std::string&) { return 2; });
+    return r.park ? r.topic + ": " + r.reason : r.topic + "/" + std::to_string(r.partition);
+  };
+  CHECK(where("orders.DLT") ==
+        "orders.DLT.parked: original topic 'orders.DLT' is the dead-letter topic itself");
+  CHECK(where("orders.DLT.parked") ==
+        "orders.DLT.parked: original topic 'orders.DLT.parked' is the parking topic");
+  CHECK(where("orders") == "orders/1");
 }
 
 TEST_CASE("route: wire size counts key, value, serialized headers and the record overhead") {
