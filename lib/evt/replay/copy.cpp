@@ -230,8 +230,18 @@ size_t Copier::scan_topic(const std::string& topic, const std::map<int32_t, int6
       continue;  // not a partition of the run, or not one being taken over
     }
     auto& part = m_parts[it->second];
-    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-      continue;  // covered by the checkpoint already, or outside the run
+    if (hit.source.offset < part.report.start) {
+      continue;  // covered by the checkpoint already
+    }
+    if (hit.source.offset >= part.end) {
+      if (!m_options.extend_to_plan) {
+        continue;  // outside the run
+      }
+      // Written past this plan's end by an earlier attempt or owner whose
+      // plan reached further (scale-out members started later): the run
+      // reaches it too, so that it is tracked as done and never sent again.
+      part.end = hit.source.offset + 1;
+      part.report.end = part.end;
     }
     part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
     if (topic == m_dest.topic) {
