@@ -44,7 +44,7 @@ def check(path, want, is_parked):
     seen, bad = {}, 0
     for line in open(path):
         r = json.loads(line)
-        h = {x["key"]: x["value"] for x in r["headers"]}
+        h = {x["key"]: x.get("value") for x in r["headers"]}  # binary ones: value_b64
         i = int(r["key"][1:])
         seen[i] = seen.get(i, 0) + 1
         ok = (h.get("evt_replay_src") == "orders.DLT/%d@%d" % (i % 6, i // 6)

@@ -114,8 +114,8 @@ TEST_CASE("dlq headers: the error message is bounded, escaped and cut at a chara
 }
 
 TEST_CASE("dlq headers: the escaped error message reads back as the bytes it was") {
-  for (const std::string text : {std::string("boom\n\x1b[31mred"), std::string("a\\b\tc\r"),
-                                 std::string("\x7f\xff\x01 ok \xc3\xa9"), std::string()}) {
+  for (const auto& text : {std::string("boom\n\x1b[31mred"), std::string("a\\b\tc\r"),
+                           std::string("\x7f\xff\x01 ok \xc3\xa9"), std::string()}) {
     CHECK(unescape_error_message(bounded_error_message(text)) == text);
   }
   CHECK(unescape_error_message("boom\\x1b[31m") == "boom\x1b[31m");
