@@ -35,9 +35,8 @@ void check_topics_exist(const kafka::ClientConfig& config, const std::vector<std
     if (topic.starts_with('^')) {
       continue;
     }
-    const bool found = std::any_of(cluster.topics.begin(), cluster.topics.end(), [&](const auto& t) {
-      return t.name == topic && !t.partitions.empty();
-    });
+    const bool found = std::any_of(cluster.topics.begin(), cluster.topics.end(),
+                                   [&](const auto& t) { return t.name == topic && !t.partitions.empty(); });
     if (!found) {
       throw UsageError("topic '" + output::terminal_safe(topic) + "' does not exist on " + config.brokers,
                        "`evt topics` lists the topics; `evt topics create " + output::terminal_safe(topic) +

@@ -62,7 +62,8 @@ class Engine : public kafka::RebalanceListener {
     spec.capture_stdout = !o.to_topic.empty();
     m_runner = o.mode == HandlerMode::pipe ? make_pipe_runner(spec) : make_exec_runner(spec);
     if (o.dedupe_by) {
-      m_store = std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window, !o.dedupe_store_given);
+      m_store =
+          std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window, !o.dedupe_store_given);
     }
   }
 

@@ -95,9 +95,9 @@ namespace {
            ".bad) and run again: a new, empty store is created, so events handled before may run once "
            "more";
   }
-  throw RuntimeError("dedupe store " + path + ": " + what + ": " +
-                         (db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
-                     hint);
+  throw RuntimeError(
+      "dedupe store " + path + ": " + what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+      hint);
 }
 
 void exec(sqlite3* db, const std::string& path, const char* sql) {

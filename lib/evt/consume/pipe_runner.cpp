@@ -166,10 +166,10 @@ class PipeRunner : public Runner {
 
   struct Worker {
     std::unique_ptr<ChildProcess> child;
-    std::deque<InFlight> queue;  // in the order sent = the order of verdicts
-    size_t bytes = 0;            // of the lines in queue
-    int64_t head_since_ms = 0;   // when queue.front() became the one it works on
-    bool broken = false;         // being stopped: no new records, verdicts ignored
+    std::deque<InFlight> queue;                 // in the order sent = the order of verdicts
+    size_t bytes = 0;                           // of the lines in queue
+    int64_t head_since_ms = 0;                  // when queue.front() became the one it works on
+    bool broken = false;                        // being stopped: no new records, verdicts ignored
     std::optional<AttemptResult> head_failure;  // why it is being stopped, if the head's fault
   };
 
