@@ -66,6 +66,25 @@ for sig in INT TERM; do
   [ "$ELAPSED" -lt 6 ] || fail "validate took ${ELAPSED}s to honour SIG$sig"
 done
 
+# Waiting for input: opening a FIFO nobody writes to, and reading a pipe
+# that sends nothing (schema validate reads on a worker thread).
+mkfifo never.fifo
+interrupt_after 1 INT timeout 30 "$EVT" -b $DEAD publish -t x -f never.fifo
+expect_rc 130 "publish -f FIFO, SIGINT while opening"
+interrupt_after 1 INT timeout 30 "$EVT" schema validate -s str.json never.fifo
+expect_rc 130 "schema validate FIFO, SIGINT while opening"
+interrupt_after 1 TERM timeout 30 env EVT_CONFIG=never.fifo "$EVT" -b $DEAD topics
+expect_rc 130 "EVT_CONFIG=FIFO, SIGTERM while opening"
+interrupt_after 1 INT timeout 30 "$EVT" -b $DEAD --timeout 8 tail x -e --out never.fifo
+expect_rc 130 "tail --out FIFO, SIGINT while opening"
+mkfifo silent.fifo
+(echo '"a"'; exec sleep 20) >silent.fifo 2>/dev/null &
+WRITER=$!
+interrupt_after 1 INT timeout 30 "$EVT" schema validate -s str.json silent.fifo
+kill "$WRITER" 2>/dev/null
+expect_rc 130 "schema validate of a silent pipe, SIGINT"
+[ "$ELAPSED" -lt 5 ] || fail "validate took ${ELAPSED}s to honour SIGINT on a silent pipe"
+
 # The broker dies mid-publish: exit 3 follows --delivery-timeout (3 s)
 # plus evt's margin, the undelivered lines named.
 start_sandbox --topic down:1

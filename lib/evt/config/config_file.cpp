@@ -3,6 +3,7 @@
 #include "evt/config/dlq_section.hpp"
 #include "evt/config/yaml_checks.hpp"
 #include "evt/error.hpp"
+#include "evt/signals.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -218,6 +219,9 @@ std::optional<std::string> read_config_text(const fs::path& path) {
     if (errno == ENOENT || errno == ENOTDIR) {
       return std::nullopt;
     }
+    if (errno == EINTR && interrupted()) {
+      throw Interrupted();  // Ctrl-C while opening a FIFO
+    }
     throw UsageError("cannot read config file " + path.string() + ": " + std::strerror(errno),
                      "check EVT_CONFIG and the file's permissions");
   }
@@ -226,6 +230,10 @@ std::optional<std::string> read_config_text(const fs::path& path) {
   for (;;) {
     const ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) {
+      if (interrupted()) {
+        ::close(fd);
+        throw Interrupted();
+      }
       continue;
     }
     if (n < 0) {
@@ -238,10 +246,13 @@ std::optional<std::string> read_config_text(const fs::path& path) {
       break;
     }
     text.append(buf.data(), static_cast<size_t>(n));
-    if (text.size() > (16U << 20)) {
+    // yaml-cpp builds a node of a few hundred bytes per scalar: a config
+    // of contexts is a few KiB, and 1 MiB bounds the parse to well under a
+    // second and a few hundred MB even for a file made only of scalars.
+    if (text.size() > (1U << 20)) {
       ::close(fd);
-      throw UsageError("config file " + path.string() + " is larger than 16 MiB",
-                       "EVT_CONFIG must name a YAML file");
+      throw UsageError("config file " + path.string() + " is larger than 1 MiB",
+                       "EVT_CONFIG must name evt's YAML config file");
     }
   }
   ::close(fd);
@@ -359,6 +370,10 @@ void use_context(const fs::path& path, const std::string& name) {
   for (size_t done = 0; ok && done < text.size();) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) {
+      if (interrupted()) {
+        ::close(fd);
+        throw Interrupted();
+      }
       continue;
     }
     ok = n > 0;

@@ -1,6 +1,7 @@
 #include "evt/output/sink.hpp"
 
 #include "evt/error.hpp"
+#include "evt/signals.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -25,6 +26,9 @@ Sink::Sink(FILE* file, std::string name)
 std::unique_ptr<Sink> Sink::open_file(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) {
+    if (errno == EINTR && interrupted()) {
+      throw Interrupted();  // Ctrl-C while opening a FIFO
+    }
     throw UsageError("cannot write '" + path + "': " + std::strerror(errno));
   }
   return std::unique_ptr<Sink>(new Sink(f, path));

@@ -23,6 +23,9 @@ std::string display_input_name(const std::string& name) {
 std::string read_data_file(const std::string& path, size_t limit_bytes) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
+    if (errno == EINTR && interrupted()) {
+      throw Interrupted();  // Ctrl-C while opening a FIFO
+    }
     throw UsageError("cannot open '" + path + "': " + std::strerror(errno));
   }
   // A directory is the wrong kind of argument, as with -f DIR (exit 2).
@@ -89,6 +92,9 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
         if (open_fd != STDIN_FILENO) {
           ::close(open_fd);
         }
+      }
+      if (e == EINTR && interrupted()) {
+        throw Interrupted();  // Ctrl-C while opening a FIFO
       }
       throw UsageError("cannot open '" + name + "': " + std::strerror(e));
     }

@@ -3,10 +3,15 @@
 #include "evt/schema/big_stack.hpp"
 
 #include <pthread.h>
+#include <time.h>
+
+#include <atomic>
+#include <csignal>
 
 #include <exception>
 
 #include "evt/error.hpp"
+#include "evt/signals.hpp"
 
 namespace evt::schema {
 
@@ -15,6 +20,7 @@ namespace {
 struct Job {
   const std::function<void()>* work;
   std::exception_ptr error;
+  std::atomic<bool> done{false};
 };
 
 void* trampoline(void* arg) {
@@ -24,13 +30,15 @@ void* trampoline(void* arg) {
   } catch (...) {
     job->error = std::current_exception();
   }
+  job->done = true;
   return nullptr;
 }
 
 }  // namespace
 
 void run_with_big_stack(const std::function<void()>& work, std::size_t stack_bytes) {
-  Job job{&work, nullptr};
+  Job job;
+  job.work = &work;
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, stack_bytes);
@@ -41,6 +49,19 @@ void run_with_big_stack(const std::function<void()>& work, std::size_t stack_byt
     // No thread (address space limits): run here; the input limits still apply.
     work();
     return;
+  }
+  // SIGINT/SIGTERM land on the main thread, which would sit in
+  // pthread_join while the worker stays blocked in read(2) (a pipe that
+  // sends nothing). Once interrupted, the signal is passed on to the worker
+  // until it finishes, so its blocking call returns EINTR and it sees the flag.
+  while (!job.done) {
+    if (interrupted()) {
+      pthread_kill(thread, interrupt_signal());
+    }
+    struct timespec pause {
+      0, 20 * 1000 * 1000
+    };
+    nanosleep(&pause, nullptr);
   }
   pthread_join(thread, nullptr);
   if (job.error) {

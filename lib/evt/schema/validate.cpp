@@ -274,7 +274,14 @@ ValidationSummary EventValidator::validate_lines(
       on_invalid(result);
       continue;
     }
-    result.errors = validate(event);
+    {
+      // valijson cannot be stopped from outside, and some schemas make it
+      // exponential in the event's nesting (nested anyOf over recursive
+      // $refs): Ctrl-C/SIGTERM during one event ends the command at once
+      // (exit 130) instead of waiting for it. Nothing is in flight here.
+      ExitOnInterrupt exit_on_interrupt;
+      result.errors = validate(event);
+    }
     if (result.errors.empty()) {
       continue;
     }
