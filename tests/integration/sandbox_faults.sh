@@ -53,6 +53,15 @@ expect_contains "$ERR" "no broker 7: the sandbox has brokers 1..1"
 # about that one, and does not fail.
 run_evt sandbox ctl topic g 3
 expect_rc 0
+# A count the sandbox would exhaust its memory on, and a name Kafka refuses.
+run_evt sandbox ctl topic huge 200000000
+expect_rc 2
+expect_contains "$ERR" "partition count must be between 1 and 100000"
+run_evt sandbox ctl topic $'t\e[31m' 2
+expect_rc 2
+expect_contains "$ERR" "'t\\x1b[31m' is not a legal topic name"
+run_evt sandbox ctl status
+expect_rc 0 "the sandbox still runs"
 run_evt sandbox ctl leader g 1 none
 expect_rc 0
 expect_eq "$OUT" "g[1] leader none"

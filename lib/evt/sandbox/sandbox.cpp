@@ -7,6 +7,7 @@
 #include "evt/sandbox/tcp_proxy.hpp"
 
 #include <unistd.h>
+#include <algorithm>
 
 #include <charconv>
 #include <mutex>
@@ -35,6 +36,19 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
+constexpr int k_max_partitions = 100000;
+
+// Kafka's rule for topic names: 1 to 249 of [A-Za-z0-9._-], not "." or "..".
+bool is_legal_topic_name(std::string_view name) {
+  if (name.empty() || name.size() > 249 || name == "." || name == "..") {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
 }  // namespace
 
 std::pair<std::string, int> parse_topic_spec(std::string_view spec) {
@@ -44,7 +58,7 @@ std::pair<std::string, int> parse_topic_spec(std::string_view spec) {
   if (colon != std::string_view::npos) {
     partitions = parse_int(spec.substr(colon + 1), "partition count in --topic " + std::string(spec));
   }
-  if (name.empty() || partitions < 1 || partitions > 100000) {
+  if (!is_legal_topic_name(name) || partitions < 1 || partitions > k_max_partitions) {
     throw UsageError("invalid --topic '" + std::string(spec) + "'",
                      "use NAME or NAME:PARTITIONS, e.g. --topic orders:6");
   }
@@ -155,7 +169,15 @@ std::string Sandbox::execute(std::string_view command) {
   }
   if (verb == "topic") {
     need(3, "topic NAME PARTITIONS");
-    cluster.create_topic(words[1], parse_int(words[2], "partition count"));
+    if (!is_legal_topic_name(words[1])) {
+      throw UsageError("'" + words[1] + "' is not a legal topic name",
+                       "use 1 to 249 letters, digits, '.', '_' or '-', as Kafka does");
+    }
+    const int partitions = parse_int(words[2], "partition count");
+    if (partitions < 1 || partitions > k_max_partitions) {
+      throw UsageError("partition count must be between 1 and " + std::to_string(k_max_partitions));
+    }
+    cluster.create_topic(words[1], partitions);
     return "created topic " + words[1];
   }
   throw UsageError("unknown sandbox command '" + verb + "'",
