@@ -144,10 +144,9 @@ ConfigFile parse_root(const YAML::Node& root, const fs::path& path) {
   if (const auto dlq = root["dlq"]; dlq && !dlq.IsNull()) {
     config.dlq = parse_dlq_section(path, dlq);
   }
-  if (!config.current_context.empty() && config.find(config.current_context) == nullptr) {
-    invalid(path, root["current-context"],
-            "current-context '" + config.current_context + "' is not one of the contexts");
-  }
+  // A current-context that names no context is reported where it is used
+  // (connecting without -b), not here: `evt config use-context` must still
+  // be able to repair the file.
   return config;
 }
 
@@ -338,13 +337,22 @@ std::string render_redacted(const ConfigFile& config) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string ConfigFile::known_contexts() const {
+  std::string known;
+  for (const auto& c : contexts) {
+    known += known.empty() ? "" : ", ";
+    // One line per message: a name's line break must not forge another.
+    for (const char ch : c.name) {
+      known += ch == '\n' ? std::string("\\n") : ch == '\r' ? std::string("\\r") : std::string(1, ch);
+    }
+  }
+  return known;
+}
+
 void use_context(const fs::path& path, const std::string& name) {
   const auto config = load_config(path, true);
   if (config.find(name) == nullptr) {
-    std::string known;
-    for (const auto& c : config.contexts) {
-      known += (known.empty() ? "" : ", ") + c.name;
-    }
+    const std::string known = config.known_contexts();
     throw UsageError("unknown context '" + name + "' in " + path.string(),
                      known.empty() ? "the file defines no contexts" : "known contexts: " + known);
   }

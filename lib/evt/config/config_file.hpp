@@ -27,6 +27,8 @@ struct ConfigFile {
 
   // The context with this name, or nullptr.
   const Context* find(const std::string& name) const;
+  // The context names, comma-separated, line breaks escaped (for hints).
+  std::string known_contexts() const;
 };
 
 // $EVT_CONFIG, else $XDG_CONFIG_HOME/evt/config.yaml, else ~/.config/evt/config.yaml.

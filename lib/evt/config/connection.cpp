@@ -29,9 +29,13 @@ Connection resolve_connection(const ConnectionRequest& request) {
   if (!context_name.empty()) {
     context = file.find(context_name);
     if (context == nullptr) {
-      std::string known;
-      for (const auto& c : file.contexts) {
-        known += (known.empty() ? "" : ", ") + c.name;
+      const std::string known = file.known_contexts();
+      if (context_name == file.current_context && request.context_flag.empty() &&
+          (!env_context || env_context->empty())) {
+        throw UsageError(
+            "current-context '" + context_name + "' in " + file.path.string() + " is not one of its contexts",
+            known.empty() ? "define it under 'contexts:', or give the brokers with -b"
+                          : "known contexts: " + known + "; `evt config use-context NAME` picks one");
       }
       throw UsageError(
           "unknown context '" + context_name + "'" + (file.path.empty() ? "" : " in " + file.path.string()),

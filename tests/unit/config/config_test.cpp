@@ -81,9 +81,10 @@ TEST_CASE("bad config files name file, line and column") {
   CHECK(usage_error_of([] {
           parse_config("contexts:\n  a:\n    brokers: x\n    color: red\n", "/c.yaml");
         }) == "/c.yaml:4:5: unknown key 'color' in context 'a' (expected brokers, properties)");
-  CHECK(usage_error_of([] {
-          parse_config("current-context: nope\ncontexts:\n  a: {brokers: x}\n", "/c.yaml");
-        }) == "/c.yaml:1:18: current-context 'nope' is not one of the contexts");
+  // A dangling current-context loads (so `config use-context` can repair
+  // it) and is refused where it is used.
+  CHECK(parse_config("current-context: nope\ncontexts:\n  a: {brokers: x}\n", "/c.yaml").current_context ==
+        "nope");
   CHECK(usage_error_of([] {
           parse_config("- a\n- b\n", "/c.yaml");
         }).starts_with("/c.yaml:1:1: the config must be a mapping"));
@@ -142,6 +143,18 @@ TEST_CASE("connection precedence: flag, environment, config, sandbox") {
     CHECK(c.brokers == "127.0.0.1:9092");
     CHECK(c.source == "context local (/x/config.yaml)");
     CHECK_FALSE(c.from_sandbox);
+  }
+  SUBCASE("a current-context that names no context is refused with the way out") {
+    w.file.current_context = "gone";
+    const auto e = usage_error_of([&] { resolve_connection(w.request()); });
+    CHECK(e == "current-context 'gone' in /x/config.yaml is not one of its contexts");
+    w.file.contexts[0].name = "a\nb";
+    try {
+      resolve_connection(w.request());
+      FAIL("no error");
+    } catch (const evt::UsageError& err) {
+      CHECK(err.hint() == "known contexts: a\\nb, prod; `evt config use-context NAME` picks one");
+    }
   }
   SUBCASE("EVT_CONTEXT selects a context with its properties") {
     w.env["EVT_CONTEXT"] = "prod";
