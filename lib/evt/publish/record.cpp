@@ -276,9 +276,11 @@ BuildResult RecordBuilder::check_schema(Record& record, Rejection& why) {
   }
   if (scanned != nullptr) {
     // The compiled check reads the scan's tape; a schema it cannot compile
-    // is checked by valijson over a RapidJSON DOM.
-    if (check->fast.checks_scans() ? check->fast.accepts(*scanned)
-                                   : m_fast.parse(*record.value) && check->fast.accepts(m_fast.root())) {
+    // is checked by valijson over a RapidJSON DOM (of a plain line only,
+    // as before: a record line's value goes to the full validator).
+    if (check->fast.checks_scans()
+            ? check->fast.accepts(*scanned)
+            : m_line_is_value && m_fast.parse(*record.value) && check->fast.accepts(m_fast.root())) {
       return BuildResult::ok;
     }
   }
