@@ -197,7 +197,11 @@ TEST_CASE("compiled check over a scan: numbers nlohmann may refuse are left to t
   // so the check must not accept it, even where the schema says nothing.
   REQUIRE(scanner.scan(R"({"a":[1e400]})"));
   CHECK_FALSE(check->accepts(scanner));
-  CHECK_THROWS((void)json::parse(R"({"a":[1e400]})"));
+  const auto parse_reference = [] {
+    const json parsed = json::parse(R"({"a":[1e400]})");
+    return parsed.size();
+  };
+  CHECK_THROWS_AS(parse_reference(), json::exception);
   // Any exponent is left to the reference (which accepts this one).
   REQUIRE(scanner.scan(R"({"a":1e2})"));
   CHECK_FALSE(check->accepts(scanner));
@@ -228,12 +232,12 @@ TEST_CASE("compiled check over a scan agrees with valijson on a generated corpus
       "\"\"",
       "\"abcdef\"",
       "\"abcdefg\"",
-      "\"\u00e9\u00e9\"",
-      "\"ab\u0000cdefgh\"",
+      "\"\\u00e9\\u00e9\"",
+      "\"ab\\u0000cdefgh\"",
       "5",
-      "\"\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\""};
-  const std::vector<std::string> statuses = {"\"new\"", "\"caf\u00e9\"", "\"caf\xc3\xa9\"", "\"cafe\"",
-                                             "null",    "true",          "false",           "1"};
+      "\"\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\""};
+  const std::vector<std::string> statuses = {"\"new\"", "\"caf\\u00e9\"", "\"caf\xc3\xa9\"", "\"cafe\"",
+                                             "null",    "true",           "false",           "1"};
   const std::vector<std::string> totals = {"0", "-0.5", "999.99", "1000", "0.1", "\"1\"", "-0"};
   const std::vector<std::string> items = {"[{\"sku\":\"A\",\"qty\":1}]",
                                           "[]",
