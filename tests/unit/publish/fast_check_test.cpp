@@ -158,7 +158,8 @@ TEST_CASE("compiled check agrees with valijson") {
       const bool valid = reference.validate(event).empty();
       INFO("schema " << schema.dump() << " event " << event.dump());
       CHECK(check->accepts(fast.root()) == valid);
-      REQUIRE(scanner.scan(event.dump()));
+      const std::string text = event.dump();  // the tape points into it
+      REQUIRE(scanner.scan(text));
       CHECK(check->accepts(scanner) == valid);  // the same check over the scan's tape
     }
     for (const auto& text : texts) {
@@ -255,7 +256,11 @@ TEST_CASE("compiled check over a scan agrees with valijson on a generated corpus
   size_t valid = 0;
   size_t invalid = 0;
   for (int i = 0; i < 3000; ++i) {
-    const auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+    // Half the picks are the first (valid) choice, so that valid events
+    // are common too.
+    const auto pick = [&](const std::vector<std::string>& v) {
+      return rng() % 2 == 0 ? v[0] : v[rng() % v.size()];
+    };
     std::vector<std::string> members = {"\"orderId\":" + pick(ids), "\"customerId\":" + pick(customers),
                                         "\"total\":" + pick(totals), "\"items\":" + pick(items)};
     if (rng() % 2 == 0) {
@@ -283,7 +288,7 @@ TEST_CASE("compiled check over a scan agrees with valijson on a generated corpus
     CHECK(check->accepts(scanner) == ok);
     (ok ? valid : invalid) += 1;
   }
-  CHECK(valid > 100);
+  CHECK(valid > 300);
   CHECK(invalid > 1000);
 }
 
