@@ -42,12 +42,46 @@ bool all_zero(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
 }
 
-void set_header(Record& record, std::string_view key, const std::string& value) {
+void set_header(Record& record, std::string_view key, std::string_view value,
+                std::vector<Header>* spare = nullptr) {
   // Drop what an input record line carried under the same name, so the
   // record never has two different ce_type headers.
   std::erase_if(record.headers, [&](const Header& h) { return h.key == key; });
-  record.headers.push_back(Header{std::string(key), value});
+  if (spare == nullptr || spare->empty()) {
+    record.headers.push_back(Header{std::string(key), std::string(value)});
+    return;
+  }
+  // Six headers per event: reusing an earlier record's strings saves as
+  // many allocations (ids, times and content types outgrow the SSO).
+  record.headers.push_back(std::move(spare->back()));
+  spare->pop_back();
+  auto& h = record.headers.back();
+  h.key.assign(key);
+  if (h.value) {
+    h.value->assign(value);
+  } else {
+    h.value.emplace(value);
+  }
 }
+
+// The characters of an RFC 3986 URI-reference besides %HH: unreserved and
+// reserved ASCII, as a table (a source is checked for every event).
+constexpr std::array<bool, 256> k_uri_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  for (int c = 'A'; c <= 'Z'; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  for (int c = '0'; c <= '9'; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  for (const char c : std::string_view("-._~:/?#[]@!$&'()*+,;=")) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}();
 
 void append_member(std::string& out, std::string_view name, std::string_view value) {
   out += ',';
@@ -152,7 +186,6 @@ bool is_valid_extension_name(std::string_view name) {
 }
 
 bool is_uri_reference(std::string_view s) {
-  constexpr std::string_view k_allowed = "-._~:/?#[]@!$&'()*+,;=";
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c == '%') {
@@ -161,8 +194,7 @@ bool is_uri_reference(std::string_view s) {
         return false;
       }
       i += 2;
-    } else if (!(std::isalnum(c) && c < 0x80) &&
-               k_allowed.find(static_cast<char>(c)) == std::string_view::npos) {
+    } else if (!k_uri_chars[c]) {
       return false;
     }
   }
@@ -192,7 +224,7 @@ bool is_json_media_type(std::string_view ct) {
   return lower == "application/json" || lower == "text/json" || lower.ends_with("+json");
 }
 
-std::string content_type_for(std::optional<std::string_view> data, bool data_is_json) {
+std::string_view content_type_for(std::optional<std::string_view> data, bool data_is_json) {
   if (!data) {
     return "";
   }
@@ -231,25 +263,25 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool
   return std::nullopt;
 }
 
-void apply_binary_envelope(Record& record, const CloudEventAttributes& a) {
-  set_header(record, "ce_specversion", a.specversion);
-  set_header(record, "ce_id", a.id);
-  set_header(record, "ce_source", a.source);
-  set_header(record, "ce_type", a.type);
+void apply_binary_envelope(Record& record, const CloudEventAttributes& a, std::vector<Header>* spare) {
+  set_header(record, "ce_specversion", a.specversion, spare);
+  set_header(record, "ce_id", a.id, spare);
+  set_header(record, "ce_source", a.source, spare);
+  set_header(record, "ce_type", a.type, spare);
   if (!a.time.empty()) {
-    set_header(record, "ce_time", a.time);
+    set_header(record, "ce_time", a.time, spare);
   }
   if (!a.subject.empty()) {
-    set_header(record, "ce_subject", a.subject);
+    set_header(record, "ce_subject", a.subject, spare);
   }
   if (!a.dataschema.empty()) {
-    set_header(record, "ce_dataschema", a.dataschema);
+    set_header(record, "ce_dataschema", a.dataschema, spare);
   }
   for (const auto& [name, value] : a.extensions) {
-    set_header(record, "ce_" + name, value);
+    set_header(record, "ce_" + name, value, spare);
   }
   if (!a.datacontenttype.empty()) {
-    set_header(record, "content-type", a.datacontenttype);
+    set_header(record, "content-type", a.datacontenttype, spare);
   }
 }
 
@@ -297,7 +329,7 @@ void apply_structured_envelope(Record& record, const CloudEventAttributes& a, bo
   }
   append_structured_event(value, a, data, data_is_json);
   record.value = std::move(value);
-  set_header(record, "content-type", std::string(k_structured_content_type));
+  set_header(record, "content-type", k_structured_content_type);
 }
 
 std::optional<std::string_view> header_value(const RecordView& record, std::string_view key) {

@@ -71,7 +71,8 @@ bool is_json_media_type(std::string_view content_type);
 // The datacontenttype for data when the user gave none: application/json
 // for JSON text, text/plain; charset=utf-8 for other UTF-8 text,
 // application/octet-stream for other bytes; empty when there is no data.
-std::string content_type_for(std::optional<std::string_view> data, bool data_is_json);
+// A constant: nothing to allocate per event.
+std::string_view content_type_for(std::optional<std::string_view> data, bool data_is_json);
 
 // Why the event may not be sent, naming the attribute ("attribute 'source'
 // is not a URI-reference: …"), or nullopt when the required attributes (id,
@@ -81,8 +82,11 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& attribu
                                              bool data_is_json);
 
 // Puts the attributes on the record as binary-mode headers (ce_<name> and
-// content-type), replacing headers of the same names already there.
-void apply_binary_envelope(Record& record, const CloudEventAttributes& attributes);
+// content-type), replacing headers of the same names already there. New
+// headers are taken from the back of `spare` when given (headers of an
+// earlier record, so their strings keep their buffers).
+void apply_binary_envelope(Record& record, const CloudEventAttributes& attributes,
+                           std::vector<Header>* spare = nullptr);
 
 // Appends the structured-mode JSON of the event. `data_is_json` says the
 // data bytes are JSON text (embedded as is under "data"); other UTF-8 data

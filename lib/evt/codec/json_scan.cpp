@@ -1,6 +1,13 @@
 #include "evt/codec/json_scan.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace evt::codec {
 namespace {
@@ -94,19 +101,85 @@ bool skip_utf8(const char*& p, const char* e) {
   return true;
 }
 
+// The first byte at or after p that is not plain printable ASCII: a
+// control character, '"', '\\' or a byte >= 0x80 (e when there is none).
+// 16 bytes per step with SSE2, 8 with SWAR elsewhere: strings are most of
+// an event's bytes, and a byte loop with four compares was the scanner's
+// largest cost.
+const char* skip_plain(const char* p, const char* e) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (e - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too.
+    const __m128i special = _mm_or_si128(
+        _mm_cmplt_epi8(x, space), _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask != 0) {
+      return p + __builtin_ctz(mask);
+    }
+    p += 16;
+  }
+#else
+  constexpr uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr uint64_t k_highs = 0x8080808080808080ULL;
+  const auto zero_bytes = [](uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+  while (e - p >= 8) {
+    uint64_t x = 0;
+    std::memcpy(&x, p, 8);
+    if constexpr (std::endian::native == std::endian::big) {
+      x = __builtin_bswap64(x);  // the first byte in the lowest bits
+    }
+    // The lowest flagged byte is exact (borrows only run upwards), which
+    // is all that is needed: the first special byte.
+    const uint64_t special = ((x - k_ones * 0x20) & ~x & k_highs) | zero_bytes(x ^ (k_ones * '"')) |
+                             zero_bytes(x ^ (k_ones * '\\')) | (x & k_highs);
+    if (special != 0) {
+      return p + (__builtin_ctzll(special) >> 3);
+    }
+    p += 8;
+  }
+#endif
+  while (p < e) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+      break;
+    }
+    ++p;
+  }
+  return p;
+}
+
+// The first '\\' at or after p (e when there is none). Inline: in an
+// escaped JSON value the runs between escapes are a few bytes, where a
+// call to memchr per run cost more than the search.
+const char* find_backslash(const char* p, const char* e) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\');
+  while (e - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, backslash)));
+    if (mask != 0) {
+      return p + __builtin_ctz(mask);
+    }
+    p += 16;
+  }
+#endif
+  while (p < e && *p != '\\') {
+    ++p;
+  }
+  return p;
+}
+
 // A string at p (on its opening quote); p ends after the closing quote.
 bool scan_string(const char*& p, const char* e, bool& escaped) {
   escaped = false;
   ++p;
   for (;;) {
     // Plain printable ASCII is nearly all of a typical event.
-    while (p < e) {
-      const auto c = static_cast<unsigned char>(*p);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-        break;
-      }
-      ++p;
-    }
+    p = skip_plain(p, e);
     if (p >= e) {
       return false;
     }
@@ -166,8 +239,13 @@ bool is_digit(const char* p, const char* e) {
   return p < e && *p >= '0' && *p <= '9';
 }
 
+// Digits beyond this many (with no exponent) could exceed a double's range.
+constexpr ptrdiff_t k_safe_number_chars = 300;
+
 // A number at p by the JSON grammar; never converted, so any size is fine.
-bool scan_number(const char*& p, const char* e) {
+// `huge` is set when a double might not hold it (an exponent, or very long).
+bool scan_number(const char*& p, const char* e, bool& huge) {
+  const char* const start = p;
   if (*p == '-') {
     ++p;
   }
@@ -189,6 +267,7 @@ bool scan_number(const char*& p, const char* e) {
     }
   }
   if (p < e && (*p == 'e' || *p == 'E')) {
+    huge = true;
     ++p;
     if (p < e && (*p == '+' || *p == '-')) {
       ++p;
@@ -199,6 +278,9 @@ bool scan_number(const char*& p, const char* e) {
     while (is_digit(p, e)) {
       ++p;
     }
+  }
+  if (p - start > k_safe_number_chars) {
+    huge = true;
   }
   return true;
 }
@@ -211,55 +293,60 @@ bool scan_literal(const char*& p, const char* e, std::string_view word) {
   return true;
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
+// Writes code point cp as UTF-8 at out; returns the end.
+char* put_utf8(char* out, unsigned long cp) {
   if (cp < 0x80) {
-    out += static_cast<char>(cp);
+    *out++ = static_cast<char>(cp);
   } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *out++ = static_cast<char>(0xC0 | (cp >> 6));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *out++ = static_cast<char>(0xE0 | (cp >> 12));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *out++ = static_cast<char>(0xF0 | (cp >> 18));
+    *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   }
+  return out;
 }
 
 }  // namespace
 
 void decode_json_string(std::string_view inner, std::string& out) {
-  out.clear();
+  // Decoded text is never longer than its escaped form (\uXXXX is 6 bytes
+  // for at most 3, a surrogate pair 12 for 4): write into the buffer
+  // directly and cut it to length once, no append per character.
+  out.resize(inner.size());
+  char* w = out.data();
   const char* p = inner.data();
   const char* const e = p + inner.size();
   while (p < e) {
     const char* run = p;
-    while (p < e && *p != '\\') {
-      ++p;
-    }
-    out.append(run, p);
+    p = find_backslash(p, e);
+    std::memcpy(w, run, static_cast<size_t>(p - run));
+    w += p - run;
     if (p >= e) {
       break;
     }
     ++p;  // the scanner has checked every escape
     switch (const char c = *p++) {
       case 'b':
-        out += '\b';
+        *w++ = '\b';
         break;
       case 'f':
-        out += '\f';
+        *w++ = '\f';
         break;
       case 'n':
-        out += '\n';
+        *w++ = '\n';
         break;
       case 'r':
-        out += '\r';
+        *w++ = '\r';
         break;
       case 't':
-        out += '\t';
+        *w++ = '\t';
         break;
       case 'u': {
         unsigned long cp = static_cast<unsigned long>(read_hex4(p, e));
@@ -268,13 +355,14 @@ void decode_json_string(std::string_view inner, std::string& out) {
           const auto low = static_cast<unsigned long>(read_hex4(p, e));
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
-        append_utf8(out, cp);
+        w = put_utf8(w, cp);
         break;
       }
       default:
-        out += c;  // '"', '\\', '/'
+        *w++ = c;  // '"', '\\', '/'
     }
   }
+  out.resize(static_cast<size_t>(w - out.data()));
 }
 
 std::string_view child_name(const JsonChild& child, std::string& scratch) {
@@ -294,10 +382,42 @@ std::string_view child_string(const JsonChild& child, std::string& scratch) {
   return scratch;
 }
 
+void assign_child_string(const JsonChild& child, std::string& out) {
+  const auto inner = child.raw.substr(1, child.raw.size() - 2);
+  if (child.escaped) {
+    decode_json_string(inner, out);
+  } else {
+    out.assign(inner);
+  }
+}
+
+std::string_view entry_name(const JsonTapeEntry& entry, std::string& scratch) {
+  if (!entry.name_escaped) {
+    return entry.name;
+  }
+  decode_json_string(entry.name, scratch);
+  return scratch;
+}
+
+std::string_view entry_string(const JsonTapeEntry& entry, std::string& scratch) {
+  const auto inner = entry.raw.substr(1, entry.raw.size() - 2);
+  if (!entry.escaped) {
+    return inner;
+  }
+  decode_json_string(inner, scratch);
+  return scratch;
+}
+
 bool JsonScanner::scan(std::string_view text) {
   m_children.clear();
   m_stack.clear();
+  m_tape.clear();
+  m_open.clear();
   m_root_raw = {};
+  m_max_depth = 0;
+  m_huge_number = false;
+  // Tape indexes are 32-bit; texts that long (never a line) go without.
+  m_tape_on = m_want_tape && text.size() < UINT32_MAX;
   const char* const begin = text.data();
   const char* const e = begin + text.size();
   const char* p = begin;
@@ -312,6 +432,15 @@ bool JsonScanner::scan(std::string_view text) {
   const char* const root_start = p;
   const char* child_start = p;
   JsonChild pending;
+  std::string_view member_name;  // the name of the member whose value comes next
+  bool member_escaped = false;
+  // Closes the innermost container on the tape: its extent is now known.
+  const auto close_on_tape = [&] {
+    if (m_tape_on) {
+      m_tape[m_open.back()].end = static_cast<uint32_t>(m_tape.size());
+      m_open.pop_back();
+    }
+  };
   // An explicit stack instead of recursion: any depth in bounded stack
   // space (the line reader bounds the text, so the container stack too).
   enum class Next { value, member, after_value };
@@ -326,8 +455,10 @@ bool JsonScanner::scan(std::string_view text) {
       if (!scan_string(p, e, escaped)) {
         return fail();
       }
+      member_name = std::string_view(name + 1, static_cast<size_t>(p - name - 2));
+      member_escaped = escaped;
       if (m_stack.size() == 1) {
-        pending.name = std::string_view(name + 1, static_cast<size_t>(p - name - 2));
+        pending.name = member_name;
         pending.name_escaped = escaped;
       }
       skip_ws(p, e);
@@ -347,6 +478,19 @@ bool JsonScanner::scan(std::string_view text) {
       if (depth == 1) {
         child_start = p;
       }
+      size_t tape_at = 0;
+      if (m_tape_on) {
+        tape_at = m_tape.size();
+        JsonTapeEntry& entry = m_tape.emplace_back();
+        if (!m_open.empty()) {
+          ++m_tape[m_open.back()].count;
+          if (m_stack.back() == '{') {
+            entry.name = member_name;
+            entry.name_escaped = member_escaped;
+          }
+        }
+        entry.raw = std::string_view(p, 0);
+      }
       JsonKind kind = JsonKind::null;
       bool escaped = false;
       const char c = *p;
@@ -359,11 +503,17 @@ bool JsonScanner::scan(std::string_view text) {
           pending.escaped = false;
         }
         m_stack.push_back(c);
+        m_max_depth = std::max(m_max_depth, m_stack.size());
+        if (m_tape_on) {
+          m_tape[tape_at].kind = kind;
+          m_open.push_back(static_cast<uint32_t>(tape_at));
+        }
         ++p;
         skip_ws(p, e);
         if (p < e && *p == (c == '{' ? '}' : ']')) {
           ++p;
           m_stack.pop_back();
+          close_on_tape();
           next = Next::after_value;
         } else {
           next = c == '{' ? Next::member : Next::value;
@@ -385,7 +535,7 @@ bool JsonScanner::scan(std::string_view text) {
           ok = scan_literal(p, e, "null");
         } else if (c == '-' || (c >= '0' && c <= '9')) {
           kind = JsonKind::number;
-          ok = scan_number(p, e);
+          ok = scan_number(p, e, m_huge_number);
         }
         if (!ok) {
           return fail();
@@ -395,6 +545,13 @@ bool JsonScanner::scan(std::string_view text) {
         } else if (depth == 1) {
           pending.kind = kind;
           pending.escaped = escaped;
+        }
+        if (m_tape_on) {
+          JsonTapeEntry& entry = m_tape[tape_at];
+          entry.kind = kind;
+          entry.escaped = escaped;
+          entry.end = static_cast<uint32_t>(tape_at + 1);
+          entry.raw = std::string_view(entry.raw.data(), static_cast<size_t>(p - entry.raw.data()));
         }
       }
     }
@@ -421,6 +578,7 @@ bool JsonScanner::scan(std::string_view text) {
     } else if (*p == (open == '{' ? '}' : ']')) {
       ++p;
       m_stack.pop_back();
+      close_on_tape();
       next = Next::after_value;
     } else {
       return fail();

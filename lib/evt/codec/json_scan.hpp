@@ -6,6 +6,7 @@
 // record-line fast path of `evt publish` and `evt replay --from-file`.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,18 @@ struct JsonChild {
   bool escaped = false;  // a string value containing backslash escapes
 };
 
+// One value of a scanned text on the tape, in document order: a container
+// comes before its contents, which end at `end`.
+struct JsonTapeEntry {
+  std::string_view name;  // an object member's name as written (no quotes, escapes kept)
+  std::string_view raw;   // a scalar's exact text (strings with quotes); empty for containers
+  uint32_t end = 0;       // the index one past this value and everything inside it
+  uint32_t count = 0;     // a container's direct children
+  JsonKind kind = JsonKind::null;
+  bool escaped = false;       // a string value containing backslash escapes
+  bool name_escaped = false;  // the name contains backslash escapes
+};
+
 // Decodes the inside of a string the scanner accepted (escapes resolved).
 void decode_json_string(std::string_view inner, std::string& out);
 
@@ -32,6 +45,15 @@ std::string_view child_name(const JsonChild& child, std::string& scratch);
 
 // The decoded string value of a child of kind string.
 std::string_view child_string(const JsonChild& child, std::string& scratch);
+
+// child_string() written into `out` itself (no copy through a scratch buffer).
+void assign_child_string(const JsonChild& child, std::string& out);
+
+// The decoded name of a tape entry (an object member), or its raw text.
+std::string_view entry_name(const JsonTapeEntry& entry, std::string& scratch);
+
+// The decoded string value of a tape entry of kind string.
+std::string_view entry_string(const JsonTapeEntry& entry, std::string& scratch);
 
 // Validates one JSON text and lists its root's children; reused between texts.
 class JsonScanner {
@@ -47,12 +69,29 @@ class JsonScanner {
   const std::vector<JsonChild>& children() const { return m_children; }
   size_t error_offset() const { return m_error_offset; }
 
+  // Asks later scans to list every value on the tape (for checks that
+  // need the whole tree, e.g. a compiled schema); off by default.
+  void record_tape(bool on) { m_want_tape = on; }
+  // After a successful scan with the tape on: every value, root first.
+  const std::vector<JsonTapeEntry>& tape() const { return m_tape; }
+  // The deepest nesting of arrays and objects in the text scanned last.
+  size_t max_depth() const { return m_max_depth; }
+  // The text has a number that a double might not hold (an exponent, or
+  // hundreds of digits): valid JSON, but nlohmann refuses an overflow.
+  bool has_huge_number() const { return m_huge_number; }
+
  private:
   std::vector<JsonChild> m_children;
   std::vector<char> m_stack;  // '{' or '[' per open container
   JsonKind m_root_kind = JsonKind::null;
   std::string_view m_root_raw;
   size_t m_error_offset = 0;
+  std::vector<JsonTapeEntry> m_tape;
+  std::vector<uint32_t> m_open;  // tape indexes of the open containers
+  size_t m_max_depth = 0;
+  bool m_want_tape = false;
+  bool m_tape_on = false;  // this scan records the tape
+  bool m_huge_number = false;
 };
 
 }  // namespace evt::codec

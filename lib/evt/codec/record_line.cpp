@@ -272,8 +272,18 @@ bool RecordLineParser::is_record_line() {
   if (m_scan.root_kind() != JsonKind::object) {
     return false;
   }
-  classify(m_scan.children(), k_fields, m_slots, m_unknown, m_name);
-  return m_unknown == nullptr && (m_slots[f_value] != nullptr || m_slots[f_value_b64] != nullptr);
+  // Every plain JSON line asks: stop at the first name that is not a
+  // record-line field (usually the first member).
+  bool has_value = false;
+  for (const auto& m : m_scan.children()) {
+    const auto it = std::find(k_fields.begin(), k_fields.end(), child_name(m, m_name));
+    if (it == k_fields.end()) {
+      return false;
+    }
+    const auto field = static_cast<size_t>(it - k_fields.begin());
+    has_value = has_value || field == f_value || field == f_value_b64;
+  }
+  return has_value;
 }
 
 bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std::string_view name,
@@ -285,7 +295,7 @@ bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std
     if (b64->kind != JsonKind::string) {
       bad("\"" + std::string(name) + "_base64\" must be a base64 string");
     }
-    out = base64_decode(child_string(*b64, m_text));
+    out = base64_decode(child_string(*b64, m_text));  // rare: a fresh buffer is fine
     if (!out) {
       bad("\"" + std::string(name) + "_base64\" is not valid base64");
     }
@@ -298,9 +308,9 @@ bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std
   if (!out) {
     out.emplace();
   }
-  // Assigned into the record's buffer: no allocation once it is warm.
+  // Decoded straight into the record's buffer: no allocation once warm.
   if (it->kind == JsonKind::string) {
-    out->assign(child_string(*it, m_text));
+    assign_child_string(*it, *out);
   } else if (allow_json) {
     out->assign(it->raw);  // exactly as written: no reordering, no rounding
   } else {
@@ -322,7 +332,6 @@ void RecordLineParser::to_record(Record& r) {
   r.offset = -1;
   r.timestamp = -1;
   r.timestamp_type = TimestampType::none;
-  r.headers.clear();
   if (const auto* it = m_slots[f_topic]; it != nullptr && it->kind != JsonKind::null) {
     if (it->kind != JsonKind::string) {
       bad("\"topic\" must be a string");
@@ -364,43 +373,50 @@ void RecordLineParser::to_record(Record& r) {
   }
   const auto* headers = m_slots[f_headers];
   if (headers == nullptr || headers->kind == JsonKind::null) {
+    r.headers.clear();
     return;
   }
   if (headers->kind != JsonKind::array) {
     bad("\"headers\" must be an array of {\"key\":…,\"value\":…} objects");
   }
   if (headers->raw.size() == 2) {
+    r.headers.clear();
     return;  // "[]", what tail writes for most records
   }
   // Already validated: these scans only list the children.
   m_headers.scan(headers->raw);
-  size_t index = 0;
   std::array<const JsonChild*, 4> slots{};
   const JsonChild* unknown = nullptr;
+  // The record's header slots are overwritten in place and the rest cut
+  // off at the end: their strings keep their buffers from line to line.
+  size_t n = 0;
   for (const auto& h : m_headers.children()) {
-    const std::string where = "headers[" + std::to_string(index++) + "]";
+    const auto where = [&] { return "headers[" + std::to_string(n) + "]"; };
     if (h.kind != JsonKind::object) {
-      bad(where + " must be an object with \"key\" and \"value\"");
+      bad(where() + " must be an object with \"key\" and \"value\"");
     }
     m_header.scan(h.raw);
     classify(m_header.children(), k_header_fields, slots, unknown, m_name);
     if (unknown != nullptr) {
-      bad(where + " has unknown field \"" + std::string(child_name(*unknown, m_name)) + "\"");
+      bad(where() + " has unknown field \"" + std::string(child_name(*unknown, m_name)) + "\"");
     }
-    Header header;
+    if (n == r.headers.size()) {
+      r.headers.emplace_back();
+    }
+    Header& header = r.headers[n];
     try {
-      std::optional<std::string> key;
-      read_bytes(slots[0], slots[2], "key", false, key);
-      if (!key) {
+      read_bytes(slots[0], slots[2], "key", false, m_key);
+      if (!m_key) {
         bad("missing \"key\"");
       }
-      header.key = std::move(*key);
+      header.key.assign(*m_key);
       read_bytes(slots[1], slots[3], "value", false, header.value);
     } catch (const RecordLineError& e) {
-      bad(where + ": " + e.what());
+      bad(where() + ": " + e.what());
     }
-    r.headers.push_back(std::move(header));
+    ++n;
   }
+  r.headers.resize(n);
 }
 
 Record parse_record_line(std::string_view line) {

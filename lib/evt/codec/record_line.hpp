@@ -60,6 +60,9 @@ class RecordLineParser {
 
   const JsonScanner& scanner() const { return m_scan; }
 
+  // Lists every value of later scans on the scanner's tape (schema checks).
+  void record_tape(bool on) { m_scan.record_tape(on); }
+
  private:
   // Reads field `name` (or its _base64 sibling) into `out`; false when absent.
   bool read_bytes(const JsonChild* plain, const JsonChild* b64, std::string_view name, bool allow_json,
@@ -70,6 +73,7 @@ class RecordLineParser {
   JsonScanner m_header;                        // one header object
   std::string m_name;                          // a decoded member name
   std::string m_text;                          // a decoded string value
+  std::optional<std::string> m_key;            // a header's key, reused
   std::array<const JsonChild*, 10> m_slots{};  // the members by record-line field
   const JsonChild* m_unknown = nullptr;        // the first member of another name
 };

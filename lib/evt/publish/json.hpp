@@ -1,9 +1,9 @@
 #pragma once
-// The fast JSON side of `evt publish`: lines parsed with RapidJSON into a
-// reused memory pool (no allocation per line once warm), a nesting bound
-// checked on the text, and the record-line test on the parsed value.
-// nlohmann::json stays the reference: every line RapidJSON refuses is
-// parsed again with nlohmann for its error message.
+// The DOM side of `evt publish --schema` for schemas the compiled check
+// cannot read from a scan (they need valijson): events parsed with
+// RapidJSON into a reused memory pool (no allocation per line once warm),
+// a nesting bound checked on the text, and the record-line test on the
+// parsed value. nlohmann::json stays the reference for error messages.
 
 #include <rapidjson/document.h>
 

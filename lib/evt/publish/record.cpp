@@ -60,18 +60,23 @@ InputMode parse_input_mode(std::string_view text) {
 }
 
 RecordBuilder::RecordBuilder(PublishSpec spec, SchemaSelector* schemas)
-    : m_spec(std::move(spec)), m_schemas(schemas) {}
+    : m_spec(std::move(spec)), m_schemas(schemas) {
+  // A compiled schema check reads the whole tree of the one scan.
+  m_lines.record_tape(m_schemas != nullptr);
+  m_value_scan.record_tape(m_schemas != nullptr);
+}
 
 BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Rejection& why) {
   m_event_parsed = false;
-  m_fast_is_value = false;
+  m_line_is_value = false;
+  m_value_scanned = false;
   m_value_is_json = false;
   if (m_spec.input == InputMode::raw) {
     if (line.empty()) {
       return BuildResult::skipped;
     }
     record.key.reset();
-    record.headers.clear();
+    recycle_headers(record);
     if (!record.value) {
       record.value.emplace();
     }
@@ -91,7 +96,7 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
   const auto plain_value = [&] {
     m_value_is_json = true;
     record.key.reset();
-    record.headers.clear();
+    recycle_headers(record);
     if (!record.value) {
       record.value.emplace();
     }
@@ -101,14 +106,10 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
     record.topic.clear();
   };
   const bool auto_mode = m_spec.input == InputMode::auto_detect;
-  // The schema check runs on a RapidJSON DOM: that parse is then the one
-  // parse of a plain line. Otherwise one DOM-free scan decides record line
-  // or plain value and hands out a record line's fields as exact spans.
-  const bool fast = m_spec.input != InputMode::record && m_schemas != nullptr && m_fast.parse(line);
-  if (fast && !(auto_mode && is_record_line(m_fast.root()))) {
-    m_fast_is_value = true;
-    plain_value();
-  } else if (m_lines.scan(line)) {
+  // One DOM-free scan decides record line or plain value, hands out a
+  // record line's fields as exact spans, and (with a schema) lists every
+  // value on its tape for the compiled check.
+  if (m_lines.scan(line)) {
     if (m_spec.input == InputMode::record || (auto_mode && m_lines.is_record_line())) {
       try {
         m_lines.to_record(record);
@@ -119,6 +120,7 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
       }
     } else {
       plain_value();
+      m_line_is_value = true;
     }
   } else {
     // Not JSON: nlohmann, the reference, names the error. nlohmann takes
@@ -165,7 +167,8 @@ BuildResult RecordBuilder::from_line(std::string_view line, Record& record, Reje
 
 BuildResult RecordBuilder::from_data(const std::optional<std::string>& data, Record& record, Rejection& why) {
   m_event_parsed = false;
-  m_fast_is_value = false;
+  m_line_is_value = false;
+  m_value_scanned = false;
   m_value_is_json = false;
   record = Record{};
   record.topic = m_spec.topic;
@@ -211,6 +214,47 @@ std::string RecordBuilder::event_type(const Record& record) const {
   return {};
 }
 
+void RecordBuilder::recycle_headers(Record& record) {
+  // Moved, not destroyed: a header's strings keep their buffers for the
+  // next record's envelope. Bounded by the most headers one record had.
+  for (auto& h : record.headers) {
+    m_spare_headers.push_back(std::move(h));
+  }
+  record.headers.clear();
+}
+
+void RecordBuilder::append_header(Record& record, const Header& header) {
+  if (m_spare_headers.empty()) {
+    record.headers.push_back(header);
+    return;
+  }
+  record.headers.push_back(std::move(m_spare_headers.back()));
+  m_spare_headers.pop_back();
+  record.headers.back().key.assign(header.key);
+  auto& value = record.headers.back().value;
+  if (!header.value) {
+    value.reset();
+  } else if (value) {
+    value->assign(*header.value);
+  } else {
+    value.emplace(*header.value);
+  }
+}
+
+const codec::JsonScanner* RecordBuilder::value_scan(const Record& record) {
+  if (m_line_is_value) {
+    return &m_lines.scanner();
+  }
+  if (!record.value) {
+    return nullptr;
+  }
+  if (!m_value_scanned) {
+    m_value_scanned = true;
+    m_value_scan_ok = m_value_scan.scan(*record.value);
+  }
+  return m_value_scan_ok ? &m_value_scan : nullptr;
+}
+
 BuildResult RecordBuilder::check_schema(Record& record, Rejection& why) {
   if (m_spec.attributes.type.empty() && !m_event_parsed && is_structured_cloudevent(record)) {
     parse_value_json(record, why);  // the type lives inside the event
@@ -220,14 +264,25 @@ BuildResult RecordBuilder::check_schema(Record& record, Rejection& why) {
   if (check == nullptr) {
     return reject(why, problem);
   }
-  // valijson recurses with the event's depth; bound it on the main thread
-  // (a value RapidJSON parsed is already known to be within the bound).
-  if (!m_fast_is_value && json_nesting_depth(*record.value) > k_max_event_depth) {
+  // The value's one scan (the line itself for a plain value); a
+  // structured CloudEvent's data is a member, left to the full validator.
+  const bool structured = is_structured_cloudevent(record);
+  const codec::JsonScanner* scanned = structured ? nullptr : value_scan(record);
+  // valijson recurses with the event's depth; bound it on the main thread.
+  const size_t depth = scanned != nullptr ? scanned->max_depth() : json_nesting_depth(*record.value);
+  if (depth > k_max_event_depth) {
     return reject(why, "the event is nested deeper than " + std::to_string(k_max_event_depth) +
                            " levels, too deep to check against the schema");
   }
-  if (m_fast_is_value && !is_structured_cloudevent(record) && check->fast.accepts(m_fast.root())) {
-    return BuildResult::ok;
+  if (scanned != nullptr) {
+    // The compiled check reads the scan's tape; a schema it cannot compile
+    // is checked by valijson over a RapidJSON DOM (of a plain line only,
+    // as before: a record line's value goes to the full validator).
+    if (check->fast.checks_scans()
+            ? check->fast.accepts(*scanned)
+            : m_line_is_value && m_fast.parse(*record.value) && check->fast.accepts(m_fast.root())) {
+      return BuildResult::ok;
+    }
   }
   // Refused by the fast check (or not parsed for it): the full validator
   // decides and names the errors.
@@ -259,7 +314,9 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
   if (m_spec.partition >= 0) {
     record.partition = m_spec.partition;
   }
-  record.headers.insert(record.headers.end(), m_spec.headers.begin(), m_spec.headers.end());
+  for (const auto& h : m_spec.headers) {
+    append_header(record, h);
+  }
 
   // The event's data as JSON, for key fields and schemas: the value, or
   // the "data" member of a structured CloudEvent copied from a topic.
@@ -336,18 +393,25 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
     // the SDKs reject "application/json" on bytes that are not JSON.
     bool data_is_json = m_value_is_json;
     if (!data_is_json && record.value) {
-      Rejection ignored;
-      data_is_json = parse_value_json(record, ignored);
+      // The scan answers without a DOM, except for numbers that nlohmann
+      // (the reference) might refuse as an overflow.
+      const auto* scanned = value_scan(record);
+      if (scanned != nullptr && !scanned->has_huge_number()) {
+        data_is_json = true;
+      } else if (scanned != nullptr) {
+        Rejection ignored;
+        data_is_json = parse_value_json(record, ignored);
+      }
     }
     if (m_attributes.datacontenttype.empty()) {
-      m_attributes.datacontenttype = codec::content_type_for(
-          record.value ? std::optional<std::string_view>(*record.value) : std::nullopt, data_is_json);
+      m_attributes.datacontenttype.assign(codec::content_type_for(
+          record.value ? std::optional<std::string_view>(*record.value) : std::nullopt, data_is_json));
     }
     if (const auto invalid = codec::invalid_attribute(m_attributes, record.value.has_value(), data_is_json)) {
       return reject(why, *invalid);
     }
     if (m_spec.envelope == codec::EnvelopeMode::binary) {
-      codec::apply_binary_envelope(record, m_attributes);
+      codec::apply_binary_envelope(record, m_attributes, &m_spare_headers);
     } else {
       codec::apply_structured_envelope(record, m_attributes, data_is_json);
     }

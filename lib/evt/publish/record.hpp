@@ -89,15 +89,25 @@ class RecordBuilder {
   std::string event_type(const Record& record) const;
 
   BuildResult check_schema(Record& record, Rejection& why);
+  // The scan of the current value (nullptr when it is NULL or not JSON).
+  const codec::JsonScanner* value_scan(const Record& record);
+  // Empties record.headers into m_spare_headers.
+  void recycle_headers(Record& record);
+  // Appends a copy of `header`, reusing a spare header's buffers.
+  void append_header(Record& record, const Header& header);
 
   PublishSpec m_spec;
   SchemaSelector* m_schemas;
-  codec::RecordLineParser m_lines;  // the one-pass scan of a line
-  FastJson m_fast;                  // the line parsed with RapidJSON (schema checks)
-  bool m_fast_is_value = false;     // m_fast holds the current value
-  nlohmann::json m_event;           // the value parsed as nlohmann::json, when needed
-  bool m_event_parsed = false;      // m_event holds the current value
-  bool m_value_is_json = false;     // the current value is known to be JSON
+  codec::RecordLineParser m_lines;      // the one-pass scan of a line
+  FastJson m_fast;                      // a DOM for schemas that need valijson
+  bool m_line_is_value = false;         // m_lines scanned the current value (a plain line)
+  codec::JsonScanner m_value_scan;      // the current value scanned, when not a plain line
+  bool m_value_scanned = false;         // m_value_scan holds the current value's scan
+  bool m_value_scan_ok = false;         // ... and the value is JSON
+  nlohmann::json m_event;               // the value parsed as nlohmann::json, when needed
+  bool m_event_parsed = false;          // m_event holds the current value
+  bool m_value_is_json = false;         // the current value is known to be JSON
+  std::vector<Header> m_spare_headers;  // earlier records' headers, buffers kept
   codec::CloudEventAttributes m_attributes;
   std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};
   std::string m_time_text;  // m_time_ms as RFC 3339

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 #include <unordered_set>
@@ -344,6 +345,162 @@ bool CompiledCheck::accepts(const Node& node, const rapidjson::Value& v) const {
                (node.exclusive_minimum && d <= *node.exclusive_minimum) ||
                (node.exclusive_maximum && d >= *node.exclusive_maximum));
     }
+    default:
+      return true;
+  }
+}
+
+namespace {
+
+// A number's text as valijson sees it through nlohmann: an integer when it
+// has no fraction or exponent and fits int64_t (negative) or uint64_t;
+// compared as a double, an integer read as int64_t (wrapping above
+// INT64_MAX, as valijson does). False when the text is not such a number.
+bool tape_number(std::string_view raw, bool& integer, double& value) {
+  const char* const b = raw.data();
+  const char* const e = b + raw.size();
+  integer = raw.find_first_of(".eE") == std::string_view::npos;
+  if (integer) {
+    int64_t i = 0;
+    if (const auto r = std::from_chars(b, e, i); r.ec == std::errc() && r.ptr == e) {
+      value = static_cast<double>(i);
+      return true;
+    }
+    uint64_t u = 0;
+    if (raw[0] != '-') {
+      if (const auto r = std::from_chars(b, e, u); r.ec == std::errc() && r.ptr == e) {
+        value = static_cast<double>(static_cast<int64_t>(u));
+        return true;
+      }
+    }
+    integer = false;  // too big for both: nlohmann reads it as a double
+  }
+  const auto r = std::from_chars(b, e, value);
+  return r.ec == std::errc() && r.ptr == e;
+}
+
+bool is_allowed_text(const AllowedValues& allowed, const codec::JsonTapeEntry& v, std::string& scratch) {
+  switch (v.kind) {
+    case codec::JsonKind::null:
+      return allowed.null;
+    case codec::JsonKind::boolean:
+      return v.raw == "true" ? allowed.true_ : allowed.false_;
+    case codec::JsonKind::string: {
+      const auto text = codec::entry_string(v, scratch);
+      if (text.data() != scratch.data()) {
+        scratch.assign(text);  // the set's key type; no allocation once warm
+      }
+      return allowed.strings.count(scratch) != 0;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool CompiledCheck::accepts(const codec::JsonScanner& scanned) const {
+  if (scanned.has_huge_number() || scanned.tape().empty()) {
+    return false;  // undecided here: the reference decides
+  }
+  thread_local std::string scratch;
+  return accepts(m_nodes[0], scanned.tape(), 0, scratch);
+}
+
+bool CompiledCheck::accepts(const Node& node, const std::vector<codec::JsonTapeEntry>& tape, size_t at,
+                            std::string& scratch) const {
+  const auto& v = tape[at];
+  unsigned type = 0;
+  bool integer = false;
+  double number = 0;
+  switch (v.kind) {
+    case codec::JsonKind::null:
+      type = k_null;
+      break;
+    case codec::JsonKind::boolean:
+      type = k_boolean;
+      break;
+    case codec::JsonKind::object:
+      type = k_object;
+      break;
+    case codec::JsonKind::array:
+      type = k_array;
+      break;
+    case codec::JsonKind::string:
+      type = k_string;
+      break;
+    case codec::JsonKind::number:
+      if (!tape_number(v.raw, integer, number)) {
+        return false;
+      }
+      type = integer ? k_integer : k_number;
+      break;
+  }
+  if ((node.types & type) == 0) {
+    return false;
+  }
+  if (node.allowed && !is_allowed_text(*node.allowed, v, scratch)) {
+    return false;
+  }
+  switch (type) {
+    case k_object: {
+      // Each required name among the members (any of duplicates, as
+      // RapidJSON's FindMember; the reference sees the last one and is
+      // asked whenever this check refuses).
+      for (const auto& name : node.required) {
+        bool found = false;
+        for (size_t m = at + 1; m < v.end && !found; m = tape[m].end) {
+          found = codec::entry_name(tape[m], scratch) == name;
+        }
+        if (!found) {
+          return false;
+        }
+      }
+      for (size_t m = at + 1; m < v.end; m = tape[m].end) {
+        const auto name = codec::entry_name(tape[m], scratch);
+        const auto p = std::find_if(node.properties.begin(), node.properties.end(),
+                                    [&](const auto& prop) { return prop.first == name; });
+        if (p != node.properties.end()) {
+          if (!accepts(m_nodes[p->second], tape, m, scratch)) {
+            return false;
+          }
+        } else if (node.additional_forbidden) {
+          return false;
+        } else if (node.additional && !accepts(m_nodes[*node.additional], tape, m, scratch)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case k_array: {
+      const uint64_t size = v.count;
+      if ((node.min_items && size < *node.min_items) || (node.max_items && size > *node.max_items)) {
+        return false;
+      }
+      if (node.items) {
+        for (size_t i = at + 1; i < v.end; i = tape[i].end) {
+          if (!accepts(m_nodes[*node.items], tape, i, scratch)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+    case k_string: {
+      if (node.min_length || node.max_length) {
+        const auto text = codec::entry_string(v, scratch);
+        const uint64_t n = code_points(text.data(), text.size());
+        if ((node.min_length && n < *node.min_length) || (node.max_length && n > *node.max_length)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case k_integer:
+    case k_number:
+      return !((node.minimum && number < *node.minimum) || (node.maximum && number > *node.maximum) ||
+               (node.exclusive_minimum && number <= *node.exclusive_minimum) ||
+               (node.exclusive_maximum && number >= *node.exclusive_maximum));
     default:
       return true;
   }

@@ -7,6 +7,8 @@
 // Anything else in the schema ($ref, pattern, allOf, …) makes compile()
 // give up, and the caller uses valijson.
 
+#include "evt/codec/json_scan.hpp"
+
 #include <rapidjson/document.h>
 #include <nlohmann/json_fwd.hpp>
 
@@ -29,12 +31,20 @@ class CompiledCheck {
   // each keyword (strict types; lengths in code points up to a NUL).
   bool accepts(const rapidjson::Value& event) const;
 
+  // The same over the tape of a successful scan (no DOM): false also when
+  // the text has a number a double might not hold (nlohmann, the
+  // reference, refuses an overflow). Recursion follows the schema's depth,
+  // not the event's: parts the schema does not describe are skipped.
+  bool accepts(const codec::JsonScanner& scanned) const;
+
   struct Node;
   ~CompiledCheck();
 
  private:
   CompiledCheck() = default;
   bool accepts(const Node& node, const rapidjson::Value& value) const;
+  bool accepts(const Node& node, const std::vector<codec::JsonTapeEntry>& tape, size_t at,
+               std::string& scratch) const;
   std::vector<Node> m_nodes;  // m_nodes[0] is the root
 };
 

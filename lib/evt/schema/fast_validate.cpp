@@ -78,4 +78,12 @@ bool FastEventValidator::accepts(const rapidjson::Value& event) const {
   return validator.validate(m_impl->schema, adapter, nullptr);
 }
 
+bool FastEventValidator::checks_scans() const {
+  return m_impl->compiled != nullptr;
+}
+
+bool FastEventValidator::accepts(const codec::JsonScanner& scanned) const {
+  return m_impl->compiled != nullptr && m_impl->compiled->accepts(scanned);
+}
+
 }  // namespace evt::schema

@@ -5,6 +5,8 @@
 // use EventValidator (nlohmann, full messages) for the events it refuses,
 // so messages stay exactly those of `evt schema validate`.
 
+#include "evt/codec/json_scan.hpp"
+
 #include <rapidjson/document.h>
 
 #include <filesystem>
@@ -27,6 +29,13 @@ class FastEventValidator {
   // True when the event satisfies the schema. Recursive in the event's
   // depth: bound the depth before calling it.
   bool accepts(const rapidjson::Value& event) const;
+
+  // True when the schema compiled to a check that reads a scan's tape.
+  bool checks_scans() const;
+
+  // The compiled check over the tape of a successful scan (no DOM); only
+  // when checks_scans(). False also when it cannot decide (see CompiledCheck).
+  bool accepts(const codec::JsonScanner& scanned) const;
 
  private:
   struct Impl;

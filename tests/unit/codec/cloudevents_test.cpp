@@ -125,6 +125,31 @@ TEST_CASE("binary envelope: ce_ headers and content-type, replacing old ones") {
   CHECK(header(r, "keep") == "me");
 }
 
+TEST_CASE("binary envelope with spare headers: the same headers, in the same order") {
+  auto a = sample();
+  a.extensions.emplace_back("correlationid", "c-9");
+  Record plain;
+  plain.value = "x";
+  plain.headers.push_back(Header{"ce_id", std::string("old")});
+  plain.headers.push_back(Header{"keep", std::nullopt});
+  Record reused = plain;
+  // Spare headers of an earlier record: other names, a null value, long strings.
+  std::vector<Header> spare = {Header{"old-key-longer-than-sso", std::nullopt},
+                               Header{"k", std::string(100, 'v')}, Header{"ce_type", std::string("Old")}};
+  apply_binary_envelope(plain, a);
+  apply_binary_envelope(reused, a, &spare);
+  CHECK(reused == plain);
+  CHECK(spare.empty());  // three taken, the rest built fresh
+  CHECK(reused.headers.size() == 8);
+  CHECK(reused.headers[0].key == "keep");
+  CHECK_FALSE(reused.headers[0].value);
+}
+
+TEST_CASE("content type for data: constants") {
+  CHECK(content_type_for(std::string_view("1"), true) == "application/json");
+  CHECK(content_type_for(std::string_view(""), false) == "text/plain; charset=utf-8");
+}
+
 TEST_CASE("binary envelope leaves out empty optional attributes") {
   Record r;
   r.value = "x";
@@ -229,7 +254,7 @@ TEST_CASE("URI-references") {
     CHECK(is_uri_reference(ok));
   }
   for (const char* bad : {"not a uri % with spaces", "a b", "%zz", "%4", "1abc:def", ":x", "caf\xc3\xa9",
-                          "a\"b", "<x>", "a\\b", "{x}", "a|b", "a^b", "`x`"}) {
+                          "a\"b", "<x>", "a\\b", "{x}", "a|b", "a^b", "`x`", "a\x7f", "a\tb", "\xff"}) {
     INFO(bad);
     CHECK_FALSE(is_uri_reference(bad));
   }

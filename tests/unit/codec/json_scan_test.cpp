@@ -215,6 +215,118 @@ TEST_CASE("json scan: a generated corpus and its mutations agree with nlohmann")
   CHECK(compared > 15000);
 }
 
+TEST_CASE("json scan: special bytes at every offset of a string (the 16-byte steps and the tail)") {
+  // The plain-string skip works in blocks; every special byte must be
+  // seen wherever it falls in a block or in the bytes after the last one.
+  const std::vector<std::string> specials = {"\"",
+                                             "\\n",
+                                             "\\u00e9",
+                                             "\\ud83d\\ude00",
+                                             "\\\"",
+                                             "\x01",
+                                             "\x1f",
+                                             "\x7f",
+                                             "\xc3\xa9",
+                                             "\xe2\x82\xac",
+                                             "\xf0\x9f\x98\x80",
+                                             "\xff",
+                                             "\xc3",
+                                             "\xed\xa0\x80",
+                                             std::string(1, '\0'),
+                                             "\\x"};
+  JsonScanner scanner;
+  size_t compared = 0;
+  size_t accepted = 0;
+  std::string scratch;
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      for (const auto& special : specials) {
+        const std::string inner = std::string(at, 'a') + special + std::string(len - at, 'b');
+        const std::string line = "{\"k\":\"" + inner + "\"}";
+        check_same_verdict(scanner, line, compared);
+        if (scanner.scan(line)) {
+          ++accepted;
+          REQUIRE(scanner.children().size() == 1);
+          CHECK(child_string(scanner.children()[0], scratch) ==
+                nlohmann::json::parse(line)["k"].get<std::string>());
+        }
+      }
+    }
+  }
+  CHECK(compared > 10000);
+  CHECK(accepted > 5000);
+}
+
+TEST_CASE("json scan: decoding escapes agrees with nlohmann at any offset") {
+  std::mt19937 rng(5);
+  const std::array<const char*, 9> pieces = {
+      "a", "\\n", "\\\"", "\\u0041", "\\u00e9", "\\u20ac", "\\ud83d\\ude00", "\xc3\xa9", "\\/"};
+  JsonScanner scanner;
+  std::string scratch;
+  std::string out = "stale contents longer than the text";
+  for (int i = 0; i < 2000; ++i) {
+    std::string inner;
+    const auto n = rng() % 30;
+    for (unsigned k = 0; k < n; ++k) {
+      inner += pieces[rng() % pieces.size()];
+    }
+    const std::string text = "[\"" + inner + "\"]";
+    CAPTURE(text);
+    REQUIRE(scanner.scan(text));
+    const auto expected = nlohmann::json::parse(text)[0].get<std::string>();
+    CHECK(child_string(scanner.children()[0], scratch) == expected);
+    assign_child_string(scanner.children()[0], out);
+    CHECK(out == expected);
+  }
+}
+
+TEST_CASE("json scan: the tape lists every value with its extent") {
+  JsonScanner s;
+  REQUIRE(s.scan(R"({"a":[1,{"b\"c":"x\ny"}],"d":{},"e":-2.5})"));
+  CHECK(s.tape().empty());  // off unless asked for
+  CHECK(s.max_depth() == 3);
+  CHECK_FALSE(s.has_huge_number());
+  s.record_tape(true);
+  REQUIRE(s.scan(R"({"a":[1,{"b\"c":"x\ny"}],"d":{},"e":-2.5})"));
+  const auto& t = s.tape();
+  REQUIRE(t.size() == 7);
+  std::string scratch;
+  CHECK(t[0].kind == JsonKind::object);
+  CHECK(t[0].end == 7);
+  CHECK(t[0].count == 3);
+  CHECK(t[1].name == "a");
+  CHECK(t[1].kind == JsonKind::array);
+  CHECK(t[1].end == 5);
+  CHECK(t[1].count == 2);
+  CHECK(t[2].raw == "1");
+  CHECK(t[2].name.empty());  // an array element has no name
+  CHECK(t[2].end == 3);
+  CHECK(t[3].kind == JsonKind::object);
+  CHECK(t[3].end == 5);
+  CHECK(entry_name(t[4], scratch) == "b\"c");
+  CHECK(t[4].raw == R"("x\ny")");
+  CHECK(entry_string(t[4], scratch) == "x\ny");
+  CHECK(t[5].name == "d");
+  CHECK(t[5].end == 6);
+  CHECK(t[5].count == 0);
+  CHECK(t[6].name == "e");
+  CHECK(t[6].raw == "-2.5");
+  CHECK(t[6].kind == JsonKind::number);
+  REQUIRE(s.scan("\"s\""));
+  REQUIRE(s.tape().size() == 1);
+  CHECK(s.tape()[0].raw == "\"s\"");
+  CHECK(s.max_depth() == 0);
+  // Numbers a double might not hold are flagged (nlohmann refuses an overflow).
+  for (const char* huge : {"[1e400]", "1E2", "{\"a\":[0.5e-3]}"}) {
+    REQUIRE(s.scan(huge));
+    CHECK(s.has_huge_number());
+  }
+  REQUIRE(s.scan("[" + std::string(301, '9') + "]"));
+  CHECK(s.has_huge_number());
+  REQUIRE(s.scan("[" + std::string(300, '9') + ", 0.25, -7]"));
+  CHECK_FALSE(s.has_huge_number());
+}
+
 TEST_CASE("json scan: the root's children with exact spans") {
   JsonScanner s;
   REQUIRE(s.scan(R"( {"a" : 1.50, "b\"c":[1, {"x":2}], "d":"e\nf"} )"));
@@ -273,6 +385,7 @@ TEST_CASE("record lines: every field combination agrees with record_from_json") 
   }};
   std::mt19937 rng(7);
   RecordLineParser parser;
+  Record reused;
   size_t records = 0;
   size_t errors = 0;
   for (unsigned subset = 0; subset < (1U << fields.size()); ++subset) {
@@ -314,6 +427,13 @@ TEST_CASE("record lines: every field combination agrees with record_from_json") 
       } catch (const RecordLineError&) {
       }
       REQUIRE(fast.has_value() == reference.has_value());
+      if (fast) {
+        // A record reused from line to line (its header slots overwritten
+        // in place) ends up the same as a fresh one.
+        parser.to_record(reused);
+        CHECK(reused == *fast);
+        reused.headers.push_back(evt::Header{"appended", "by a later step"});
+      }
       if (!fast) {
         ++errors;
         continue;
