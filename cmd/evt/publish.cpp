@@ -117,7 +117,7 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
   sub->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
       ->check(one_of(kafka::k_compression_codecs))
       ->option_text("CODEC");
-  sub->add_option("--rate", o.rate, "At most N records per second (N or N/s)");
+  sub->add_option("--rate", o.rate, "At most N records per second (N/s, N/m, N/h)");
   sub->add_option("--delivery-timeout", o.delivery_timeout_s, "Seconds before a record counts as failed (30)")
       ->check(number_between(0.001, 2000000))
       ->option_text("S");

@@ -89,6 +89,16 @@ expect_contains "$ERR" "evt: error: topic 'orders' has 4 partition(s); -p 9 does
 run_evt publish -t orders --traceparent nope --type T --data x
 expect_rc 2
 expect_contains "$ERR" "is not a W3C traceparent"
+# --rate per second, minute or hour; anything else is a usage error.
+printf '{"r":1}\n{"r":2}\n{"r":3}\n' > rate.jsonl
+run_evt publish -t keys -f rate.jsonl --rate 1200/m
+expect_rc 0 "--rate N/m"
+expect_contains "$ERR" "evt: sent 3, rejected 0, failed 0"
+run_evt publish -t keys --data x --rate 36000/h
+expect_rc 0 "--rate N/h"
+run_evt publish -t keys --data x --rate 5/d
+expect_rc 2
+expect_contains "$ERR" "evt: error: --rate '5/d' is not a rate"
 run_evt partition-of k
 expect_rc 2
 expect_eq "$ERR" "evt: error: partition-of needs --partitions N or -t TOPIC"

@@ -4,8 +4,9 @@
 #include "evt/signals.hpp"
 
 #include <algorithm>
-#include <exception>
+#include <cmath>
 #include <string>
+#include <string_view>
 
 namespace evt::deliver {
 
@@ -33,19 +34,43 @@ bool RateLimiter::wait(uint64_t sent, const std::function<void(int ms)>& idle) c
 }
 
 double parse_rate(const std::string& text) {
-  std::string number = text;
-  if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0) {
-    number.resize(number.size() - 2);
+  // Strict grammar (digits, an optional fraction, an optional unit): std::stod
+  // alone would also take " 5", "0x10", "inf" and "nan".
+  std::string_view number = text;
+  double per = 1;
+  if (const auto slash = number.rfind('/'); slash != std::string_view::npos) {
+    const auto unit = number.substr(slash + 1);
+    number = number.substr(0, slash);
+    if (unit == "s") {
+      per = 1;
+    } else if (unit == "m") {
+      per = 60;
+    } else if (unit == "h") {
+      per = 3600;
+    } else {
+      number = {};
+    }
   }
-  try {
-    size_t used = 0;
-    const double rate = std::stod(number, &used);
-    if (used == number.size() && rate > 0) {
+  size_t digits = 0;
+  size_t dots = 0;
+  for (const char c : number) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.') {
+      ++dots;
+    } else {
+      digits = 0;
+      break;
+    }
+  }
+  if (digits > 0 && dots <= 1 && number.size() <= 32) {
+    const double rate = std::stod(std::string(number)) / per;
+    if (rate > 0 && std::isfinite(rate)) {
       return rate;
     }
-  } catch (const std::exception&) {
   }
-  throw UsageError("--rate '" + text + "' is not a rate", "use records per second, e.g. --rate 500/s");
+  throw UsageError("--rate '" + text + "' is not a rate",
+                   "use records per second, minute or hour, e.g. --rate 500/s, 30/m or 1000/h");
 }
 
 }  // namespace evt::deliver

@@ -33,7 +33,8 @@ class RateLimiter {
   Clock::time_point m_start;
 };
 
-// Parses --rate: records per second, "500" or "500/s"; UsageError otherwise.
+// Parses --rate into records per second: "500", "500/s", "30/m", "1000/h"
+// (a decimal number, optionally with a fraction); UsageError otherwise.
 double parse_rate(const std::string& text);
 
 }  // namespace evt::deliver

@@ -111,34 +111,7 @@ class AvroParser {
       case AvroType::fixed:
         return b->full_name;
       default:
-        return describe_kind(b->type);
-    }
-  }
-
-  static std::string describe_kind(AvroType t) {
-    switch (t) {
-      case AvroType::null:
-        return "null";
-      case AvroType::boolean:
-        return "boolean";
-      case AvroType::int_:
-        return "int";
-      case AvroType::long_:
-        return "long";
-      case AvroType::float_:
-        return "float";
-      case AvroType::double_:
-        return "double";
-      case AvroType::bytes:
-        return "bytes";
-      case AvroType::string:
-        return "string";
-      case AvroType::array:
-        return "array";
-      case AvroType::map:
-        return "map";
-      default:
-        return "named";
+        return avro_type_name(b->type);
     }
   }
 

@@ -46,7 +46,17 @@ TEST_CASE("--rate: N or N/s, positive") {
   CHECK_THROWS_AS(evt::deliver::parse_rate("0"), UsageError);
   CHECK_THROWS_AS(evt::deliver::parse_rate("-3/s"), UsageError);
   CHECK_THROWS_AS(evt::deliver::parse_rate("fast"), UsageError);
-  CHECK_THROWS_AS(evt::deliver::parse_rate("5/m"), UsageError);
+  CHECK(evt::deliver::parse_rate("30/m") == doctest::Approx(0.5));
+  CHECK(evt::deliver::parse_rate("7200/h") == doctest::Approx(2));
+  CHECK(evt::deliver::parse_rate("0.5/s") == doctest::Approx(0.5));
+  CHECK_THROWS_AS(evt::deliver::parse_rate("5/d"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("0/m"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate(" 5"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("0x10"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("inf"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("nan/s"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("1.2.3"), UsageError);
+  CHECK_THROWS_AS(evt::deliver::parse_rate("."), UsageError);
   CHECK_THROWS_AS(evt::deliver::parse_rate("/s"), UsageError);
 }
 
