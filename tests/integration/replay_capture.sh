@@ -53,7 +53,7 @@ expect_eq "$(ls cap.jsonl.evt-replay-plain.state)" "cap.jsonl.evt-replay-plain.s
 # The same run id into another topic: refused, both named, nothing written.
 run_evt replay --from-file cap.jsonl --to "$D2" --run-id plain
 expect_rc 2 "capture run resumed into another topic"
-expect_eq "$(echo "$ERR" | head -n 1)" "evt: error: run 'plain' copies into '$D1', not into '$D2'" "capture: both topics named"
+expect_contains "$ERR" "evt: error: run 'plain' copies into '$D1', not into '$D2'" "capture: both topics named"
 expect_eq "$("$EVT" tail "$D2" -e -o jsonl 2>/dev/null | wc -l)" 0 "capture: refused resume wrote nothing"
 
 # Redacted with k1 (file) into D2 and D3 (environment), k2 into D4.
