@@ -183,6 +183,14 @@ kafka::ClientConfig resolve(const Globals& g, const config::ConnectionRequest& r
   kafka::ClientConfig config;
   config.brokers = conn.brokers;
   config.properties = conn.properties;
+  if (conn.from_sandbox) {
+    // The sandbox (librdkafka's mock cluster) hands a departed member's
+    // partitions on only after that member's session timeout, even after a
+    // clean LeaveGroup: with the 45 s default, every group command after
+    // another one would wait 45 s. 6 s (Kafka's minimum) keeps that short;
+    // -X and the context still win, being applied after.
+    config.properties.insert(config.properties.begin(), {"session.timeout.ms", "6000"});
+  }
   config.timeout_ms = timeout_ms(g);
   // librdkafka's own log lines reach the user only when asked for.
   // -X debug=… asks for librdkafka's debug output as much as --debug does.

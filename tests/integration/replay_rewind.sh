@@ -86,7 +86,13 @@ expect_rc 0
 run_evt --timeout 40 -X session.timeout.ms=6000 tail "$R" -g "$G" -e -f '%s\n'
 expect_rc 0 "group read"
 expect_eq "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" "p0-8 p0-9 p1-2 p1-3 " "group read starts at the moved offsets"
-run_evt replay --group "$G" --to-earliest --execute
+run_evt --timeout 30 --timeout 1 replay --group "$G" --to-earliest --execute
 expect_rc 2
-expect_contains "$ERR" "evt: error: group '$G' has active members (the broker refused the commit: "
+expect_contains "$ERR" "evt: error: group '$G' has active members (evt joined the group and was given no partition within 1 s: "
+# Once the departed member's session (6 s) is over, the same rewind goes
+# through: evt retries the refused commit up to --timeout.
+run_evt --timeout 40 --timeout 20 replay --group "$G" --to-earliest --execute
+expect_rc 0 "rewind after the session expired"
+expect_contains "$ERR" "evt: moved group $G on 2 partition(s)"
+expect_eq "$(plan --to-latest)" "0:0>10:skips 10 1:0>4:skips 4" "committed offsets after the joined rewind"
 exit 0

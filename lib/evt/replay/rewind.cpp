@@ -9,13 +9,16 @@
 #include "evt/output/table.hpp"
 #include "evt/output/terminal_escape.hpp"
 #include "evt/read/position.hpp"
+#include "evt/signals.hpp"
 #include "evt/tail/plan.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
+#include <thread>
 
 namespace evt::replay {
 
@@ -201,6 +204,83 @@ RewindPlan plan_rewind(const kafka::ClientConfig& config, const std::string& gro
   return plan;
 }
 
+namespace {
+
+// A member that takes part in the group only to learn whether it is alone:
+// it never commits on a revoke (the rewind commits explicitly).
+class SoleMemberProbe : public kafka::RebalanceListener {
+ public:
+  std::vector<kafka::StartPosition> on_revoke(const std::vector<TopicPartition>&) override { return {}; }
+  void on_assign(const std::vector<kafka::StartPosition>&) override {}
+};
+
+[[noreturn]] void refuse_active(const RewindPlan& plan, const std::string& why) {
+  throw UsageError("group '" + plan.group + "' has active members (" + why + ")",
+                   "stop the group's consumers and wait for their sessions to expire, or raise --timeout");
+}
+
+void wait_slice() {
+  for (int slice = 0; slice < 5 && !interrupted(); ++slice) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (interrupted()) {
+    throw Interrupted();
+  }
+}
+
+// Commits as a member of the group: a broker without DescribeGroups (the
+// sandbox, librdkafka's mock cluster) refuses commits from outside any group
+// that ever had a member. Joining and being given every partition of the
+// plan proves that no other member is there (another member would keep a
+// share); only then are the offsets committed, and the probe leaves.
+void commit_as_sole_member(const kafka::ClientConfig& config, const RewindPlan& plan,
+                           const std::vector<kafka::StartPosition>& offsets,
+                           std::chrono::steady_clock::time_point deadline) {
+  std::set<std::string> topic_set;
+  std::set<TopicPartition> wanted;
+  for (const auto& r : plan.rows) {
+    topic_set.insert(r.partition.topic);
+    wanted.insert(r.partition);
+  }
+  kafka::ConsumerOptions options;
+  options.group = plan.group;
+  // The probe's own leave holds the next join on the sandbox for its session
+  // timeout: keep that at Kafka's minimum rather than librdkafka's 45 s.
+  options.session_timeout_ms = 6000;
+  SoleMemberProbe probe;
+  kafka::Consumer consumer(config, options);
+  consumer.set_rebalance_listener(&probe);
+  consumer.subscribe(std::vector<std::string>(topic_set.begin(), topic_set.end()));
+  std::vector<TopicPartition> reached_end;
+  size_t held = 0;
+  for (;;) {
+    consumer.poll_view([](const RecordView&) {}, reached_end, 100, 100, false);
+    reached_end.clear();
+    held = 0;
+    for (const auto& tp : consumer.assignment()) {
+      held += wanted.count(tp);
+    }
+    if (held == wanted.size() && consumer.commit(offsets) == kafka::CommitResult::committed) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      consumer.close();
+      const std::string waited = std::to_string(config.timeout_ms / 1000) + " s";
+      refuse_active(plan, held == 0 ? "evt joined the group and was given no partition within " + waited +
+                                          ": it has live members or is rebalancing"
+                                    : "evt joined the group and was given " + std::to_string(held) +
+                                          " of its " + std::to_string(wanted.size()) +
+                                          " partition(s): another member holds the rest");
+    }
+    if (interrupted()) {
+      throw Interrupted();
+    }
+  }
+  consumer.close();
+}
+
+}  // namespace
+
 void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
   if (plan.members_known && plan.active_members > 0) {
     throw UsageError("group '" + plan.group + "' has " + std::to_string(plan.active_members) +
@@ -211,19 +291,31 @@ void apply_rewind(const kafka::ClientConfig& config, const RewindPlan& plan) {
   for (const auto& r : plan.rows) {
     offsets.push_back({r.partition, r.target});
   }
-  kafka::ConsumerOptions options;
-  options.group = plan.group;
-  kafka::Consumer consumer(config, options);
-  // A broker that cannot describe groups still refuses commits from outside
-  // a group that has members (whose sessions have not expired): the refusal
-  // comes back as a rebalance-type commit error.
-  if (consumer.commit(offsets) == kafka::CommitResult::rebalancing) {
-    throw UsageError("group '" + plan.group +
-                         "' has active members (the broker refused the commit: the group has live members or "
-                         "is rebalancing)",
-                     "stop the group's consumers and wait for their sessions to expire");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.timeout_ms);
+  {
+    kafka::ConsumerOptions options;
+    options.group = plan.group;
+    kafka::Consumer consumer(config, options);
+    // A real broker takes a commit from outside a group without members; it
+    // refuses one (a rebalance-type commit error) while the group has live
+    // members or is settling after its last member left, so the commit is
+    // retried until the client timeout.
+    for (;;) {
+      if (consumer.commit(offsets) == kafka::CommitResult::committed) {
+        consumer.close();
+        return;
+      }
+      if (!plan.members_known || std::chrono::steady_clock::now() >= deadline) {
+        break;
+      }
+      wait_slice();
+    }
   }
-  consumer.close();
+  if (plan.members_known) {
+    refuse_active(plan, "the broker refused the commit for " + std::to_string(config.timeout_ms / 1000) +
+                            " s: the group has live members or is rebalancing");
+  }
+  commit_as_sole_member(config, plan, offsets, deadline);
 }
 
 std::string export_csv(const RewindPlan& plan) {
