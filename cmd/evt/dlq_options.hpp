@@ -28,7 +28,7 @@ struct DlqOpts {
   // redrive
   std::string to, parking_topic, rate;
   int64_t max_redrives = 3;
-  bool dry_run = false, yes = false, keep_headers = false;
+  bool dry_run = false, yes = false, keep_headers = false, skip_too_large = false, scale_out = false;
   // check
   std::optional<uint64_t> max_records;
   std::string max_age;

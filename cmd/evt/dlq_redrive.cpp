@@ -60,6 +60,8 @@ ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
   req.route.keep_headers = o.keep_headers;
   req.route.custom = req.decode.custom;
   req.dry_run = o.dry_run;
+  req.scale_out = o.scale_out;
+  req.skip_too_large = o.skip_too_large;
   req.rate = o.rate.empty() ? 0 : deliver::parse_rate(o.rate);
   req.idle_timeout_ms = timeout_ms(g);
   req.stop_requested = [] { return interrupted(); };
@@ -89,6 +91,9 @@ ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
   }
   if (!o.dry_run) {
     note(g, dlq::render_redrive_summary(report));
+  }
+  if (!o.dry_run) {
+    dlq::throw_if_failed(report);
   }
   if (report.interrupted) {
     throw Interrupted();
@@ -129,6 +134,10 @@ void add_dlq_redrive(CLI::App& dlq, Globals& g) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--parking-topic", o->parking_topic, "Where parked records go (default <topic>.parked)")
       ->check(existing_topic());
+  sub->add_flag("--skip-too-large", o->skip_too_large,
+                "Pass over dead letters larger than the destination takes (counted as failed)");
+  sub->add_flag("--scale-out", o->scale_out,
+                "Share this topic's redrive with other processes run with --scale-out");
   output_formats(*sub, k_text_json);
   sub->final_callback([&g, o, sub] { g.outcome = run_redrive(g, *o, *sub); });
 }

@@ -2,15 +2,20 @@
 # repeated original-* headers), Kafka Connect, SmallRye and Watermill write
 # them: inspect groups and decodes; redrive routes each record once to its
 # original topic and partition (Watermill: by key) without failure headers
-# and with a re-drive count; filters select exactly; a dry run changes
-# nothing; records over --max-redrives and broken ones are parked with a
-# reason, none dropped.
+# and with a re-drive count; filters select exactly, and what they skip is
+# kept for a later run (re-driven then, the filtered run's records not
+# again); a dry run changes nothing; records over --max-redrives, broken
+# ones and those whose origin is the dead-letter topic itself are parked
+# with a reason, none dropped; a dead letter too large for the destination
+# stops the run naming it, or is passed over and counted as failed with
+# --skip-too-large.
 . "$EVT_SRC/tests/integration/lib.sh"
 PRODUCE="/usr/bin/python3 $EVT_SRC/tests/tools/dlq_produce.py"
 /usr/bin/python3 -c "import kafka" 2>/dev/null || skip "python3-kafka is not installed"
 start_sandbox --topic orders:4 --topic payments:4 --topic prices:4 --topic carts:4 \
   --topic orders.DLT:2 --topic orders.DLT.parked:2 --topic payments-dlq:2 --topic payments-dlq.parked:1 \
-  --topic prices-dlq:2 --topic prices-dlq.parked:1 --topic carts-dlq:2 --topic carts-dlq.parked:1
+  --topic prices-dlq:2 --topic prices-dlq.parked:1 --topic carts-dlq:2 --topic carts-dlq.parked:1 \
+  --topic oversize:1 --topic oversize.parked:1
 $PRODUCE "$BROKERS" orders.DLT spring orders 30 || fail "producing spring dead letters"
 $PRODUCE "$BROKERS" payments-dlq connect payments 20 || fail "producing connect dead letters"
 $PRODUCE "$BROKERS" prices-dlq smallrye prices 20 || fail "producing smallrye dead letters"
@@ -95,9 +100,25 @@ expect_rc 0 "check after the redrive"
 # Connect with an exception filter; SmallRye with offset and message filters.
 run_evt dlq inspect payments-dlq -o json
 expect_eq "$(echo "$OUT" | jq -c '[.conventions, (.groups | length)]')" '[{"connect":20},2]' "connect"
-run_evt dlq redrive payments-dlq --exception OrderRejected -o json
-expect_eq "$(echo "$OUT" | jq -c '[.redriven, .skipped]')" '[10,10]' "connect filtered"
-check_redriven payments "$(seq 0 2 19)" 0
+# payments-dlq partition 0 holds the even i at offsets 0..9, partition 1
+# the odd ones. The filter selects 0 4 8 12 16: the checkpoint stays at the
+# first record skipped (p0 offset 1, p1 offset 0), so 19 are still to
+# re-drive; a later run re-drives the skipped ones and finds the others
+# already re-driven (resume scan by provenance), so each arrives once.
+run_evt dlq redrive payments-dlq --message "^Order (0|4|8|12|16) " -o json
+expect_rc 0 "connect filtered"
+expect_eq "$(echo "$OUT" | jq -c '[.redriven, .skipped, .already, .failed]')" '[5,15,0,0]' "connect filtered"
+check_redriven payments "0 4 8 12 16" 0
+run_evt dlq ls payments-dlq -o json
+expect_eq "$(echo "$OUT" | jq -c '.[0] | [.records, .pending]')" '[20,19]' "skipped records are kept for a later run"
+run_evt dlq redrive payments-dlq --exception OrderRejected
+expect_rc 0 "connect, another filter"
+expect_eq "$ERR" "evt: payments-dlq: re-driven 5, parked 0, skipped by filter 10, failed 0, undecodable 0, already re-driven by an earlier run 4" "another filter"
+run_evt dlq redrive payments-dlq -o json
+expect_eq "$(echo "$OUT" | jq -c '[.redriven, .skipped, .already]')" '[10,0,0]' "unfiltered after filtered runs"
+check_redriven payments "$(seq 0 19)" 0
+run_evt dlq ls payments-dlq -o json
+expect_eq "$(echo "$OUT" | jq -c '.[0] | [.records, .pending]')" '[20,0]' "all re-driven"
 run_evt dlq redrive prices-dlq --dry-run --message "^bad state [0-9]+$" -o json
 expect_eq "$(echo "$OUT" | jq -c '[.redriven, .skipped, .destinations]')" '[10,10,{"prices/1":5,"prices/3":5}]' "smallrye plan"
 run_evt dlq redrive prices-dlq --offsets 0:5 -o json
@@ -123,21 +144,24 @@ p.send("orders.DLT", key=b"b2", value=b"x", partition=0, headers=[
     ("kafka_dlt-original-topic", b"gone"), ("kafka_dlt-original-partition", struct.pack(">i", 1))])
 p.send("orders.DLT", key=None, value=b"x", partition=1, headers=[("unrelated", b"1")])
 p.send("orders.DLT", key=None, value=b"x", partition=1, headers=[("topic_poisoned", b"orders")])
+p.send("orders.DLT", key=b"b3", value=b"x", partition=1, headers=[
+    ("kafka_dlt-original-topic", b"orders.DLT"), ("kafka_dlt-original-partition", struct.pack(">i", 0))])
 p.flush(30)
 PY
-run_evt dlq check orders.DLT --max-records 8
+run_evt dlq check orders.DLT --max-records 9
 expect_rc 0 "check at the limit"
-run_evt dlq check orders.DLT --max-records 7
+run_evt dlq check orders.DLT --max-records 8
 expect_rc 1 "check over the limit"
-expect_eq "$OUT" "orders.DLT: FAIL 8 record(s) to re-drive, more than --max-records 7" "check reason"
+expect_eq "$OUT" "orders.DLT: FAIL 9 record(s) to re-drive, more than --max-records 8" "check reason"
 run_evt dlq redrive orders.DLT -o json
 expect_rc 0 "redrive with parking"
-expect_eq "$(echo "$OUT" | jq -c '[.redriven, .parked, .undecodable]')" '[0,8,1]' "parked counts"
+expect_eq "$(echo "$OUT" | jq -c '[.redriven, .parked, .undecodable]')" '[0,9,1]' "parked counts"
 expect_eq "$("$EVT" tail orders -e -o jsonl 2>/dev/null | wc -l)" 30 "orders unchanged"
 timeout 30 "$EVT" tail orders.DLT.parked -e -o jsonl 2>/dev/null >parked.jsonl
 expect_eq "$(jq -r '[.key // "null", (.headers | map(select(.key == "evt_redrive_parked"))[0].value)] | join(" ")' parked.jsonl | sort)" \
 "b1 undecodable: header 'kafka_dlt-original-partition': 3 byte(s), expected 4 (big-endian int32)
 b2 unknown topic 'gone'
+b3 original topic 'orders.DLT' is the dead-letter topic itself
 k100 re-driven 3 time(s) already (--max-redrives 3)
 k101 re-driven 3 time(s) already (--max-redrives 3)
 k102 re-driven 3 time(s) already (--max-redrives 3)
@@ -192,4 +216,35 @@ expect_contains "$(cat hostile.out)" "owned" "the hostile record is shown"
 run_evt dlq inspect carts-dlq --key a1 --convention nope
 expect_rc 2 "unknown convention"
 expect_contains "$ERR" "evt: error: unknown --convention 'nope'" "unknown convention"
+
+# A dead letter larger than the destination takes (message.max.bytes,
+# 1000000 by default): the run stops before it, naming it, with what came
+# before it checkpointed; --skip-too-large passes over it, counts it as
+# failed (exit 3) and re-drives the rest; the next run has nothing left.
+/usr/bin/python3 - "$BROKERS" <<'PY' || fail "producing a large dead letter"
+import struct, sys
+from kafka import KafkaProducer
+p = KafkaProducer(bootstrap_servers=sys.argv[1], max_request_size=4000000)
+for i, size in enumerate([1, 1100000, 1]):
+    p.send("oversize", key=b"k%d" % i, value=b"v" * size, partition=0, headers=[
+        ("kafka_dlt-original-topic", b"carts"), ("kafka_dlt-original-partition", struct.pack(">i", 3))])
+p.flush(30)
+PY
+run_evt dlq redrive oversize
+expect_rc 3 "a dead letter too large"
+expect_contains "$ERR" "evt: oversize: re-driven 1, parked 0, skipped by filter 0, failed 0, undecodable 0
+evt: error: dead letter oversize/0@1 is 1100" "too large: summary and record named"
+expect_contains "$ERR" " bytes as re-driven, more than the destination takes (message.max.bytes 1000000)
+evt: hint: pass over it with --skip-too-large (counted as failed; it stays in the dead-letter topic)" "too large: way out"
+run_evt dlq ls oversize -o json
+expect_eq "$(echo "$OUT" | jq -c '.[0] | [.records, .pending]')" '[3,2]' "checkpoint stops before it"
+run_evt dlq redrive oversize --skip-too-large -o json
+expect_rc 3 "--skip-too-large"
+expect_eq "$(echo "$OUT" | jq -c '[.redriven, .parked, .failed, (.failed_records[0] | test("^oversize/0@1 \\(1100[0-9]{3} bytes\\)$"))]')" '[1,0,1,true]' "--skip-too-large counts"
+expect_contains "$ERR" "evt: error: 1 dead letter(s) larger than the destination takes were passed over (--skip-too-large): oversize/0@1 (1100" "--skip-too-large message"
+run_evt dlq redrive oversize
+expect_rc 0 "after --skip-too-large"
+expect_eq "$ERR" "evt: oversize: nothing to re-drive (checkpoint at the end)" "after --skip-too-large"
+expect_eq "$("$EVT" tail carts -p 3 -e -o jsonl 2>/dev/null | jq -r 'select((.key | startswith("k")) and (.value | length) == 1) | .key' | sort | tr '\n' ' ')" \
+  "k0 k2 " "the small ones re-driven once each"
 exit 0

@@ -9,14 +9,15 @@ set -u
 command -v script >/dev/null || skip "script (util-linux) is not installed"
 
 # check_clean FILE WHAT: fails when FILE holds ESC, BEL, another C0 control
-# than \t \n \r, DEL, a C1 control (raw or UTF-8 encoded) or a bidi control.
+# than \t \n \r, DEL, a C1 control (raw or UTF-8 encoded) or a bidi control
+# (marks LRM/RLM/ALM, embeddings, overrides, isolates).
 check_clean() {
   python3 - "$1" "$2" <<'PY' || fail "$2: raw control bytes reached the terminal: $(od -c "$1" | head -20)"
 import re, sys
 data = open(sys.argv[1], 'rb').read()
 # evt's own progress line clears itself with CR ESC [ K: that one is ours.
 data = data.replace(b'\r\x1b[K', b'')
-bad = re.compile(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]')
+bad = re.compile(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c')
 m = bad.search(data)
 if m is None:
     # Raw bytes 0x80-0x9f outside valid UTF-8 sequences are C1 controls too.
@@ -55,7 +56,7 @@ C1=$'\xc2\x9b'
 RLO=$'\xe2\x80\xae'
 LRI=$'\xe2\x81\xa6'
 # JSON escapes for the same characters, as they appear in files and events.
-JH='\u001b]0;PWNED\u0007\u001b[2J\u009b\u202e\u2066'
+JH='\u001b]0;PWNED\u0007\u001b[2J\u009b\u202e\u2066\u200f\u061c'
 
 # --- schema validate: field names and values from the events ------------------
 cat > strict.json <<'J'
@@ -118,6 +119,10 @@ T=$(unique_topic hostile)
 "$EVT" topics create "$T" -p 1 >/dev/null 2>&1
 printf '{"key":"k%s","value":"v%s","headers":[{"key":"h%s","value":"x%s"}]}\n' "$JH" "$JH" "$JH" "$JH" > rec.jsonl
 printf '{"key":"j","value":"{\\"f%s\\":\\"%s\\"}"}\n' "$JH" "$JH" >> rec.jsonl
+# CloudEvents attribute names come from the record too: binary (ce_ headers)
+# and structured (envelope keys).
+printf '{"key":"b","value":"{}","headers":[{"key":"ce_specversion","value":"1.0"},{"key":"ce_x%s","value":"v"}]}\n' "$JH" >> rec.jsonl
+printf '{"key":"s","value":"{\\"specversion\\":\\"1.0\\",\\"type\\":\\"T\\",\\"source\\":\\"/s\\",\\"id\\":\\"1\\",\\"x%s\\":\\"v\\",\\"data\\":{}}","headers":[{"key":"content-type","value":"application/cloudevents+json"}]}\n' "${JH//\\/\\\\}" >> rec.jsonl
 "$EVT" publish -t "$T" --input record -f rec.jsonl >/dev/null 2>&1 || fail "publish records"
 for style in pretty raw jsonl "%k %s %h\\n"; do
   if [ "$style" = pretty ] || [ "$style" = raw ] || [ "$style" = jsonl ]; then
@@ -129,6 +134,9 @@ for style in pretty raw jsonl "%k %s %h\\n"; do
 done
 expect_contains "$(cat tail-raw.tty)" 'v\x1b]0;PWNED' "raw on a terminal escapes"
 expect_contains "$(cat tail-pretty.tty)" '\xe2\x80\xae' "pretty escapes bidi inside JSON values"
+expect_contains "$(cat tail-pretty.tty)" 'cloudevent (binary)' "binary CloudEvent shown as one"
+expect_contains "$(cat tail-pretty.tty)" 'x\x1b]0;PWNED' "binary CloudEvent attribute name escaped"
+expect_contains "$(cat tail-pretty.tty)" 'cloudevent (structured)' "structured CloudEvent shown as one"
 # Piped, raw output is the bytes themselves (for other programs).
 "$EVT" tail "$T" -e -o raw > raw.pipe 2>/dev/null
 grep -q "$RLO" raw.pipe || fail "raw to a pipe keeps the bytes"

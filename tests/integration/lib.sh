@@ -35,6 +35,61 @@ skip() {
   exit 77
 }
 
+# wait_exit PID NAME [SECONDS]: waits at most SECONDS (default 50) for the
+# background process PID to end and sets RC to its exit code; kills it and
+# fails, showing NAME.err, when it does not end in time.
+wait_exit() {
+  local tenths=$((${3:-50} * 10))
+  for _ in $(seq 1 "$tenths"); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -KILL "$1"
+    fail "$2 did not finish within ${3:-50} s: $(cat "$2.err" 2>/dev/null)"
+  fi
+  wait "$1"
+  RC=$?
+}
+
+# scale_out_churn: with a function `member NAME` that starts one process of
+# a scaled-out run in the background (stdout NAME.out, stderr NAME.err,
+# its pid added to PIDS, which are killed when the scenario ends),
+# starts members a and b, adds c once the group has formed (its first join
+# takes about 3 s on the sandbox) and 2 s of work were done, SIGKILLs b
+# mid-run, and expects a and c to finish with exit 0, each having done
+# some of the work (jq expression $1 over its JSON report) and together
+# less than all of it ($2).
+scale_out_churn() {
+  local a b c
+  PIDS=()
+  trap 'kill -KILL "${PIDS[@]}" 2>/dev/null; cleanup' EXIT
+  member a
+  a=$!
+  member b
+  b=$!
+  sleep 5
+  member c
+  c=$!
+  sleep 2.5
+  kill -0 "$b" 2>/dev/null || fail "member b ended before it could be killed: $(cat b.err)"
+  kill -KILL "$b"
+  wait "$b" 2>/dev/null
+  for m in a c; do
+    if [ "$m" = a ]; then wait_exit "$a" a; else wait_exit "$c" c; fi
+    ERR=$(cat "$m.err")
+    expect_rc 0 "member $m"
+  done
+  # Both survivors worked, and together did less than everything: b did some.
+  local done_a done_c
+  done_a=$(jq -r "$1" a.out)
+  done_c=$(jq -r "$1" c.out)
+  [ "$done_a" -gt 0 ] || fail "member a did nothing ($1)"
+  [ "$done_c" -gt 0 ] || fail "member c (joined mid-run) did nothing ($1)"
+  [ "$((done_a + done_c))" -lt "$2" ] ||
+    fail "members a and c did everything: b's work was lost or doubled ($done_a + $done_c of $2)"
+}
+
 # start_sandbox [args…]: starts `evt sandbox --port 0`, waits for its address,
 # sets BROKERS and exports EVT_BROKERS.
 start_sandbox() {

@@ -23,8 +23,6 @@ PY
 run_evt --timeout 60 publish -t "$S" --keep partition -f in.jsonl
 expect_rc 0 "publish"
 
-PIDS=()
-trap 'kill -KILL "${PIDS[@]}" 2>/dev/null; cleanup' EXIT
 # member NAME: one process of the run, 1000 records/s (so the run lasts
 # long enough for the join and the kill to land mid-copy).
 member() {
@@ -32,40 +30,8 @@ member() {
     replay "$S" --to "$D" --run-id so1 --scale-out --rate 1000/s -o json >"$1.out" 2>"$1.err" &
   PIDS+=("$!")
 }
-# wait_exit PID NAME: waits at most 50 s; sets RC.
-wait_exit() {
-  for _ in $(seq 1 500); do
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$1" 2>/dev/null; then
-    kill -KILL "$1"
-    fail "$2 did not finish within 50 s: $(cat "$2.err")"
-  fi
-  wait "$1"
-  RC=$?
-}
 
-member a; A=$!
-member b; B=$!
-# The first join takes about 3 s on the sandbox; then 2 s of copying.
-sleep 5
-member c; C=$!
-sleep 2.5
-kill -0 "$B" 2>/dev/null || fail "member b ended before it could be killed: $(cat b.err)"
-kill -KILL "$B"
-wait "$B" 2>/dev/null
-wait_exit "$A" a
-ERR=$(cat a.err)
-expect_rc 0 "member a"
-wait_exit "$C" c
-ERR=$(cat c.err)
-expect_rc 0 "member c"
-WA=$(jq -r '.written' a.out)
-WC=$(jq -r '.written' c.out)
-[ "$WA" -gt 0 ] || fail "member a wrote nothing"
-[ "$WC" -gt 0 ] || fail "member c (joined mid-run) wrote nothing"
-[ "$((WA + WC))" -lt "$N" ] || fail "members a and c wrote everything: b's work was lost or doubled ($WA + $WC)"
+scale_out_churn .written "$N"
 
 # Exactly once: count duplicates and missing records precisely.
 timeout 60 "$EVT" tail "$D" -e -o jsonl 2>/dev/null >dest.jsonl

@@ -41,12 +41,20 @@ bool is_valid_utf8(std::string_view s) {
 
 namespace {
 
-// True for the UTF-8 continuation bytes (after E2) of a bidi embedding,
-// override or isolate: U+202A..U+202E (80 AA..AE), U+2066..U+2069 (81 A6..A9).
+// True for the UTF-8 continuation bytes (after E2) of a bidi mark,
+// embedding, override or isolate: U+200E..U+200F (80 8E..8F), U+202A..U+202E
+// (80 AA..AE), U+2066..U+2069 (81 A6..A9).
 bool is_bidi_control(char second, char third) {
   const auto b1 = static_cast<unsigned char>(second);
   const auto b2 = static_cast<unsigned char>(third);
-  return (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
+  return (b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f)) || (b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) ||
+         (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
+}
+
+// True at U+061C ARABIC LETTER MARK (D8 9C), the other bidi mark.
+bool is_arabic_letter_mark(std::string_view text, size_t i) {
+  return static_cast<unsigned char>(text[i]) == 0xd8 && i + 1 < text.size() &&
+         static_cast<unsigned char>(text[i + 1]) == 0x9c;
 }
 
 }  // namespace
@@ -112,6 +120,11 @@ void append_json_string(std::string& out, std::string_view text) {
       out += k_hex[cp & 0xf];
       i += 2;
       run_start = i + 1;
+    } else if (is_arabic_letter_mark(text, i)) {
+      flush_run(i);
+      out += "\\u061c";
+      ++i;
+      run_start = i + 1;
     }
   }
   flush_run(text.size());
@@ -142,6 +155,9 @@ std::string terminal_safe_json(std::string_view text) {
       const auto b2 = static_cast<unsigned char>(text[i + 2]);
       append_u(0x2000U | ((b1 & 0x3fU) << 6) | (b2 & 0x3fU));
       i += 2;
+    } else if (is_arabic_letter_mark(text, i)) {
+      append_u(0x061cU);
+      ++i;
     } else {
       out += static_cast<char>(c);
     }

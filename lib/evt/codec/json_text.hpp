@@ -10,7 +10,7 @@ bool is_valid_utf8(std::string_view bytes);
 
 // Appends `text` (valid UTF-8) as a quoted JSON string. Besides what JSON
 // requires, DEL, the C1 controls (U+0080–U+009F) and bidi controls
-// (U+202A–U+202E, U+2066–U+2069) are escaped too, so
+// (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) are escaped too, so
 // the output is safe to show on a terminal.
 void append_json_string(std::string& out, std::string_view text);
 

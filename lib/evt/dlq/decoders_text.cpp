@@ -14,10 +14,12 @@ void decode_evt(const Headers& h, DeadLetter& out) {
   f.text(out.group, k_group);
   f.text(out.exception_class, k_error);
   f.text(out.message, k_error_message);
-  // evt stores the handler's stderr tail already escaped: its final newline
-  // arrives as the two characters "\n".
-  while (out.message.ends_with("\\n") || out.message.ends_with("\\r")) {
-    out.message.resize(out.message.size() - 2);
+  // evt stores the handler's stderr tail escaped (bounded_error_message):
+  // back to its bytes, so that output escapes it once, not twice; the
+  // final newline of the stderr tail is no part of the message.
+  out.message = unescape_error_message(out.message);
+  while (out.message.ends_with('\n') || out.message.ends_with('\r')) {
+    out.message.pop_back();
   }
   f.number(out.attempts, k_attempts, Enc::decimal);
   f.text(out.handler, k_handler);

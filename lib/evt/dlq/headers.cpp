@@ -44,6 +44,32 @@ std::string bounded_error_message(std::string_view text) {
   return escaped;
 }
 
+std::string unescape_error_message(std::string_view escaped) {
+  const auto hex = [](char c) -> int {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string out;
+  out.reserve(escaped.size());
+  for (size_t i = 0; i < escaped.size(); ++i) {
+    const char c = escaped[i];
+    if (c != '\\' || i + 1 == escaped.size()) {
+      out += c;
+      continue;
+    }
+    const char n = escaped[i + 1];
+    if (n == '\\' || n == 'n' || n == 't' || n == 'r') {
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : '\\';
+      ++i;
+    } else if (n == 'x' && i + 3 < escaped.size() && hex(escaped[i + 2]) >= 0 && hex(escaped[i + 3]) >= 0) {
+      out += static_cast<char>(hex(escaped[i + 2]) * 16 + hex(escaped[i + 3]));
+      i += 3;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 Record dead_letter_record(const Record& original, const DeadLetterInfo& info, const std::string& dlq_topic) {
   Record r;
   r.topic = dlq_topic;

@@ -71,6 +71,11 @@ struct DeadLetterInfo {
 // invalid UTF-8 escaped, cut at a character boundary.
 std::string bounded_error_message(std::string_view text);
 
+// The text bounded_error_message escaped, as it was: \\, \n, \t, \r and
+// \xNN turned back into their bytes (readers escape once, for their
+// output); any other backslash is kept (a cut may start inside an escape).
+std::string unescape_error_message(std::string_view escaped);
+
 // The dead letter for `original` (its key, value and headers without
 // earlier evt_dlq_* ones, plus the set) addressed to `dlq_topic`; the
 // partition is left to the partitioner (by key).

@@ -193,6 +193,14 @@ std::string render_redrive_plan(const RedriveReport& report) {
                     " to re-drive, " + std::to_string(report.parked) + " to park, " +
                     std::to_string(report.skipped) + " skipped by the filters (of " +
                     std::to_string(report.pending) + " after the checkpoint)\n";
+  if (report.failed > 0) {
+    out += std::to_string(report.failed) + " too large for the destination (message.max.bytes " +
+           std::to_string(report.max_message_bytes) + "; they stop the run unless --skip-too-large):";
+    for (const auto& f : report.failed_records) {
+      out += " " + terminal_safe(f);
+    }
+    out += report.failed > report.failed_records.size() ? " …\n" : "\n";
+  }
   output::Table d({"RECORDS", "DESTINATION"});
   d.align_right(0);
   for (const auto& [dest, n] : report.destinations) {
@@ -225,10 +233,10 @@ std::string render_redrive_summary(const RedriveReport& report) {
   }
   std::string s = terminal_safe(report.topic) + ": re-driven " + std::to_string(report.redriven) +
                   ", parked " + std::to_string(report.parked) + ", skipped by filter " +
-                  std::to_string(report.skipped) + ", failed 0, undecodable " +
-                  std::to_string(report.undecodable);
+                  std::to_string(report.skipped) + ", failed " + std::to_string(report.failed) +
+                  ", undecodable " + std::to_string(report.undecodable);
   if (report.already > 0) {
-    s += ", already written by an interrupted run " + std::to_string(report.already);
+    s += ", already re-driven by an earlier run " + std::to_string(report.already);
   }
   return s;
 }
@@ -242,7 +250,8 @@ std::string render_redrive_json(const RedriveReport& report, bool dry_run) {
                    {"redriven", report.redriven},
                    {"parked", report.parked},
                    {"skipped", report.skipped},
-                   {"failed", 0},
+                   {"failed", report.failed},
+                   {"failed_records", report.failed_records},
                    {"undecodable", report.undecodable},
                    {"already", report.already},
                    {"resumed", report.resumed},

@@ -45,6 +45,14 @@ Route decide_route(const RecordView& record, const DeadLetter& dead, const Route
   if (r.topic.empty()) {
     return park("no original topic");
   }
+  // A dead letter of a consumer of the dead-letter topic itself: sending it
+  // "back" would put it where it is, to be re-driven by the next run again.
+  if (r.topic == settings.dlq_topic) {
+    return park("original topic '" + r.topic + "' is the dead-letter topic itself");
+  }
+  if (r.topic == settings.parking_topic) {
+    return park("original topic '" + r.topic + "' is the parking topic");
+  }
   const auto n = partitions(r.topic);
   if (!n) {
     return park("unknown topic '" + r.topic + "'");
@@ -79,6 +87,39 @@ void rewrite_record(const Route& route, const RecordView& record, const RouteSet
   } else {
     out.headers.push_back({std::string(k_redrive_count), std::to_string(count + 1)});
   }
+}
+
+}  // namespace evt::dlq
+
+namespace evt::dlq {
+namespace {
+
+// Bytes of a zig-zag varint (Kafka's record format) holding n.
+uint64_t varint_size(int64_t n) {
+  auto z = (static_cast<uint64_t>(n) << 1) ^ static_cast<uint64_t>(n >> 63);
+  uint64_t bytes = 1;
+  while (z >= 0x80) {
+    z >>= 7;
+    ++bytes;
+  }
+  return bytes;
+}
+
+// librdkafka's RD_KAFKAP_MESSAGE_V2_MAX_OVERHEAD: length, attributes,
+// timestamp delta, offset delta, key and value lengths, header count.
+constexpr uint64_t k_record_overhead = 5 + 1 + 10 + 5 + 5 + 5 + 5;
+
+}  // namespace
+
+uint64_t wire_size(const Record& record, size_t extra_headers, uint64_t extra_header_bytes) {
+  uint64_t size = k_record_overhead + (record.key ? record.key->size() : 0) +
+                  (record.value ? record.value->size() : 0) + extra_header_bytes + 2 * 2 * extra_headers;
+  for (const auto& h : record.headers) {
+    const auto v = h.value ? static_cast<int64_t>(h.value->size()) : -1;
+    size += varint_size(static_cast<int64_t>(h.key.size())) + h.key.size() + varint_size(v) +
+            static_cast<uint64_t>(std::max<int64_t>(v, 0));
+  }
+  return size;
 }
 
 }  // namespace evt::dlq

@@ -216,7 +216,10 @@ void append_value_block(const Painter& p, std::optional<std::string_view> value,
 
 void append_attribute(const Painter& p, std::string_view name, std::string_view value) {
   p.out += "  ";
-  p.paint(k_name, name);
+  // The name comes from the record too (a header or an envelope key).
+  p.begin(k_name);
+  append_terminal_safe(p.out, name);
+  p.end();
   p.out += ": ";
   append_terminal_safe(p.out, value);
 }

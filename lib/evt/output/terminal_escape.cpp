@@ -27,7 +27,9 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   }
   // Bidi embeddings, overrides and isolates reorder what follows them on
   // screen ("Trojan Source" spoofing): escaped like C1 controls.
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+  // The implicit marks (LRM, RLM, ALM) reorder neighbouring text as well.
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+      cp == 0x061c) {
     return 0;
   }
   return len;

@@ -6,8 +6,9 @@
 namespace evt::output {
 
 // Appends `bytes` to `out` so that it is safe for a terminal: control
-// characters (C0, DEL, C1), bidi overrides/isolates (U+202A–U+202E,
-// U+2066–U+2069) and invalid UTF-8 become visible escapes
+// characters (C0, DEL, C1), bidi marks, overrides and isolates (U+200E,
+// U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) and invalid UTF-8 become
+// visible escapes
 // (\n, \t, \x1b, \x9b, …), so nothing from the network can move the cursor,
 // change colours, set the title (OSC) or hide text. Valid UTF-8 is kept.
 void append_terminal_safe(std::string& out, std::string_view bytes);

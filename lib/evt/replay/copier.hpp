@@ -35,6 +35,9 @@ struct Part {
   bool done = false;
   bool owned = true;  // scale-out: the group assigned it to this process now
   bool resumed = false;
+  int64_t kept_from = -1;     // the first record the route kept (Routed::keep): commits stop there
+  int64_t reread_from = -1;   // sought back to here: records of p until it comes again are ignored
+  uint64_t topics_named = 0;  // m_topics_added when p's last successful commit was encoded
   std::map<int64_t, std::pair<int32_t, int64_t>> already;  // source offset -> (dp, dest offset)
   int64_t last_commit = -2;
   std::string last_meta;
@@ -88,7 +91,12 @@ class Copier : public kafka::RebalanceListener {
   // have written records past its last checkpoint (SIGKILL, lost session).
   // Everything it wrote is in the destination by now (it waited for its
   // acknowledgements before letting go, or died a session timeout ago).
-  void scan_taken(const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>& scanning);
+  void scan_taken(const std::map<int32_t, int64_t>& scan_from,
+                  const std::map<std::string, std::map<int32_t, int64_t>>& topic_scan_from,
+                  const std::set<uint32_t>& scanning);
+
+  // Adds a topic the route writes to the Sender, its end offsets noted now.
+  void add_route_topic(const std::string& topic);
 
   // Hands revoked partitions over: waits (bounded) for their records in
   // flight, commits what is acknowledged with its scan starts, forgets them.
@@ -115,10 +123,17 @@ class Copier : public kafka::RebalanceListener {
 
   // Finds what an earlier attempt wrote beyond its checkpoint.
   void scan_destination(const std::map<int32_t, int64_t>& dest_end);
-  // The resume scan of a topic the route sent records to.
-  void scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from);
-  // Before the first record goes to a topic the route chose.
-  void open_topic(const std::string& topic);
+  // Scans `topic` (the destination or a route's) from the scan starts to
+  // `ends` for this run's records and marks those of the run's partitions
+  // (of `only`, when given) past their start as already written; returns
+  // how many.
+  size_t scan_topic(const std::string& topic, const std::map<int32_t, int64_t>& ends,
+                    const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>* only);
+  // Before a record of p goes to a topic the route chose: the topic's end
+  // offsets noted (first time) and a checkpoint of p naming it committed.
+  // False when the group refused that commit (rebalancing): p is sought
+  // back to `offset`, which is read again.
+  bool open_topic(Part& p, const std::string& topic, int64_t offset);
 
   // The metadata committed beside p's offset: its end and scan starts.
   CheckpointMeta meta_for(const Part& p) const;
@@ -156,9 +171,10 @@ class Copier : public kafka::RebalanceListener {
   // Finishes p when `offset` was its last record.
   void after_record(Part& p, int64_t offset);
 
-  // The record to write, in m_record (storage reused between records):
-  // for a dry run's sample and a routed copy.
-  bool build(const Part& p, const RecordView& r);  // false: the route passes it over
+  // The record to write, in m_record (storage reused between records),
+  // and what the route (if any) decided for it: for a dry run's sample and
+  // a routed copy.
+  Routed build(const Part& p, const RecordView& r);
 
   // Sends r as it is to p's destination partition with its own headers
   // (plus provenance) handed over undecoded: the plain copy's path.
@@ -173,8 +189,9 @@ class Copier : public kafka::RebalanceListener {
   void commit(kafka::Consumer& consumer, bool must);
 
   // Commits these partitions where offset or metadata moved. A commit the
-  // group refuses while rebalancing is retried later (not an error).
-  void commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must);
+  // group refuses while rebalancing is retried later (not an error); false
+  // then (and for a failed commit that was not a must).
+  bool commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must);
 
   // Waits for every record in flight, then saves the final checkpoint.
   void drain(kafka::Consumer& consumer);
@@ -192,6 +209,7 @@ class Copier : public kafka::RebalanceListener {
   kafka::Consumer* m_group = nullptr;  // scale-out: the member's consumer while it runs
   Clock::time_point m_group_moved;     // scale-out: when the run last moved
   bool m_resume_warned = false;
+  bool m_assigned_once = false;  // scale-out: the group assigned (possibly nothing) at least once
   std::optional<KeptTimestampCheck> m_ts_check;
   const Destination& m_dest;
   const filter::RecordFilter& m_filter;
@@ -201,6 +219,8 @@ class Copier : public kafka::RebalanceListener {
   std::map<TopicPartition, uint32_t> m_index;
   std::map<int32_t, int64_t> m_scan_from;
   std::map<std::string, std::map<int32_t, int64_t>> m_topic_scan_from;  // other topics (route)
+  std::map<std::string, uint64_t> m_topic_added;  // route topic -> m_topics_added when it was added
+  uint64_t m_topics_added = 0;
   kafka::Consumer* m_checkpointer = nullptr;  // the checkpoint's consumer (not in a dry run)
   Record m_record;
   std::string m_source_text;  // the evt_replay_src value being written (storage reused)

@@ -70,9 +70,6 @@ CopyReport Copier::run() {
     return finish();
   }
   if (m_options.scale_out) {
-    if (m_options.route) {
-      throw UsageError("a routed copy (evt dlq redrive) cannot be shared with --scale-out yet");
-    }
     return run_member();
   }
   kafka::ConsumerOptions co;
@@ -89,12 +86,12 @@ CopyReport Copier::run() {
   m_sender.begin(dest_end);
   for (const auto& [topic, from] : m_topic_scan_from) {
     if (!m_sender.has_topic(topic)) {
-      m_sender.add_topic(topic, ends_of(topic, -1));
+      add_route_topic(topic);
     }
   }
   scan_destination(dest_end);
   for (const auto& [topic, from] : m_topic_scan_from) {
-    scan_other(topic, from);
+    scan_topic(topic, ends_of(topic, -1), from, nullptr);
   }
   commit_fresh(consumer);
   copy_loop(&consumer);
@@ -217,35 +214,15 @@ void Copier::scan_destination(const std::map<int32_t, int64_t>& dest_end) {
   if (m_scan_from.empty() || !m_options.provenance) {
     return;
   }
-  std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
-  for (const auto& [dp, from] : m_scan_from) {
-    const auto it = dest_end.find(dp);
-    if (it != dest_end.end() && from < it->second) {
-      ranges[dp] = {from, it->second};
-    }
-  }
-  const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
-                                  m_options.idle_timeout_ms, m_options.stop_requested);
-  m_report.scanned = found.scanned;
-  for (const auto& hit : found.records) {
-    const auto it = m_index.find(hit.source.partition);
-    if (it == m_index.end()) {
-      continue;
-    }
-    auto& part = m_parts[it->second];
-    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-      continue;  // covered by the checkpoint already, or outside the run
-    }
-    part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-    m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-  }
-  m_report.notes.push_back("resume scan read " + std::to_string(found.scanned) + " destination record(s); " +
-                           std::to_string(found.records.size()) +
+  const auto before = m_report.scanned;
+  const auto hits = scan_topic(m_dest.topic, dest_end, m_scan_from, nullptr);
+  m_report.notes.push_back("resume scan read " + std::to_string(m_report.scanned - before) +
+                           " destination record(s); " + std::to_string(hits) +
                            " were written by this run beyond its checkpoint");
 }
 
-void Copier::scan_other(const std::string& topic, const std::map<int32_t, int64_t>& scan_from) {
-  const auto ends = ends_of(topic, -1);
+size_t Copier::scan_topic(const std::string& topic, const std::map<int32_t, int64_t>& ends,
+                          const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>* only) {
   std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
   for (const auto& [dp, from] : scan_from) {
     const auto it = ends.find(dp);
@@ -256,27 +233,62 @@ void Copier::scan_other(const std::string& topic, const std::map<int32_t, int64_
   const auto found = scan_for_run(m_dest.config, topic, ranges, m_options.run_id, m_options.idle_timeout_ms,
                                   m_options.stop_requested);
   m_report.scanned += found.scanned;
+  size_t hits = 0;
   for (const auto& hit : found.records) {
     const auto it = m_index.find(hit.source.partition);
-    if (it == m_index.end()) {
-      continue;
+    if (it == m_index.end() || (only != nullptr && only->count(it->second) == 0)) {
+      continue;  // not a partition of the run, or not one being taken over
     }
     auto& part = m_parts[it->second];
-    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
-      continue;
+    if (hit.source.offset < part.report.start) {
+      continue;  // covered by the checkpoint already
+    }
+    if (hit.source.offset >= part.end) {
+      if (!m_options.extend_to_plan) {
+        continue;  // outside the run
+      }
+      // Written past this plan's end by an earlier attempt or owner whose
+      // plan reached further (scale-out members started later): the run
+      // reaches it too, so that it is tracked as done and never sent again.
+      part.end = hit.source.offset + 1;
+      part.report.end = part.end;
     }
     part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-    m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    if (topic == m_dest.topic) {
+      m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    } else {
+      m_sender.found_in(topic, it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
+    }
+    ++hits;
   }
+  return hits;
 }
 
-void Copier::open_topic(const std::string& topic) {
-  // Its end offsets noted and a checkpoint naming it saved before the first
-  // record goes there: a kill from here on scans it.
+void Copier::add_route_topic(const std::string& topic) {
   m_sender.add_topic(topic, ends_of(topic, -1));
-  if (m_checkpointer != nullptr) {
-    commit(*m_checkpointer, true);
+  m_topic_added[topic] = ++m_topics_added;
+}
+
+bool Copier::open_topic(Part& p, const std::string& topic, int64_t offset) {
+  // Its end offsets noted and a checkpoint of p naming it saved before the
+  // first record of p goes there: a kill (or a take-over) from here on scans
+  // it. Per partition: a scaled-out member may take p over from an owner
+  // whose commits never named the topic.
+  if (!m_sender.has_topic(topic)) {
+    add_route_topic(topic);
   }
+  if (m_checkpointer == nullptr || p.topics_named >= m_topic_added[topic]) {
+    return true;
+  }
+  if (commit_some(*m_checkpointer, {index_of(p)}, !m_options.scale_out) &&
+      p.topics_named >= m_topic_added[topic]) {
+    return true;
+  }
+  // Refused while the group rebalances: the record must not go out before
+  // a checkpoint names its topic; read it again (after the rebalance).
+  p.reread_from = offset;
+  m_checkpointer->seek({{p.report.partition, offset}});
+  return false;
 }
 
 void Copier::check_destination(const CheckpointMeta& meta, bool may_adopt) {
@@ -438,6 +450,12 @@ void Copier::on_record(const RecordView& r, kafka::NativeHeaders& headers) {
   if (r.offset < p->report.start) {
     return;  // fetched before a take-over's seek
   }
+  if (p->reread_from >= 0) {
+    if (r.offset != p->reread_from) {
+      return;  // fetched before the seek back (open_topic): read again after it
+    }
+    p->reread_from = -1;
+  }
   if (r.offset >= p->end) {
     finish_part(*p);
     return;
@@ -460,7 +478,25 @@ void Copier::on_record(const RecordView& r, kafka::NativeHeaders& headers) {
   // A plain copy sends the consumed bytes and header list as they are;
   // a dry run (its sample) and a routed copy build a Record.
   const bool direct = !m_options.dry_run && !m_options.route;
-  if (!m_filter.matches(r) || (!direct && !build(*p, r))) {
+  const auto routed = !m_filter.matches(r) ? Routed::pass : direct ? Routed::send : build(*p, r);
+  if (routed == Routed::stop) {
+    m_report.route_stopped = true;
+    m_sender.stop();
+    return;  // this record stays unread; the drain commits what was acknowledged
+  }
+  if (routed == Routed::keep) {
+    // Not written and not passed: commits stop at the first of these, so
+    // a later run reads it again (what this run writes past it is found by
+    // that run's resume scan, the tracker keeping the scan starts low).
+    if (p->kept_from < 0) {
+      p->kept_from = r.offset;
+    }
+    ++p->report.read;
+    ++m_read;
+    after_record(*p, r.offset);
+    return;
+  }
+  if (routed == Routed::pass) {
     ++p->report.read;
     ++m_read;
     if (!m_options.dry_run) {
@@ -479,8 +515,8 @@ void Copier::on_record(const RecordView& r, kafka::NativeHeaders& headers) {
     after_record(*p, r.offset);
     return;
   }
-  if (m_options.route && !m_sender.has_topic(m_record.topic)) {
-    open_topic(m_record.topic);
+  if (m_options.route && m_record.topic != m_dest.topic && !open_topic(*p, m_record.topic, r.offset)) {
+    return;
   }
   if (direct ? !send_direct(*p, r, headers) : !m_sender.send(idx, r.offset, m_record)) {
     m_report.interrupted = true;
@@ -498,7 +534,7 @@ void Copier::after_record(Part& p, int64_t offset) {
   }
 }
 
-bool Copier::build(const Part& p, const RecordView& r) {
+Routed Copier::build(const Part& p, const RecordView& r) {
   copy_record(r, m_record);
   m_record.topic = m_dest.topic;
   m_record.partition = p.report.dest_partition;
@@ -509,14 +545,17 @@ bool Copier::build(const Part& p, const RecordView& r) {
   } else {
     check_kept_timestamp(m_record.timestamp);
   }
-  if (m_options.route && !m_options.route(r, m_record)) {
-    return false;
+  if (m_options.route) {
+    const auto routed = m_options.route(r, m_record);
+    if (routed != Routed::send) {
+      return routed;
+    }
   }
   if (m_options.provenance) {
     m_record.headers.push_back({std::string(k_source_header), format_source(p.report.partition, r.offset)});
     m_record.headers.push_back({std::string(k_run_header), m_options.run_id});
   }
-  return true;
+  return Routed::send;
 }
 
 void Copier::check_kept_timestamp(int64_t timestamp) {
@@ -564,14 +603,17 @@ void Copier::commit(kafka::Consumer& consumer, bool must) {
   commit_some(consumer, owned, must);
 }
 
-void Copier::commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must) {
+bool Copier::commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>& which, bool must) {
   if (m_sender.failed() || which.empty()) {
-    return;
+    return false;
   }
   // Sources not committed now keep their tracker entries.
   std::vector<int64_t> offsets(m_parts.size(), std::numeric_limits<int64_t>::min());
   for (const auto i : which) {
     offsets[i] = m_sender.commit_offset(i, m_parts[i].report.start);
+    if (m_parts[i].kept_from >= 0) {
+      offsets[i] = std::min(offsets[i], m_parts[i].kept_from);
+    }
   }
   m_sender.prune(offsets);
   std::vector<kafka::CommittedOffset> points;
@@ -582,26 +624,35 @@ void Copier::commit_some(kafka::Consumer& consumer, const std::vector<uint32_t>&
       points.push_back({p.report.partition, offsets[i], std::move(meta)});
     }
   }
+  // Unchanged metadata already names every topic added so far.
+  const auto named = m_topics_added;
   if (points.empty()) {
-    return;
+    for (const auto i : which) {
+      m_parts[i].topics_named = named;
+    }
+    return true;
   }
   try {
     const auto res = consumer.commit_points(points);
     if (res == kafka::CommitResult::rebalancing) {
-      return;  // the revocation (or the next interval) commits them
+      return false;  // the revocation (or the next interval) commits them
     }
   } catch (const BrokerError&) {
     if (must) {
       throw;
     }
     ++m_commit_failures;
-    return;
+    return false;
+  }
+  for (const auto i : which) {
+    m_parts[i].topics_named = named;
   }
   for (const auto& pt : points) {
     auto& p = m_parts[m_index.at(pt.partition)];
     p.last_commit = pt.offset;
     p.last_meta = pt.metadata;
   }
+  return true;
 }
 
 void Copier::drain(kafka::Consumer& consumer) {
@@ -623,8 +674,15 @@ void Copier::drain(kafka::Consumer& consumer) {
                       "check that the brokers are up, then resume with --run-id " + m_options.run_id);
   }
   if (m_sender.failed()) {
-    throw BrokerError(m_sender.failure(), "fix the cause and resume with --run-id " + m_options.run_id +
-                                              ": nothing acknowledged is written twice");
+    // Name the source record (topic/partition@offset), not the engine's number.
+    const auto source = m_sender.failed_source();
+    const auto text = source < m_parts.size()
+                          ? "the destination refused " +
+                                format_source(m_parts[source].report.partition, m_sender.failed_offset()) +
+                                ": " + m_sender.failed_error()
+                          : m_sender.failure();
+    throw BrokerError(text, "fix the cause and resume with --run-id " + m_options.run_id +
+                                ": nothing acknowledged is written twice");
   }
 }
 

@@ -41,6 +41,14 @@ struct CopyProgress {
   double elapsed_s = 0;
 };
 
+// What a route (CopyOptions::route) decided for one record.
+enum class Routed {
+  send,  // write it as the route left it
+  pass,  // pass it over like a filtered record: the checkpoint moves past it
+  keep,  // do not write it, and keep the checkpoint at it: a later run reads it again
+  stop,  // stop the run before it (nothing of it written; what is acknowledged is committed)
+};
+
 // How the engine copies.
 struct CopyOptions {
   std::string run_id;
@@ -62,12 +70,15 @@ struct CopyOptions {
   // Per-record routing (evt dlq redrive). Called with each selected record
   // as it would be written (addressed to the destination, timestamps
   // applied, no provenance headers yet); may change its topic, partition
-  // and headers, or return false to pass it over like a filtered record.
-  // Other topics are checkpointed and resume-scanned like the destination
-  // (one `at=` metadata field each; docs/replay.md).
-  std::function<bool(const RecordView& source, Record& out)> route;
+  // and headers, and says what becomes of it (Routed). Other topics are
+  // checkpointed and resume-scanned like the destination (one `at=`
+  // metadata field each; docs/replay.md). A route that keeps records
+  // (Routed::keep) cannot be combined with scale_out.
+  std::function<Routed(const RecordView& source, Record& out)> route;
   // A resumed partition continues to the planned end when that lies beyond
-  // the end of its first attempt (records that arrived since are copied).
+  // the end of its first attempt (records that arrived since are copied);
+  // with scale_out, a member judges the run finished against its own plan
+  // ends too.
   bool extend_to_plan = false;
 };
 
@@ -92,7 +103,8 @@ struct CopyReport {
   bool resumed = false;           // an earlier attempt's checkpoint was found
   bool already_complete = false;  // ... and it had finished
   bool interrupted = false;
-  uint64_t scanned = 0;  // destination records read by the resume scan
+  bool route_stopped = false;  // the route asked to stop (Routed::stop)
+  uint64_t scanned = 0;        // destination records read by the resume scan
   uint64_t bytes = 0;
   double elapsed_s = 0;
   std::vector<PartitionReport> partitions;

@@ -4,7 +4,6 @@
 #include "evt/error.hpp"
 #include "evt/kafka/consumer.hpp"
 #include "evt/replay/copier.hpp"
-#include "evt/replay/dest_scan.hpp"
 #include "evt/replay/group_progress.hpp"
 #include "evt/replay/provenance.hpp"
 
@@ -18,6 +17,7 @@ CopyReport Copier::run_member() {
   co.group = m_report.group;
   kafka::Consumer consumer(m_source, co);
   m_group = &consumer;
+  m_checkpointer = &consumer;  // a route's new topics are named in commits before use
   for (auto& p : m_parts) {
     p.owned = false;
   }
@@ -44,6 +44,7 @@ CopyReport Copier::run_member() {
   member_loop(consumer);
   drain(consumer);
   m_group = nullptr;
+  m_checkpointer = nullptr;
   return finish();
 }
 
@@ -98,7 +99,10 @@ void Copier::member_loop(kafka::Consumer& consumer) {
       }
       continue;
     }
-    if (now - last_check < std::chrono::milliseconds(500) || m_sender.in_flight() > 0) {
+    if (now - last_check < std::chrono::milliseconds(500) || m_sender.in_flight() > 0 ||
+        (m_options.extend_to_plan && !m_assigned_once)) {
+      // extend_to_plan: an earlier run's commits all look finished until
+      // the group's first assignment, whose owners extend the ends.
       continue;
     }
     // Our partitions are finished: publish their ends, then see whether
@@ -134,6 +138,7 @@ void Copier::member_loop(kafka::Consumer& consumer) {
 }
 
 void Copier::on_assign(const std::vector<kafka::StartPosition>& assigned) {
+  m_assigned_once = true;
   try {
     take(assigned);
   } catch (const Interrupted&) {
@@ -179,6 +184,7 @@ void Copier::take(const std::vector<kafka::StartPosition>& assigned) {
   std::vector<uint32_t> taken;
   std::vector<TopicPartition> finished;
   std::map<int32_t, int64_t> scan_from;
+  std::map<std::string, std::map<int32_t, int64_t>> topic_scan_from;
   std::set<uint32_t> scanning;
   for (const auto& c : committed_with_retry(mine)) {
     const auto idx = m_index.at(c.partition);
@@ -186,6 +192,9 @@ void Copier::take(const std::vector<kafka::StartPosition>& assigned) {
     m_sender.forget(idx);  // anything left of an earlier ownership
     p.already.clear();
     p.done = false;
+    p.kept_from = -1;
+    p.reread_from = -1;
+    p.topics_named = 0;
     if (c.offset < 0) {
       // The run's first owner of this partition: its plan fixes the range.
       p.report.start = p.plan_start;
@@ -205,14 +214,29 @@ void Copier::take(const std::vector<kafka::StartPosition>& assigned) {
       p.resumed = true;
       m_report.resumed = true;
       p.report.start = c.offset;
-      p.end = meta->end;
-      p.report.end = meta->end;
+      p.end = m_options.extend_to_plan ? std::max(meta->end, p.plan_end) : meta->end;
+      p.report.end = p.end;
       p.last_commit = c.offset;
       p.last_meta = c.metadata;
+      if (c.offset >= meta->end && p.end > meta->end) {
+        // A finished partition extended to this member's plan (evt dlq
+        // redrive): its new end published at once, so no member takes the
+        // old end for the run's. Nothing of it lies past the old end.
+        p.last_meta = encode_checkpoint(meta_for(p));
+        fresh.push_back({p.report.partition, p.report.start, p.last_meta});
+        seeks.push_back({p.report.partition, p.report.start});
+      }
       if (c.offset < meta->end && meta->provenance && m_options.provenance) {
         for (const auto& [dp, off] : meta->dest_scan) {
           const auto it = scan_from.find(dp);
           scan_from[dp] = it == scan_from.end() ? off : std::min(it->second, off);
+        }
+        for (const auto& [topic, scan] : meta->topic_scan) {
+          auto& from = topic_scan_from[topic];
+          for (const auto& [dp, off] : scan) {
+            const auto it = from.find(dp);
+            from[dp] = it == from.end() ? off : std::min(it->second, off);
+          }
         }
         scanning.insert(idx);
       } else if (c.offset < meta->end && !m_resume_warned) {
@@ -240,7 +264,7 @@ void Copier::take(const std::vector<kafka::StartPosition>& assigned) {
   }
   m_group->seek(seeks);
   if (!scanning.empty()) {
-    scan_taken(scan_from, scanning);
+    scan_taken(scan_from, topic_scan_from, scanning);
   }
   for (const auto idx : taken) {
     auto& p = m_parts[idx];
@@ -270,33 +294,24 @@ std::vector<kafka::CommittedOffset> Copier::committed_with_retry(const std::vect
   }
 }
 
-void Copier::scan_taken(const std::map<int32_t, int64_t>& scan_from, const std::set<uint32_t>& scanning) {
-  const auto dest_end = destination_ends();
-  std::map<int32_t, std::pair<int64_t, int64_t>> ranges;
-  for (const auto& [dp, from] : scan_from) {
-    const auto it = dest_end.find(dp);
-    if (it != dest_end.end() && from < it->second) {
-      ranges[dp] = {from, it->second};
-    }
-  }
-  const auto found = scan_for_run(m_dest.config, m_dest.topic, ranges, m_options.run_id,
-                                  m_options.idle_timeout_ms, m_options.stop_requested);
-  m_report.scanned += found.scanned;
-  size_t hits = 0;
-  for (const auto& hit : found.records) {
-    const auto it = m_index.find(hit.source.partition);
-    if (it == m_index.end() || scanning.count(it->second) == 0) {
-      continue;  // another partition's (this member's own writes among them)
-    }
-    auto& part = m_parts[it->second];
-    if (hit.source.offset < part.report.start || hit.source.offset >= part.end) {
+void Copier::scan_taken(const std::map<int32_t, int64_t>& scan_from,
+                        const std::map<std::string, std::map<int32_t, int64_t>>& topic_scan_from,
+                        const std::set<uint32_t>& scanning) {
+  // Hits of other partitions (this member's own writes among them) are ignored.
+  const auto before = m_report.scanned;
+  size_t hits = scan_topic(m_dest.topic, destination_ends(), scan_from, &scanning);
+  for (const auto& [topic, from] : topic_scan_from) {
+    if (topic == m_dest.topic) {
       continue;
     }
-    part.already.emplace(hit.source.offset, std::make_pair(hit.dest_partition, hit.dest_offset));
-    m_sender.found(it->second, hit.source.offset, hit.dest_partition, hit.dest_offset);
-    ++hits;
+    if (!m_sender.has_topic(topic)) {
+      // Its end offsets before the scan: what the previous owner wrote lies
+      // below them, and records found keep this member's scan starts low.
+      add_route_topic(topic);
+    }
+    hits += scan_topic(topic, ends_of(topic, -1), from, &scanning);
   }
-  m_report.notes.push_back("take-over scan read " + std::to_string(found.scanned) +
+  m_report.notes.push_back("take-over scan read " + std::to_string(m_report.scanned - before) +
                            " destination record(s); " + std::to_string(hits) +
                            " were written past the previous owner's checkpoint");
 }
@@ -336,6 +351,9 @@ void Copier::give_up(const std::vector<TopicPartition>& revoked) {
     auto& p = m_parts[i];
     p.owned = false;
     p.done = false;
+    p.kept_from = -1;
+    p.reread_from = -1;
+    p.topics_named = 0;
     p.already.clear();
   }
   m_last = nullptr;

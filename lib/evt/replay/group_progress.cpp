@@ -1,8 +1,9 @@
 #include "evt/replay/group_progress.hpp"
 
+#include "evt/kafka/property_value.hpp"
 #include "evt/replay/checkpoint.hpp"
 
-#include <charconv>
+#include <limits>
 
 namespace evt::replay {
 
@@ -27,15 +28,10 @@ GroupProgress group_progress(const std::vector<kafka::CommittedOffset>& commits)
 }
 
 int session_timeout_ms(const kafka::ClientConfig& config) {
-  int value = 45000;  // librdkafka 2.0.2's default
-  for (const auto& [key, v] : config.properties) {
-    int parsed = 0;
-    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
-    if (key == "session.timeout.ms" && ec == std::errc() && ptr == v.data() + v.size() && parsed > 0) {
-      value = parsed;
-    }
-  }
-  return value;
+  const auto v = kafka::positive_property(config, "session.timeout.ms");
+  return v && *v <= static_cast<uint64_t>(std::numeric_limits<int>::max())
+             ? static_cast<int>(*v)
+             : 45000;  // librdkafka 2.0.2's default
 }
 
 }  // namespace evt::replay

@@ -144,6 +144,9 @@ void Sender::serve(int timeout_ms) {
       if (m_failure.empty()) {
         m_failure = "the destination did not take record " + std::to_string(f.offset) + " of source " +
                     std::to_string(f.source) + ": " + rep.error;
+        m_failed_source = f.source;
+        m_failed_offset = f.offset;
+        m_failed_error = rep.error;
       }
       // From here on no checkpoint is saved: the record may still have
       // landed, below offsets later acknowledgements would move the scan past.

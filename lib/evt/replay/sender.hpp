@@ -88,6 +88,10 @@ class Sender {
   // A delivery failed: no checkpoint may be saved any more (docs/replay.md).
   bool failed() const { return !m_failure.empty(); }
   const std::string& failure() const { return m_failure; }
+  // The first refused record (source number and offset) and the error.
+  uint32_t failed_source() const { return m_failed_source; }
+  int64_t failed_offset() const { return m_failed_offset; }
+  const std::string& failed_error() const { return m_failed_error; }
   uint64_t written(uint32_t source) const { return m_written[source]; }
   uint64_t bytes() const { return m_bytes; }
   Clock::time_point last_activity() const { return m_last_activity; }
@@ -133,6 +137,9 @@ class Sender {
   uint64_t m_bytes = 0;
   bool m_stopping = false;
   std::string m_failure;
+  uint32_t m_failed_source = 0;
+  int64_t m_failed_offset = -1;
+  std::string m_failed_error;
   Clock::time_point m_last_activity = Clock::now();
 };
 

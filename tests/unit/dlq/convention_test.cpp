@@ -1,5 +1,8 @@
 #include "evt/dlq/convention.hpp"
+#include "evt/dlq/headers.hpp"
+#include "evt/dlq/inspect.hpp"
 #include "evt/dlq/numbers.hpp"
+#include "evt/dlq/render.hpp"
 #include "evt/error.hpp"
 
 #include <doctest/doctest.h>
@@ -283,4 +286,23 @@ TEST_CASE("forced and custom conventions") {
   CHECK(is_failure_header("kafka_dlt-original-topic", {}));
   CHECK(is_failure_header("topic_poisoned", {}));
   CHECK_FALSE(is_failure_header("traceparent", {}));
+}
+
+TEST_CASE("evt convention: the escaped message is shown escaped once, in text and in JSON") {
+  H e;
+  e.add("evt_dlq_original_topic", "orders")
+      .add("evt_dlq_error", "exit:1")
+      .add("evt_dlq_error_message", bounded_error_message("bad \x1b[31mred\\path\n"));
+  const auto d = decode(e);
+  CHECK(d.message == "bad \x1b[31mred\\path");
+  InspectReport report;
+  report.topic = "orders.DLT";
+  ShownRecord shown;
+  shown.dead = d;
+  report.shown.push_back(shown);
+  const auto text = render_inspect_text(report, false, 0);
+  CHECK(text.find("  message:     bad \\x1b[31mred\\\\path\n") != std::string::npos);
+  CHECK(text.find("\\\\x1b") == std::string::npos);
+  const auto json = render_inspect_json(report);
+  CHECK(json.find(R"("message":"bad \u001b[31mred\\path")") != std::string::npos);
 }

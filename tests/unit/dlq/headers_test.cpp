@@ -112,3 +112,14 @@ TEST_CASE("dlq headers: the error message is bounded, escaped and cut at a chara
   CHECK(c.find('\x01') == std::string::npos);
   CHECK(bounded_error_message("") == "");
 }
+
+TEST_CASE("dlq headers: the escaped error message reads back as the bytes it was") {
+  for (const auto& text : {std::string("boom\n\x1b[31mred"), std::string("a\\b\tc\r"),
+                           std::string("\x7f\xff\x01 ok \xc3\xa9"), std::string()}) {
+    CHECK(unescape_error_message(bounded_error_message(text)) == text);
+  }
+  CHECK(unescape_error_message("boom\\x1b[31m") == "boom\x1b[31m");
+  // A cut inside an escape keeps what cannot be read back as it is.
+  CHECK(unescape_error_message("x1b \\") == "x1b \\");
+  CHECK(unescape_error_message("\\q \\x1 \\xzz") == "\\q \\x1 \\xzz");
+}

@@ -1,4 +1,5 @@
 #include "evt/dlq/route.hpp"
+#include "evt/dlq/redrive.hpp"
 #include "evt/dlq/select.hpp"
 #include "evt/dlq/status.hpp"
 #include "evt/error.hpp"
@@ -180,4 +181,44 @@ TEST_CASE("status: dead-letter names, check reasons, ages") {
   CHECK(format_age(0, 59'000) == "59s");
   CHECK(format_age(0, 3 * 3600'000) == "3h");
   CHECK(format_age(0, 5 * 86400'000LL) == "5d");
+}
+
+TEST_CASE("route: a dead letter of the dead-letter topic itself (or of the parking topic) is parked") {
+  Fixture f;
+  f.record.key = "k";
+  RouteSettings settings;
+  settings.dlq_topic = "orders.DLT";  // a consumer of the DLQ dead-lettered into it
+  settings.parking_topic = "orders.DLT.parked";
+  const auto where = [&](const char* origin) {
+    DeadLetter dead;
+    dead.original_topic = origin;
+    dead.original_partition = 1;
+    const auto r = decide_route(f.view(), dead, settings, [](const std::string&) { return 2; });
+    return r.park ? r.topic + ": " + r.reason : r.topic + "/" + std::to_string(r.partition);
+  };
+  CHECK(where("orders.DLT") ==
+        "orders.DLT.parked: original topic 'orders.DLT' is the dead-letter topic itself");
+  CHECK(where("orders.DLT.parked") ==
+        "orders.DLT.parked: original topic 'orders.DLT.parked' is the parking topic");
+  CHECK(where("orders") == "orders/1");
+}
+
+TEST_CASE("route: wire size counts key, value, serialized headers and the record overhead") {
+  evt::Record r;
+  CHECK(wire_size(r, 0, 0) == 36);  // librdkafka's worst-case v2 record overhead
+  r.key = std::string(10, 'k');
+  r.value = std::string(1000, 'v');
+  CHECK(wire_size(r, 0, 0) == 36 + 1010);
+  r.headers = {{"ab", std::string(100, 'x')}, {"n", std::nullopt}};
+  // "ab": 1 + 2 + 2 (100 zig-zags to 200: two bytes) + 100; "n": 1 + 1 + 1 (-1) + 0.
+  CHECK(wire_size(r, 0, 0) == 36 + 1010 + 105 + 3);
+  CHECK(wire_size(r, 2, 50) == 36 + 1010 + 105 + 3 + 50 + 8);
+}
+
+TEST_CASE("redrive: the destination's limit is the producer's message.max.bytes") {
+  evt::kafka::ClientConfig c;
+  CHECK(producer_max_message_bytes(c) == 1000000);
+  c.properties = {{"message.max.bytes", "5242880"}};
+  CHECK(producer_max_message_bytes(c) == 5242880);
+  CHECK(redrive_run_id("orders.DLT") == "dlq-orders.DLT");
 }

@@ -1,3 +1,4 @@
+#include "evt/codec/json_text.hpp"
 #include "evt/output/table.hpp"
 #include "evt/output/terminal_escape.hpp"
 
@@ -34,6 +35,18 @@ TEST_CASE("terminal escaping: bidi embeddings, overrides and isolates are escape
   CHECK(terminal_safe("\xe2\x80\xaf") == "\xe2\x80\xaf");
   CHECK(terminal_safe("\xe2\x81\xa5") == "\xe2\x81\xa5");
   CHECK_FALSE(is_printable_utf8("x\xe2\x80\xaex"));
+  // The implicit marks LRM (U+200E), RLM (U+200F) and ALM (U+061C) too; the
+  // zero-width joiner (U+200D, emoji sequences) stays.
+  CHECK(terminal_safe("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c") == "\\xe2\\x80\\x8e\\xe2\\x80\\x8f\\xd8\\x9c");
+  CHECK(terminal_safe("\xe2\x80\x8d") == "\xe2\x80\x8d");
+  CHECK(terminal_safe("\xd8\x9b") == "\xd8\x9b");
+}
+
+TEST_CASE("JSON strings escape the bidi marks as \\u escapes") {
+  std::string out;
+  evt::codec::append_json_string(out, "a\xe2\x80\x8f\xd8\x9c\xe2\x80\x8db");
+  CHECK(out == "\"a\\u200f\\u061c\xe2\x80\x8db\"");
+  CHECK(evt::codec::terminal_safe_json("{\"k\":\"\xe2\x80\x8e\xd8\x9c\"}") == "{\"k\":\"\\u200e\\u061c\"}");
 }
 
 TEST_CASE("tables align columns") {
