@@ -46,7 +46,7 @@ ExitCode run_consume(const Globals& g, const consume::ConsumeCommand& c) {
   };
   hooks.progress = [&progress, started](const consume::ConsumeStats& s) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    progress.show("evt: " + consume::status_text(s, seconds > 0 ? static_cast<double>(s.done) / seconds : 0));
+    progress.show(consume::status_text(s, seconds > 0 ? static_cast<double>(s.done) / seconds : 0));
   };
   const char* path = std::getenv("PATH");
   const auto result =

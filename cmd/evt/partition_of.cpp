@@ -3,8 +3,8 @@
 #include "choices.hpp"
 
 #include "evt/error.hpp"
+#include "evt/kafka/admin.hpp"
 #include "evt/output/sink.hpp"
-#include "evt/publish/command.hpp"
 #include "evt/publish/partition_of.hpp"
 
 #include <memory>
@@ -22,7 +22,10 @@ ExitCode run_partition_of(const Globals& g, const PartitionOfOpts& o) {
   const auto format = output_format(g, k_text_json, "text");
   int partitions = o.partitions;
   if (!o.topic.empty()) {
-    partitions = publish::topic_partition_count(client_config(g), o.topic);
+    // Through the admin client: a producer's metadata request for one topic
+    // would create it on a broker that auto-creates topics.
+    kafka::Admin admin(client_config(g));
+    partitions = static_cast<int>(admin.describe_topic(o.topic).partitions.size());
   }
   std::vector<std::string> keys = o.keys;
   keys.insert(keys.end(), g.after_dash.begin(), g.after_dash.end());

@@ -121,6 +121,13 @@ got=$(bash_complete evt -b "$BROKERS" tail "${T%-*}")
 expect_words "bash: evt -b … tail <topic prefix>" "$T" "$got"
 got=$(bash_complete evt publish -b "$BROKERS" -t "${T%-*}")
 expect_words "bash: evt publish -t <topic prefix>" "$T" "$got"
+# A topic name is data from the broker: completing it runs nothing and
+# offers it quoted for the shell.
+run_evt publish -b "$BROKERS" -t 'cq$(touch${IFS}PWNED)' --data 1
+[ "$RC" -eq 0 ] || fail "publish to the hostile topic: $ERR"
+got=$(bash_complete evt -b "$BROKERS" tail cq)
+[ -e PWNED ] && fail "bash completion ran a command substitution from a topic name"
+expect_words "bash: hostile topic name offered quoted" 'cq\$\(touch\$\{IFS\}PWNED\)' "$got"
 got=$(fish_complete "evt -b $BROKERS topics describe ${T%-*}")
 expect_words "fish: evt topics describe <topic prefix>" "$T" "$got"
 echo "ok"

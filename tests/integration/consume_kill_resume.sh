@@ -7,7 +7,11 @@
 # side-effect file); without it at least once (none lost).
 # The kills are deterministic: the handler stops on chosen records before
 # their side effect and the test kills evt then, so no kill lands in the
-# window the man page names (between a handler's success and the store write).
+# window the man page names (between a handler's success and the store
+# write). evt writes records ahead of the verdicts, so the records answered
+# just before the stop may not be in the store yet: with --dedupe-by the
+# test kills only once the store holds as many ids as the handler logged
+# (at most 20 s; a duplicate would keep them apart and fail the test).
 . "$EVT_SRC/tests/integration/lib.sh"
 T=$(unique_topic kr)
 start_sandbox --topic "$T:4"
@@ -39,6 +43,17 @@ PIDS=()
 # shellcheck disable=SC2046
 trap 'kill -KILL "${PIDS[@]}" $(cat dedupe/pids plain/pids 2>/dev/null) 2>/dev/null; cleanup' EXIT
 
+# settle STORE LOG: waits (at most 20 s) until the dedupe store holds as
+# many ids as LOG has lines.
+settle() {
+  for _ in $(seq 1 400); do
+    [ "$(/usr/bin/python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM done").fetchone()[0])' "$1" 2>/dev/null)" \
+      = "$(wc -l <"$2" | tr -d ' ')" ] && return 0
+    sleep 0.05
+  done
+}
+
 # phase NAME STOPS ARGS…: in directory NAME, starts evt -e (group NAME)
 # until it ends on its own; each time the handler pauses, SIGKILLs evt (and
 # the paused handler). Writes the number of kills to NAME/kills. Each
@@ -59,6 +74,7 @@ phase() {
     echo "$pid" >>"$DIR/pids"
     while kill -0 "$pid" 2>/dev/null && [ ! -e "$DIR/paused" ]; do sleep 0.05; done
     if [ -e "$DIR/paused" ]; then
+      [ -z "${STORE:-}" ] || settle "$STORE" "$DIR/log"
       kill -KILL "$pid"
       wait "$pid" 2>/dev/null
       kill -KILL -- "-$(cat "$DIR/paused")" 2>/dev/null
@@ -77,7 +93,7 @@ phase() {
 # With --dedupe-by: five stops spread over the partitions and the run
 # (partition 3 holds about 1,250 of the records, the others 5,000-7,000).
 # Without: two.
-phase dedupe "0 400 1 1200 2 2000 3 800 0 3600" --dedupe-by ce_id --dedupe-store "$TEST_DIR/gd.sqlite" &
+STORE="$TEST_DIR/gd.sqlite" phase dedupe "0 400 1 1200 2 2000 3 800 0 3600" --dedupe-by ce_id --dedupe-store "$TEST_DIR/gd.sqlite" &
 P1=$!
 phase plain "1 1500 2 3000" &
 P2=$!

@@ -82,4 +82,22 @@ scenario() {
 
 scenario plain
 scenario dedupe --dedupe-by json:n
+# --pipe: records are written ahead to one long-running handler per
+# member; a revoke waits for the verdicts of the revoked partitions'
+# records before committing them, so none is handled twice.
+cat >ph.py <<'PY'
+import json, os, sys, time
+log = open(os.environ["LOG"], "a")
+mine = open(os.environ["LOG"] + "." + os.environ["WHO"], "a")
+for line in sys.stdin:
+    r = json.loads(line)
+    log.write("%s %s %s\n" % (r["topic"], r["partition"], r["offset"]))
+    log.flush()
+    mine.write("%s %s\n" % (r["partition"], r["offset"]))
+    mine.flush()
+    time.sleep(0.004)
+    print("ok", flush=True)
+PY
+H="exec /usr/bin/python3 $TEST_DIR/ph.py"
+scenario pipe --pipe
 exit 0

@@ -39,7 +39,7 @@ expect_eq "$(grep '^evt_consume_records_handled_total' m.prom)" 'evt_consume_rec
   "metrics: handled"
 expect_eq "$(grep '^evt_consume_outputs_published_total' m.prom)" \
   'evt_consume_outputs_published_total{group="g1"} 3' "metrics: published"
-expect_eq "$(grep -c '^# TYPE evt_consume_' m.prom)" 12 "metrics: families"
+expect_eq "$(grep -c '^# TYPE evt_consume_' m.prom)" 14 "metrics: families (lag known)"
 [ ! -e m.prom.tmp ] || fail "temporary metrics file left behind"
 expect_contains "$ERR" "handled 3 record(s)" "summary"
 expect_contains "$ERR" "3 output(s) published" "summary"

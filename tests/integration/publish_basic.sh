@@ -99,6 +99,13 @@ expect_rc 0 "--rate N/h"
 run_evt publish -t keys --data x --rate 5/d
 expect_rc 2
 expect_contains "$ERR" "evt: error: --rate '5/d' is not a rate"
+# -t names a topic that must exist: asking never creates it.
+run_evt partition-of k -t no-such-topic
+expect_rc 2
+expect_contains "$ERR" "evt: error: topic 'no-such-topic' does not exist"
+run_evt topics list
+expect_not_contains "$OUT" "no-such-topic"
+expect_eq "$("$EVT" partition-of k -t keys)" "$("$EVT" partition-of k -n 7)" "partition-of -t reads the count"
 run_evt partition-of k
 expect_rc 2
 expect_eq "$ERR" "evt: error: partition-of needs --partitions N or -t TOPIC"

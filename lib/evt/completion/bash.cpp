@@ -23,7 +23,16 @@ _evt() {
     COMPREPLY=($(compgen -f -- "$cur"))
     return 0
   fi
-  COMPREPLY=($(compgen -W "${next[*]}" -- "$cur"))
+  # Not compgen -W: it expands $(…) and `…` inside the words, and topic
+  # names come from the broker. Match by prefix and quote what is offered.
+  COMPREPLY=()
+  local w
+  for w in "${next[@]}"; do
+    if [[ $w == "$cur"* ]]; then
+      printf -v w '%q' "$w"
+      COMPREPLY+=("$w")
+    fi
+  done
 }
 )SH";
   out += "complete -F _evt " + sh_quote(spec.program) + "\n";

@@ -163,6 +163,12 @@ void ChildProcess::write_stdin(std::string_view bytes) {
   }
 }
 
+void ChildProcess::queue_stdin(std::string_view bytes) {
+  if (m_stdin_fd >= 0) {
+    m_stdin_pending.append(bytes);
+  }
+}
+
 void ChildProcess::close_stdin_when_written() {
   m_close_stdin = true;
   write_pending();
@@ -183,6 +189,11 @@ void ChildProcess::write_pending() {
       close_fd(m_stdin_fd);
       break;
     }
+  }
+  if (m_stdin_written > 65536 && m_stdin_written * 2 > m_stdin_pending.size()) {
+    // A handler kept busy never drains the buffer whole: drop what is written.
+    m_stdin_pending.erase(0, m_stdin_written);
+    m_stdin_written = 0;
   }
   if (m_stdin_written == m_stdin_pending.size()) {
     m_stdin_pending.clear();

@@ -46,8 +46,11 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // Queues bytes for the child's stdin.
+  // Queues bytes for the child's stdin and writes what the pipe takes.
   void write_stdin(std::string_view bytes);
+  // Queues bytes for the child's stdin; written by the next pump() (many
+  // small lines become one write).
+  void queue_stdin(std::string_view bytes);
   // Closes stdin once everything queued is written (EOF for the child).
   void close_stdin_when_written();
 

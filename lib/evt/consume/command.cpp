@@ -1,11 +1,15 @@
 #include "evt/consume/command.hpp"
 
 #include "evt/consume/command_line.hpp"
+#include "evt/consume/metrics.hpp"
 #include "evt/error.hpp"
+#include "evt/kafka/admin.hpp"
 #include "evt/kafka/consumer.hpp"
 #include "evt/kafka/producer.hpp"
+#include "evt/output/terminal_escape.hpp"
 #include "evt/read/position.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -18,6 +22,27 @@ int64_t duration_flag(const std::string& flag, const std::string& text) {
     throw UsageError(flag + ": '" + text + "' is not a duration", "e.g. 500ms, 30s, 5m");
   }
   return *ms;
+}
+
+// A subscription to a topic that does not exist waits for it silently
+// (with -e it would end at once with nothing done), so it is refused.
+// Consumers never create topics, even where the cluster auto-creates them
+// for producers. Names starting with ^ are patterns, matched later.
+void check_topics_exist(const kafka::ClientConfig& config, const std::vector<std::string>& topics) {
+  kafka::Admin admin(config);
+  const auto cluster = admin.describe_cluster(false);
+  for (const auto& topic : topics) {
+    if (topic.starts_with('^')) {
+      continue;
+    }
+    const bool found = std::any_of(cluster.topics.begin(), cluster.topics.end(),
+                                   [&](const auto& t) { return t.name == topic && !t.partitions.empty(); });
+    if (!found) {
+      throw UsageError("topic '" + output::terminal_safe(topic) + "' does not exist on " + config.brokers,
+                       "`evt topics` lists the topics; `evt topics create " + output::terminal_safe(topic) +
+                           "` creates it");
+    }
+  }
 }
 
 }  // namespace
@@ -82,6 +107,7 @@ ConsumeOptions consume_options(const ConsumeCommand& c, std::string_view path) {
     o.dedupe_by.emplace(c.dedupe_by);
     o.dedupe_window = parse_dedupe_window(c.dedupe_window);
     o.dedupe_store = c.dedupe_store.empty() ? default_dedupe_store_path(c.group) : c.dedupe_store;
+    o.dedupe_store_given = !c.dedupe_store.empty();
   } else if (!c.dedupe_store.empty()) {
     throw UsageError("--dedupe-store needs --dedupe-by");
   }
@@ -92,6 +118,16 @@ ConsumeResult run_consume_command(const ConsumeCommand& command, const kafka::Cl
                                   std::string_view path, const ConsumeHooks& hooks) {
   auto options = consume_options(command, path);
   options.dlq_timeout_ms = config.timeout_ms;
+  if (!options.metrics_path.empty()) {
+    // A path that cannot be written is a mistake to hear about now, not a
+    // warning after the first interval of a long run.
+    try {
+      write_metrics_file(options.metrics_path, prometheus_text(ConsumeStats{}, options.group));
+    } catch (const RuntimeError& e) {
+      throw UsageError(e.what(), "give a file in a directory that exists and evt may write");
+    }
+  }
+  check_topics_exist(config, options.topics);
   kafka::ConsumerOptions consumer_options;
   consumer_options.group = options.group;
   consumer_options.auto_offset_reset = command.start == "end" ? "latest" : "earliest";
@@ -121,7 +157,8 @@ std::string status_text(const ConsumeStats& s, double rate) {
          std::to_string(s.in_flight) + " · queued " + std::to_string(s.queued) + " · retried " +
          std::to_string(s.retries) + " · dead-lettered " + std::to_string(s.dead_lettered) +
          (s.deduplicated > 0 ? " · deduplicated " + std::to_string(s.deduplicated) : "") +
-         (s.published > 0 ? " · published " + std::to_string(s.published) : "");
+         (s.published > 0 ? " · published " + std::to_string(s.published) : "") +
+         (s.lag ? " · lag " + std::to_string(*s.lag) : "");
 }
 
 }  // namespace evt::consume

@@ -62,7 +62,8 @@ class Engine : public kafka::RebalanceListener {
     spec.capture_stdout = !o.to_topic.empty();
     m_runner = o.mode == HandlerMode::pipe ? make_pipe_runner(spec) : make_exec_runner(spec);
     if (o.dedupe_by) {
-      m_store = std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window);
+      m_store =
+          std::make_unique<DedupeStore>(o.dedupe_store, o.group, o.dedupe_window, !o.dedupe_store_given);
     }
   }
 
@@ -95,6 +96,7 @@ class Engine : public kafka::RebalanceListener {
   void commit(bool force);
   void flow_control();
   void write_metrics(int64_t now, bool force);
+  void update_gauges();
   void begin_stop(const std::string& failure);
   bool at_end() const;
   int64_t next_wakeup(int64_t now) const;
@@ -571,13 +573,47 @@ void Engine::write_metrics(int64_t now, bool force) {
     return;
   }
   m_last_metrics = now;
-  m_stats.in_flight = m_runner->busy();
-  m_stats.queued = m_scheduler.size();
+  update_gauges();
   try {
     write_metrics_file(m_o.metrics_path, prometheus_text(m_stats, m_o.group));
   } catch (const Error& e) {
     m_metrics_failed = true;
     emit(ConsumeEvent::Kind::note, std::string(e.what()) + "; going on without metrics");
+  }
+}
+
+void Engine::update_gauges() {
+  m_stats.in_flight = m_runner->busy();
+  m_stats.queued = m_scheduler.size();
+  std::vector<TopicPartition> assigned;
+  try {
+    assigned = m_consumer.assignment();
+  } catch (const Error&) {
+    return;  // the last figures stay; they are only for people to look at
+  }
+  m_stats.partition_lag.clear();
+  m_stats.lag.reset();
+  for (const auto& tp : assigned) {
+    const auto end = m_consumer.cached_end_offset(tp);
+    if (!end) {
+      continue;
+    }
+    // The first record not done yet; or what the group had committed; or,
+    // for a partition read to its end with nothing read, none behind.
+    std::optional<int64_t> position = m_watermark.commit_offset(tp);
+    if (!position) {
+      if (const auto c = m_committed.find(tp); c != m_committed.end()) {
+        position = c->second;
+      } else if (m_at_end.contains(tp)) {
+        position = *end;
+      }
+    }
+    if (!position) {
+      continue;
+    }
+    const auto behind = static_cast<uint64_t>(std::max<int64_t>(0, *end - *position));
+    m_stats.partition_lag.emplace_back(tp, behind);
+    m_stats.lag = m_stats.lag.value_or(0) + behind;
   }
 }
 
@@ -654,8 +690,7 @@ ConsumeResult Engine::run() {
     write_metrics(now, false);
     if (m_hooks.progress && now - m_last_progress >= 1000) {
       m_last_progress = now;
-      m_stats.in_flight = m_runner->busy();
-      m_stats.queued = m_scheduler.size();
+      update_gauges();
       m_hooks.progress(m_stats);
     }
     if (!m_stopping && at_end()) {
@@ -682,8 +717,8 @@ ConsumeResult Engine::run() {
   m_runner->close(m_stopping ? std::max<int64_t>(0, m_stop_deadline - monotonic_ms())
                              : m_o.shutdown_timeout_ms);
   ConsumeResult result;
-  m_stats.in_flight = m_runner->busy();
   write_metrics(monotonic_ms(), true);
+  m_stats.in_flight = m_runner->busy();
   result.stats = m_stats;
   result.interrupted = m_interrupted;
   result.failure = m_failure;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace evt::consume {
@@ -44,7 +45,10 @@ struct ConsumeOptions {
   OnFailure on_failure = OnFailure::stop;
   int64_t shutdown_timeout_ms = 30000;
   int64_t commit_interval_ms = 1000;
-  size_t partition_buffer = 1000;  // buffered records per partition before pausing it
+  // Buffered records per partition before pausing it. Not small: librdkafka
+  // drops what it prefetched for a paused partition and fetches it again
+  // on resume, so at 1,000 a --pipe run spent most of its time refetching.
+  size_t partition_buffer = 10000;
   bool exit_at_end = false;        // stop once every assigned partition is read and done
   int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
   std::string to_topic;            // --to: handlers' stdout lines are published here
@@ -52,6 +56,7 @@ struct ConsumeOptions {
   int64_t metrics_interval_ms = 5000;
   std::optional<DedupeKey> dedupe_by;  // --dedupe-by; unset: every record is handled
   std::string dedupe_store;            // the store's file (see dedupe_store.hpp)
+  bool dedupe_store_given = false;     // --dedupe-store: its directory must exist
   DedupeWindow dedupe_window{24LL * 3600 * 1000, 0};
 };
 
@@ -67,8 +72,13 @@ struct ConsumeStats {
   uint64_t published = 0;      // --to: output events acknowledged
   uint64_t abandoned = 0;      // left uncommitted at shutdown or revoke (run again later)
   uint64_t commits = 0;
-  size_t in_flight = 0;
-  size_t queued = 0;  // buffered: not started, running or waiting for a retry
+  size_t in_flight = 0;  // records handed to handlers whose outcome has not come
+  size_t queued = 0;     // buffered: not started, running or waiting for a retry
+  // Records behind the end of the log over this member's assigned
+  // partitions (the end as last seen by its fetches, minus the first
+  // record not done); nullopt until known for at least one partition.
+  std::optional<uint64_t> lag;
+  std::vector<std::pair<TopicPartition, uint64_t>> partition_lag;  // the partitions it is known for
 };
 
 // Something the user should hear about (the caller prints it).

@@ -84,8 +84,20 @@ struct DedupeStore::Impl {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
-  throw RuntimeError("dedupe store " + path + ": " + what + ": " +
-                     (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+  std::string hint;
+  const int code = db != nullptr ? (sqlite3_errcode(db) & 0xff) : SQLITE_NOMEM;
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+    // The file is evt's own; say what it holds and how to get going again.
+    hint = path +
+           " is the SQLite file in which evt consume --dedupe-by keeps the ids of events this group "
+           "handled; it is damaged or not such a file. Move it away (e.g. mv " +
+           path + " " + path +
+           ".bad) and run again: a new, empty store is created, so events handled before may run once "
+           "more";
+  }
+  throw RuntimeError(
+      "dedupe store " + path + ": " + what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+      hint);
 }
 
 void exec(sqlite3* db, const std::string& path, const char* sql) {
@@ -96,11 +108,18 @@ void exec(sqlite3* db, const std::string& path, const char* sql) {
 
 }  // namespace
 
-DedupeStore::DedupeStore(const std::string& path, const std::string& group, DedupeWindow window)
+DedupeStore::DedupeStore(const std::string& path, const std::string& group, DedupeWindow window,
+                         bool create_directory)
     : m_impl(std::make_unique<Impl>()), m_path(path), m_window(window) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
+  if (!parent.empty() && !create_directory && !std::filesystem::is_directory(parent, ec)) {
+    // A typo in a path the user gave must not become a fresh, empty store
+    // somewhere else (every event would run again).
+    throw UsageError("--dedupe-store " + path + ": the directory " + parent.string() + " does not exist",
+                     "create it first, or leave --dedupe-store out to use the group's default store");
+  }
+  if (!parent.empty() && create_directory) {
     std::filesystem::create_directories(parent, ec);
     if (ec) {
       throw RuntimeError("dedupe store " + path + ": cannot create its directory: " + ec.message());

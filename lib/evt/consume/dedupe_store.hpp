@@ -27,8 +27,12 @@ std::string default_dedupe_store_path(std::string_view group);
 // One open store. Throws RuntimeError naming the file on any SQLite failure.
 class DedupeStore {
  public:
-  // Opens (creating it and its directory) the store of `group` at `path`.
-  DedupeStore(const std::string& path, const std::string& group, DedupeWindow window);
+  // Opens (creating it) the store of `group` at `path`. Its directory is
+  // created when `create_directory` (the default store); otherwise it must
+  // exist (UsageError). A damaged file is a RuntimeError whose hint says
+  // what the file is and to move it away.
+  DedupeStore(const std::string& path, const std::string& group, DedupeWindow window,
+              bool create_directory = true);
   ~DedupeStore();
   DedupeStore(const DedupeStore&) = delete;
   DedupeStore& operator=(const DedupeStore&) = delete;

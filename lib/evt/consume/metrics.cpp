@@ -50,8 +50,20 @@ std::string prometheus_text(const ConsumeStats& s, std::string_view group) {
   metric("evt_consume_abandoned_total", "counter", "Records left uncommitted at shutdown or revoke.",
          s.abandoned);
   metric("evt_consume_commits_total", "counter", "Offset commits.", s.commits);
-  metric("evt_consume_in_flight", "gauge", "Handlers running now.", s.in_flight);
+  metric("evt_consume_in_flight", "gauge", "Records handed to handlers, outcome not yet known.", s.in_flight);
   metric("evt_consume_queued", "gauge", "Records buffered, waiting or retrying.", s.queued);
+  if (s.lag) {
+    metric("evt_consume_lag", "gauge", "Records behind the end of the assigned partitions.", *s.lag);
+  }
+  if (!s.partition_lag.empty()) {
+    out +=
+        "# HELP evt_consume_partition_lag Records behind the end of an assigned partition.\n"
+        "# TYPE evt_consume_partition_lag gauge\n";
+    for (const auto& [tp, behind] : s.partition_lag) {
+      out += "evt_consume_partition_lag{group=\"" + label(group) + "\",topic=\"" + label(tp.topic) +
+             "\",partition=\"" + std::to_string(tp.partition) + "\"} " + std::to_string(behind) + "\n";
+    }
+  }
   return out;
 }
 

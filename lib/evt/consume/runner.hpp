@@ -1,6 +1,6 @@
 #pragma once
 // How handlers run: a process per record (--exec) or long-running
-// processes fed one record line at a time (--pipe). The engine hands a
+// processes fed a stream of record lines (--pipe). The engine hands a
 // runner records and collects their outcomes; runners never block.
 
 #include "evt/consume/child_process.hpp"
@@ -46,7 +46,14 @@ struct RunnerSpec {
 // The most stdout a handler may write for --to; more fails the attempt.
 inline constexpr size_t k_max_handler_output = 16 * 1024 * 1024;
 
-// Runs attempts; at most `slots` at once.
+// --pipe: how far evt writes ahead of a handler's verdicts. A handler has
+// at most this many records unanswered, and gets no new one while the
+// unanswered record lines add up to k_pipe_window_bytes or more.
+inline constexpr size_t k_pipe_window_records = 1000;
+inline constexpr size_t k_pipe_window_bytes = 1024 * 1024;
+
+// Runs attempts; at most `slots` at once (--pipe: slots handlers, each with
+// up to a window of records in flight).
 class Runner {
  public:
   virtual ~Runner() = default;
@@ -78,8 +85,11 @@ class Runner {
 std::unique_ptr<Runner> make_exec_runner(const RunnerSpec& spec);
 
 // `slots` long-running processes speaking the --pipe protocol
-// (pipe_protocol.hpp); a crashed or timed-out one is restarted and its
-// record counts as failed.
+// (pipe_protocol.hpp), each fed up to a window of records ahead of its
+// verdicts. When one crashes, times out or breaks the protocol, the first
+// record it had not answered fails (one attempt) and the others it had are
+// re-sent, in order, to a fresh process (no attempt counted). The timeout
+// runs from when a record becomes the first unanswered one.
 std::unique_ptr<Runner> make_pipe_runner(const RunnerSpec& spec);
 
 }  // namespace evt::consume

@@ -812,6 +812,18 @@ std::vector<TopicPartition> Consumer::assignment() {
   return result;
 }
 
+std::optional<int64_t> Consumer::cached_end_offset(const TopicPartition& partition) {
+  int64_t low = -1;
+  int64_t high = -1;
+  // Cached from fetch responses: no request, never blocks.
+  if (rd_kafka_get_watermark_offsets(m_impl->rk.get(), partition.topic.c_str(), partition.partition, &low,
+                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return std::nullopt;
+  }
+  return high;
+}
+
 bool Consumer::assignment_lost() {
   return rd_kafka_assignment_lost(m_impl->rk.get()) != 0;
 }

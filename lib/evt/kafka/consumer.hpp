@@ -149,6 +149,11 @@ class Consumer {
   // The partitions currently assigned (by assign() or by the group).
   std::vector<TopicPartition> assignment();
 
+  // The end of the log (high watermark) of an assigned partition as last
+  // seen by this consumer's fetches, without asking the broker; nullopt
+  // until a fetch response for it came.
+  std::optional<int64_t> cached_end_offset(const TopicPartition& partition);
+
   // True inside a revocation whose partitions were lost (the session timed
   // out): they belong to another member already, committing them is wrong.
   bool assignment_lost();

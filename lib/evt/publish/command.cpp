@@ -82,9 +82,4 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
                                  : publish_lines(*m_reader, session);
 }
 
-int topic_partition_count(const kafka::ClientConfig& config, const std::string& topic) {
-  kafka::Producer producer(config, kafka::ProducerOptions{});
-  return producer.partition_count(topic);
-}
-
 }  // namespace evt::publish

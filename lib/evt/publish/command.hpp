@@ -52,7 +52,4 @@ class PublishCommand {
   std::unique_ptr<kafka::Producer> m_producer;
 };
 
-// The partition count of a topic, read through a producer's metadata.
-int topic_partition_count(const kafka::ClientConfig& config, const std::string& topic);
-
 }  // namespace evt::publish

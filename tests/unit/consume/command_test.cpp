@@ -67,6 +67,9 @@ TEST_CASE("consume command: summary and status texts") {
   s.queued = 7;
   CHECK(summary_text(s) == "handled 5 record(s) in 9 attempt(s); 3 retried, 1 dead-lettered, 0 skipped");
   CHECK(status_text(s, 12.4) == "handled 5 (12/s) · in flight 2 · queued 7 · retried 3 · dead-lettered 1");
+  s.lag = 42;
+  CHECK(status_text(s, 12.4) ==
+        "handled 5 (12/s) · in flight 2 · queued 7 · retried 3 · dead-lettered 1 · lag 42");
 }
 
 TEST_CASE("consume command: --to, --dedupe-by and --metrics") {

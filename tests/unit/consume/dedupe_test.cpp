@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -112,5 +113,33 @@ TEST_CASE("dedupe store: a time window forgets old ids") {
   DedupeStore s(path, "g", DedupeWindow{60000, 0});
   s.record("x");
   CHECK(s.seen("x"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("dedupe store: a given path's directory must exist; a damaged file says what to do") {
+  const auto dir = temp_dir("given");
+  const auto missing = (dir / "nope" / "g.sqlite").string();
+  try {
+    DedupeStore s(missing, "g", DedupeWindow{60000, 0}, false);
+    FAIL("a missing directory was accepted");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()) ==
+          "--dedupe-store " + missing + ": the directory " + (dir / "nope").string() + " does not exist");
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "nope"));
+  const auto bad = (dir / "bad.sqlite").string();
+  {
+    std::FILE* f = std::fopen(bad.c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fputs("this is not a database, just some text that is long enough to be looked at by sqlite\n", f);
+    std::fclose(f);
+  }
+  try {
+    DedupeStore s(bad, "g", DedupeWindow{60000, 0}, false);
+    FAIL("a damaged store was opened");
+  } catch (const RuntimeError& e) {
+    CHECK(std::string(e.what()).find("dedupe store " + bad + ": ") == 0);
+    CHECK(e.hint().find("Move it away (e.g. mv " + bad + " " + bad + ".bad)") != std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }

@@ -16,3 +16,16 @@ TEST_CASE("consume metrics: Prometheus text with the group label escaped") {
       std::string::npos);
   CHECK(text.back() == '\n');
 }
+
+TEST_CASE("consume metrics: lag in total and per partition, only when known") {
+  ConsumeStats s;
+  CHECK(prometheus_text(s, "g").find("evt_consume_lag") == std::string::npos);
+  s.lag = 5;
+  s.partition_lag = {{{"orders", 0}, 2}, {{"a\"b", 3}, 3}};
+  const auto text = prometheus_text(s, "g");
+  CHECK(text.find("# TYPE evt_consume_lag gauge\nevt_consume_lag{group=\"g\"} 5\n") != std::string::npos);
+  CHECK(text.find("# TYPE evt_consume_partition_lag gauge\n"
+                  "evt_consume_partition_lag{group=\"g\",topic=\"orders\",partition=\"0\"} 2\n"
+                  "evt_consume_partition_lag{group=\"g\",topic=\"a\\\"b\",partition=\"3\"} 3\n") !=
+        std::string::npos);
+}

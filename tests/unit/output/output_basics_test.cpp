@@ -44,8 +44,12 @@ TEST_CASE("terminal escaping: bidi embeddings, overrides and isolates are escape
 
 TEST_CASE("JSON strings escape the bidi marks as \\u escapes") {
   std::string out;
-  evt::codec::append_json_string(out, "a\xe2\x80\x8f\xd8\x9c\xe2\x80\x8db");
-  CHECK(out == "\"a\\u200f\\u061c\xe2\x80\x8db\"");
+  evt::codec::append_json_string(out,
+                                 "a\xe2\x80\x8f\xd8\x9c\xe2\x80\x8d"
+                                 "b");
+  CHECK(out ==
+        "\"a\\u200f\\u061c\xe2\x80\x8d"
+        "b\"");
   CHECK(evt::codec::terminal_safe_json("{\"k\":\"\xe2\x80\x8e\xd8\x9c\"}") == "{\"k\":\"\\u200e\\u061c\"}");
 }
 
