@@ -7,6 +7,10 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # SQLite: evt consume --dedupe-by's store of handled event ids.
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(Threads REQUIRED)
+# jemalloc replaces glibc's malloc in the evt binary (EVT_JEMALLOC).
+if(EVT_JEMALLOC AND NOT EVT_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
 # OpenSSL's libcrypto: HMAC-SHA256 for evt replay --redact.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(CLI11 REQUIRED)

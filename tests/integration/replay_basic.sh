@@ -75,6 +75,20 @@ expect_rc 0
 expect_contains "$ERR" "evt: warning: --no-provenance"
 expect_eq "$("$EVT" tail "$D1" -e -p 0 -s 2 -o jsonl 2>/dev/null | jq -c '[.headers[].key] | join(",")' | sort -u)" '"h,h"' "no provenance headers"
 
+# A run resumed into another destination topic or mapping is refused (exit
+# 2), naming both; its checkpoint names where it copies.
+held=$(dest_lines "$D" | wc -l)
+run_evt replay "$S" --to "$D1" -p 0 -s 1:4 --run-id basic1
+expect_rc 2 "resume into another topic"
+expect_contains "$ERR" "evt: error: run 'basic1' copies into '$D', not into '$D1'" "other topic named"
+expect_contains "$ERR" "resume it with --to $D, or give the copy into '$D1' another --run-id"
+run_evt replay "$S" --to "$D" -p 0 -s 1:4 --run-id basic1 --partition-by key
+expect_rc 2 "resume with another mapping"
+expect_contains "$ERR" \
+  "evt: error: run 'basic1' copies into '$D' with --partition-by same, not into '$D' with --partition-by key" "other mapping named"
+expect_eq "$(dest_lines "$D" | wc -l)" "$held" "refused resumes wrote nothing"
+expect_eq "$(dest_lines "$D1" | grep -c '"basic1"')" 0 "nothing of basic1 in the other topic"
+
 # Refusals: into itself; same partition numbers that do not exist.
 run_evt replay "$S" --to "$S"
 expect_rc 2

@@ -50,6 +50,11 @@ for r in out:
 assert lines == set(range(1, 7)), lines
 PY
 expect_eq "$(ls cap.jsonl.evt-replay-plain.state)" "cap.jsonl.evt-replay-plain.state" "state file next to the capture"
+# The same run id into another topic: refused, both named, nothing written.
+run_evt replay --from-file cap.jsonl --to "$D2" --run-id plain
+expect_rc 2 "capture run resumed into another topic"
+expect_contains "$ERR" "evt: error: run 'plain' copies into '$D1', not into '$D2'" "capture: both topics named"
+expect_eq "$("$EVT" tail "$D2" -e -o jsonl 2>/dev/null | wc -l)" 0 "capture: refused resume wrote nothing"
 
 # Redacted with k1 (file) into D2 and D3 (environment), k2 into D4.
 run_evt replay --from-file cap.jsonl --to "$D2" "${redact[@]}" --redact-key-file k1

@@ -700,18 +700,24 @@ namespace evt::kafka {
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
                            std::vector<TopicPartition>& reached_end, size_t max_records, int timeout_ms,
                            bool with_headers) {
-  return poll_view_impl(visit, reached_end, nullptr, max_records, timeout_ms, with_headers);
+  return poll_view_impl(&visit, nullptr, reached_end, nullptr, max_records, timeout_ms, with_headers);
+}
+
+size_t Consumer::poll_detached(const DetachedVisitor& visit, std::vector<TopicPartition>& reached_end,
+                               size_t max_records, int timeout_ms) {
+  return poll_view_impl(nullptr, &visit, reached_end, nullptr, max_records, timeout_ms, true);
 }
 
 size_t Consumer::poll_view(const std::function<void(const RecordView&)>& visit,
                            std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>& failed,
                            size_t max_records, int timeout_ms, bool with_headers) {
-  return poll_view_impl(visit, reached_end, &failed, max_records, timeout_ms, with_headers);
+  return poll_view_impl(&visit, nullptr, reached_end, &failed, max_records, timeout_ms, with_headers);
 }
 
-size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& visit,
-                                std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
-                                size_t max_records, int timeout_ms, bool with_headers) {
+size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>* visit,
+                                const DetachedVisitor* detached, std::vector<TopicPartition>& reached_end,
+                                std::vector<TopicPartition>* failed, size_t max_records, int timeout_ms,
+                                bool with_headers) {
   const size_t n = fetch_messages(max_records, timeout_ms);
   auto& scratch = m_impl->scratch;
   // Destroy every message even when a visit throws (e.g. a closed stdout).
@@ -725,6 +731,7 @@ size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& vi
     }
   } release{scratch, n};
   std::vector<HeaderView> headers;
+  NativeHeaders native;  // declared after `release`: freed before the messages
   std::string error;
   size_t visited = 0;
   RecordView v;
@@ -754,7 +761,19 @@ size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& vi
                                     : std::nullopt;
     headers.clear();
     rd_kafka_headers_t* hdrs = nullptr;
-    if (with_headers && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+    if (detached != nullptr) {
+      // Parsed once, then owned by `native` instead of the message: the
+      // producer can take the list as it is.
+      native.reset();
+      if (rd_kafka_message_detach_headers(scratch[i], &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        native.adopt(hdrs);
+      } else {
+        hdrs = nullptr;
+      }
+    } else if (!with_headers || rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      hdrs = nullptr;
+    }
+    if (hdrs != nullptr) {
       const char* name = nullptr;
       const void* value = nullptr;
       size_t size = 0;
@@ -766,7 +785,11 @@ size_t Consumer::poll_view_impl(const std::function<void(const RecordView&)>& vi
       }
     }
     v.headers = headers;
-    visit(v);
+    if (detached != nullptr) {
+      (*detached)(v, native);
+    } else {
+      (*visit)(v);
+    }
     ++visited;
   }
   if (!error.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
+#include "evt/kafka/native_headers.hpp"
 #include "evt/record.hpp"
 #include "evt/record_view.hpp"
 
@@ -125,6 +126,14 @@ class Consumer {
                    std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>& failed,
                    size_t max_records, int timeout_ms, bool with_headers);
 
+  // Like poll_view, with each record's headers detached from the client's
+  // message into `headers` (still shown in the view, for filters): the
+  // visitor may move them on to Producer::produce instead of decoding and
+  // re-adding them; what it leaves is freed after the visit.
+  using DetachedVisitor = std::function<void(const RecordView&, NativeHeaders& headers)>;
+  size_t poll_detached(const DetachedVisitor& visit, std::vector<TopicPartition>& reached_end,
+                       size_t max_records, int timeout_ms);
+
   // Stops fetching these assigned partitions (until the next assign).
   void pause(const std::vector<TopicPartition>& partitions);
 
@@ -180,7 +189,8 @@ class Consumer {
   void close();
 
  private:
-  size_t poll_view_impl(const std::function<void(const RecordView&)>& visit,
+  // One of `visit` and `detached` is set.
+  size_t poll_view_impl(const std::function<void(const RecordView&)>* visit, const DetachedVisitor* detached,
                         std::vector<TopicPartition>& reached_end, std::vector<TopicPartition>* failed,
                         size_t max_records, int timeout_ms, bool with_headers);
 

@@ -4,6 +4,8 @@
 #include "evt/kafka/handle.hpp"
 #include "evt/signals.hpp"
 
+#include <map>
+
 namespace evt::kafka {
 
 namespace {
@@ -43,6 +45,14 @@ struct Producer::Impl {
   HandlePtr rk;
   size_t produced = 0;
   size_t reported = 0;
+  // Topic handles by name for produce(topic, …): RD_KAFKA_V_TOPIC looks the
+  // name up (under a lock) for every record.
+  std::map<std::string, rd_kafka_topic_t*, std::less<>> topics;
+  ~Impl() {
+    for (auto& [name, rkt] : topics) {
+      rd_kafka_topic_destroy(rkt);
+    }
+  }
   void drain(std::vector<DeliveryReport>& reports) {
     reported += delivered.pending.size();
     reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
@@ -133,6 +143,50 @@ void Producer::produce(const Record& record, uint64_t token) {
     }
     // The topic may come from a record line: no control bytes in the message.
     throw_kafka_error(err, "cannot produce to '" + one_line(record.topic) + "'", m_impl->config.brokers);
+  }
+}
+
+void Producer::produce(const std::string& topic, int32_t partition, const RecordView& record,
+                       NativeHeaders headers, uint64_t token) {
+  auto* rk = m_impl->rk.get();
+  auto it = m_impl->topics.find(topic);
+  if (it == m_impl->topics.end()) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    if (rkt == nullptr) {
+      throw_kafka_error(rd_kafka_last_error(), "cannot produce to '" + one_line(topic) + "'",
+                        m_impl->config.brokers);
+    }
+    it = m_impl->topics.emplace(topic, rkt).first;
+  }
+  // A non-null pointer with length 0 is an empty key/value; nullptr is NULL.
+  static const char k_empty[1] = {0};
+  const void* key = record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr;
+  void* value =
+      record.value ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data()) : nullptr;
+  const size_t key_len = record.key ? record.key->size() : 0;
+  const size_t value_len = record.value ? record.value->size() : 0;
+  const int64_t timestamp = record.timestamp > 0 ? record.timestamp : 0;
+  for (;;) {
+    check_fatal(m_impl->state);
+    const auto err = rd_kafka_producev(rk, RD_KAFKA_V_RKT(it->second), RD_KAFKA_V_PARTITION(partition),
+                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                       RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_KEY(key, key_len),
+                                       RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(headers.get()),
+                                       RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      headers.release();  // the message owns the list now
+      ++m_impl->produced;
+      return;
+    }
+    // On failure the list stays ours (`headers` frees it when we throw).
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (interrupted()) {
+        throw Interrupted();
+      }
+      rd_kafka_poll(rk, 50);
+      continue;
+    }
+    throw_kafka_error(err, "cannot produce to '" + one_line(topic) + "'", m_impl->config.brokers);
   }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "evt/kafka/client_config.hpp"
+#include "evt/kafka/native_headers.hpp"
 #include "evt/record.hpp"
+#include "evt/record_view.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +49,13 @@ class Producer {
   // local queue is full it serves delivery reports until there is room.
   // Throws UsageError/BrokerError for errors that concern every record.
   void produce(const Record& record, uint64_t token);
+
+  // The same from borrowed bytes (the view's key, value and timestamp; its
+  // topic, partition and decoded headers are not used) with headers in the
+  // client's form, handed over as they are: no per-header copy. `headers`
+  // is taken on success and freed on a throw.
+  void produce(const std::string& topic, int32_t partition, const RecordView& record, NativeHeaders headers,
+               uint64_t token);
 
   // Serves delivery callbacks for up to timeout_ms and moves the finished
   // reports into `reports` (appended).

@@ -126,12 +126,21 @@ class CaptureReplayer {
     State state;
     state.meta.end = lines + 1;
     state.meta.provenance = m_options.provenance;
+    state.meta.to = m_dest.topic;
     std::optional<State> previous;
     if (!m_options.dry_run) {
       previous = read_state(m_state_path);
     }
     if (previous) {
+      if (!previous->meta.to.empty() && previous->meta.to != m_dest.topic) {
+        // Its resume scan would look in the wrong topic.
+        throw UsageError("run '" + m_options.run_id + "' copies into '" + previous->meta.to +
+                             "', not into '" + m_dest.topic + "'",
+                         "resume it with --to " + previous->meta.to + ", or give the copy into '" +
+                             m_dest.topic + "' another --run-id");
+      }
       state = *previous;
+      state.meta.to = m_dest.topic;
       m_report.resumed = true;
       if (state.next_line >= state.meta.end) {
         m_report.already_complete = true;

@@ -50,6 +50,12 @@ std::string encode_checkpoint(const CheckpointMeta& meta) {
     s += ";at=" + topic + "/";
     append_scan(s, scan);
   }
+  if (!meta.to.empty()) {
+    s += ";to=" + meta.to;
+  }
+  if (!meta.by.empty()) {
+    s += ";by=" + meta.by;
+  }
   return s;
 }
 
@@ -80,6 +86,17 @@ std::optional<CheckpointMeta> decode_checkpoint(std::string_view text) {
       if (!parse_scan(value, m.dest_scan)) {
         return std::nullopt;
       }
+    } else if (name == "to") {
+      // Kafka topic names hold neither ';' nor '='.
+      if (value.empty()) {
+        return std::nullopt;
+      }
+      m.to = std::string(value);
+    } else if (name == "by") {
+      if (value != "same" && value != "key") {
+        return std::nullopt;
+      }
+      m.by = std::string(value);
     } else if (name == "at") {
       const auto slash = value.find('/');
       if (slash == std::string_view::npos || slash == 0 ||

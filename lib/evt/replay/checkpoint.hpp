@@ -10,6 +10,9 @@
 // record of this partition beyond the committed offset may have landed.
 // A run that also writes to other topics (CopyOptions::route) adds one
 // `;at=<topic>/<dp>:<offset>,…` field per such topic, with the same meaning.
+// `;to=<topic>;by=<same|key>` name the destination topic and partition
+// mapping, so that a resume into another destination is refused; metadata
+// written before they existed lacks them (nothing to compare then).
 
 #include <cstdint>
 #include <deque>
@@ -27,6 +30,8 @@ struct CheckpointMeta {
   bool provenance = true;
   std::map<int32_t, int64_t> dest_scan;                          // destination partition -> scan start
   std::map<std::string, std::map<int32_t, int64_t>> topic_scan;  // other topics written (route)
+  std::string to;                                                // destination topic; empty: not recorded
+  std::string by;                                                // "same" or "key"; empty: not recorded
   bool operator==(const CheckpointMeta&) const = default;
 };
 

@@ -104,6 +104,13 @@ class Copier : public kafka::RebalanceListener {
 
   // Picks same-number or key mapping from the destination's partition count.
   void resolve_mapping();
+  // Uses `by` (same or key) for every partition, if the destination allows it.
+  void apply_mapping(PartitionBy by);
+
+  // Refuses to resume a run into another destination topic or mapping
+  // than its checkpoint names; an automatic mapping follows the checkpoint
+  // when `may_adopt` (before anything is copied).
+  void check_destination(const CheckpointMeta& meta, bool may_adopt);
 
   // The destination partitions' end offsets now.
   std::map<int32_t, int64_t> destination_ends();
@@ -157,15 +164,25 @@ class Copier : public kafka::RebalanceListener {
   // The consumer reached tp's end.
   void on_end(const TopicPartition& tp);
 
-  // One source record: skip, filter out, count, or send.
-  void on_record(const RecordView& r);
+  // One source record: skip, filter out, count, or send. `headers` are the
+  // record's own (detached by the poll); a plain copy hands them on.
+  void on_record(const RecordView& r, kafka::NativeHeaders& headers);
 
   // Finishes p when `offset` was its last record.
   void after_record(Part& p, int64_t offset);
 
   // The record to write, in m_record (storage reused between records),
-  // and what the route (if any) decided for it.
+  // and what the route (if any) decided for it: for a dry run's sample and
+  // a routed copy.
   Routed build(const Part& p, const RecordView& r);
+
+  // Sends r as it is to p's destination partition with its own headers
+  // (plus provenance) handed over undecoded: the plain copy's path.
+  bool send_direct(const Part& p, const RecordView& r, kafka::NativeHeaders& headers);
+
+  // --keep-timestamps: warns when `timestamp` is older than the
+  // destination's retention allows.
+  void check_kept_timestamp(int64_t timestamp);
 
   // Commits every partition whose offset or metadata moved. A failed commit
   // is retried at the next interval (unless `must`).
@@ -206,6 +223,7 @@ class Copier : public kafka::RebalanceListener {
   uint64_t m_topics_added = 0;
   kafka::Consumer* m_checkpointer = nullptr;  // the checkpoint's consumer (not in a dry run)
   Record m_record;
+  std::string m_source_text;  // the evt_replay_src value being written (storage reused)
   Part* m_last = nullptr;
   uint64_t m_read = 0;
   uint64_t m_total = 0;

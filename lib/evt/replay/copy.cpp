@@ -112,7 +112,16 @@ void Copier::resolve_mapping() {
     by = PartitionBy::key;  // the route picks partitions: checkpoints name them all
   } else if (by == PartitionBy::automatic) {
     by = m_report.dest_partitions > highest ? PartitionBy::same : PartitionBy::key;
-  } else if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
+  }
+  apply_mapping(by);
+}
+
+void Copier::apply_mapping(PartitionBy by) {
+  int32_t highest = -1;
+  for (const auto& p : m_parts) {
+    highest = std::max(highest, p.report.partition.partition);
+  }
+  if (by == PartitionBy::same && m_report.dest_partitions <= highest) {
     throw UsageError("--partition-by same needs partition " + std::to_string(highest) + " in '" +
                          m_dest.topic + "', which has " + std::to_string(m_report.dest_partitions) +
                          " partition(s)",
@@ -165,6 +174,7 @@ void Copier::load_checkpoints(kafka::Consumer& consumer) {
       throw UsageError("consumer group '" + m_report.group + "' holds offsets that evt replay did not commit",
                        "choose another --run-id");
     }
+    check_destination(*meta, true);
     auto& part = m_parts[m_index.at(point.partition)];
     part.resumed = true;
     part.report.start = point.offset;
@@ -281,10 +291,33 @@ bool Copier::open_topic(Part& p, const std::string& topic, int64_t offset) {
   return false;
 }
 
+void Copier::check_destination(const CheckpointMeta& meta, bool may_adopt) {
+  if (!meta.to.empty() && meta.to != m_dest.topic) {
+    throw UsageError(
+        "run '" + m_options.run_id + "' copies into '" + meta.to + "', not into '" + m_dest.topic + "'",
+        "resume it with --to " + meta.to + ", or give the copy into '" + m_dest.topic + "' another --run-id");
+  }
+  const auto by = to_string(m_report.partition_by);
+  if (meta.by.empty() || meta.by == by) {
+    return;
+  }
+  if (may_adopt && m_options.partition_by == PartitionBy::automatic && !m_options.route) {
+    // Chosen from the destination's partition count, which may have grown
+    // since: the run keeps the mapping its records were written with.
+    apply_mapping(meta.by == "same" ? PartitionBy::same : PartitionBy::key);
+    return;
+  }
+  throw UsageError("run '" + m_options.run_id + "' copies into '" + meta.to + "' with --partition-by " +
+                       meta.by + ", not into '" + m_dest.topic + "' with --partition-by " + by,
+                   "resume it with --partition-by " + meta.by + ", or give this copy another --run-id");
+}
+
 CheckpointMeta Copier::meta_for(const Part& p) const {
   CheckpointMeta m;
   m.end = p.end;
   m.provenance = m_options.provenance;
+  m.to = m_dest.topic;
+  m.by = to_string(m_report.partition_by);
   if (p.report.dest_partition >= 0) {
     m.dest_scan[p.report.dest_partition] = m_sender.scan_start(p.report.dest_partition);
   } else {
@@ -336,14 +369,14 @@ void Copier::copy_loop(kafka::Consumer* group_consumer) {
   auto last_commit = Clock::now();
   auto last_progress_call = Clock::now();
   m_sender.touch();
-  const auto visit = [this](const RecordView& r) { on_record(r); };
+  const auto visit = [this](const RecordView& r, kafka::NativeHeaders& headers) { on_record(r, headers); };
   while (!m_sender.stopping() && !all_done()) {
     if (m_options.stop_requested && m_options.stop_requested()) {
       m_report.interrupted = true;
       break;
     }
     reached.clear();
-    const size_t n = consumer->poll_view(visit, reached, batch, m_sender.in_flight() > 0 ? 10 : 100, true);
+    const size_t n = consumer->poll_detached(visit, reached, batch, m_sender.in_flight() > 0 ? 10 : 100);
     for (const auto& tp : reached) {
       on_end(tp);
     }
@@ -409,7 +442,7 @@ void Copier::on_end(const TopicPartition& tp) {
   }
 }
 
-void Copier::on_record(const RecordView& r) {
+void Copier::on_record(const RecordView& r, kafka::NativeHeaders& headers) {
   Part* p = part_of(r);
   if (p == nullptr || p->done || !p->owned || m_sender.stopping()) {
     return;  // a record of a later poll is read again on resume: nothing is marked
@@ -442,7 +475,10 @@ void Copier::on_record(const RecordView& r) {
       return;
     }
   }
-  const auto routed = m_filter.matches(r) ? build(*p, r) : Routed::pass;
+  // A plain copy sends the consumed bytes and header list as they are;
+  // a dry run (its sample) and a routed copy build a Record.
+  const bool direct = !m_options.dry_run && !m_options.route;
+  const auto routed = !m_filter.matches(r) ? Routed::pass : direct ? Routed::send : build(*p, r);
   if (routed == Routed::stop) {
     m_report.route_stopped = true;
     m_sender.stop();
@@ -482,7 +518,7 @@ void Copier::on_record(const RecordView& r) {
   if (m_options.route && m_record.topic != m_dest.topic && !open_topic(*p, m_record.topic, r.offset)) {
     return;
   }
-  if (!m_sender.send(idx, r.offset, m_record)) {
+  if (direct ? !send_direct(*p, r, headers) : !m_sender.send(idx, r.offset, m_record)) {
     m_report.interrupted = true;
     return;  // stopping: this record stays unread
   }
@@ -506,14 +542,8 @@ Routed Copier::build(const Part& p, const RecordView& r) {
   if (!m_options.keep_timestamps) {
     m_record.timestamp = -1;
     m_record.timestamp_type = TimestampType::none;
-  } else if (m_ts_check) {
-    m_ts_check->check(m_record.timestamp, [this](const std::string& w) {
-      if (m_options.on_warning) {
-        m_options.on_warning(w);
-      } else {
-        m_report.warnings.push_back(w);
-      }
-    });
+  } else {
+    check_kept_timestamp(m_record.timestamp);
   }
   if (m_options.route) {
     const auto routed = m_options.route(r, m_record);
@@ -526,6 +556,41 @@ Routed Copier::build(const Part& p, const RecordView& r) {
     m_record.headers.push_back({std::string(k_run_header), m_options.run_id});
   }
   return Routed::send;
+}
+
+void Copier::check_kept_timestamp(int64_t timestamp) {
+  if (!m_ts_check) {
+    return;
+  }
+  m_ts_check->check(timestamp, [this](const std::string& w) {
+    if (m_options.on_warning) {
+      m_options.on_warning(w);
+    } else {
+      m_report.warnings.push_back(w);
+    }
+  });
+}
+
+bool Copier::send_direct(const Part& p, const RecordView& r, kafka::NativeHeaders& headers) {
+  RecordView out = r;
+  if (!m_options.keep_timestamps) {
+    out.timestamp = -1;
+    out.timestamp_type = TimestampType::none;
+  } else {
+    check_kept_timestamp(out.timestamp);
+  }
+  uint64_t bytes = (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+  for (const auto& h : r.headers) {
+    bytes += h.key.size() + (h.value ? h.value->size() : 0);
+  }
+  if (m_options.provenance) {
+    format_source_into(m_source_text, p.report.partition, r.offset);
+    headers.add(k_source_header, m_source_text);
+    headers.add(k_run_header, m_options.run_id);
+    bytes += k_source_header.size() + m_source_text.size() + k_run_header.size() + m_options.run_id.size();
+  }
+  out.headers = {};  // the producer takes `headers`, not the decoded views
+  return m_sender.send(index_of(p), r.offset, p.report.dest_partition, out, std::move(headers), bytes);
 }
 
 void Copier::commit(kafka::Consumer& consumer, bool must) {

@@ -21,6 +21,19 @@ CopyReport Copier::run_member() {
   for (auto& p : m_parts) {
     p.owned = false;
   }
+  // A resume into another destination is refused before joining the group.
+  std::vector<TopicPartition> selected;
+  for (const auto& p : m_parts) {
+    selected.push_back(p.report.partition);
+  }
+  for (const auto& c : consumer.committed_metadata(selected)) {
+    if (c.offset < 0) {
+      continue;
+    }
+    if (const auto meta = decode_checkpoint(c.metadata)) {
+      check_destination(*meta, true);
+    }
+  }
   m_sender.begin(destination_ends());
   consumer.set_rebalance_listener(this);
   std::set<std::string> topics;
@@ -50,7 +63,7 @@ void Copier::member_loop(kafka::Consumer& consumer) {
   int64_t last_sum = -1;
   m_sender.touch();
   m_group_moved = Clock::now();
-  const auto visit = [this](const RecordView& r) { on_record(r); };
+  const auto visit = [this](const RecordView& r, kafka::NativeHeaders& headers) { on_record(r, headers); };
   while (!m_sender.stopping()) {
     if (m_options.stop_requested && m_options.stop_requested()) {
       m_report.interrupted = true;
@@ -58,7 +71,7 @@ void Copier::member_loop(kafka::Consumer& consumer) {
     }
     reached.clear();
     const size_t n =
-        consumer.poll_view(visit, reached, poll_batch(), m_sender.in_flight() > 0 ? 10 : 100, true);
+        consumer.poll_detached(visit, reached, poll_batch(), m_sender.in_flight() > 0 ? 10 : 100);
     for (const auto& tp : reached) {
       on_end(tp);
     }
@@ -197,6 +210,7 @@ void Copier::take(const std::vector<kafka::StartPosition>& assigned) {
         throw UsageError("consumer group '" + m_report.group +
                          "' holds offsets that evt replay did not commit");
       }
+      check_destination(*meta, false);  // a member that joined a run into elsewhere stops here
       p.resumed = true;
       m_report.resumed = true;
       p.report.start = c.offset;

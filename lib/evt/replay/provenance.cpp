@@ -5,7 +5,21 @@
 namespace evt::replay {
 
 std::string format_source(const TopicPartition& tp, int64_t offset) {
-  return tp.topic + "/" + std::to_string(tp.partition) + "@" + std::to_string(offset);
+  std::string out;
+  format_source_into(out, tp, offset);
+  return out;
+}
+
+void format_source_into(std::string& out, const TopicPartition& tp, int64_t offset) {
+  // Called once per copied record: no temporaries.
+  char digits[24];
+  out.assign(tp.topic);
+  out += '/';
+  auto r = std::to_chars(digits, digits + sizeof digits, tp.partition);
+  out.append(digits, r.ptr);
+  out += '@';
+  r = std::to_chars(digits, digits + sizeof digits, offset);
+  out.append(digits, r.ptr);
 }
 
 std::optional<SourceAddress> parse_source(std::string_view text) {

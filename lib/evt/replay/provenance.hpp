@@ -27,6 +27,9 @@ struct SourceAddress {
 // "topic/partition@offset".
 std::string format_source(const TopicPartition& tp, int64_t offset);
 
+// The same into `out` (replaced; its storage is reused between records).
+void format_source_into(std::string& out, const TopicPartition& tp, int64_t offset);
+
 // Parses "topic/partition@offset"; nullopt when malformed.
 std::optional<SourceAddress> parse_source(std::string_view text);
 

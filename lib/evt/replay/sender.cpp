@@ -53,37 +53,69 @@ void Sender::pass(uint32_t source, int64_t next_offset) {
   m_watermark.read_to(key(source), next_offset);
 }
 
-bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
-  if (m_limiter.limited()) {
-    // The n-th record may go at start + n / rate; wait for that serving
-    // delivery reports, and stop waiting when asked to stop.
-    for (;;) {
-      const auto now = deliver::RateLimiter::Clock::now();
-      const auto due = m_limiter.due(m_rate_sent);
-      if (now >= due) {
-        break;
-      }
-      if (m_options.stop_requested && m_options.stop_requested()) {
-        m_stopping = true;
-        return false;
-      }
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
-      serve(static_cast<int>(std::clamp<int64_t>(ms, 1, 50)));
-      touch();  // waiting for the rate is not a stall
+bool Sender::admit() {
+  if (!m_limiter.limited()) {
+    return true;
+  }
+  // The n-th record may go at start + n / rate; wait for that serving
+  // delivery reports, and stop waiting when asked to stop.
+  for (;;) {
+    const auto now = deliver::RateLimiter::Clock::now();
+    const auto due = m_limiter.due(m_rate_sent);
+    if (now >= due) {
+      break;
     }
-    ++m_rate_sent;
+    if (m_options.stop_requested && m_options.stop_requested()) {
+      m_stopping = true;
+      return false;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
+    serve(static_cast<int>(std::clamp<int64_t>(ms, 1, 50)));
+    touch();  // waiting for the rate is not a stall
+  }
+  ++m_rate_sent;
+  return true;
+}
+
+uint64_t Sender::track(uint32_t source, int64_t offset, const std::string& topic, uint64_t bytes) {
+  const uint64_t token = m_next_token++;
+  DestScanTracker* tracker = &m_tracker;
+  uint64_t* written_to = nullptr;
+  if (topic == m_dest.topic) {
+    // Looked up once: the map is node-based, the entry stays put.
+    if (m_dest_written == nullptr) {
+      m_dest_written = &m_written_to[topic];
+    }
+    written_to = m_dest_written;
+  } else {
+    tracker = &m_extra.at(topic).tracker;
+    written_to = &m_written_to[topic];
+  }
+  m_in_flight.push_back(InFlight{source, offset, bytes, true, tracker, written_to});
+  return token;
+}
+
+bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
+  if (!admit()) {
+    return false;
   }
   uint64_t bytes = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
   for (const auto& h : record.headers) {
     bytes += h.key.size() + (h.value ? h.value->size() : 0);
   }
-  const uint64_t token = m_next_token++;
-  DestScanTracker* tracker = &m_tracker;
-  if (!m_extra.empty() && record.topic != m_dest.topic) {
-    tracker = &m_extra.at(record.topic).tracker;
-  }
-  m_in_flight.push_back(InFlight{source, offset, bytes, true, tracker, &m_written_to[record.topic]});
+  const uint64_t token = track(source, offset, record.topic, bytes);
   m_producer->produce(record, token);
+  m_watermark.sent(key(source), offset);
+  return true;
+}
+
+bool Sender::send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
+                  kafka::NativeHeaders headers, uint64_t bytes) {
+  if (!admit()) {
+    return false;
+  }
+  const uint64_t token = track(source, offset, m_dest.topic, bytes);
+  m_producer->produce(m_dest.topic, dest_partition, record, std::move(headers), token);
   m_watermark.sent(key(source), offset);
   return true;
 }

@@ -41,6 +41,13 @@ class Sender {
   // while waiting (nothing sent).
   bool send(uint32_t source, int64_t offset, const Record& record);
 
+  // The same for a record of the destination topic from borrowed bytes
+  // (key, value, timestamp of `record`) with its headers handed to the
+  // producer as they are (kafka::Producer::produce); `bytes` counts its key,
+  // value and headers for the progress line.
+  bool send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
+            kafka::NativeHeaders headers, uint64_t bytes);
+
   // Serves delivery reports for up to timeout_ms.
   void serve(int timeout_ms);
 
@@ -104,6 +111,10 @@ class Sender {
     std::vector<int32_t> partitions;
   };
   TopicPartition key(uint32_t source) const { return {"", static_cast<int32_t>(source)}; }
+  // Waits for the rate limit; false when a stop was requested meanwhile.
+  bool admit();
+  // Notes a record about to be produced to `topic`; returns its token.
+  uint64_t track(uint32_t source, int64_t offset, const std::string& topic, uint64_t bytes);
 
   const Destination& m_dest;
   const CopyOptions& m_options;
@@ -113,6 +124,7 @@ class Sender {
   DestScanTracker m_tracker;
   std::map<std::string, Extra> m_extra;  // node-based: InFlight points into it
   std::map<std::string, uint64_t> m_written_to;
+  uint64_t* m_dest_written = nullptr;  // m_written_to's entry of the destination topic, once sent to
   std::optional<kafka::Producer> m_producer;
   // Indexed by token - m_first_token: tokens are handed out in order, so a
   // ring instead of a hash map (no allocation per record). The front is

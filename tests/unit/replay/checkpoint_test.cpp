@@ -107,3 +107,29 @@ TEST_CASE("checkpoint: other topics a route writes get one at= field each") {
   CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=10;prov=1;dst=;at=/0:1"));
   CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=10;prov=1;dst=;at=x/0"));
 }
+
+TEST_CASE("checkpoint: the destination topic and mapping, absent in older metadata") {
+  evt::replay::CheckpointMeta m;
+  m.end = 7;
+  m.dest_scan = {{2, 4}};
+  m.to = "orders.copy";
+  m.by = "same";
+  const auto text = evt::replay::encode_checkpoint(m);
+  CHECK(text == "evt-replay/1;end=7;prov=1;dst=2:4;to=orders.copy;by=same");
+  CHECK(evt::replay::decode_checkpoint(text) == m);
+  // Written before to/by existed: still ours, nothing recorded to compare.
+  const auto old = evt::replay::decode_checkpoint("evt-replay/1;end=7;prov=1;dst=2:4");
+  REQUIRE(old);
+  CHECK(old->to.empty());
+  CHECK(old->by.empty());
+  CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=7;prov=1;dst=;to="));
+  CHECK_FALSE(evt::replay::decode_checkpoint("evt-replay/1;end=7;prov=1;dst=;by=random"));
+}
+
+TEST_CASE("replay provenance: formatted into a reused buffer") {
+  std::string out = "a much longer value left from an earlier record";
+  evt::replay::format_source_into(out, {"t", 0}, 0);
+  CHECK(out == "t/0@0");
+  evt::replay::format_source_into(out, {"orders.v1", 2147483647}, 9223372036854775807);
+  CHECK(out == "orders.v1/2147483647@9223372036854775807");
+}
