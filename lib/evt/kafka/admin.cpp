@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/kafka/watermarks.hpp"
 
 #include "evt/signals.hpp"
 
@@ -127,23 +128,9 @@ std::map<TopicPartition, int64_t> list_offsets(rd_kafka_t* rk, const std::vector
 }  // namespace
 
 std::map<TopicPartition, OffsetRange> Admin::offset_ranges(const std::vector<TopicPartition>& partitions) {
-  const auto& c = m_impl->config;
-  // Both requests share one --timeout: the second gets what the first left.
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(c.timeout_ms);
-  auto starts = list_offsets(m_impl->rk.get(), partitions, static_cast<int64_t>(OffsetSpec::earliest),
-                             c.timeout_ms, c.brokers);
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  if (!partitions.empty() && left.count() <= 0) {
-    throw_kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, "cannot list offsets", c.brokers);
-  }
-  auto ends = list_offsets(m_impl->rk.get(), partitions, static_cast<int64_t>(OffsetSpec::latest),
-                           static_cast<int>(left.count()), c.brokers);
-  std::map<TopicPartition, OffsetRange> result;
-  for (const auto& tp : partitions) {
-    result[tp] = OffsetRange{starts[tp], ends[tp]};
-  }
-  return result;
+  // Sliced and in parallel: one offsets_for_times call over thousands of
+  // partitions is quadratic inside librdkafka (see Watermarks).
+  return Watermarks(m_impl->core).ranges(partitions);
 }
 
 std::map<TopicPartition, int64_t> Admin::offsets_for_time(const std::vector<TopicPartition>& partitions,

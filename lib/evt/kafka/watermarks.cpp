@@ -2,6 +2,7 @@
 
 #include "evt/error.hpp"
 #include "evt/kafka/handle.hpp"
+#include "evt/signals.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -24,6 +25,9 @@ struct Watermarks::Impl : ClientParts {
 Watermarks::Watermarks(const ClientConfig& config) : Watermarks(Client(config)) {}
 
 Watermarks::Watermarks(const Client& client) : m_impl(std::make_unique<Impl>(client.core())) {}
+
+Watermarks::Watermarks(std::shared_ptr<Client::Core> core)
+    : m_impl(std::make_unique<Impl>(std::move(core))) {}
 
 Watermarks::~Watermarks() = default;
 
@@ -63,7 +67,7 @@ void query(rd_kafka_t* rk, const TopicPartition* first, size_t count, int64_t sp
 
 std::map<TopicPartition, OffsetRange> Watermarks::ranges(const std::vector<TopicPartition>& partitions) {
   std::vector<OffsetRange> found(partitions.size());
-  const size_t chunk = chunk_size(partitions.size(), k_min_chunk, k_max_chunks);
+  const size_t chunk = std::min(chunk_size(partitions.size(), k_min_chunk, k_max_chunks), k_max_chunk);
   if (chunk < partitions.size()) {
     // Parallel calls on a cold topic cache would each ask for metadata.
     const rd_kafka_metadata_t* md = nullptr;
@@ -72,27 +76,35 @@ std::map<TopicPartition, OffsetRange> Watermarks::ranges(const std::vector<Topic
       MetadataPtr owned(md);
     }
   }
-  std::vector<std::future<void>> jobs;
-  for (size_t begin = 0; begin < partitions.size(); begin += chunk) {
-    const size_t n = std::min(chunk, partitions.size() - begin);
-    for (auto [spec, field] : {std::pair{static_cast<int64_t>(OffsetSpec::earliest), &OffsetRange::start},
-                               std::pair{static_cast<int64_t>(OffsetSpec::latest), &OffsetRange::end}}) {
-      jobs.push_back(std::async(std::launch::async, query, m_impl->rk.get(), &partitions[begin], n, spec,
-                                field, &found[begin], std::cref(m_impl->config)));
+  // Waves of k_max_chunks slices (two calls each, one per end of the log).
+  const size_t wave = chunk * k_max_chunks;
+  for (size_t wave_begin = 0; wave_begin < partitions.size(); wave_begin += wave) {
+    if (interrupted()) {
+      throw Interrupted();
     }
-  }
-  std::exception_ptr first_error;
-  for (auto& job : jobs) {
-    try {
-      job.get();
-    } catch (...) {
-      if (!first_error) {
-        first_error = std::current_exception();
+    const size_t wave_end = std::min(partitions.size(), wave_begin + wave);
+    std::vector<std::future<void>> jobs;
+    for (size_t begin = wave_begin; begin < wave_end; begin += chunk) {
+      const size_t n = std::min(chunk, wave_end - begin);
+      for (auto [spec, field] : {std::pair{static_cast<int64_t>(OffsetSpec::earliest), &OffsetRange::start},
+                                 std::pair{static_cast<int64_t>(OffsetSpec::latest), &OffsetRange::end}}) {
+        jobs.push_back(std::async(std::launch::async, query, m_impl->rk.get(), &partitions[begin], n, spec,
+                                  field, &found[begin], std::cref(m_impl->config)));
       }
     }
-  }
-  if (first_error) {
-    std::rethrow_exception(first_error);
+    std::exception_ptr first_error;
+    for (auto& job : jobs) {
+      try {
+        job.get();
+      } catch (...) {
+        if (!first_error) {
+          first_error = std::current_exception();
+        }
+      }
+    }
+    if (first_error) {
+      std::rethrow_exception(first_error);
+    }
   }
   std::map<TopicPartition, OffsetRange> out;
   for (size_t i = 0; i < partitions.size(); ++i) {

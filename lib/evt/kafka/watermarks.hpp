@@ -14,17 +14,21 @@ namespace evt::kafka {
 // Log start and end of many partitions for `evt lag`, which may ask for tens
 // of thousands at once. librdkafka 2.0.2 matches ListOffsets answers to the
 // request with a linear search per partition (quadratic in the partitions
-// per call), so the partitions go in at most k_max_chunks slices per end of
-// the log, queried in parallel: a bounded number of requests per broker
-// that does not grow with the partition count, and a fraction of the CPU.
+// per call), so the partitions go in slices of k_min_chunk to k_max_chunk
+// (up to k_max_chunks slices when that keeps them under k_max_chunk),
+// queried k_max_chunks at a time per end of the log: linear CPU in the
+// partition count, and at most 2 × k_max_chunks requests in flight.
 class Watermarks {
  public:
   static constexpr size_t k_max_chunks = 8;
-  static constexpr size_t k_min_chunk = 1000;
+  static constexpr size_t k_min_chunk = 250;
+  static constexpr size_t k_max_chunk = 500;
 
   explicit Watermarks(const ClientConfig& config);
   // Over a client shared with other users.
   explicit Watermarks(const Client& client);
+  // Over a client's core (for the other kafka/ classes that hold one).
+  explicit Watermarks(std::shared_ptr<Client::Core> core);
   ~Watermarks();
   Watermarks(const Watermarks&) = delete;
   Watermarks& operator=(const Watermarks&) = delete;

@@ -33,6 +33,13 @@ void append_rfc3339_ms(std::string& out, int64_t ms) {
     out += '-';
     return;
   }
+  // RFC 3339 has four-digit years: past 9999-12-31T23:59:59.999Z (a
+  // producer's garbage timestamp) the milliseconds are shown as they are.
+  constexpr int64_t k_last_rfc3339_ms = 253402300799999;
+  if (ms > k_last_rfc3339_ms) {
+    append_decimal(out, ms);
+    return;
+  }
   using namespace std::chrono;
   const sys_days days{floor<std::chrono::days>(milliseconds(ms))};
   const year_month_day ymd{days};

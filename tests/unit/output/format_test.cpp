@@ -182,6 +182,15 @@ TEST_CASE("rfc3339 times") {
   s.clear();
   append_rfc3339_ms(s, 951'782'400'999);  // leap day 2000
   CHECK(s == "2000-02-29T00:00:00.999Z");
+  s.clear();
+  append_rfc3339_ms(s, 253'402'300'799'999);  // the last RFC 3339 millisecond
+  CHECK(s == "9999-12-31T23:59:59.999Z");
+  s.clear();
+  append_rfc3339_ms(s, 253'402'300'800'000);
+  CHECK(s == "253402300800000");
+  s.clear();
+  append_rfc3339_ms(s, INT64_MAX);
+  CHECK(s == "9223372036854775807");
 }
 
 TEST_CASE("pretty: deeply nested JSON is shown as text, without overflowing the stack") {
