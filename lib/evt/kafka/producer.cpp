@@ -38,6 +38,30 @@ void delivery_cb(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque
 
 }  // namespace
 
+namespace {
+
+// Key, value and timestamp as rd_kafka_producev takes them, from a Record or
+// a RecordView: a non-null pointer with length 0 is an empty key/value;
+// nullptr is NULL.
+struct Payload {
+  template <class R>
+  explicit Payload(const R& record)
+      : key(record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr),
+        key_len(record.key ? record.key->size() : 0),
+        value(record.value ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data())
+                           : nullptr),
+        value_len(record.value ? record.value->size() : 0),
+        timestamp(record.timestamp > 0 ? record.timestamp : 0) {}
+  static constexpr char k_empty[1] = {0};
+  const void* key;
+  size_t key_len;
+  void* value;
+  size_t value_len;
+  int64_t timestamp;
+};
+
+}  // namespace
+
 struct Producer::Impl {
   ClientConfig config;
   ClientState state;
@@ -52,6 +76,18 @@ struct Producer::Impl {
     for (auto& [name, rkt] : topics) {
       rd_kafka_topic_destroy(rkt);
     }
+  }
+  rd_kafka_topic_t* topic_handle(const std::string& topic) {
+    auto it = topics.find(topic);
+    if (it == topics.end()) {
+      rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr);
+      if (rkt == nullptr) {
+        throw_kafka_error(rd_kafka_last_error(), "cannot produce to '" + one_line(topic) + "'",
+                          config.brokers);
+      }
+      it = topics.emplace(topic, rkt).first;
+    }
+    return it->second;
   }
   void drain(std::vector<DeliveryReport>& reports) {
     reported += delivered.pending.size();
@@ -95,6 +131,7 @@ Producer::~Producer() = default;
 
 void Producer::produce(const Record& record, uint64_t token) {
   auto* rk = m_impl->rk.get();
+  rd_kafka_topic_t* rkt = m_impl->topic_handle(record.topic);
   for (;;) {
     check_fatal(m_impl->state);
     rd_kafka_headers_t* hdrs = nullptr;
@@ -106,18 +143,11 @@ void Producer::produce(const Record& record, uint64_t token) {
                             h.value ? static_cast<ssize_t>(h.value->size()) : 0);
       }
     }
-    // A non-null pointer with length 0 is an empty key/value; nullptr is NULL.
-    static const char k_empty[1] = {0};
-    const void* key = record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr;
-    void* value =
-        record.value ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data()) : nullptr;
-    const size_t key_len = record.key ? record.key->size() : 0;
-    const size_t value_len = record.value ? record.value->size() : 0;
-    const int64_t timestamp = record.timestamp > 0 ? record.timestamp : 0;
+    const Payload p(record);
     const auto err = rd_kafka_producev(
-        rk, RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value, value_len),
-        RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(hdrs),
+        rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(p.value, p.value_len),
+        RD_KAFKA_V_KEY(p.key, p.key_len), RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ++m_impl->produced;
@@ -149,30 +179,15 @@ void Producer::produce(const Record& record, uint64_t token) {
 void Producer::produce(const std::string& topic, int32_t partition, const RecordView& record,
                        NativeHeaders headers, uint64_t token) {
   auto* rk = m_impl->rk.get();
-  auto it = m_impl->topics.find(topic);
-  if (it == m_impl->topics.end()) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-    if (rkt == nullptr) {
-      throw_kafka_error(rd_kafka_last_error(), "cannot produce to '" + one_line(topic) + "'",
-                        m_impl->config.brokers);
-    }
-    it = m_impl->topics.emplace(topic, rkt).first;
-  }
-  // A non-null pointer with length 0 is an empty key/value; nullptr is NULL.
-  static const char k_empty[1] = {0};
-  const void* key = record.key ? (record.key->empty() ? k_empty : record.key->data()) : nullptr;
-  void* value =
-      record.value ? const_cast<char*>(record.value->empty() ? k_empty : record.value->data()) : nullptr;
-  const size_t key_len = record.key ? record.key->size() : 0;
-  const size_t value_len = record.value ? record.value->size() : 0;
-  const int64_t timestamp = record.timestamp > 0 ? record.timestamp : 0;
+  rd_kafka_topic_t* rkt = m_impl->topic_handle(topic);
+  const Payload p(record);
   for (;;) {
     check_fatal(m_impl->state);
-    const auto err = rd_kafka_producev(rk, RD_KAFKA_V_RKT(it->second), RD_KAFKA_V_PARTITION(partition),
-                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                       RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_KEY(key, key_len),
-                                       RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_HEADERS(headers.get()),
-                                       RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
+    const auto err = rd_kafka_producev(
+        rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(p.value, p.value_len), RD_KAFKA_V_KEY(p.key, p.key_len),
+        RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(headers.get()),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       headers.release();  // the message owns the list now
       ++m_impl->produced;
