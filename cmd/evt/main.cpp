@@ -86,8 +86,17 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes become evt's usage code 2.
-    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(e.what()).c_str());
+    // CLI11's own codes become evt's usage code 2. It reports a missing
+    // subcommand or positional before an unknown word ("evt frob" said
+    // "A subcommand is required"): name the unknown word instead.
+    std::string message = e.what();
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      if (const auto rest = app.remaining(true); !rest.empty()) {
+        message = (rest.front().starts_with("-") ? "unknown option '" : "unknown command or argument '") +
+                  rest.front() + "'";
+      }
+    }
+    std::fprintf(stderr, "evt: error: %s\n", evt::cli::terminal_message(message).c_str());
     std::fprintf(stderr, "evt: hint: run 'evt --help' or 'evt COMMAND --help'\n");
     return static_cast<int>(evt::ExitCode::usage);
   }

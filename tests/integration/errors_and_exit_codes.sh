@@ -13,6 +13,11 @@ expect_contains "$ERR" "evt: error: The following argument was not expected: --n
 
 run_evt no-such-command
 expect_rc 2
+expect_eq "$(echo "$ERR" | head -n 1)" "evt: error: unknown command or argument 'no-such-command'"
+# An unknown option is named before a missing argument.
+run_evt tail --no-such-flag
+expect_rc 2
+expect_eq "$(echo "$ERR" | head -n 1)" "evt: error: unknown option '--no-such-flag'"
 
 run_evt topics describe
 expect_rc 2
