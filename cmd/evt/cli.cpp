@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 
 namespace evt::cli {
@@ -149,6 +150,16 @@ void note(const Globals& g, const std::string& message) {
   if (!g.quiet) {
     std::fprintf(stderr, "evt: %s\n", terminal_message(message).c_str());
   }
+}
+
+bool confirm_on_terminal(bool assume_yes, const std::string& question) {
+  if (assume_yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+    return true;
+  }
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 void warn(const std::string& message) {

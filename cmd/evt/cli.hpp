@@ -55,6 +55,11 @@ void note(const Globals& g, const std::string& message);
 // Prints "evt: warning: <message>" on stderr unless -q ("only errors").
 void warn(const std::string& message);
 
+// Asks `question` (escaped already) with " [y/N] " on stderr and reads the
+// answer from stdin; true without asking when `assume_yes` or when stdin or
+// stderr is not a terminal (scripts, CI).
+bool confirm_on_terminal(bool assume_yes, const std::string& question);
+
 // `message` made safe for stderr: control, C1, bidi and invalid bytes
 // escaped (names and values in messages may come from files or the
 // network); printable text, backslashes, line breaks and tabs kept, so

@@ -11,10 +11,7 @@
 #include "evt/replay/report.hpp"
 #include "evt/signals.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <iostream>
 #include <memory>
 
 namespace evt::cli {
@@ -34,17 +31,6 @@ ExitCode run_inspect(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
       json ? dlq::render_inspect_json(report) : dlq::render_inspect_text(report, o.full, dlq_now_ms());
   std::fputs(text.c_str(), stdout);
   return ExitCode::ok;
-}
-
-// On a terminal without --yes: ask.
-bool confirmed(const DlqOpts& o, const std::string& what) {
-  if (o.yes || o.dry_run || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-    return true;
-  }
-  std::fprintf(stderr, "Re-drive %s? [y/N] ", what.c_str());
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
@@ -68,7 +54,7 @@ ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
   const auto what = "the dead letters of '" + output::terminal_safe(req.topic) + "' to " +
                     (o.to.empty() ? "their original topics" : "'" + output::terminal_safe(o.to) + "'") +
                     " (parking topic '" + output::terminal_safe(req.route.parking_topic) + "')";
-  if (!confirmed(o, what)) {
+  if (!confirm_on_terminal(o.yes || o.dry_run, "Re-drive " + what + "?")) {
     note(g, "nothing re-driven");
     return ExitCode::no;
   }

@@ -12,11 +12,8 @@
 #include "evt/tail/plan.hpp"
 #include "replay_modes.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 
 namespace evt::cli {
 namespace {
@@ -24,17 +21,6 @@ namespace {
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// On a terminal without --yes: show the plan and ask.
-bool confirmed(const ReplayOpts& o, const std::string& plan) {
-  if (o.yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-    return true;
-  }
-  std::fprintf(stderr, "%sReplay (run id %s)? [y/N] ", plan.c_str(), o.run_id.c_str());
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 ExitCode run_copy(const Globals& g, ReplayOpts& o) {
@@ -71,7 +57,9 @@ ExitCode run_copy(const Globals& g, ReplayOpts& o) {
   replay::check_run_id(o.run_id);
   options.run_id = o.run_id;
   const bool json = output_format(g, {"text", "json"}, "text") == "json";
-  if (!o.dry_run && !confirmed(o, replay::render_plan(plan.partitions, o.to))) {
+  if (!o.dry_run &&
+      !confirm_on_terminal(o.yes, replay::render_plan(plan.partitions, o.to) + "Replay (run id " +
+                                      output::terminal_safe(o.run_id) + ")?")) {
     note(g, "nothing replayed");
     return ExitCode::no;
   }

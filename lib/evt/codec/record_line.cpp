@@ -88,6 +88,17 @@ std::optional<std::string> read_bytes(const nlohmann::json& obj, const std::stri
   bad("\"" + name + "\" must be a string or null");
 }
 
+// A record line's "timestamp_type" (both parse paths).
+TimestampType timestamp_type_named(std::string_view name) {
+  if (name == "create") {
+    return TimestampType::create_time;
+  }
+  if (name == "log_append") {
+    return TimestampType::log_append_time;
+  }
+  bad("\"timestamp_type\" must be \"create\" or \"log_append\"");
+}
+
 }  // namespace
 
 void append_record_line(std::string& out, const Record& r) {
@@ -178,14 +189,8 @@ Record record_from_json(const nlohmann::json& j) {
   read_int("offset", r.offset, -1, INT64_MAX);
   read_int("timestamp", r.timestamp, -1, INT64_MAX);
   if (const auto it = j.find("timestamp_type"); it != j.end() && !it->is_null()) {
-    const auto t = it->is_string() ? it->get<std::string>() : std::string();
-    if (t == "create") {
-      r.timestamp_type = TimestampType::create_time;
-    } else if (t == "log_append") {
-      r.timestamp_type = TimestampType::log_append_time;
-    } else {
-      bad("\"timestamp_type\" must be \"create\" or \"log_append\"");
-    }
+    const auto* t = it->get_ptr<const std::string*>();
+    r.timestamp_type = timestamp_type_named(t != nullptr ? std::string_view(*t) : std::string_view());
   }
   bool present = false;
   r.key = read_bytes(j, "key", false, present);
@@ -359,13 +364,7 @@ void RecordLineParser::to_record(Record& r) {
   read_int(f_timestamp, r.timestamp, -1, INT64_MAX);
   if (const auto* it = m_slots[f_timestamp_type]; it != nullptr && it->kind != JsonKind::null) {
     const auto t = it->kind == JsonKind::string ? child_string(*it, m_text) : std::string_view();
-    if (t == "create") {
-      r.timestamp_type = TimestampType::create_time;
-    } else if (t == "log_append") {
-      r.timestamp_type = TimestampType::log_append_time;
-    } else {
-      bad("\"timestamp_type\" must be \"create\" or \"log_append\"");
-    }
+    r.timestamp_type = timestamp_type_named(t);
   }
   read_bytes(m_slots[f_key], m_slots[f_key_b64], "key", false, r.key);
   if (!read_bytes(m_slots[f_value], m_slots[f_value_b64], "value", true, r.value)) {
