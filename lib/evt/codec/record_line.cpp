@@ -271,7 +271,58 @@ void classify(const std::vector<JsonChild>& members, const std::array<std::strin
 
 constexpr std::array<std::string_view, 4> k_header_fields = {"key", "value", "key_base64", "value_base64"};
 
+// The record-line field a member name is (k_fields order), -1 for none.
+// Every line asks this of its members, twice in the same scan before: a
+// switch on the length finds the one candidate to compare.
+int field_index(std::string_view name) {
+  int candidate = -1;
+  switch (name.size()) {
+    case 3:
+      candidate = f_key;
+      break;
+    case 5:
+      candidate = name[0] == 't' ? f_topic : f_value;
+      break;
+    case 6:
+      candidate = f_offset;
+      break;
+    case 7:
+      candidate = f_headers;
+      break;
+    case 9:
+      candidate = name[0] == 'p' ? f_partition : f_timestamp;
+      break;
+    case 10:
+      candidate = f_key_b64;
+      break;
+    case 12:
+      candidate = f_value_b64;
+      break;
+    case 14:
+      candidate = f_timestamp_type;
+      break;
+    default:
+      return -1;
+  }
+  return name == k_fields[static_cast<size_t>(candidate)] ? candidate : -1;
+}
+
 }  // namespace
+
+void RecordLineParser::classify_fields() {
+  m_slots.fill(nullptr);
+  m_unknown = nullptr;
+  // The last of duplicates wins, as nlohmann keeps it.
+  for (const auto& m : m_scan.children()) {
+    const int field = field_index(child_name(m, m_name));
+    if (field < 0) {
+      m_unknown = m_unknown == nullptr ? &m : m_unknown;
+    } else {
+      m_slots[static_cast<size_t>(field)] = &m;
+    }
+  }
+  m_classified = true;
+}
 
 bool RecordLineParser::is_record_line() {
   if (m_scan.root_kind() != JsonKind::object) {
@@ -279,16 +330,13 @@ bool RecordLineParser::is_record_line() {
   }
   // Every plain JSON line asks: stop at the first name that is not a
   // record-line field (usually the first member).
-  bool has_value = false;
   for (const auto& m : m_scan.children()) {
-    const auto it = std::find(k_fields.begin(), k_fields.end(), child_name(m, m_name));
-    if (it == k_fields.end()) {
+    if (field_index(child_name(m, m_name)) < 0) {
       return false;
     }
-    const auto field = static_cast<size_t>(it - k_fields.begin());
-    has_value = has_value || field == f_value || field == f_value_b64;
   }
-  return has_value;
+  classify_fields();  // kept for to_record()
+  return m_slots[f_value] != nullptr || m_slots[f_value_b64] != nullptr;
 }
 
 bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std::string_view name,
@@ -328,7 +376,9 @@ void RecordLineParser::to_record(Record& r) {
   if (m_scan.root_kind() != JsonKind::object) {
     bad("a record line must be a JSON object");
   }
-  classify(m_scan.children(), k_fields, m_slots, m_unknown, m_name);
+  if (!m_classified) {
+    classify_fields();
+  }
   if (m_unknown != nullptr) {
     bad("unknown field \"" + std::string(child_name(*m_unknown, m_name)) + "\"");
   }
