@@ -97,8 +97,12 @@ struct Producer::Impl {
   }
   void drain(std::vector<DeliveryReport>& reports) {
     reported += delivered.pending.size();
-    reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
-                   std::make_move_iterator(delivered.pending.end()));
+    if (reports.empty()) {
+      std::swap(reports, delivered.pending);  // the usual case: no copy, both keep their capacity
+    } else {
+      reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
+                     std::make_move_iterator(delivered.pending.end()));
+    }
     delivered.pending.clear();
   }
 };
