@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 
 namespace evt::codec {
 namespace {
@@ -271,40 +272,37 @@ void classify(const std::vector<JsonChild>& members, const std::array<std::strin
 
 constexpr std::array<std::string_view, 4> k_header_fields = {"key", "value", "key_base64", "value_base64"};
 
+// `name` is the literal `lit` (of the same length, which the caller has
+// checked): a compare of known size, inlined, not a call per member.
+template <size_t N>
+bool is_name(std::string_view name, const char (&lit)[N]) {
+  return std::memcmp(name.data(), lit, N - 1) == 0;
+}
+
 // The record-line field a member name is (k_fields order), -1 for none.
-// Every line asks this of its members, twice in the same scan before: a
-// switch on the length finds the one candidate to compare.
+// Every line asks this of each of its members: a switch on the length
+// finds the one candidate to compare.
 int field_index(std::string_view name) {
-  int candidate = -1;
   switch (name.size()) {
     case 3:
-      candidate = f_key;
-      break;
+      return is_name(name, "key") ? f_key : -1;
     case 5:
-      candidate = name[0] == 't' ? f_topic : f_value;
-      break;
+      return is_name(name, "value") ? f_value : is_name(name, "topic") ? f_topic : -1;
     case 6:
-      candidate = f_offset;
-      break;
+      return is_name(name, "offset") ? f_offset : -1;
     case 7:
-      candidate = f_headers;
-      break;
+      return is_name(name, "headers") ? f_headers : -1;
     case 9:
-      candidate = name[0] == 'p' ? f_partition : f_timestamp;
-      break;
+      return is_name(name, "timestamp") ? f_timestamp : is_name(name, "partition") ? f_partition : -1;
     case 10:
-      candidate = f_key_b64;
-      break;
+      return is_name(name, "key_base64") ? f_key_b64 : -1;
     case 12:
-      candidate = f_value_b64;
-      break;
+      return is_name(name, "value_base64") ? f_value_b64 : -1;
     case 14:
-      candidate = f_timestamp_type;
-      break;
+      return is_name(name, "timestamp_type") ? f_timestamp_type : -1;
     default:
       return -1;
   }
-  return name == k_fields[static_cast<size_t>(candidate)] ? candidate : -1;
 }
 
 }  // namespace
@@ -329,13 +327,18 @@ bool RecordLineParser::is_record_line() {
     return false;
   }
   // Every plain JSON line asks: stop at the first name that is not a
-  // record-line field (usually the first member).
+  // record-line field (usually the first member). A record line's fields
+  // are kept for to_record().
+  m_slots.fill(nullptr);
+  m_unknown = nullptr;
   for (const auto& m : m_scan.children()) {
-    if (field_index(child_name(m, m_name)) < 0) {
+    const int field = field_index(child_name(m, m_name));
+    if (field < 0) {
       return false;
     }
+    m_slots[static_cast<size_t>(field)] = &m;
   }
-  classify_fields();  // kept for to_record()
+  m_classified = true;
   return m_slots[f_value] != nullptr || m_slots[f_value_b64] != nullptr;
 }
 
