@@ -7,6 +7,7 @@
 
 #include "evt/signals.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -73,6 +74,9 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     batch.records.resize(batch.items.size());
     batch.rejections.resize(batch.items.size());
   }
+  // The lines of a batch were ready at the same moment: one clock reading
+  // for their envelopes' time.
+  builder.freeze_clock(std::chrono::system_clock::now());
   for (size_t i = 0; i < batch.items.size(); ++i) {
     auto& item = batch.items[i];
     if (item.too_long) {
@@ -81,6 +85,7 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size),
                                    batch.records[i], batch.rejections[i]);
   }
+  builder.unfreeze_clock();
 }
 
 // Fills a batch from the reader; false when the reader had nothing more.
