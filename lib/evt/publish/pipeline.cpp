@@ -17,6 +17,10 @@ namespace evt::publish {
 namespace {
 
 constexpr size_t k_batch_lines = 512;
+// And at most about this many bytes of lines (a batch always takes one
+// line): four batches of 512 lines of up to --max-size each would hold
+// gigabytes; this keeps a run's memory at a few MiB whatever the lines.
+constexpr size_t k_batch_bytes = 1 << 20;
 constexpr size_t k_batches = 4;  // in flight at once: reading, building, sending
 
 struct Batch {
@@ -100,8 +104,8 @@ bool fill_batch(Batch& batch, read::LineReader& reader) {
   batch.bytes.clear();
   batch.items.clear();
   std::string_view line;
-  while (batch.items.size() < k_batch_lines && (batch.items.empty() || reader.line_ready()) &&
-         reader.next(line)) {
+  while (batch.items.size() < k_batch_lines && batch.bytes.size() < k_batch_bytes &&
+         (batch.items.empty() || reader.line_ready()) && reader.next(line)) {
     Batch::Item item;
     item.where = LineRef{reader.input_index(), reader.line_number()};
     item.offset = batch.bytes.size();
@@ -114,6 +118,23 @@ bool fill_batch(Batch& batch, read::LineReader& reader) {
     }
   }
   return !batch.items.empty();
+}
+
+// Forgets the buffers of records that held a large key, value or header:
+// each of the 4 × 512 record slots would otherwise keep the largest one it
+// ever held (gigabytes, with large lines placed at every slot in turn).
+void release_large(std::vector<Record>& records) {
+  constexpr size_t k_keep = 64 << 10;
+  const auto large = [](const std::optional<std::string>& s) { return s && s->capacity() > k_keep; };
+  for (auto& r : records) {
+    bool drop = large(r.key) || large(r.value);
+    for (const auto& h : r.headers) {
+      drop = drop || h.key.capacity() > k_keep || large(h.value);
+    }
+    if (drop) {
+      r = Record{};
+    }
+  }
 }
 
 // How many items from `first` on form a run for PublishSession::submit_run
@@ -208,6 +229,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
         }
       }
       going = going && b->built_count == b->items.size();  // else interrupted
+      release_large(b->records);
       idle.push_back(b);
     }
   } catch (...) {
