@@ -100,12 +100,24 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
 // Fills a batch from the reader; false when the reader had nothing more.
 // Waits only for the first line: the rest are the lines ready now, so a
 // line typed or piped in slowly is sent without waiting for the next.
-bool fill_batch(Batch& batch, read::LineReader& reader) {
+// A read error ends the batch and is kept in `read_error`: the lines read
+// before it are still sent.
+bool fill_batch(Batch& batch, read::LineReader& reader, std::exception_ptr& read_error) {
   batch.bytes.clear();
   batch.items.clear();
   std::string_view line;
-  while (batch.items.size() < k_batch_lines && batch.bytes.size() < k_batch_bytes &&
-         (batch.items.empty() || reader.line_ready()) && reader.next(line)) {
+  for (;;) {
+    if (batch.items.size() >= k_batch_lines || batch.bytes.size() >= k_batch_bytes) {
+      break;
+    }
+    try {
+      if ((!batch.items.empty() && !reader.line_ready()) || !reader.next(line)) {
+        break;
+      }
+    } catch (const Error&) {
+      read_error = std::current_exception();
+      break;
+    }
     Batch::Item item;
     item.where = LineRef{reader.input_index(), reader.line_number()};
     item.offset = batch.bytes.size();
@@ -134,6 +146,17 @@ void release_large(std::vector<Record>& records) {
     if (drop) {
       r = Record{};
     }
+  }
+}
+
+// reader.line_ready(), a read error kept like fill_batch keeps it (true:
+// the next fill returns at once and ends the reading).
+bool line_ready(read::LineReader& reader, std::exception_ptr& read_error) {
+  try {
+    return reader.line_ready();
+  } catch (const Error&) {
+    read_error = std::current_exception();
+    return true;
   }
 }
 
@@ -175,6 +198,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
 
   std::vector<LineRef> run_where;
   std::vector<const Record*> run_records;
+  std::exception_ptr read_error;
   size_t in_flight = 0;
   bool reading = true;
   bool going = true;
@@ -187,15 +211,18 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       // Hand the worker more lines, but wait for input only when nothing
       // is being built: built records are sent while the next line is
       // still on its way.
-      while (reading && going && !idle.empty() && (in_flight == 0 || reader.line_ready())) {
+      while (reading && going && !idle.empty() && (in_flight == 0 || line_ready(reader, read_error))) {
         Batch* b = idle.back();
-        if (!fill_batch(*b, reader)) {
+        const bool filled = fill_batch(*b, reader, read_error);
+        if (filled) {
+          idle.pop_back();
+          to_build.push(b);
+          ++in_flight;
+        }
+        if (!filled || read_error) {
           reading = false;
           break;
         }
-        idle.pop_back();
-        to_build.push(b);
-        ++in_flight;
       }
       if (in_flight == 0) {
         break;
@@ -241,6 +268,9 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
   worker.join();
   if (worker_error) {
     std::rethrow_exception(worker_error);
+  }
+  if (read_error && going) {
+    session.input_failed(read_error);  // after the lines read before it
   }
   if (interrupted()) {
     session.interrupt();

@@ -84,6 +84,20 @@ void PublishSession::interrupt() {
   stop(StopReason::interrupted, {});
 }
 
+void PublishSession::input_failed(std::exception_ptr error) {
+  if (m_result.stop != StopReason::none) {
+    return;  // stopped before the lines that failed to be read
+  }
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    m_result.client_error = e.what();
+    m_result.client_error_code = e.code();
+    m_result.client_exception = error;
+    stop(StopReason::client_error, {});
+  }
+}
+
 void PublishSession::note_client_error(const deliver::ClientError& error) {
   if (m_result.stop != StopReason::client_error) {
     m_result.client_error = error.message;
@@ -334,7 +348,16 @@ PublishResult PublishSession::finish() {
 
 PublishResult publish_lines(read::LineReader& reader, PublishSession& session) {
   std::string_view line;
-  while (reader.next(line)) {
+  for (;;) {
+    try {
+      if (!reader.next(line)) {
+        break;
+      }
+    } catch (const Error&) {
+      // A read error (EIO, …): what was read before is sent and reported.
+      session.input_failed(std::current_exception());
+      break;
+    }
     const LineRef where{reader.input_index(), reader.line_number()};
     if (reader.too_long()) {
       // The builder would only see a cut line; reject it for what it is.

@@ -124,6 +124,11 @@ class PublishSession {
   // Notes that reading ended because of SIGINT.
   void interrupt();
 
+  // Notes that reading the input failed (`error` holds an evt::Error, e.g.
+  // an InputError naming the file): the run stops there like at a client
+  // error, and what was sent before is still flushed and reported.
+  void input_failed(std::exception_ptr error);
+
   // Waits for the outstanding delivery reports (bounded by the delivery
   // timeout), gives up on what is left, and returns the outcome.
   PublishResult finish();

@@ -22,9 +22,10 @@ bool readable_now(int fd) {
   return ::poll(&p, 1, 0) > 0;
 }
 
-bool is_regular_file(int fd) {
+// The size of a regular file, -1 for anything else (a read of which may wait).
+int64_t regular_file_size(int fd) {
   struct stat st {};
-  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<int64_t>(st.st_size) : -1;
 }
 
 }  // namespace
@@ -126,7 +127,7 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
     }
   }
   for (const int fd : m_fds) {
-    m_regular.push_back(is_regular_file(fd));
+    m_file_size.push_back(regular_file_size(fd));
   }
   m_buffer.resize(k_read_chunk);
 }
@@ -157,6 +158,7 @@ bool LineReader::fill() {
     const ssize_t n = ::read(m_fds[m_current], m_buffer.data() + m_end, m_buffer.size() - m_end);
     if (n > 0) {
       m_end += static_cast<size_t>(n);
+      m_read_bytes += n;
       return true;
     }
     if (n == 0) {
@@ -169,12 +171,23 @@ bool LineReader::fill() {
       }
       continue;
     }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // A non-blocking descriptor (stdin shared with a parent that set
+      // O_NONBLOCK): wait for bytes, Ctrl-C-aware, then read again.
+      pollfd p{m_fds[m_current], POLLIN, 0};
+      ::poll(&p, 1, 200);
+      if (interrupted()) {
+        return false;
+      }
+      continue;
+    }
     throw InputError("cannot read '" + display_input_name(m_names[m_current]) + "': " + std::strerror(errno));
   }
 }
 
 void LineReader::next_input() {
   ++m_current;
+  m_read_bytes = 0;
   m_line = 0;
   m_eof = false;
   m_begin = m_end = 0;
@@ -200,28 +213,41 @@ bool LineReader::skip_rest_of_line() {
   }
 }
 
-bool LineReader::line_ready() const {
-  if (m_current >= m_fds.size()) {
-    return true;
-  }
-  if (m_skipping) {
-    return false;  // the rest of a line over the limit may never end (/dev/zero)
-  }
-  const auto ready = [&](size_t input) { return m_regular[input] || readable_now(m_fds[input]); };
-  if (!m_eof && m_regular[m_current]) {
-    return true;  // reading a regular file never waits: no search needed
-  }
-  if (std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin) != nullptr) {
-    return true;
-  }
-  if (m_eof) {
-    // The last line of this input without its newline, or the next input.
-    if (m_end > m_begin || m_current + 1 >= m_fds.size()) {
+bool LineReader::line_ready() {
+  for (;;) {
+    if (m_current >= m_fds.size() || interrupted()) {
+      return true;  // next() returns false at once
+    }
+    if (m_skipping) {
+      return false;  // the rest of a line over the limit may never end (/dev/zero)
+    }
+    // A regular file with bytes not read yet: a read never waits (and the
+    // buffer need not be searched for every line).
+    if (!m_eof && m_file_size[m_current] >= 0 && m_read_bytes < m_file_size[m_current]) {
       return true;
     }
-    return ready(m_current + 1);
+    if (std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin) != nullptr ||
+        m_end - m_begin > m_max_line) {
+      return true;  // a whole line, or one already over the limit
+    }
+    const bool at_end = m_eof || (m_file_size[m_current] >= 0 && m_read_bytes >= m_file_size[m_current]);
+    if (at_end) {
+      // The last line of this input without its newline, or the next input.
+      if (m_end > m_begin || m_current + 1 >= m_fds.size()) {
+        return true;
+      }
+      return m_file_size[m_current + 1] >= 0 || readable_now(m_fds[m_current + 1]);
+    }
+    // A pipe or terminal: bytes that are there may be only the start of a
+    // line, and next() would wait for its end. Read what is there now and
+    // look again.
+    if (!readable_now(m_fds[m_current])) {
+      return false;
+    }
+    if (!fill() && !m_eof) {
+      return true;  // interrupted, or nothing to read after all: next() decides at once
+    }
   }
-  return ready(m_current);
 }
 
 bool LineReader::next(std::string_view& line) {

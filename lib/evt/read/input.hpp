@@ -35,7 +35,9 @@ class LineReader {
   // bytes (or its end) ready now; false while the rest of a line over the
   // limit is still to be skipped. For batching lines without holding back
   // the ones that came while the next is still being typed.
-  bool line_ready() const;
+  // It may read the bytes a pipe has ready (never waiting); a read error
+  // throws like next().
+  bool line_ready();
 
   // True when the line returned last was longer than the limit (the view
   // then holds only its first max_line_bytes bytes).
@@ -57,7 +59,8 @@ class LineReader {
 
   std::vector<std::string> m_names;
   std::vector<int> m_fds;
-  std::vector<bool> m_regular;  // per input: a regular file (a read never waits)
+  std::vector<int64_t> m_file_size;  // per input: a regular file's size (its reads never wait), else -1
+  int64_t m_read_bytes = 0;          // read from the current input so far
   size_t m_max_line;
   size_t m_current = 0;
   uint64_t m_line = 0;

@@ -183,3 +183,36 @@ TEST_CASE("records sent in batches arrive as sent one by one: order, counts, sto
   CHECK(batch_fail.result.client_error == "broker says no");
   std::filesystem::remove(file);
 }
+
+TEST_CASE("a read error stops both paths after sending what was read before it") {
+  const auto file =
+      std::filesystem::temp_directory_path() / ("evt-pipeline-eio-" + std::to_string(::getpid()) + ".jsonl");
+  {
+    std::ofstream f(file);
+    for (int i = 1; i <= 1500; ++i) {
+      f << R"({"n":)" << i << "}\n";
+    }
+  }
+  for (const bool pipelined : {false, true}) {
+    CAPTURE(pipelined);
+    evt::test::FakeProducer producer;
+    producer.batch = true;
+    PublishSpec spec;
+    spec.topic = "t";
+    RecordBuilder builder(spec, nullptr);
+    PublishSession session(builder, &producer, DeliveryOptions{}, {});
+    // Reading /proc/self/mem at offset 0 fails with EIO: a file whose read fails.
+    evt::read::LineReader reader({file.string(), "/proc/self/mem"}, 1 << 20);
+    const auto result =
+        pipelined ? publish_lines_pipelined(reader, session, builder) : publish_lines(reader, session);
+    CHECK(result.stop == StopReason::client_error);
+    CHECK(result.client_error_code == evt::ExitCode::bad_input);
+    CHECK(result.client_error.find("/proc/self/mem") != std::string::npos);
+    CHECK(result.counts.lines == 1500);
+    CHECK(result.counts.produced == 1500);
+    CHECK(result.counts.delivered == 1500);  // flushed, not dropped
+    CHECK(producer.received.size() == 1500);
+    CHECK(publish_exit_code(result) == evt::ExitCode::bad_input);
+  }
+  std::filesystem::remove(file);
+}

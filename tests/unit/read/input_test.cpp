@@ -143,6 +143,27 @@ TEST_CASE("line_ready says whether next() would wait for a pipe") {
   LineReader file_reader({f.path.string()}, 1000);
   CHECK(file_reader.line_ready());
 
+  // A file followed by a pipe: the file's lines are ready, and once the
+  // file is read the pipe decides (next() would wait on it).
+  int more[2];
+  REQUIRE(::pipe(more) == 0);
+  TempFile first("f1\nf2\n");
+  LineReader both({first.path.string(), "/dev/fd/" + std::to_string(more[0])}, 1000);
+  REQUIRE(both.line_ready());
+  REQUIRE(both.next(line));
+  CHECK(line == "f1");
+  CHECK(both.line_ready());
+  REQUIRE(both.next(line));
+  CHECK(line == "f2");
+  CHECK_FALSE(both.line_ready());  // the file is done; the pipe has nothing yet
+  REQUIRE(::write(more[1], "p1\n", 3) == 3);
+  CHECK(both.line_ready());
+  REQUIRE(both.next(line));
+  CHECK(line == "p1");
+  CHECK(both.input_index() == 1);
+  ::close(more[1]);
+  ::close(more[0]);
+
   // The rest of a line over the limit is never read ahead.
   LineReader zero({"/dev/zero"}, 1000);
   REQUIRE(zero.next(line));
