@@ -363,6 +363,14 @@ void Copier::copy_loop(kafka::Consumer* group_consumer) {
       positions.push_back({p.report.partition, p.report.start});
     }
   }
+  std::set<std::string> topics;
+  for (const auto& pos : positions) {
+    topics.insert(pos.partition.topic);
+  }
+  // A fresh client knows no topic: without this, the assigned partitions
+  // wait for librdkafka's next metadata refresh (up to a second) before the
+  // first fetch — most of a small run's time.
+  consumer->learn_topics({topics.begin(), topics.end()}, std::min(m_options.idle_timeout_ms, 5000));
   consumer->assign(positions);
   const size_t batch = poll_batch();
   std::vector<TopicPartition> reached;
