@@ -83,7 +83,7 @@ CopyReport Copier::run() {
     m_report.already_complete = true;
     return finish();
   }
-  m_sender.begin(dest_end);
+  m_sender.begin(dest_end, !m_options.route);  // a route sends Records: one thread
   for (const auto& [topic, from] : m_topic_scan_from) {
     if (!m_sender.has_topic(topic)) {
       add_route_topic(topic);
