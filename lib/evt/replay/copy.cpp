@@ -591,14 +591,15 @@ bool Copier::send_direct(const Part& p, const RecordView& r, kafka::NativeHeader
   for (const auto& h : r.headers) {
     bytes += h.key.size() + (h.value ? h.value->size() : 0);
   }
+  std::optional<std::string_view> source_text;
   if (m_options.provenance) {
     format_source_into(m_source_text, p.report.partition, r.offset);
-    headers.add(k_source_header, m_source_text);
-    headers.add(k_run_header, m_options.run_id);
+    source_text = m_source_text;  // the Sender adds the headers
     bytes += k_source_header.size() + m_source_text.size() + k_run_header.size() + m_options.run_id.size();
   }
   out.headers = {};  // the producer takes `headers`, not the decoded views
-  return m_sender.send(index_of(p), r.offset, p.report.dest_partition, out, std::move(headers), bytes);
+  return m_sender.send(index_of(p), r.offset, p.report.dest_partition, out, std::move(headers), bytes,
+                       source_text);
 }
 
 void Copier::commit(kafka::Consumer& consumer, bool must) {

@@ -28,7 +28,7 @@ void ProduceWorker::rethrow_locked() {
 }
 
 void ProduceWorker::add(int32_t partition, const RecordView& record, kafka::NativeHeaders headers,
-                        uint64_t token) {
+                        uint64_t token, std::optional<std::string_view> tag) {
   auto& b = m_filling;
   Entry e{partition,
           token,
@@ -37,8 +37,11 @@ void ProduceWorker::add(int32_t partition, const RecordView& record, kafka::Nati
           record.key ? record.key->size() : 0,
           0,
           record.value ? record.value->size() : 0,
+          0,
+          tag ? tag->size() : 0,
           record.key.has_value(),
           record.value.has_value(),
+          tag.has_value(),
           std::move(headers)};
   // The consumed message is freed after this call: its key and value are
   // copied (the producer copies them again, on the worker thread).
@@ -48,6 +51,10 @@ void ProduceWorker::add(int32_t partition, const RecordView& record, kafka::Nati
   e.value_at = b.bytes.size();
   if (record.value) {
     b.bytes.append(*record.value);
+  }
+  e.tag_at = b.bytes.size();
+  if (tag) {
+    b.bytes.append(*tag);
   }
   b.entries.push_back(std::move(e));
   if (b.entries.size() >= m_batch_size) {
@@ -87,7 +94,12 @@ void ProduceWorker::take(std::vector<kafka::DeliveryReport>& out, int timeout_ms
                        [&] { return !m_reports.empty() || m_error; });
   }
   rethrow_locked();
-  out.insert(out.end(), std::make_move_iterator(m_reports.begin()), std::make_move_iterator(m_reports.end()));
+  if (out.empty()) {
+    out.swap(m_reports);  // no copy; `out`'s storage is reused by the worker
+  } else {
+    out.insert(out.end(), std::make_move_iterator(m_reports.begin()),
+               std::make_move_iterator(m_reports.end()));
+  }
   m_reports.clear();
 }
 
@@ -118,8 +130,12 @@ void ProduceWorker::poll(int timeout_ms) {
   m_unreported -= std::min(m_unreported, m_polled.size());
   {
     std::lock_guard lock(m_mutex);
-    m_reports.insert(m_reports.end(), std::make_move_iterator(m_polled.begin()),
-                     std::make_move_iterator(m_polled.end()));
+    if (m_reports.empty()) {
+      m_reports.swap(m_polled);
+    } else {
+      m_reports.insert(m_reports.end(), std::make_move_iterator(m_polled.begin()),
+                       std::make_move_iterator(m_polled.end()));
+    }
   }
   m_changed.notify_all();
 }
@@ -144,7 +160,10 @@ size_t ProduceWorker::produce(Batch& batch) {
     v.value = e.has_value ? std::optional<std::string_view>(std::in_place, batch.bytes.data() + e.value_at,
                                                             e.value_size)
                           : std::nullopt;
-    m_produce(e.partition, v, std::move(e.headers), e.token);
+    const auto tag =
+        e.has_tag ? std::optional<std::string_view>(std::in_place, batch.bytes.data() + e.tag_at, e.tag_size)
+                  : std::nullopt;
+    m_produce(e.partition, v, std::move(e.headers), tag, e.token);
     ++m_unreported;
     ++done;
   }

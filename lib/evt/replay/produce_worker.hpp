@@ -15,7 +15,9 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,9 +27,11 @@ namespace evt::replay {
 class ProduceWorker {
  public:
   // Called on the worker thread for each record, in the order added: hands
-  // the record (key, value, timestamp; borrowed for the call) to the producer.
-  using ProduceFn = std::function<void(int32_t partition, const RecordView& record,
-                                       kafka::NativeHeaders headers, uint64_t token)>;
+  // the record (key, value, timestamp; borrowed for the call) to the
+  // producer. `tag`: the text given to add() (borrowed too), nullopt when none.
+  using ProduceFn =
+      std::function<void(int32_t partition, const RecordView& record, kafka::NativeHeaders headers,
+                         std::optional<std::string_view> tag, uint64_t token)>;
   // Called on the worker thread: serves delivery callbacks for up to
   // timeout_ms and appends the finished reports.
   using PollFn = std::function<void(int timeout_ms, std::vector<kafka::DeliveryReport>& reports)>;
@@ -43,9 +47,10 @@ class ProduceWorker {
   ProduceWorker(const ProduceWorker&) = delete;
   ProduceWorker& operator=(const ProduceWorker&) = delete;
 
-  // Queues a record (key and value copied, headers taken). Waits while
-  // `max_queued` records are waiting. Rethrows what the worker threw.
-  void add(int32_t partition, const RecordView& record, kafka::NativeHeaders headers, uint64_t token);
+  // Queues a record (key, value and `tag` copied, headers taken). Waits
+  // while `max_queued` records are waiting. Rethrows what the worker threw.
+  void add(int32_t partition, const RecordView& record, kafka::NativeHeaders headers, uint64_t token,
+           std::optional<std::string_view> tag = std::nullopt);
 
   // Hands the records added since the last hand-over to the worker.
   void flush();
@@ -70,8 +75,11 @@ class ProduceWorker {
     size_t key_size;
     size_t value_at;
     size_t value_size;
+    size_t tag_at;
+    size_t tag_size;
     bool has_key;
     bool has_value;
+    bool has_tag;
     kafka::NativeHeaders headers;
   };
   // Records with their keys and values in one buffer.

@@ -9,6 +9,16 @@
 
 namespace evt::replay {
 
+namespace {
+
+// evt_replay_src and evt_replay_run (docs/replay.md).
+void add_provenance(kafka::NativeHeaders& headers, std::string_view source_text, const std::string& run_id) {
+  headers.add(k_source_header, source_text);
+  headers.add(k_run_header, run_id);
+}
+
+}  // namespace
+
 Sender::Sender(const Destination& dest, const CopyOptions& options, size_t sources)
     : m_dest(dest), m_options(options), m_limiter(options.rate), m_written(sources, 0) {}
 
@@ -24,9 +34,13 @@ void Sender::begin(const std::map<int32_t, int64_t>& dest_end, bool threaded) {
         kafka::positive_property(m_dest.config, "queue.buffering.max.messages").value_or(100000);
     kafka::Producer* producer = &*m_producer;
     const std::string* topic = &m_dest.topic;
+    const std::string* run_id = &m_options.run_id;
     m_worker.emplace(
-        [producer, topic](int32_t partition, const RecordView& record, kafka::NativeHeaders headers,
-                          uint64_t token) {
+        [producer, topic, run_id](int32_t partition, const RecordView& record, kafka::NativeHeaders headers,
+                                  std::optional<std::string_view> source_text, uint64_t token) {
+          if (source_text) {
+            add_provenance(headers, *source_text, *run_id);
+          }
           producer->produce(*topic, partition, record, std::move(headers), token);
         },
         [producer](int timeout_ms, std::vector<kafka::DeliveryReport>& reports) {
@@ -133,15 +147,20 @@ bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
 }
 
 bool Sender::send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
-                  kafka::NativeHeaders headers, uint64_t bytes) {
+                  kafka::NativeHeaders headers, uint64_t bytes, std::optional<std::string_view> source_text) {
   if (!admit()) {
     return false;
   }
   const uint64_t token = track(source, offset, m_dest.topic, bytes);
   if (m_worker) {
-    m_worker->add(dest_partition, record, std::move(headers), token);
+    // The worker adds the headers: their allocations leave the consuming
+    // thread, the copy's critical path.
+    m_worker->add(dest_partition, record, std::move(headers), token, source_text);
     ++m_unacked;
   } else {
+    if (source_text) {
+      add_provenance(headers, *source_text, m_options.run_id);
+    }
     m_producer->produce(m_dest.topic, dest_partition, record, std::move(headers), token);
   }
   m_watermark.sent(key(source), offset);

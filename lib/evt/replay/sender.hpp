@@ -48,9 +48,11 @@ class Sender {
   // The same for a record of the destination topic from borrowed bytes
   // (key, value, timestamp of `record`) with its headers handed to the
   // producer as they are (kafka::Producer::produce); `bytes` counts its key,
-  // value and headers for the progress line.
+  // value and headers for the progress line. With `source_text` the
+  // provenance headers are added (this value and the run id), on the
+  // producing thread.
   bool send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
-            kafka::NativeHeaders headers, uint64_t bytes);
+            kafka::NativeHeaders headers, uint64_t bytes, std::optional<std::string_view> source_text);
 
   // Serves delivery reports for up to timeout_ms.
   void serve(int timeout_ms);

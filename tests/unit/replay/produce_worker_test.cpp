@@ -26,6 +26,7 @@ struct Fake {
     std::optional<std::string> value;
     int64_t timestamp;
     size_t headers;
+    std::optional<std::string> tag;
     uint64_t token;
   };
   std::mutex mutex;
@@ -36,14 +37,15 @@ struct Fake {
   size_t most_unreported = 0;
 
   ProduceWorker::ProduceFn produce_fn() {
-    return [this](int32_t partition, const RecordView& r, kafka::NativeHeaders headers, uint64_t token) {
+    return [this](int32_t partition, const RecordView& r, kafka::NativeHeaders headers,
+                  std::optional<std::string_view> tag, uint64_t token) {
       std::lock_guard lock(mutex);
       if (token == throw_at) {
         throw BrokerError("the destination is gone");
       }
       produced.push_back({partition, r.key ? std::optional<std::string>(*r.key) : std::nullopt,
                           r.value ? std::optional<std::string>(*r.value) : std::nullopt, r.timestamp,
-                          headers.size(), token});
+                          headers.size(), tag ? std::optional<std::string>(*tag) : std::nullopt, token});
       unreported.push_back(token);
       most_unreported = std::max(most_unreported, unreported.size());
     };
@@ -112,8 +114,11 @@ TEST_CASE("produce worker: every record produced once, in order, with its bytes;
     if (i % 3 == 0) {
       h.add("evt_replay_src", "t/0@" + std::to_string(i));
     }
+    // The tag's text dies after add() too.
+    const std::string tag = "t/" + std::to_string(i % 4) + "@" + std::to_string(i);
     w.add(static_cast<int32_t>(i % 4),
-          view(i % 5 == 0 ? nullptr : &key, i % 7 == 0 ? nullptr : &value, 1000 + i), std::move(h), i + 1);
+          view(i % 5 == 0 ? nullptr : &key, i % 7 == 0 ? nullptr : &value, 1000 + i), std::move(h), i + 1,
+          i % 2 == 0 ? std::optional<std::string_view>(tag) : std::nullopt);
   }
   const auto reports = take_all(w, n);
   CHECK(w.stop(true) == 0);
@@ -127,6 +132,9 @@ TEST_CASE("produce worker: every record produced once, in order, with its bytes;
     CHECK(p.value ==
           (i % 7 == 0 ? std::nullopt : std::optional<std::string>(std::string(i % 50, 'a' + i % 26))));
     CHECK(p.headers == (i % 3 == 0 ? 1u : 0u));
+    CHECK(p.tag == (i % 2 == 0
+                        ? std::optional<std::string>("t/" + std::to_string(i % 4) + "@" + std::to_string(i))
+                        : std::nullopt));
   }
   REQUIRE(reports.size() == n);
   std::set<uint64_t> tokens;
