@@ -8,7 +8,6 @@
 #include "evt/output/terminal_escape.hpp"
 #include "evt/read/position.hpp"
 
-#include <cstdio>
 #include <memory>
 
 namespace evt::cli {
@@ -27,7 +26,7 @@ ExitCode run_ls(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
   const auto now = dlq_now_ms();
   const auto text =
       format == "json" ? dlq::render_status_json(statuses, now) : dlq::render_status_table(statuses, now);
-  std::fputs(text.c_str(), stdout);
+  write_report(text);
   if (statuses.empty() && format == "text") {
     note(g,
          "no dead-letter topics found (names ending in .DLT, -dlt, .dlq, -dlq, -error…, or dlq.topics in the "
@@ -68,14 +67,16 @@ ExitCode run_check(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
         groups.push_back(dlq::pending_error_groups(config, s.topic, decode, timeout_ms(g)));
       }
     }
-    std::fputs(dlq::render_check_prometheus(statuses, reasons, now, groups).c_str(), stdout);
+    write_report(dlq::render_check_prometheus(statuses, reasons, now, groups));
   } else {
+    std::string text;
     for (size_t i = 0; i < statuses.size(); ++i) {
-      const auto line = output::terminal_safe(statuses[i].topic) + ": " +
-                        (reasons[i].empty() ? "ok (" + std::to_string(statuses[i].pending) + " to re-drive)"
-                                            : "FAIL " + reasons[i]);
-      std::fputs((line + "\n").c_str(), stdout);
+      text += output::terminal_safe(statuses[i].topic) + ": " +
+              (reasons[i].empty() ? "ok (" + std::to_string(statuses[i].pending) + " to re-drive)"
+                                  : "FAIL " + reasons[i]) +
+              "\n";
     }
+    write_report(text);
   }
   return failed ? ExitCode::no : ExitCode::ok;
 }

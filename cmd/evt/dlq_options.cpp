@@ -2,6 +2,7 @@
 
 #include "choices.hpp"
 #include "evt/config/config_file.hpp"
+#include "evt/output/sink.hpp"
 #include "evt/read/position.hpp"
 
 #include <chrono>
@@ -58,6 +59,12 @@ dlq::SelectSpec dlq_select(const DlqOpts& o) {
 int64_t dlq_now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void write_report(const std::string& text) {
+  output::Sink out;
+  out.write(text);
+  out.close();
 }
 
 }  // namespace evt::cli

@@ -50,4 +50,8 @@ dlq::SelectSpec dlq_select(const DlqOpts& o);
 // Milliseconds since the epoch.
 int64_t dlq_now_ms();
 
+// Writes a report to stdout; throws (exit 3) when it could not be written
+// (a full disk, a closed pipe is the usual quiet end).
+void write_report(const std::string& text);
+
 }  // namespace evt::cli

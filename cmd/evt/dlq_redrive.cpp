@@ -29,7 +29,7 @@ ExitCode run_inspect(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
   const auto report = dlq::inspect(client_config(g), req);
   const auto text =
       json ? dlq::render_inspect_json(report) : dlq::render_inspect_text(report, o.full, dlq_now_ms());
-  std::fputs(text.c_str(), stdout);
+  write_report(text);
   return ExitCode::ok;
 }
 
@@ -71,9 +71,9 @@ ExitCode run_redrive(const Globals& g, const DlqOpts& o, const CLI::App& sub) {
     warn(w);
   }
   if (json) {
-    std::fputs(dlq::render_redrive_json(report, o.dry_run).c_str(), stdout);
+    write_report(dlq::render_redrive_json(report, o.dry_run));
   } else if (o.dry_run) {
-    std::fputs(dlq::render_redrive_plan(report).c_str(), stdout);
+    write_report(dlq::render_redrive_plan(report));
   }
   if (!o.dry_run) {
     note(g, dlq::render_redrive_summary(report));

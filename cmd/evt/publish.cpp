@@ -122,7 +122,8 @@ void add_publish_flags(CLI::App* sub, publish::PublishRequest& o) {
       ->check(number_between(0.001, 2000000))
       ->option_text("S");
   sub->add_flag("--dry-run", o.dry_run, "Check and print the record lines, send nothing");
-  sub->add_flag("--worker-thread", o.worker_thread, "Parse and check lines on a second thread");
+  sub->add_flag("--worker-thread,!--one-thread", o.worker_thread,
+                "Parse and check lines on a second thread (default; --one-thread: not)");
 }
 
 }  // namespace

@@ -29,6 +29,16 @@ RC=$?
 ERR=$(cat "$TEST_DIR/stderr")
 expect_rc 3 "stdout on /dev/full"
 expect_eq "$ERR" "evt: error: cannot write output: No space left on device" "stdout /dev/full message"
+# dlq reports too (they were written unchecked: exit 0 on a full disk).
+"$EVT" -q topics create "$T.DLT" -p 1 >/dev/null
+for args in "ls" "check $T.DLT --max-records 0" "inspect $T.DLT"; do
+  # shellcheck disable=SC2086
+  OUT=$(timeout 30 "$EVT" dlq $args 2>"$TEST_DIR/stderr" >/dev/full)
+  RC=$?
+  ERR=$(cat "$TEST_DIR/stderr")
+  expect_rc 3 "dlq $args on a full stdout"
+  expect_eq "$ERR" "evt: error: cannot write output: No space left on device" "dlq $args /dev/full message"
+done
 
 # A control socket that accepts and never answers: the wait is bounded by
 # --timeout, and 0.5 s is said as 0.5 s.

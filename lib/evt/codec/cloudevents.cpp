@@ -42,11 +42,14 @@ bool all_zero(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
 }
 
-void set_header(Record& record, std::string_view key, std::string_view value,
-                std::vector<Header>* spare = nullptr) {
+// `replace`: the record may already carry a header of this name.
+void set_header(Record& record, std::string_view key, std::string_view value, std::vector<Header>* spare,
+                bool replace) {
   // Drop what an input record line carried under the same name, so the
   // record never has two different ce_type headers.
-  std::erase_if(record.headers, [&](const Header& h) { return h.key == key; });
+  if (replace) {
+    std::erase_if(record.headers, [&](const Header& h) { return h.key == key; });
+  }
   if (spare == nullptr || spare->empty()) {
     record.headers.push_back(Header{std::string(key), std::string(value)});
     return;
@@ -264,24 +267,27 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool
 }
 
 void apply_binary_envelope(Record& record, const CloudEventAttributes& a, std::vector<Header>* spare) {
-  set_header(record, "ce_specversion", a.specversion, spare);
-  set_header(record, "ce_id", a.id, spare);
-  set_header(record, "ce_source", a.source, spare);
-  set_header(record, "ce_type", a.type, spare);
+  // The envelope's own names are distinct: only headers the record came
+  // with (a record line's) can clash, so without any the search is skipped.
+  const bool replace = !record.headers.empty();
+  set_header(record, "ce_specversion", a.specversion, spare, replace);
+  set_header(record, "ce_id", a.id, spare, replace);
+  set_header(record, "ce_source", a.source, spare, replace);
+  set_header(record, "ce_type", a.type, spare, replace);
   if (!a.time.empty()) {
-    set_header(record, "ce_time", a.time, spare);
+    set_header(record, "ce_time", a.time, spare, replace);
   }
   if (!a.subject.empty()) {
-    set_header(record, "ce_subject", a.subject, spare);
+    set_header(record, "ce_subject", a.subject, spare, replace);
   }
   if (!a.dataschema.empty()) {
-    set_header(record, "ce_dataschema", a.dataschema, spare);
+    set_header(record, "ce_dataschema", a.dataschema, spare, replace);
   }
   for (const auto& [name, value] : a.extensions) {
-    set_header(record, "ce_" + name, value, spare);
+    set_header(record, "ce_" + name, value, spare, replace);
   }
   if (!a.datacontenttype.empty()) {
-    set_header(record, "content-type", a.datacontenttype, spare);
+    set_header(record, "content-type", a.datacontenttype, spare, replace);
   }
 }
 
@@ -329,7 +335,7 @@ void apply_structured_envelope(Record& record, const CloudEventAttributes& a, bo
   }
   append_structured_event(value, a, data, data_is_json);
   record.value = std::move(value);
-  set_header(record, "content-type", k_structured_content_type);
+  set_header(record, "content-type", k_structured_content_type, nullptr, true);
 }
 
 std::optional<std::string_view> header_value(const RecordView& record, std::string_view key) {

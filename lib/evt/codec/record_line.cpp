@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 
 namespace evt::codec {
 namespace {
@@ -271,24 +272,74 @@ void classify(const std::vector<JsonChild>& members, const std::array<std::strin
 
 constexpr std::array<std::string_view, 4> k_header_fields = {"key", "value", "key_base64", "value_base64"};
 
+// `name` is the literal `lit` (of the same length, which the caller has
+// checked): a compare of known size, inlined, not a call per member.
+template <size_t N>
+bool is_name(std::string_view name, const char (&lit)[N]) {
+  return std::memcmp(name.data(), lit, N - 1) == 0;
+}
+
+// The record-line field a member name is (k_fields order), -1 for none.
+// Every line asks this of each of its members: a switch on the length
+// finds the one candidate to compare.
+int field_index(std::string_view name) {
+  switch (name.size()) {
+    case 3:
+      return is_name(name, "key") ? f_key : -1;
+    case 5:
+      return is_name(name, "value") ? f_value : is_name(name, "topic") ? f_topic : -1;
+    case 6:
+      return is_name(name, "offset") ? f_offset : -1;
+    case 7:
+      return is_name(name, "headers") ? f_headers : -1;
+    case 9:
+      return is_name(name, "timestamp") ? f_timestamp : is_name(name, "partition") ? f_partition : -1;
+    case 10:
+      return is_name(name, "key_base64") ? f_key_b64 : -1;
+    case 12:
+      return is_name(name, "value_base64") ? f_value_b64 : -1;
+    case 14:
+      return is_name(name, "timestamp_type") ? f_timestamp_type : -1;
+    default:
+      return -1;
+  }
+}
+
 }  // namespace
+
+void RecordLineParser::classify_fields() {
+  m_slots.fill(nullptr);
+  m_unknown = nullptr;
+  // The last of duplicates wins, as nlohmann keeps it.
+  for (const auto& m : m_scan.children()) {
+    const int field = field_index(child_name(m, m_name));
+    if (field < 0) {
+      m_unknown = m_unknown == nullptr ? &m : m_unknown;
+    } else {
+      m_slots[static_cast<size_t>(field)] = &m;
+    }
+  }
+  m_classified = true;
+}
 
 bool RecordLineParser::is_record_line() {
   if (m_scan.root_kind() != JsonKind::object) {
     return false;
   }
   // Every plain JSON line asks: stop at the first name that is not a
-  // record-line field (usually the first member).
-  bool has_value = false;
+  // record-line field (usually the first member). A record line's fields
+  // are kept for to_record().
+  m_slots.fill(nullptr);
+  m_unknown = nullptr;
   for (const auto& m : m_scan.children()) {
-    const auto it = std::find(k_fields.begin(), k_fields.end(), child_name(m, m_name));
-    if (it == k_fields.end()) {
+    const int field = field_index(child_name(m, m_name));
+    if (field < 0) {
       return false;
     }
-    const auto field = static_cast<size_t>(it - k_fields.begin());
-    has_value = has_value || field == f_value || field == f_value_b64;
+    m_slots[static_cast<size_t>(field)] = &m;
   }
-  return has_value;
+  m_classified = true;
+  return m_slots[f_value] != nullptr || m_slots[f_value_b64] != nullptr;
 }
 
 bool RecordLineParser::read_bytes(const JsonChild* it, const JsonChild* b64, std::string_view name,
@@ -328,7 +379,9 @@ void RecordLineParser::to_record(Record& r) {
   if (m_scan.root_kind() != JsonKind::object) {
     bad("a record line must be a JSON object");
   }
-  classify(m_scan.children(), k_fields, m_slots, m_unknown, m_name);
+  if (!m_classified) {
+    classify_fields();
+  }
   if (m_unknown != nullptr) {
     bad("unknown field \"" + std::string(child_name(*m_unknown, m_name)) + "\"");
   }

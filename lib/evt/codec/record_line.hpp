@@ -49,7 +49,10 @@ Record record_from_json(const nlohmann::json& j);
 class RecordLineParser {
  public:
   // Scans one JSON text; false when it is not JSON (nlohmann names why).
-  bool scan(std::string_view line) { return m_scan.scan(line); }
+  bool scan(std::string_view line) {
+    m_classified = false;
+    return m_scan.scan(line);
+  }
 
   // After a successful scan(): is_record_line() of the scanned text.
   bool is_record_line();
@@ -76,6 +79,9 @@ class RecordLineParser {
   std::optional<std::string> m_key;            // a header's key, reused
   std::array<const JsonChild*, 10> m_slots{};  // the members by record-line field
   const JsonChild* m_unknown = nullptr;        // the first member of another name
+  bool m_classified = false;                   // m_slots/m_unknown are of the last scan
+  // Fills m_slots and m_unknown from the last scan.
+  void classify_fields();
 };
 
 // True when a parsed JSON value looks like a record line: an object whose

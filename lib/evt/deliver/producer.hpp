@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace evt::deliver {
@@ -17,6 +18,13 @@ class Producer {
   virtual ~Producer() = default;
   // Enqueues a record; throws Interrupted or an evt::Error like kafka::Producer.
   virtual void produce(const Record& record, uint64_t token) = 0;
+  // Enqueues records[0..n) of `topic`, each of which batchable() took, in
+  // one call; returns how many leading ones were enqueued (produce() of the
+  // next one then says why it was not, or sends it).
+  virtual size_t produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
+                               size_t n) = 0;
+  // Whether produce_batch takes this record.
+  virtual bool batchable(const Record& record) const = 0;
   // Serves reports for up to timeout_ms; appends the finished ones.
   virtual void poll(int timeout_ms, std::vector<kafka::DeliveryReport>& reports) = 0;
   // Waits up to timeout_ms for what is in flight; appends reports.
@@ -32,6 +40,11 @@ class KafkaProducer final : public Producer {
  public:
   explicit KafkaProducer(kafka::Producer& producer) : m_producer(producer) {}
   void produce(const Record& record, uint64_t token) override { m_producer.produce(record, token); }
+  size_t produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
+                       size_t n) override {
+    return m_producer.produce_batch(topic, records, tokens, n);
+  }
+  bool batchable(const Record& record) const override { return m_producer.batchable(record); }
   void poll(int timeout_ms, std::vector<kafka::DeliveryReport>& reports) override {
     m_producer.poll(timeout_ms, reports);
   }

@@ -28,6 +28,28 @@ void DeliveryTracker::send(const Record& record, SourceRef from) {
   ++m_counts.produced;
 }
 
+size_t DeliveryTracker::send_batch(const std::string& topic, const Record* const* records,
+                                   const SourceRef* from, size_t n) {
+  m_batch_tokens.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    m_batch_tokens[i] = m_tokens.token(from[i]);
+  }
+  size_t sent = 0;
+  try {
+    sent = m_producer.produce_batch(topic, records, m_batch_tokens.data(), n);
+  } catch (...) {
+    for (size_t i = 0; i < n; ++i) {
+      m_tokens.release(m_batch_tokens[i]);
+    }
+    throw;
+  }
+  for (size_t i = sent; i < n; ++i) {
+    m_tokens.release(m_batch_tokens[i]);
+  }
+  m_counts.produced += sent;
+  return sent;
+}
+
 void DeliveryTracker::note_client_error(const Error& e) {
   if (!m_client_error) {
     // Only called from inside a catch handler, so current_exception() is `e`.

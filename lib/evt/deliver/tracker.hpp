@@ -55,6 +55,12 @@ class DeliveryTracker {
   // error) and then counts nothing.
   void send(const Record& record, SourceRef from);
 
+  // Sends records[0..n) of one topic, each batchable(), in one producer
+  // call; returns how many leading ones were sent (send() of the next one
+  // then throws what it means, or sends it). Throws like send().
+  size_t send_batch(const std::string& topic, const Record* const* records, const SourceRef* from, size_t n);
+  bool batchable(const Record& record) const { return m_producer.batchable(record); }
+
   // Serves reports for up to timeout_ms. A client error is kept, not thrown.
   void serve(int timeout_ms);
 
@@ -92,6 +98,7 @@ class DeliveryTracker {
   TokenMap m_tokens;
   DeliveryCounts m_counts;
   std::vector<kafka::DeliveryReport> m_reports;
+  std::vector<uint64_t> m_batch_tokens;
   std::vector<Failure> m_failures;
   std::vector<std::string> m_errors;
   std::optional<ClientError> m_client_error;

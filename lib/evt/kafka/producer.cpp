@@ -4,6 +4,8 @@
 #include "evt/kafka/handle.hpp"
 #include "evt/signals.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 
 namespace evt::kafka {
@@ -12,6 +14,8 @@ namespace {
 
 // librdkafka's default message.max.bytes.
 constexpr size_t k_default_message_max_bytes = 1000000;
+// More than a record's framing in a batch (varints, attributes, no headers).
+constexpr long k_batch_framing = 1024;
 
 // Filled by the delivery callback during rd_kafka_poll (our own thread),
 // drained by poll()/flush(); the callback itself never throws.
@@ -69,6 +73,8 @@ struct Producer::Impl {
   HandlePtr rk;
   size_t produced = 0;
   size_t reported = 0;
+  size_t batch_limit = 0;                 // largest key + value produce_batch takes
+  std::vector<rd_kafka_message_t> batch;  // reused by produce_batch
   // Topic handles by name for produce(topic, …): RD_KAFKA_V_TOPIC looks the
   // name up (under a lock) for every record.
   std::map<std::string, rd_kafka_topic_t*, std::less<>> topics;
@@ -91,8 +97,12 @@ struct Producer::Impl {
   }
   void drain(std::vector<DeliveryReport>& reports) {
     reported += delivered.pending.size();
-    reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
-                   std::make_move_iterator(delivered.pending.end()));
+    if (reports.empty()) {
+      std::swap(reports, delivered.pending);  // the usual case: no copy, both keep their capacity
+    } else {
+      reports.insert(reports.end(), std::make_move_iterator(delivered.pending.begin()),
+                     std::make_move_iterator(delivered.pending.end()));
+    }
     delivered.pending.clear();
   }
 };
@@ -125,6 +135,16 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
   auto conf = make_conf(effective, m_impl->state);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
   m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
+  // The effective message.max.bytes (-X may have lowered it); a record well
+  // under it cannot fail the batch call on its own (see produce_batch).
+  char value[32] = {0};
+  size_t size = sizeof value;
+  long max_bytes = static_cast<long>(k_default_message_max_bytes);
+  if (rd_kafka_conf_get(rd_kafka_conf(m_impl->rk.get()), "message.max.bytes", value, &size) ==
+      RD_KAFKA_CONF_OK) {
+    max_bytes = std::strtol(value, nullptr, 10);
+  }
+  m_impl->batch_limit = max_bytes > k_batch_framing ? static_cast<size_t>(max_bytes - k_batch_framing) : 0;
 }
 
 Producer::~Producer() = default;
@@ -203,6 +223,62 @@ void Producer::produce(const std::string& topic, int32_t partition, const Record
     }
     throw_kafka_error(err, "cannot produce to '" + one_line(topic) + "'", m_impl->config.brokers);
   }
+}
+
+bool Producer::batchable(const Record& record) const {
+  const size_t bytes = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
+  return record.headers.empty() && record.timestamp <= 0 && record.partition < 0 &&
+         bytes <= m_impl->batch_limit;
+}
+
+size_t Producer::produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
+                               size_t n) {
+  auto* rk = m_impl->rk.get();
+  rd_kafka_topic_t* rkt = m_impl->topic_handle(topic);
+  auto& batch = m_impl->batch;
+  batch.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Payload p(*records[i]);
+    auto& m = batch[i];
+    m = rd_kafka_message_t{};
+    m.partition = RD_KAFKA_PARTITION_UA;
+    m.payload = p.value;
+    m.len = p.value_len;
+    m.key = const_cast<void*>(p.key);
+    m.key_len = p.key_len;
+    m._private = reinterpret_cast<void*>(tokens[i]);
+  }
+  check_fatal(m_impl->state);
+  size_t done = 0;
+  while (done < n) {
+    const int good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                            batch.data() + done, static_cast<int>(n - done));
+    m_impl->produced += static_cast<size_t>(std::max(good, 0));
+    // With the partitioner choosing (partition -1), the topic locked for
+    // the whole call and every record under message.max.bytes, a failure
+    // is the same for every record from the first failed one on: the
+    // enqueued ones are a prefix. Check it, since the rest is retried.
+    size_t first_failed = n;
+    for (size_t i = done; i < n; ++i) {
+      if (batch[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        first_failed = i;
+        break;
+      }
+    }
+    if (first_failed - done != static_cast<size_t>(good)) {
+      throw RuntimeError("librdkafka enqueued " + std::to_string(good) + " of a batch of " +
+                         std::to_string(n - done) +
+                         " records, not a prefix of it; records may be out of order");
+    }
+    done = first_failed;
+    // Anything but a full queue, and Ctrl-C while it is full: produce() of
+    // the next record throws what it means, with nothing of it enqueued.
+    if (done == n || batch[done].err != RD_KAFKA_RESP_ERR__QUEUE_FULL || interrupted()) {
+      return done;
+    }
+    rd_kafka_poll(rk, 50);
+  }
+  return n;
 }
 
 void Producer::poll(int timeout_ms, std::vector<DeliveryReport>& reports) {

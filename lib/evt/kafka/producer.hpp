@@ -57,6 +57,21 @@ class Producer {
   void produce(const std::string& topic, int32_t partition, const RecordView& record, NativeHeaders headers,
                uint64_t token);
 
+  // Enqueues records[0..n) of `topic` in one call (rd_kafka_produce_batch:
+  // one clock reading and one topic lock for the lot instead of per record),
+  // tokens[i] for records[i]. Only for records the batch call can take as
+  // they are (batchable(); they get the time of the call as their
+  // timestamp, like produce() of a record without one). Waits for room like
+  // produce(). Returns how many leading records were enqueued; when fewer
+  // than n, produce() of the next one gives its error (or sends it).
+  size_t produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
+                       size_t n);
+
+  // Whether produce_batch takes this record: no headers, no timestamp of
+  // its own, partition -1, and key + value well under message.max.bytes,
+  // so that the batch call can only fail for every record alike.
+  bool batchable(const Record& record) const;
+
   // Serves delivery callbacks for up to timeout_ms and moves the finished
   // reports into `reports` (appended).
   void poll(int timeout_ms, std::vector<DeliveryReport>& reports);

@@ -76,8 +76,9 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
                : std::optional<std::string>(read::read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
     return session.finish();
   }
-  // Opt-in: on the shared 2-core machine a second thread cost more than
-  // it gained (docs/benchmarks.md); with a free core it can help.
+  // By default one thread builds (parses, checks, envelopes) while this
+  // one sends, and plain records go to the producer in batches
+  // (docs/benchmarks.md); --one-thread does both here, record by record.
   return m_request.worker_thread ? publish_lines_pipelined(*m_reader, session, *m_builder)
                                  : publish_lines(*m_reader, session);
 }

@@ -84,11 +84,14 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
 }
 
 // Fills a batch from the reader; false when the reader had nothing more.
+// Waits only for the first line: the rest are the lines ready now, so a
+// line typed or piped in slowly is sent without waiting for the next.
 bool fill_batch(Batch& batch, read::LineReader& reader) {
   batch.bytes.clear();
   batch.items.clear();
   std::string_view line;
-  while (batch.items.size() < k_batch_lines && reader.next(line)) {
+  while (batch.items.size() < k_batch_lines && (batch.items.empty() || reader.line_ready()) &&
+         reader.next(line)) {
     Batch::Item item;
     item.where = LineRef{reader.input_index(), reader.line_number()};
     item.offset = batch.bytes.size();
@@ -101,6 +104,22 @@ bool fill_batch(Batch& batch, read::LineReader& reader) {
     }
   }
   return !batch.items.empty();
+}
+
+// How many items from `first` on form a run for PublishSession::submit_run
+// (built ok, batchable, one topic); 0 when items[first] does not start one.
+size_t batchable_run(const Batch& b, size_t first, const PublishSession& session) {
+  const auto fits = [&](size_t i) {
+    return !b.items[i].too_long && b.items[i].built == BuildResult::ok && session.batchable(b.records[i]);
+  };
+  if (!fits(first)) {
+    return 0;
+  }
+  size_t end = first + 1;
+  while (end < b.items.size() && fits(end) && b.records[end].topic == b.records[first].topic) {
+    ++end;
+  }
+  return end - first;
 }
 
 }  // namespace
@@ -123,22 +142,33 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
     built.close();
   });
 
+  std::vector<LineRef> run_where;
+  std::vector<const Record*> run_records;
   size_t in_flight = 0;
   bool reading = true;
   bool going = true;
-  const auto refill = [&](Batch& b) {
-    if (reading && going && fill_batch(b, reader)) {
-      to_build.push(&b);
-      ++in_flight;
-    } else {
-      reading = false;
-    }
-  };
+  std::vector<Batch*> idle;
   for (auto& b : batches) {
-    refill(b);
+    idle.push_back(&b);
   }
   try {
-    while (in_flight > 0) {
+    for (;;) {
+      // Hand the worker more lines, but wait for input only when nothing
+      // is being built: built records are sent while the next line is
+      // still on its way.
+      while (reading && going && !idle.empty() && (in_flight == 0 || reader.line_ready())) {
+        Batch* b = idle.back();
+        if (!fill_batch(*b, reader)) {
+          reading = false;
+          break;
+        }
+        idle.pop_back();
+        to_build.push(b);
+        ++in_flight;
+      }
+      if (in_flight == 0) {
+        break;
+      }
       Batch* b = built.pop();
       if (b == nullptr) {
         break;  // the worker failed
@@ -146,6 +176,19 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       --in_flight;
       for (size_t i = 0; going && i < b->items.size(); ++i) {
         const auto& item = b->items[i];
+        if (const size_t n = batchable_run(*b, i, session); n > 0) {
+          // Records the producer can take in one call (the common case of
+          // plain values): one call for the run instead of one each.
+          run_where.clear();
+          run_records.clear();
+          for (size_t k = i; k < i + n; ++k) {
+            run_where.push_back(b->items[k].where);
+            run_records.push_back(&b->records[k]);
+          }
+          going = session.submit_run(run_where.data(), run_records.data(), n);
+          i += n - 1;
+          continue;
+        }
         if (item.too_long) {
           Rejection why;
           why.reason = "the line is longer than " + std::to_string(item.size) + " bytes";
@@ -154,7 +197,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
           going = session.submit_built(item.where, item.built, b->records[i], b->rejections[i]);
         }
       }
-      refill(*b);
+      idle.push_back(b);
     }
   } catch (...) {
     to_build.close();

@@ -138,6 +138,58 @@ bool PublishSession::submit_built(LineRef where, BuildResult built, const Record
   return send(where, record);
 }
 
+bool PublishSession::batchable(const Record& record) const {
+  return m_tracker && !m_limiter.limited() && m_tracker->batchable(record);
+}
+
+bool PublishSession::submit_run(const LineRef* where, const Record* const* records, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if (m_result.stop != StopReason::none) {
+      return false;
+    }
+    m_run_sources.resize(n - i);
+    for (size_t k = i; k < n; ++k) {
+      m_run_sources[k - i] = source_of(where[k]);
+    }
+    size_t sent = 0;
+    try {
+      sent = m_tracker->send_batch(records[i]->topic, records + i, m_run_sources.data(), n - i);
+    } catch (const Interrupted&) {
+      interrupt();
+      return false;
+    } catch (const Error& e) {
+      ++m_result.counts.lines;  // the line it stopped at, as send() would count it
+      m_result.client_error = e.what();
+      m_result.client_error_code = e.code();
+      m_result.client_exception = std::current_exception();
+      stop(StopReason::client_error, where[i]);
+      return false;
+    }
+    const uint64_t polls_before = m_result.counts.produced / k_poll_every;
+    for (size_t k = i; k < i + sent; ++k) {
+      m_result.counts.bytes += record_size(*records[k]);
+    }
+    m_result.counts.lines += sent;
+    m_result.counts.produced += sent;
+    if (m_result.counts.produced / k_poll_every != polls_before) {
+      serve_reports(0);
+    }
+    i += sent;
+    if (i < n) {
+      // The producer did not take this one in the batch: sent alone, it
+      // either goes or fails with its own error, as without batches.
+      ++m_result.counts.lines;
+      if (!send(where[i], *records[i])) {
+        return false;
+      }
+      ++i;
+    }
+  }
+  maybe_progress();
+  return m_result.stop == StopReason::none;
+}
+
 bool PublishSession::reject_line(LineRef where, const Rejection& why) {
   if (m_result.stop != StopReason::none) {
     return false;

@@ -105,6 +105,15 @@ class PublishSession {
   // elsewhere, e.g. on a worker thread; the same contract as submit_line.
   bool submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why);
 
+  // Whether a record built BuildResult::ok may go to submit_run: a real
+  // run without a rate limit, and a record the producer takes in batches.
+  bool batchable(const Record& record) const;
+
+  // Sends n records built BuildResult::ok, each batchable, all of one
+  // topic, as n submit_built calls would (same counts, same stops), in as
+  // few producer calls as the producer allows.
+  bool submit_run(const LineRef* where, const Record* const* records, size_t n);
+
   // Counts and reports a line rejected before building (e.g. too long);
   // false when the run must stop.
   bool reject_line(LineRef where, const Rejection& why);
@@ -136,6 +145,7 @@ class PublishSession {
   PublishEvents m_events;
   Record m_record;
   Rejection m_rejection;
+  std::vector<deliver::SourceRef> m_run_sources;  // reused by submit_run
   PublishResult m_result;
   std::chrono::steady_clock::time_point m_start;
   std::chrono::steady_clock::time_point m_last_progress;

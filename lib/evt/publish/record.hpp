@@ -109,6 +109,7 @@ class RecordBuilder {
   bool m_value_is_json = false;         // the current value is known to be JSON
   std::vector<Header> m_spare_headers;  // earlier records' headers, buffers kept
   codec::CloudEventAttributes m_attributes;
+  bool m_attributes_copied = false;  // m_attributes holds m_spec.attributes' fixed fields
   std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};
   std::string m_time_text;  // m_time_ms as RFC 3339
 };

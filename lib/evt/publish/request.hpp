@@ -34,7 +34,7 @@ struct PublishRequest {
   std::string compression;
   std::string rate;
   bool dry_run = false;
-  bool worker_thread = false;
+  bool worker_thread = true;  // lines parsed and checked on a second thread
   double delivery_timeout_s = 30;
   std::vector<std::string> keep;
 };

@@ -4,6 +4,7 @@
 #include "evt/signals.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -13,6 +14,17 @@ namespace evt::read {
 namespace {
 
 constexpr size_t k_read_chunk = 1 << 20;
+
+// A read of fd would not wait: a regular file, or a pipe, FIFO, socket or
+// terminal with bytes, its end or an error ready now.
+bool readable_now(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    return true;
+  }
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
 
 }  // namespace
 
@@ -182,6 +194,26 @@ bool LineReader::skip_rest_of_line() {
       return !m_skipping;
     }
   }
+}
+
+bool LineReader::line_ready() const {
+  if (m_current >= m_fds.size()) {
+    return true;
+  }
+  if (m_skipping) {
+    return false;  // the rest of a line over the limit may never end (/dev/zero)
+  }
+  if (std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin) != nullptr) {
+    return true;
+  }
+  if (m_eof) {
+    // The last line of this input without its newline, or the next input.
+    if (m_end > m_begin || m_current + 1 >= m_fds.size()) {
+      return true;
+    }
+    return readable_now(m_fds[m_current + 1]);
+  }
+  return readable_now(m_fds[m_current]);
 }
 
 bool LineReader::next(std::string_view& line) {

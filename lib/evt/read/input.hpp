@@ -30,6 +30,13 @@ class LineReader {
   // or when SIGINT/SIGTERM interrupted a read. Throws InputError on a read error.
   bool next(std::string_view& line);
 
+  // Whether next() would return without waiting for input: a whole line
+  // is buffered, the input is a regular file, or a pipe or terminal has
+  // bytes (or its end) ready now; false while the rest of a line over the
+  // limit is still to be skipped. For batching lines without holding back
+  // the ones that came while the next is still being typed.
+  bool line_ready() const;
+
   // True when the line returned last was longer than the limit (the view
   // then holds only its first max_line_bytes bytes).
   bool too_long() const { return m_too_long; }

@@ -26,7 +26,22 @@ class FakeProducer final : public deliver::Producer {
       throw e;
     }
     pending.push_back({token, record.value.value_or("")});
+    received.push_back(pending.back().value);
   }
+  // Like produce() for each record; stops before a record that would throw.
+  size_t produce_batch(const std::string&, const Record* const* records, const uint64_t* tokens,
+                       size_t n) override {
+    ++batches;
+    for (size_t i = 0; i < n; ++i) {
+      if (throw_on_produce || (queue_limit > 0 && pending.size() >= queue_limit)) {
+        return i;
+      }
+      pending.push_back({tokens[i], records[i]->value.value_or("")});
+      received.push_back(pending.back().value);
+    }
+    return n;
+  }
+  bool batchable(const Record& record) const override { return batch && record.headers.empty(); }
   void poll(int, std::vector<kafka::DeliveryReport>& reports) override {
     move(ready, reports);
     if (throw_on_poll) {
@@ -72,6 +87,7 @@ class FakeProducer final : public deliver::Producer {
   }
 
   std::deque<Pending> pending;
+  std::vector<std::string> received;  // every value produced, in order
   std::vector<kafka::DeliveryReport> ready;
   std::optional<BrokerError> throw_on_produce;
   std::optional<BrokerError> throw_on_poll;
@@ -79,6 +95,9 @@ class FakeProducer final : public deliver::Producer {
   std::optional<std::string> fail_value;
   bool purge_reports = true;
   int flushes = 0;
+  bool batch = false;      // batchable() takes records without headers
+  int batches = 0;         // produce_batch calls
+  size_t queue_limit = 0;  // produce_batch stops when this many are pending (0: no limit)
 
  private:
   static kafka::DeliveryReport report(uint64_t token, bool failed) {

@@ -114,3 +114,38 @@ TEST_CASE("a line that never ends is rejected as soon as it passes the limit") {
   CHECK(line.size() == 1000);
   CHECK(reader.line_number() == 1);
 }
+
+TEST_CASE("line_ready says whether next() would wait for a pipe") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string path = "/dev/fd/" + std::to_string(fds[0]);
+  LineReader reader({path}, 1000);
+  std::string_view line;
+  CHECK_FALSE(reader.line_ready());  // nothing written yet: next() would wait
+  REQUIRE(::write(fds[1], "a\nb\nc", 5) == 5);
+  CHECK(reader.line_ready());  // bytes are there
+  REQUIRE(reader.next(line));
+  CHECK(line == "a");
+  CHECK(reader.line_ready());  // "b\n" is buffered
+  REQUIRE(reader.next(line));
+  CHECK(line == "b");
+  CHECK_FALSE(reader.line_ready());  // "c" waits for its newline or the end
+  ::close(fds[1]);
+  CHECK(reader.line_ready());  // the end of the pipe is ready
+  REQUIRE(reader.next(line));
+  CHECK(line == "c");
+  CHECK(reader.line_ready());  // next() returns false at once
+  CHECK_FALSE(reader.next(line));
+  ::close(fds[0]);
+
+  // A regular file never makes next() wait.
+  TempFile f("x\n");
+  LineReader file_reader({f.path.string()}, 1000);
+  CHECK(file_reader.line_ready());
+
+  // The rest of a line over the limit is never read ahead.
+  LineReader zero({"/dev/zero"}, 1000);
+  REQUIRE(zero.next(line));
+  CHECK(zero.too_long());
+  CHECK_FALSE(zero.line_ready());
+}
