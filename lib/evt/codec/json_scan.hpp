@@ -40,6 +40,17 @@ struct JsonTapeEntry {
 // Decodes the inside of a string the scanner accepted (escapes resolved).
 void decode_json_string(std::string_view inner, std::string& out);
 
+// Whether a JSON number's text is an integer (no fraction, no exponent).
+// A byte loop: string_view::find_first_of(".eE") calls memchr per byte.
+inline bool is_integer_number_text(std::string_view raw) {
+  for (const char c : raw) {
+    if (c == '.' || c == 'e' || c == 'E') {
+      return false;
+    }
+  }
+  return true;
+}
+
 // The decoded name of a member, or its raw text when it has no escapes.
 std::string_view child_name(const JsonChild& child, std::string& scratch);
 

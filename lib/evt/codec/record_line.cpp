@@ -248,10 +248,6 @@ enum Field : size_t {
   f_headers
 };
 
-bool is_integer_text(std::string_view raw) {
-  return raw.find_first_of(".eE") == std::string_view::npos;
-}
-
 // Sorts members into one slot per known name (the last of duplicates, as
 // nlohmann keeps); the first unknown member, if any, in `unknown`.
 template <size_t N>
@@ -402,7 +398,7 @@ void RecordLineParser::to_record(Record& r) {
       return;
     }
     const auto name = k_fields[field];
-    if (it->kind != JsonKind::number || !is_integer_text(it->raw)) {
+    if (it->kind != JsonKind::number || !is_integer_number_text(it->raw)) {
       bad("\"" + std::string(name) + "\" must be an integer");
     }
     int64_t v = 0;

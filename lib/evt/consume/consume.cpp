@@ -41,6 +41,11 @@ struct Item {
   std::optional<std::string> dedupe_id;  // --dedupe-by: the record's event id, if it has one
 };
 
+// What a buffered record weighs: its key and value.
+size_t record_bytes(const Record& r) {
+  return (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+}
+
 class Engine : public kafka::RebalanceListener {
  public:
   Engine(kafka::Consumer& consumer, kafka::Producer* dlq, const ConsumeOptions& o, const ConsumeHooks& h)
@@ -117,6 +122,9 @@ class Engine : public kafka::RebalanceListener {
   std::unique_ptr<DedupeStore> m_store;  // --dedupe-by
   uint64_t m_next_id = 1;
   std::unordered_map<uint64_t, Item> m_items;
+  std::map<TopicPartition, size_t> m_buffered_bytes;  // keys and values of m_items, per partition
+  // Drops a record from m_items and its bytes from m_buffered_bytes.
+  void forget(uint64_t id);
   std::map<uint64_t, uint64_t> m_dlq_pending;  // token (= item id) → item id
   // --to: outputs being produced: token → item id, and per item how many
   // are not acknowledged yet (the item is done when none are left).
@@ -158,6 +166,7 @@ void Engine::poll_records(int timeout_ms) {
     m_watermark.sent(tp, r.offset);
     m_scheduler.add(id, tp, r.key);
     auto dedupe_id = m_o.dedupe_by ? m_o.dedupe_by->extract(r) : std::nullopt;
+    m_buffered_bytes[tp] += record_bytes(r);
     m_items.emplace(id, Item{std::move(r), 0, monotonic_ms(), std::move(dedupe_id)});
     ++m_stats.received;
   }
@@ -378,7 +387,7 @@ void Engine::give_up(uint64_t id, const AttemptResult& result) {
     ++m_stats.skipped;
     emit(ConsumeEvent::Kind::skipped, why + "; SKIPPED (--on-failure skip), it will not be handled again");
     m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
-    m_items.erase(id);
+    forget(id);
     return;
   }
   begin_stop(why + "; stopping without committing it");
@@ -411,7 +420,7 @@ bool Engine::publish_outputs(uint64_t id, const std::string& output, AttemptResu
     begin_stop("cannot publish the output of " + where(item.record) + " to " +
                output::terminal_safe(m_o.to_topic) + ": " + e.what());
     m_out_waiting.erase(id);
-    m_items.erase(id);
+    forget(id);
   }
   return true;
 }
@@ -435,7 +444,7 @@ bool Engine::skip_seen(uint64_t id) {
   ++m_stats.deduplicated;
   m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
   m_scheduler.finish(id);
-  m_items.erase(id);
+  forget(id);
   return true;
 }
 
@@ -449,13 +458,13 @@ void Engine::done(uint64_t id) {
     } catch (const Error& e) {
       // Handled but not recorded: left uncommitted, so it runs again.
       begin_stop(e.what());
-      m_items.erase(id);
+      forget(id);
       return;
     }
   }
   m_watermark.acked({item.record.topic, item.record.partition}, item.record.offset);
   ++m_stats.done;
-  m_items.erase(id);
+  forget(id);
 }
 
 void Engine::serve_dlq(int timeout_ms) {
@@ -484,12 +493,12 @@ void Engine::serve_dlq(int timeout_ms) {
       ++m_stats.dead_lettered;
       m_watermark.acked({found->second.record.topic, found->second.record.partition},
                         found->second.record.offset);
-      m_items.erase(found);
+      forget(id);
     } else {
       // Never drop a record: it stays uncommitted and evt stops.
       begin_stop("cannot write the dead letter of " + where(found->second.record) + " to " +
                  output::terminal_safe(m_o.dlq_topic) + ": " + r.error);
-      m_items.erase(found);
+      forget(id);
     }
   }
 }
@@ -505,7 +514,7 @@ void Engine::output_acked(uint64_t id, const kafka::DeliveryReport& r) {
     begin_stop("cannot publish the output of " + where(found->second.record) + " to " +
                output::terminal_safe(m_o.to_topic) + ": " + r.error);
     m_out_waiting.erase(waiting);
-    m_items.erase(found);
+    forget(id);
     return;
   }
   ++m_stats.published;
@@ -542,6 +551,18 @@ void Engine::commit(bool force) {
   ++m_stats.commits;
 }
 
+void Engine::forget(uint64_t id) {
+  const auto it = m_items.find(id);
+  if (it == m_items.end()) {
+    return;
+  }
+  const TopicPartition tp{it->second.record.topic, it->second.record.partition};
+  if (auto b = m_buffered_bytes.find(tp); b != m_buffered_bytes.end()) {
+    b->second -= std::min(b->second, record_bytes(it->second.record));
+  }
+  m_items.erase(it);
+}
+
 void Engine::flow_control() {
   // A partition whose buffer is full stops fetching (a record retrying in
   // it holds everything behind it); poll() keeps the membership alive.
@@ -549,9 +570,12 @@ void Engine::flow_control() {
   std::vector<TopicPartition> resume;
   for (const auto& tp : m_assigned_seen) {
     const size_t n = m_scheduler.size(tp);
-    if (n >= m_o.partition_buffer && !m_paused.contains(tp)) {
+    const auto b = m_buffered_bytes.find(tp);
+    const size_t bytes = b == m_buffered_bytes.end() ? 0 : b->second;
+    if ((n >= m_o.partition_buffer || bytes >= m_o.partition_buffer_bytes) && !m_paused.contains(tp)) {
       pause.push_back(tp);
-    } else if (n <= m_o.partition_buffer / 2 && m_paused.contains(tp)) {
+    } else if (n <= m_o.partition_buffer / 2 && bytes <= m_o.partition_buffer_bytes / 2 &&
+               m_paused.contains(tp)) {
       resume.push_back(tp);
     }
   }
@@ -778,11 +802,12 @@ std::vector<kafka::StartPosition> Engine::revoke(const std::vector<TopicPartitio
       offsets.push_back({tp, *offset});
     }
     for (const auto id : m_scheduler.drop_partition(tp)) {
-      m_items.erase(id);
+      forget(id);
     }
     m_watermark.forget(tp);
     m_committed.erase(tp);
     m_paused.erase(tp);
+    m_buffered_bytes.erase(tp);
     m_at_end.erase(tp);
     m_assigned_seen.erase(tp);
     m_batch_limit.erase(tp);

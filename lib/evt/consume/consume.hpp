@@ -49,6 +49,10 @@ struct ConsumeOptions {
   // drops what it prefetched for a paused partition and fetches it again
   // on resume, so at 1,000 a --pipe run spent most of its time refetching.
   size_t partition_buffer = 10000;
+  // And before its buffered keys and values pass this many bytes, so that
+  // large records cannot make the buffer unbounded (librdkafka's own
+  // prefetch per partition is 64 MiB by default, queued.max.messages.kbytes).
+  size_t partition_buffer_bytes = 64u << 20;
   bool exit_at_end = false;        // stop once every assigned partition is read and done
   int64_t dlq_timeout_ms = 10000;  // a dead letter must be acknowledged within this
   std::string to_topic;            // --to: handlers' stdout lines are published here

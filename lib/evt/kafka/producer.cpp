@@ -241,7 +241,6 @@ size_t Producer::produce_batch(const std::string& topic, const Record* const* re
     const Payload p(*records[i]);
     auto& m = batch[i];
     m = rd_kafka_message_t{};
-    m.partition = RD_KAFKA_PARTITION_UA;
     m.payload = p.value;
     m.len = p.value_len;
     m.key = const_cast<void*>(p.key);
@@ -251,15 +250,24 @@ size_t Producer::produce_batch(const std::string& topic, const Record* const* re
   check_fatal(m_impl->state);
   size_t done = 0;
   while (done < n) {
-    const int good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                            batch.data() + done, static_cast<int>(n - done));
+    // One call per stretch of records with the same partition (-1: the
+    // partitioner chooses per record; else all go to that partition).
+    const int32_t partition = records[done]->partition < 0 ? RD_KAFKA_PARTITION_UA : records[done]->partition;
+    size_t end = done + 1;
+    while (end < n &&
+           (records[end]->partition < 0 ? RD_KAFKA_PARTITION_UA : records[end]->partition) == partition) {
+      ++end;
+    }
+    const int good = rd_kafka_produce_batch(rkt, partition, RD_KAFKA_MSG_F_COPY, batch.data() + done,
+                                            static_cast<int>(end - done));
     m_impl->produced += static_cast<size_t>(std::max(good, 0));
-    // With the partitioner choosing (partition -1), the topic locked for
-    // the whole call and every record under message.max.bytes, a failure
-    // is the same for every record from the first failed one on: the
-    // enqueued ones are a prefix. Check it, since the rest is retried.
-    size_t first_failed = n;
-    for (size_t i = done; i < n; ++i) {
+    // The topic is locked for the whole call and every record is under
+    // message.max.bytes: a failure (a full queue, an unknown partition, a
+    // fatal error) is the same for every record from the first failed one
+    // on, so the enqueued ones are a prefix. Checked, since the rest is
+    // retried or sent one by one.
+    size_t first_failed = end;
+    for (size_t i = done; i < end; ++i) {
       if (batch[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         first_failed = i;
         break;
@@ -267,13 +275,16 @@ size_t Producer::produce_batch(const std::string& topic, const Record* const* re
     }
     if (first_failed - done != static_cast<size_t>(good)) {
       throw RuntimeError("librdkafka enqueued " + std::to_string(good) + " of a batch of " +
-                         std::to_string(n - done) +
+                         std::to_string(end - done) +
                          " records, not a prefix of it; records may be out of order");
     }
     done = first_failed;
+    if (done == end) {
+      continue;
+    }
     // Anything but a full queue, and Ctrl-C while it is full: produce() of
     // the next record throws what it means, with nothing of it enqueued.
-    if (done == n || batch[done].err != RD_KAFKA_RESP_ERR__QUEUE_FULL || interrupted()) {
+    if (batch[done].err != RD_KAFKA_RESP_ERR__QUEUE_FULL || interrupted()) {
       return done;
     }
     rd_kafka_poll(rk, 50);

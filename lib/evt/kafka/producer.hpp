@@ -68,8 +68,8 @@ class Producer {
                        size_t n);
 
   // Whether produce_batch takes this record: no headers, no timestamp of
-  // its own, partition -1, and key + value well under message.max.bytes,
-  // so that the batch call can only fail for every record alike.
+  // its own, and key + value well under message.max.bytes, so that the
+  // batch call can only fail for every record alike.
   bool batchable(const Record& record) const;
 
   // Serves delivery callbacks for up to timeout_ms and moves the finished

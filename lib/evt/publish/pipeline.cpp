@@ -7,6 +7,7 @@
 
 #include "evt/signals.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -30,6 +31,7 @@ struct Batch {
   std::vector<Item> items;
   std::vector<Record> records;  // one per item, reused between batches
   std::vector<Rejection> rejections;
+  size_t built_count = 0;  // items built; fewer than all after SIGINT/SIGTERM
 };
 
 // A FIFO of batches between the two threads.
@@ -73,7 +75,13 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     batch.records.resize(batch.items.size());
     batch.rejections.resize(batch.items.size());
   }
-  for (size_t i = 0; i < batch.items.size(); ++i) {
+  // The lines of a batch were ready at the same moment: one clock reading
+  // for their envelopes' time.
+  builder.freeze_clock(std::chrono::system_clock::now());
+  size_t i = 0;
+  // Ctrl-C stops the building too: with a slow schema a batch can take a
+  // while, and the lines after the signal are neither sent nor counted.
+  for (; i < batch.items.size() && !interrupted(); ++i) {
     auto& item = batch.items[i];
     if (item.too_long) {
       continue;
@@ -81,6 +89,8 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size),
                                    batch.records[i], batch.rejections[i]);
   }
+  batch.built_count = i;
+  builder.unfreeze_clock();
 }
 
 // Fills a batch from the reader; false when the reader had nothing more.
@@ -116,7 +126,7 @@ size_t batchable_run(const Batch& b, size_t first, const PublishSession& session
     return 0;
   }
   size_t end = first + 1;
-  while (end < b.items.size() && fits(end) && b.records[end].topic == b.records[first].topic) {
+  while (end < b.built_count && fits(end) && b.records[end].topic == b.records[first].topic) {
     ++end;
   }
   return end - first;
@@ -174,7 +184,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
         break;  // the worker failed
       }
       --in_flight;
-      for (size_t i = 0; going && i < b->items.size(); ++i) {
+      for (size_t i = 0; going && i < b->built_count; ++i) {
         const auto& item = b->items[i];
         if (const size_t n = batchable_run(*b, i, session); n > 0) {
           // Records the producer can take in one call (the common case of
@@ -197,6 +207,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
           going = session.submit_built(item.where, item.built, b->records[i], b->rejections[i]);
         }
       }
+      going = going && b->built_count == b->items.size();  // else interrupted
       idle.push_back(b);
     }
   } catch (...) {

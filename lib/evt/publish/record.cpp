@@ -384,8 +384,8 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
     if (given.time.empty()) {
       // Formatting the time is a noticeable share of a fast run; events
       // in the same millisecond share the text.
-      const auto now =
-          std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+      const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+          m_frozen_now ? *m_frozen_now : std::chrono::system_clock::now());
       if (now != m_time_ms || m_time_text.empty()) {
         m_time_ms = now;
         m_time_text = codec::rfc3339_utc(now);

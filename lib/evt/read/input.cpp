@@ -15,15 +15,16 @@ namespace {
 
 constexpr size_t k_read_chunk = 1 << 20;
 
-// A read of fd would not wait: a regular file, or a pipe, FIFO, socket or
-// terminal with bytes, its end or an error ready now.
+// A read of fd would not wait: a pipe, FIFO, socket or terminal with
+// bytes, its end or an error ready now.
 bool readable_now(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    return true;
-  }
   pollfd p{fd, POLLIN, 0};
   return ::poll(&p, 1, 0) > 0;
+}
+
+bool is_regular_file(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 }  // namespace
@@ -124,6 +125,9 @@ LineReader::LineReader(std::vector<std::string> inputs, size_t max_line_bytes)
                        "give files of JSON lines, or - for stdin");
     }
   }
+  for (const int fd : m_fds) {
+    m_regular.push_back(is_regular_file(fd));
+  }
   m_buffer.resize(k_read_chunk);
 }
 
@@ -203,6 +207,10 @@ bool LineReader::line_ready() const {
   if (m_skipping) {
     return false;  // the rest of a line over the limit may never end (/dev/zero)
   }
+  const auto ready = [&](size_t input) { return m_regular[input] || readable_now(m_fds[input]); };
+  if (!m_eof && m_regular[m_current]) {
+    return true;  // reading a regular file never waits: no search needed
+  }
   if (std::memchr(m_buffer.data() + m_begin, '\n', m_end - m_begin) != nullptr) {
     return true;
   }
@@ -211,9 +219,9 @@ bool LineReader::line_ready() const {
     if (m_end > m_begin || m_current + 1 >= m_fds.size()) {
       return true;
     }
-    return readable_now(m_fds[m_current + 1]);
+    return ready(m_current + 1);
   }
-  return readable_now(m_fds[m_current]);
+  return ready(m_current);
 }
 
 bool LineReader::next(std::string_view& line) {

@@ -57,6 +57,7 @@ class LineReader {
 
   std::vector<std::string> m_names;
   std::vector<int> m_fds;
+  std::vector<bool> m_regular;  // per input: a regular file (a read never waits)
   size_t m_max_line;
   size_t m_current = 0;
   uint64_t m_line = 0;

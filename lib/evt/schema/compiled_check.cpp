@@ -359,7 +359,7 @@ namespace {
 bool tape_number(std::string_view raw, bool& integer, double& value) {
   const char* const b = raw.data();
   const char* const e = b + raw.size();
-  integer = raw.find_first_of(".eE") == std::string_view::npos;
+  integer = codec::is_integer_number_text(raw);
   if (integer) {
     int64_t i = 0;
     if (const auto r = std::from_chars(b, e, i); r.ec == std::errc() && r.ptr == e) {
