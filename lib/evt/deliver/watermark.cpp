@@ -28,10 +28,13 @@ bool AckWatermark::acked(const TopicPartition& tp, int64_t offset) {
     return false;
   }
   auto& pending = it->second.pending;
-  // Offsets increase along the deque, so a binary search finds the entry in
-  // O(log n) even with many records in flight.
-  const auto pos = std::lower_bound(pending.begin(), pending.end(), offset,
-                                    [](const Pending& p, int64_t o) { return p.offset < o; });
+  // Acknowledgements mostly come in order (one destination partition is
+  // written in order): the front first. Otherwise offsets increase along
+  // the deque, so a binary search finds the entry in O(log n).
+  const auto pos = !pending.empty() && pending.front().offset == offset
+                       ? pending.begin()
+                       : std::lower_bound(pending.begin(), pending.end(), offset,
+                                          [](const Pending& p, int64_t o) { return p.offset < o; });
   if (pos == pending.end() || pos->offset != offset || pos->done) {
     return false;
   }

@@ -83,7 +83,7 @@ CopyReport Copier::run() {
     m_report.already_complete = true;
     return finish();
   }
-  m_sender.begin(dest_end);
+  m_sender.begin(dest_end, !m_options.route);  // a route sends Records: one thread
   for (const auto& [topic, from] : m_topic_scan_from) {
     if (!m_sender.has_topic(topic)) {
       add_route_topic(topic);
@@ -363,6 +363,14 @@ void Copier::copy_loop(kafka::Consumer* group_consumer) {
       positions.push_back({p.report.partition, p.report.start});
     }
   }
+  std::set<std::string> topics;
+  for (const auto& pos : positions) {
+    topics.insert(pos.partition.topic);
+  }
+  // A fresh client knows no topic: without this, the assigned partitions
+  // wait for librdkafka's next metadata refresh (up to a second) before the
+  // first fetch — most of a small run's time.
+  consumer->learn_topics({topics.begin(), topics.end()}, std::min(m_options.idle_timeout_ms, 5000));
   consumer->assign(positions);
   const size_t batch = poll_batch();
   std::vector<TopicPartition> reached;
@@ -583,14 +591,15 @@ bool Copier::send_direct(const Part& p, const RecordView& r, kafka::NativeHeader
   for (const auto& h : r.headers) {
     bytes += h.key.size() + (h.value ? h.value->size() : 0);
   }
+  std::optional<std::string_view> source_text;
   if (m_options.provenance) {
     format_source_into(m_source_text, p.report.partition, r.offset);
-    headers.add(k_source_header, m_source_text);
-    headers.add(k_run_header, m_options.run_id);
+    source_text = m_source_text;  // the Sender adds the headers
     bytes += k_source_header.size() + m_source_text.size() + k_run_header.size() + m_options.run_id.size();
   }
   out.headers = {};  // the producer takes `headers`, not the decoded views
-  return m_sender.send(index_of(p), r.offset, p.report.dest_partition, out, std::move(headers), bytes);
+  return m_sender.send(index_of(p), r.offset, p.report.dest_partition, out, std::move(headers), bytes,
+                       source_text);
 }
 
 void Copier::commit(kafka::Consumer& consumer, bool must) {

@@ -34,7 +34,7 @@ CopyReport Copier::run_member() {
       check_destination(*meta, true);
     }
   }
-  m_sender.begin(destination_ends());
+  m_sender.begin(destination_ends(), !m_options.route);
   consumer.set_rebalance_listener(this);
   std::set<std::string> topics;
   for (const auto& p : m_parts) {

@@ -2,18 +2,52 @@
 
 #include "evt/replay/provenance.hpp"
 
+#include "evt/kafka/property_value.hpp"
+
 #include <algorithm>
+#include <stdexcept>
 
 namespace evt::replay {
+
+namespace {
+
+// evt_replay_src and evt_replay_run (docs/replay.md).
+void add_provenance(kafka::NativeHeaders& headers, std::string_view source_text, const std::string& run_id) {
+  headers.add(k_source_header, source_text);
+  headers.add(k_run_header, run_id);
+}
+
+}  // namespace
 
 Sender::Sender(const Destination& dest, const CopyOptions& options, size_t sources)
     : m_dest(dest), m_options(options), m_limiter(options.rate), m_written(sources, 0) {}
 
-void Sender::begin(const std::map<int32_t, int64_t>& dest_end) {
+void Sender::begin(const std::map<int32_t, int64_t>& dest_end, bool threaded) {
   m_tracker.start(dest_end);
   kafka::ProducerOptions po;
   po.idempotent = true;  // retries never duplicate; one partition is written in order
   m_producer.emplace(m_dest.config, po);
+  if (threaded) {
+    // Half the producer's queue: the worker never meets a full queue, so
+    // it never blocks where a stop cannot reach it.
+    const auto queue =
+        kafka::positive_property(m_dest.config, "queue.buffering.max.messages").value_or(100000);
+    kafka::Producer* producer = &*m_producer;
+    const std::string* topic = &m_dest.topic;
+    const std::string* run_id = &m_options.run_id;
+    m_worker.emplace(
+        [producer, topic, run_id](int32_t partition, const RecordView& record, kafka::NativeHeaders headers,
+                                  std::optional<std::string_view> source_text, uint64_t token) {
+          if (source_text) {
+            add_provenance(headers, *source_text, *run_id);
+          }
+          producer->produce(*topic, partition, record, std::move(headers), token);
+        },
+        [producer](int timeout_ms, std::vector<kafka::DeliveryReport>& reports) {
+          producer->poll(timeout_ms, reports);
+        },
+        std::max<size_t>(queue / 2, 1));
+  }
 }
 
 void Sender::add_topic(const std::string& topic, const std::map<int32_t, int64_t>& dest_end) {
@@ -96,6 +130,9 @@ uint64_t Sender::track(uint32_t source, int64_t offset, const std::string& topic
 }
 
 bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
+  if (m_worker) {
+    throw std::logic_error("Sender: a threaded sender sends borrowed records only");
+  }
   if (!admit()) {
     return false;
   }
@@ -110,12 +147,22 @@ bool Sender::send(uint32_t source, int64_t offset, const Record& record) {
 }
 
 bool Sender::send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
-                  kafka::NativeHeaders headers, uint64_t bytes) {
+                  kafka::NativeHeaders headers, uint64_t bytes, std::optional<std::string_view> source_text) {
   if (!admit()) {
     return false;
   }
   const uint64_t token = track(source, offset, m_dest.topic, bytes);
-  m_producer->produce(m_dest.topic, dest_partition, record, std::move(headers), token);
+  if (m_worker) {
+    // The worker adds the headers: their allocations leave the consuming
+    // thread, the copy's critical path.
+    m_worker->add(dest_partition, record, std::move(headers), token, source_text);
+    ++m_unacked;
+  } else {
+    if (source_text) {
+      add_provenance(headers, *source_text, m_options.run_id);
+    }
+    m_producer->produce(m_dest.topic, dest_partition, record, std::move(headers), token);
+  }
   m_watermark.sent(key(source), offset);
   return true;
 }
@@ -125,7 +172,13 @@ void Sender::serve(int timeout_ms) {
     return;
   }
   m_reports.clear();
-  m_producer->poll(timeout_ms, m_reports);
+  if (m_worker) {
+    m_worker->flush();
+    m_worker->take(m_reports, timeout_ms);
+  } else {
+    m_producer->poll(timeout_ms, m_reports);
+  }
+  bool moved = false;
   for (const auto& rep : m_reports) {
     if (rep.token < m_first_token || rep.token - m_first_token >= m_in_flight.size()) {
       continue;
@@ -135,6 +188,9 @@ void Sender::serve(int timeout_ms) {
       continue;
     }
     slot.pending = false;
+    if (m_worker) {
+      --m_unacked;
+    }
     const auto f = slot;
     while (!m_in_flight.empty() && !m_in_flight.front().pending) {
       m_in_flight.pop_front();
@@ -158,7 +214,10 @@ void Sender::serve(int timeout_ms) {
     ++*f.written_to;
     ++m_written[f.source];
     m_bytes += f.bytes;
-    touch();
+    moved = true;
+  }
+  if (moved) {
+    touch();  // once per call: the clock is not free per record
   }
 }
 
@@ -187,11 +246,16 @@ size_t Sender::drain() {
     return 0;
   }
   touch();
-  while (m_producer->in_flight() > 0 &&
+  while (in_flight() > 0 &&
          Clock::now() - m_last_activity <= std::chrono::milliseconds(m_options.idle_timeout_ms)) {
     serve(100);
   }
-  const size_t left = m_producer->in_flight();
+  const size_t left = in_flight();
+  if (m_worker) {
+    // Records it still holds were never produced: nothing of them can land.
+    m_worker->stop(left == 0);
+    m_worker.reset();
+  }
   if (left > 0) {
     m_reports.clear();
     m_producer->purge(m_reports);

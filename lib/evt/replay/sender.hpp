@@ -10,6 +10,7 @@
 #include "evt/kafka/producer.hpp"
 #include "evt/replay/checkpoint.hpp"
 #include "evt/replay/copy.hpp"
+#include "evt/replay/produce_worker.hpp"
 
 #include <chrono>
 #include <deque>
@@ -26,7 +27,10 @@ class Sender {
   Sender(const Destination& dest, const CopyOptions& options, size_t sources);
 
   // Opens the producer; `dest_end`: destination end offsets noted before.
-  void begin(const std::map<int32_t, int64_t>& dest_end);
+  // `threaded`: records sent from borrowed bytes are produced on a thread
+  // of their own (ProduceWorker); every other call stays on the caller's
+  // thread. A threaded Sender sends no Record (the other send()).
+  void begin(const std::map<int32_t, int64_t>& dest_end, bool threaded = false);
 
   // A record an earlier attempt wrote, found by the resume scan.
   void found(uint32_t source, int64_t offset, int32_t dest_partition, int64_t dest_offset);
@@ -44,9 +48,11 @@ class Sender {
   // The same for a record of the destination topic from borrowed bytes
   // (key, value, timestamp of `record`) with its headers handed to the
   // producer as they are (kafka::Producer::produce); `bytes` counts its key,
-  // value and headers for the progress line.
+  // value and headers for the progress line. With `source_text` the
+  // provenance headers are added (this value and the run id), on the
+  // producing thread.
   bool send(uint32_t source, int64_t offset, int32_t dest_partition, const RecordView& record,
-            kafka::NativeHeaders headers, uint64_t bytes);
+            kafka::NativeHeaders headers, uint64_t bytes, std::optional<std::string_view> source_text);
 
   // Serves delivery reports for up to timeout_ms.
   void serve(int timeout_ms);
@@ -78,7 +84,7 @@ class Sender {
   // purges and returns the number of records left unacknowledged.
   size_t drain();
 
-  size_t in_flight() const { return m_producer ? m_producer->in_flight() : 0; }
+  size_t in_flight() const { return m_worker ? m_unacked : m_producer ? m_producer->in_flight() : 0; }
   // Records of `source` sent and not yet acknowledged (or failed).
   size_t in_flight(uint32_t source) const { return m_watermark.in_flight(key(source)); }
   // Drops what is known of `source` (revoked: its next owner takes over).
@@ -126,6 +132,9 @@ class Sender {
   std::map<std::string, uint64_t> m_written_to;
   uint64_t* m_dest_written = nullptr;  // m_written_to's entry of the destination topic, once sent to
   std::optional<kafka::Producer> m_producer;
+  // Declared after the producer: stopped before it goes.
+  std::optional<ProduceWorker> m_worker;
+  size_t m_unacked = 0;  // threaded: records sent without an applied report
   // Indexed by token - m_first_token: tokens are handed out in order, so a
   // ring instead of a hash map (no allocation per record). The front is
   // dropped once its report came.
