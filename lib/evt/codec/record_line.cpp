@@ -281,21 +281,25 @@ bool is_name(std::string_view name, const char (&lit)[N]) {
 int field_index(std::string_view name) {
   switch (name.size()) {
     case 3:
-      return is_name(name, "key") ? f_key : -1;
+      return is_name(name, "key") ? static_cast<int>(f_key) : -1;
     case 5:
-      return is_name(name, "value") ? f_value : is_name(name, "topic") ? f_topic : -1;
+      return is_name(name, "value")   ? static_cast<int>(f_value)
+             : is_name(name, "topic") ? static_cast<int>(f_topic)
+                                      : -1;
     case 6:
-      return is_name(name, "offset") ? f_offset : -1;
+      return is_name(name, "offset") ? static_cast<int>(f_offset) : -1;
     case 7:
-      return is_name(name, "headers") ? f_headers : -1;
+      return is_name(name, "headers") ? static_cast<int>(f_headers) : -1;
     case 9:
-      return is_name(name, "timestamp") ? f_timestamp : is_name(name, "partition") ? f_partition : -1;
+      return is_name(name, "timestamp")   ? static_cast<int>(f_timestamp)
+             : is_name(name, "partition") ? static_cast<int>(f_partition)
+                                          : -1;
     case 10:
-      return is_name(name, "key_base64") ? f_key_b64 : -1;
+      return is_name(name, "key_base64") ? static_cast<int>(f_key_b64) : -1;
     case 12:
-      return is_name(name, "value_base64") ? f_value_b64 : -1;
+      return is_name(name, "value_base64") ? static_cast<int>(f_value_b64) : -1;
     case 14:
-      return is_name(name, "timestamp_type") ? f_timestamp_type : -1;
+      return is_name(name, "timestamp_type") ? static_cast<int>(f_timestamp_type) : -1;
     default:
       return -1;
   }
