@@ -60,6 +60,23 @@ expect_contains "$ERR" "evt: sent 4, rejected 1, failed 0 in "
 expect_not_contains "$ERR" "stopped at"
 expect_eq "$(consume v2 -f '%s\n' | wc -l)" 4
 
+# a pattern over a long string: 30,000 characters crashed std::regex on an
+# 8 MiB stack (exit 139, nothing reported); now checked on a big stack, and
+# a string over 65536 bytes is rejected unmatched, in both threading modes
+printf '{"type":"object","properties":{"s":{"type":"string","pattern":"^[a-z]+$"}}}' > pattern.json
+python3 -c "import json;print(json.dumps({'s':'a'*30000}));print(json.dumps({'s':'a'*70000}));print(json.dumps({'s':'a'*29999+'1'}))" > long.jsonl
+for mode in "" --one-thread; do
+  # shellcheck disable=SC2086
+  run_evt publish -t re -f long.jsonl --schema pattern.json --skip-invalid $mode
+  expect_rc 4 "long strings against a pattern ($mode)"
+  expect_contains "$ERR" "evt: long.jsonl:2: /: a string of 70000 bytes is longer than the 65536 that evt checks against this schema's regular expressions"
+  expect_contains "$ERR" "evt: long.jsonl:3: /s: "
+  expect_contains "$ERR" "evt: sent 1, rejected 2, failed 0 in "
+done
+run_evt schema validate -s pattern.json long.jsonl
+expect_rc 1 "schema validate of long strings against a pattern"
+expect_contains "$OUT$ERR" "long.jsonl:2: /: a string of 70000 bytes is longer than the 65536"
+
 # a schema repository: the latest version of the subject named by --type
 run_evt publish -t g --schema-dir "$DATA/schemas" --type OrderPlaced --data '{"orderId":1}'
 expect_rc 4

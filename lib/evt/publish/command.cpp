@@ -3,6 +3,7 @@
 #include "evt/codec/record_line.hpp"
 #include "evt/deliver/rate_limiter.hpp"
 #include "evt/error.hpp"
+#include "evt/schema/big_stack.hpp"
 
 namespace evt::publish {
 
@@ -71,16 +72,26 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
   if (m_single) {
     const auto& o = m_request;
     // Read a little past the limit so the guard can name the real size.
-    session.submit_data(
+    const auto data =
         o.data ? o.data
-               : std::optional<std::string>(read::read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20))));
+               : std::optional<std::string>(read::read_data_file(o.data_file, 2 * m_max_bytes + (1 << 20)));
+    // A schema check runs on a big stack (schema/regex_guard.hpp).
+    schema::run_with_big_stack([&] { session.submit_data(data); });
     return session.finish();
   }
   // By default one thread builds (parses, checks, envelopes) while this
   // one sends, and plain records go to the producer in batches
   // (docs/benchmarks.md); --one-thread does both here, record by record.
-  return m_request.worker_thread ? publish_lines_pipelined(*m_reader, session, *m_builder)
-                                 : publish_lines(*m_reader, session);
+  if (m_request.worker_thread) {
+    return publish_lines_pipelined(*m_reader, session, *m_builder);
+  }
+  if (m_schemas) {
+    // A schema check runs on a big stack (schema/regex_guard.hpp).
+    PublishResult result;
+    schema::run_with_big_stack([&] { result = publish_lines(*m_reader, session); });
+    return result;
+  }
+  return publish_lines(*m_reader, session);
 }
 
 }  // namespace evt::publish

@@ -5,6 +5,7 @@
 // by the worker. Lines past a stop are built but never sent or counted.
 #include "evt/publish/publish.hpp"
 
+#include "evt/schema/big_stack.hpp"
 #include "evt/signals.hpp"
 
 #include <chrono>
@@ -186,10 +187,15 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
   std::exception_ptr worker_error;
   std::thread worker([&] {
     try {
-      while (Batch* b = to_build.pop()) {
-        build_batch(*b, builder);
-        built.push(b);
-      }
+      // The building runs on a big stack: valijson recurses with the
+      // event's depth and std::regex with a string's length
+      // (schema/regex_guard.hpp); this thread only waits for it.
+      schema::run_with_big_stack([&] {
+        while (Batch* b = to_build.pop()) {
+          build_batch(*b, builder);
+          built.push(b);
+        }
+      });
     } catch (...) {
       worker_error = std::current_exception();
     }

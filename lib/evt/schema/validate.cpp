@@ -18,6 +18,7 @@
 #include "evt/schema/big_stack.hpp"
 #include "evt/schema/compiled_check.hpp"
 #include "evt/schema/json_schema_model.hpp"
+#include "evt/schema/regex_guard.hpp"
 #include "evt/signals.hpp"
 
 namespace evt::schema {
@@ -123,6 +124,7 @@ struct EventValidator::Impl {
   // still runs for events the check rejects, to say why.
   std::unique_ptr<CompiledCheck> compiled;
   std::deque<json> fetched;  // documents valijson fetched through us; alive as long as the schema
+  bool regex = false;        // valijson uses std::regex for it (regex_guard.hpp)
 };
 
 EventValidator::EventValidator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -179,6 +181,10 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   if (draft != JsonDraft::draft4) {
     impl->compiled = CompiledCheck::compile(document);
   }
+  impl->regex = uses_std_regex(document);
+  for (const auto& fetched : impl->fetched) {
+    impl->regex = impl->regex || uses_std_regex(fetched);
+  }
   return EventValidator(std::move(impl));
 }
 
@@ -189,6 +195,11 @@ std::vector<EventError> EventValidator::validate(const json& event) const {
     doc.Parse(text.data(), text.size());
     if (!doc.HasParseError() && m_impl->compiled->accepts(doc)) {
       return {};
+    }
+  }
+  if (m_impl->regex) {
+    if (const auto bytes = text_over_regex_limit(event)) {
+      return {{"", regex_limit_message(*bytes)}};
     }
   }
   valijson::Validator validator;
