@@ -109,4 +109,25 @@ expect_eq "$("$EVT" partition-of k -t keys)" "$("$EVT" partition-of k -n 7)" "pa
 run_evt partition-of k
 expect_rc 2
 expect_eq "$ERR" "evt: error: partition-of needs --partitions N or -t TOPIC"
+
+# A dry run prints each line as it comes, not at the end of the input
+# (both threading modes): the first line shows while the FIFO stays open.
+for mode in "" --one-thread; do
+  rm -f slow.fifo dry.out
+  mkfifo slow.fifo
+  # shellcheck disable=SC2086
+  "$EVT" publish -t keys --dry-run -f slow.fifo $mode >dry.out 2>/dev/null &
+  DRY=$!
+  exec 3>slow.fifo
+  echo '{"n":1}' >&3
+  for _ in $(seq 1 100); do
+    grep -q '"n\\":1' dry.out 2>/dev/null && break
+    sleep 0.1
+  done
+  expect_contains "$(cat dry.out)" '{\"n\":1}' "dry run line shown before the input ends ($mode)"
+  echo '{"n":2}' >&3
+  exec 3>&-
+  wait "$DRY"
+  expect_eq "$(wc -l <dry.out)" 2 "dry run lines ($mode)"
+done
 echo ok

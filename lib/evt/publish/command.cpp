@@ -63,6 +63,8 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
     codec::append_record_line(line_buffer, r);
     dry_run_out.write(line_buffer);
   };
+  // Lines piped in slowly (tail -f | evt publish --dry-run) show as they come.
+  events.waiting = [&] { dry_run_out.flush(); };
   DeliveryOptions delivery;
   delivery.dry_run = m_request.dry_run;
   delivery.skip_invalid = m_request.skip_invalid;

@@ -350,6 +350,9 @@ PublishResult publish_lines(read::LineReader& reader, PublishSession& session) {
   std::string_view line;
   for (;;) {
     try {
+      if (!reader.line_ready()) {
+        session.waiting_for_input();  // e.g. a dry run's lines reach a pipe now
+      }
       if (!reader.next(line)) {
         break;
       }

@@ -75,6 +75,7 @@ struct PublishEvents {
   std::function<void(LineRef, size_t bytes)> large;
   std::function<void(const Record&)> dry_run;                          // each record a dry run would send
   std::function<void(const PublishCounts&, double seconds)> progress;  // ~2 per second
+  std::function<void()> waiting;  // about to wait for input (e.g. flush what was printed)
 };
 
 // How records are delivered.
@@ -123,6 +124,13 @@ class PublishSession {
 
   // Notes that reading ended because of SIGINT.
   void interrupt();
+
+  // Says (events.waiting) that the next read may wait for input.
+  void waiting_for_input() {
+    if (m_events.waiting) {
+      m_events.waiting();
+    }
+  }
 
   // Notes that reading the input failed (`error` holds an evt::Error, e.g.
   // an InputError naming the file): the run stops there like at a client
