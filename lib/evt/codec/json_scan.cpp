@@ -371,47 +371,46 @@ void decode_json_string(std::string_view inner, std::string& out) {
   out.resize(static_cast<size_t>(w - out.data()));
 }
 
-std::string_view child_name(const JsonChild& child, std::string& scratch) {
-  if (!child.name_escaped) {
-    return child.name;
+namespace {
+
+// `text` as it reads once decoded: itself, or its decoding in `scratch`.
+std::string_view decoded(std::string_view text, bool escaped, std::string& scratch) {
+  if (!escaped) {
+    return text;
   }
-  decode_json_string(child.name, scratch);
+  decode_json_string(text, scratch);
   return scratch;
+}
+
+// A string value's text between its quotes.
+std::string_view inner(std::string_view raw) {
+  return raw.substr(1, raw.size() - 2);
+}
+
+}  // namespace
+
+std::string_view child_name(const JsonChild& child, std::string& scratch) {
+  return decoded(child.name, child.name_escaped, scratch);
 }
 
 std::string_view child_string(const JsonChild& child, std::string& scratch) {
-  const auto inner = child.raw.substr(1, child.raw.size() - 2);
-  if (!child.escaped) {
-    return inner;
-  }
-  decode_json_string(inner, scratch);
-  return scratch;
+  return decoded(inner(child.raw), child.escaped, scratch);
 }
 
 void assign_child_string(const JsonChild& child, std::string& out) {
-  const auto inner = child.raw.substr(1, child.raw.size() - 2);
   if (child.escaped) {
-    decode_json_string(inner, out);
+    decode_json_string(inner(child.raw), out);
   } else {
-    out.assign(inner);
+    out.assign(inner(child.raw));
   }
 }
 
 std::string_view entry_name(const JsonTapeEntry& entry, std::string& scratch) {
-  if (!entry.name_escaped) {
-    return entry.name;
-  }
-  decode_json_string(entry.name, scratch);
-  return scratch;
+  return decoded(entry.name, entry.name_escaped, scratch);
 }
 
 std::string_view entry_string(const JsonTapeEntry& entry, std::string& scratch) {
-  const auto inner = entry.raw.substr(1, entry.raw.size() - 2);
-  if (!entry.escaped) {
-    return inner;
-  }
-  decode_json_string(inner, scratch);
-  return scratch;
+  return decoded(inner(entry.raw), entry.escaped, scratch);
 }
 
 bool JsonScanner::scan(std::string_view text) {

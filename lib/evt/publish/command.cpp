@@ -63,8 +63,11 @@ PublishResult PublishCommand::run(PublishEvents events, output::Sink& dry_run_ou
     codec::append_record_line(line_buffer, r);
     dry_run_out.write(line_buffer);
   };
-  // Lines piped in slowly (tail -f | evt publish --dry-run) show as they come.
-  events.waiting = [&] { dry_run_out.flush(); };
+  // Lines piped in slowly (tail -f | evt publish --dry-run) show as they come
+  // (the reader is used only within run(), while dry_run_out lives).
+  if (m_reader) {
+    m_reader->on_wait([&] { dry_run_out.flush(); });
+  }
   DeliveryOptions delivery;
   delivery.dry_run = m_request.dry_run;
   delivery.skip_invalid = m_request.skip_invalid;

@@ -218,9 +218,6 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       // is being built: built records are sent while the next line is
       // still on its way.
       while (reading && going && !idle.empty() && (in_flight == 0 || line_ready(reader, read_error))) {
-        if (in_flight == 0 && !line_ready(reader, read_error)) {
-          session.waiting_for_input();  // e.g. a dry run's lines reach a pipe now
-        }
         Batch* b = idle.back();
         const bool filled = fill_batch(*b, reader, read_error);
         if (filled) {

@@ -91,11 +91,15 @@ void PublishSession::input_failed(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
-    m_result.client_error = e.what();
-    m_result.client_error_code = e.code();
-    m_result.client_exception = error;
-    stop(StopReason::client_error, {});
+    stop_on_error(e, error, {});
   }
+}
+
+void PublishSession::stop_on_error(const Error& e, std::exception_ptr error, LineRef where) {
+  m_result.client_error = e.what();
+  m_result.client_error_code = e.code();
+  m_result.client_exception = std::move(error);
+  stop(StopReason::client_error, where);
 }
 
 void PublishSession::note_client_error(const deliver::ClientError& error) {
@@ -174,10 +178,7 @@ bool PublishSession::submit_run(const LineRef* where, const Record* const* recor
       return false;
     } catch (const Error& e) {
       ++m_result.counts.lines;  // the line it stopped at, as send() would count it
-      m_result.client_error = e.what();
-      m_result.client_error_code = e.code();
-      m_result.client_exception = std::current_exception();
-      stop(StopReason::client_error, where[i]);
+      stop_on_error(e, std::current_exception(), where[i]);
       return false;
     }
     const uint64_t polls_before = m_result.counts.produced / k_poll_every;
@@ -285,10 +286,7 @@ bool PublishSession::send(LineRef where, const Record& record) {
       }
       return true;
     } catch (const Error& e) {
-      m_result.client_error = e.what();
-      m_result.client_error_code = e.code();
-      m_result.client_exception = std::current_exception();
-      stop(StopReason::client_error, where);
+      stop_on_error(e, std::current_exception(), where);
       return false;
     }
     ++m_result.counts.produced;
@@ -350,9 +348,6 @@ PublishResult publish_lines(read::LineReader& reader, PublishSession& session) {
   std::string_view line;
   for (;;) {
     try {
-      if (!reader.line_ready()) {
-        session.waiting_for_input();  // e.g. a dry run's lines reach a pipe now
-      }
       if (!reader.next(line)) {
         break;
       }

@@ -75,7 +75,6 @@ struct PublishEvents {
   std::function<void(LineRef, size_t bytes)> large;
   std::function<void(const Record&)> dry_run;                          // each record a dry run would send
   std::function<void(const PublishCounts&, double seconds)> progress;  // ~2 per second
-  std::function<void()> waiting;  // about to wait for input (e.g. flush what was printed)
 };
 
 // How records are delivered.
@@ -125,13 +124,6 @@ class PublishSession {
   // Notes that reading ended because of SIGINT.
   void interrupt();
 
-  // Says (events.waiting) that the next read may wait for input.
-  void waiting_for_input() {
-    if (m_events.waiting) {
-      m_events.waiting();
-    }
-  }
-
   // Notes that reading the input failed (`error` holds an evt::Error, e.g.
   // an InputError naming the file): the run stops there like at a client
   // error, and what was sent before is still flushed and reported.
@@ -148,6 +140,8 @@ class PublishSession {
   void sync_delivery();
   void maybe_progress();
   void stop(StopReason reason, LineRef where);
+  // Stops at `where` for a client or input error `e` (`error` holds it).
+  void stop_on_error(const Error& e, std::exception_ptr error, LineRef where);
   // Keeps the first client error seen while serving reports or flushing.
   void note_client_error(const deliver::ClientError& error);
 

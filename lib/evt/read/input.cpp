@@ -154,6 +154,9 @@ bool LineReader::fill() {
   if (m_buffer.size() - m_end < k_read_chunk / 4) {
     m_buffer.resize(m_buffer.size() * 2);
   }
+  if (m_on_wait && m_file_size[m_current] < 0 && !readable_now(m_fds[m_current])) {
+    m_on_wait();
+  }
   for (;;) {
     const ssize_t n = ::read(m_fds[m_current], m_buffer.data() + m_end, m_buffer.size() - m_end);
     if (n > 0) {

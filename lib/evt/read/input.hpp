@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ class LineReader {
   // throws like next().
   bool line_ready();
 
+  // Called before a read that would wait for input (a pipe or terminal
+  // with nothing ready), e.g. to flush what was printed so far.
+  void on_wait(std::function<void()> hook) { m_on_wait = std::move(hook); }
+
   // True when the line returned last was longer than the limit (the view
   // then holds only its first max_line_bytes bytes).
   bool too_long() const { return m_too_long; }
@@ -60,7 +65,8 @@ class LineReader {
   std::vector<std::string> m_names;
   std::vector<int> m_fds;
   std::vector<int64_t> m_file_size;  // per input: a regular file's size (its reads never wait), else -1
-  int64_t m_read_bytes = 0;          // read from the current input so far
+  int64_t m_read_bytes = 0;
+  std::function<void()> m_on_wait;  // read from the current input so far
   size_t m_max_line;
   size_t m_current = 0;
   uint64_t m_line = 0;

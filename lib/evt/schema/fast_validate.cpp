@@ -17,7 +17,6 @@
 #include <valijson/validator.hpp>
 
 #include <deque>
-#include <vector>
 
 namespace evt::schema {
 
@@ -30,36 +29,6 @@ struct FastEventValidator::Impl {
   std::deque<json> fetched;  // documents the schema refers to; alive as long as it
   bool regex = false;        // valijson uses std::regex for it (regex_guard.hpp)
 };
-
-namespace {
-
-// regex_guard's text_over_regex_limit for a RapidJSON event.
-bool has_text_over_regex_limit(const rapidjson::Value& event) {
-  std::vector<const rapidjson::Value*> todo{&event};
-  while (!todo.empty()) {
-    const rapidjson::Value* node = todo.back();
-    todo.pop_back();
-    if (node->IsString()) {
-      if (node->GetStringLength() > k_max_regex_text_bytes) {
-        return true;
-      }
-    } else if (node->IsObject()) {
-      for (auto it = node->MemberBegin(); it != node->MemberEnd(); ++it) {
-        if (it->name.GetStringLength() > k_max_regex_text_bytes) {
-          return true;
-        }
-        todo.push_back(&it->value);
-      }
-    } else if (node->IsArray()) {
-      for (const auto& element : node->GetArray()) {
-        todo.push_back(&element);
-      }
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 FastEventValidator::FastEventValidator(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 FastEventValidator::FastEventValidator(FastEventValidator&&) noexcept = default;
@@ -97,10 +66,7 @@ FastEventValidator FastEventValidator::from_file(const fs::path& schema_file) {
   } catch (const std::exception& e) {
     throw UsageError(std::string("cannot use the schema: ") + e.what());
   }
-  impl->regex = uses_std_regex(document);
-  for (const auto& fetched : impl->fetched) {
-    impl->regex = impl->regex || uses_std_regex(fetched);
-  }
+  impl->regex = uses_std_regex(document, impl->fetched);
   return FastEventValidator(std::move(impl));
 }
 
@@ -108,7 +74,7 @@ bool FastEventValidator::accepts(const rapidjson::Value& event) const {
   if (m_impl->compiled) {
     return m_impl->compiled->accepts(event);
   }
-  if (m_impl->regex && has_text_over_regex_limit(event)) {
+  if (m_impl->regex && text_over_regex_limit(event)) {
     return false;  // the full validator says why
   }
   // No results object: valijson stops at the first failure and builds no

@@ -42,6 +42,18 @@ bool uses_std_regex(const json& schema) {
   return false;
 }
 
+bool uses_std_regex(const json& schema, const std::deque<json>& fetched) {
+  if (uses_std_regex(schema)) {
+    return true;
+  }
+  for (const auto& document : fetched) {
+    if (uses_std_regex(document)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::size_t> text_over_regex_limit(const json& event) {
   std::vector<const json*> todo{&event};
   while (!todo.empty()) {
@@ -61,6 +73,31 @@ std::optional<std::size_t> text_over_regex_limit(const json& event) {
       }
     } else if (node->is_array()) {
       for (const auto& element : *node) {
+        todo.push_back(&element);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> text_over_regex_limit(const rapidjson::Value& event) {
+  std::vector<const rapidjson::Value*> todo{&event};
+  while (!todo.empty()) {
+    const rapidjson::Value* node = todo.back();
+    todo.pop_back();
+    if (node->IsString()) {
+      if (node->GetStringLength() > k_max_regex_text_bytes) {
+        return node->GetStringLength();
+      }
+    } else if (node->IsObject()) {
+      for (auto it = node->MemberBegin(); it != node->MemberEnd(); ++it) {
+        if (it->name.GetStringLength() > k_max_regex_text_bytes) {
+          return it->name.GetStringLength();
+        }
+        todo.push_back(&it->value);
+      }
+    } else if (node->IsArray()) {
+      for (const auto& element : node->GetArray()) {
         todo.push_back(&element);
       }
     }

@@ -181,10 +181,7 @@ EventValidator EventValidator::from_json(const json& document, const fs::path& b
   if (draft != JsonDraft::draft4) {
     impl->compiled = CompiledCheck::compile(document);
   }
-  impl->regex = uses_std_regex(document);
-  for (const auto& fetched : impl->fetched) {
-    impl->regex = impl->regex || uses_std_regex(fetched);
-  }
+  impl->regex = uses_std_regex(document, impl->fetched);
   return EventValidator(std::move(impl));
 }
 
