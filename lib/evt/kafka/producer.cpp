@@ -5,8 +5,12 @@
 #include "evt/signals.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <map>
+#include <mutex>
+#include <random>
 
 namespace evt::kafka {
 
@@ -40,6 +44,81 @@ void delivery_cb(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque
   }
 }
 
+// evt's partitioner, installed for librdkafka's murmur2_random (evt's
+// default). Keyed records go exactly where murmur2_random puts them. Keyless
+// records stick to one partition with a leader for
+// sticky.partitioning.linger.ms, as librdkafka's own sticky partitioner does
+// (which evt turns off: librdkafka calls a custom partitioner only for keyed
+// records while it is on). The point is that evt learns the choice: the
+// producer then sends the next keyless records of a run straight to that
+// partition in one call, without a partitioner call, a lock and two clock
+// readings per record (see Producer::Impl::Sticky).
+struct KeylessChoice {
+  std::mutex mutex;
+  int32_t partition = -1;
+  int64_t chosen_at_us = 0;
+  int64_t linger_us = 10000;
+  std::minstd_rand random{std::random_device{}()};
+};
+
+// What the partitioner last chose for a keyless record on this thread:
+// produce calls run the partitioner on the calling thread, so the caller
+// reads its choice here right after the call.
+struct LastChoice {
+  const KeylessChoice* topic = nullptr;
+  int32_t partition = -1;
+  int64_t chosen_at_us = 0;  // when the partition became the sticky one
+};
+thread_local LastChoice t_last_choice;
+
+// The monotonic clock at the kernel tick's resolution (1-4 ms): a few
+// nanoseconds to read, against tens for the exact one, and fine for a
+// linger of milliseconds.
+int64_t coarse_now_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+int32_t evt_partitioner(const rd_kafka_topic_t* rkt, const void* key, size_t key_len, int32_t partition_cnt,
+                        void* rkt_opaque, void* msg_opaque) {
+  if (key != nullptr || rkt_opaque == nullptr || partition_cnt <= 0) {
+    return rd_kafka_msg_partitioner_murmur2_random(rkt, key, key_len, partition_cnt, rkt_opaque, msg_opaque);
+  }
+  auto* choice = static_cast<KeylessChoice*>(rkt_opaque);
+  const std::lock_guard lock(choice->mutex);
+  const int64_t now = coarse_now_us();
+  int32_t p = choice->partition;
+  if (p < 0 || p >= partition_cnt || now - choice->chosen_at_us >= choice->linger_us ||
+      rd_kafka_topic_partition_available(rkt, p) == 0) {
+    // A random partition with a leader (the first one with a leader from a
+    // random start); the random one when none has a leader.
+    const auto start = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(partition_cnt));
+    p = start;
+    for (int32_t i = 0; i < partition_cnt; ++i) {
+      const int32_t candidate = (start + i) % partition_cnt;
+      if (rd_kafka_topic_partition_available(rkt, candidate) != 0) {
+        p = candidate;
+        break;
+      }
+    }
+    choice->partition = p;
+    choice->chosen_at_us = now;
+  }
+  t_last_choice = LastChoice{choice, p, choice->chosen_at_us};
+  return p;
+}
+
+// The value of the last `name` among the properties, or `fallback`.
+std::string property_or(const Properties& properties, std::string_view name, std::string fallback) {
+  for (const auto& [key, value] : properties) {
+    if (key == name) {
+      fallback = value;
+    }
+  }
+  return fallback;
+}
+
 }  // namespace
 
 namespace {
@@ -67,6 +146,18 @@ struct Payload {
 }  // namespace
 
 struct Producer::Impl {
+  // How many keyless records in a row go to the partition the partitioner
+  // chose for the one before them, before it is asked again (which checks
+  // that the partition still has a leader, and moves on after the linger).
+  static constexpr int k_sticky_records = 512;
+  // A topic's handle and, with evt's partitioner, its keyless partition.
+  struct Topic {
+    rd_kafka_topic_t* rkt = nullptr;
+    std::unique_ptr<KeylessChoice> choice;  // null: librdkafka partitions on its own
+    int32_t sticky = -1;                    // where the next keyless records go; -1: UA
+    int sticky_left = 0;                    // keyless records before asking again
+    int64_t sticky_until_us = 0;            // and the time (coarse_now_us)
+  };
   ClientConfig config;
   ClientState state;
   DeliveryQueue delivered;
@@ -74,26 +165,66 @@ struct Producer::Impl {
   size_t produced = 0;
   size_t reported = 0;
   size_t batch_limit = 0;                 // largest key + value produce_batch takes
+  bool own_partitioner = false;           // evt_partitioner on every topic
+  int64_t sticky_linger_us = 10000;       // the user's sticky.partitioning.linger.ms
   std::vector<rd_kafka_message_t> batch;  // reused by produce_batch
   // Topic handles by name for produce(topic, …): RD_KAFKA_V_TOPIC looks the
   // name up (under a lock) for every record.
-  std::map<std::string, rd_kafka_topic_t*, std::less<>> topics;
+  std::map<std::string, Topic, std::less<>> topics;
   ~Impl() {
-    for (auto& [name, rkt] : topics) {
-      rd_kafka_topic_destroy(rkt);
+    for (auto& [name, topic] : topics) {
+      rd_kafka_topic_destroy(topic.rkt);
     }
   }
-  rd_kafka_topic_t* topic_handle(const std::string& topic) {
+  Topic& topic_entry(const std::string& topic) {
     auto it = topics.find(topic);
     if (it == topics.end()) {
-      rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr);
-      if (rkt == nullptr) {
+      Topic entry;
+      rd_kafka_topic_conf_t* tconf = nullptr;
+      if (own_partitioner) {
+        entry.choice = std::make_unique<KeylessChoice>();
+        entry.choice->linger_us = sticky_linger_us;
+        tconf = rd_kafka_default_topic_conf_dup(rk.get());
+        rd_kafka_topic_conf_set_partitioner_cb(tconf, evt_partitioner);
+        rd_kafka_topic_conf_set_opaque(tconf, entry.choice.get());
+      }
+      // Takes tconf in any case. A handle that exists already (made by
+      // someone else without tconf) keeps librdkafka's partitioning; the
+      // sticky shortcut then never gets a choice and stays off.
+      entry.rkt = rd_kafka_topic_new(rk.get(), topic.c_str(), tconf);
+      if (entry.rkt == nullptr) {
         throw_kafka_error(rd_kafka_last_error(), "cannot produce to '" + one_line(topic) + "'",
                           config.brokers);
       }
-      it = topics.emplace(topic, rkt).first;
+      it = topics.emplace(topic, std::move(entry)).first;
     }
     return it->second;
+  }
+  rd_kafka_topic_t* topic_handle(const std::string& topic) { return topic_entry(topic).rkt; }
+
+  // Keyless records and the partitioner (evt_partitioner only): a record
+  // asks it when the last answer is used up (k_sticky_records records) or
+  // out of date (the linger has passed since the partition was chosen);
+  // until then keyless records go where it said, `sticky`, or, when it was
+  // not asked (the topic's metadata is not in yet), to UA as before (-1).
+  static bool must_ask(const Topic& topic, int64_t now_us) {
+    return topic.choice != nullptr && (topic.sticky_left <= 0 || now_us >= topic.sticky_until_us);
+  }
+  static int32_t keyless_target(const Topic& topic, int64_t now_us) {
+    return topic.sticky >= 0 && !must_ask(topic, now_us) ? topic.sticky : RD_KAFKA_PARTITION_UA;
+  }
+  // Before a produce call that asks the partitioner for a keyless record.
+  static void before_asking() { t_last_choice = LastChoice{}; }
+  // After it: what the partitioner chose for this topic, if it ran.
+  static void chosen(Topic& topic, int64_t now_us) {
+    const bool ran = t_last_choice.topic == topic.choice.get() && t_last_choice.partition >= 0;
+    topic.sticky = ran ? t_last_choice.partition : RD_KAFKA_PARTITION_UA;
+    topic.sticky_left = k_sticky_records;
+    topic.sticky_until_us = (ran ? t_last_choice.chosen_at_us : now_us) + topic.choice->linger_us;
+  }
+  static void forget(Topic& topic) {
+    topic.sticky = RD_KAFKA_PARTITION_UA;
+    topic.sticky_left = 0;
   }
   void drain(std::vector<DeliveryReport>& reports) {
     reported += delivered.pending.size();
@@ -121,7 +252,9 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("compression.codec", options.compression);
   }
   // Keep keyed records where Java producers put them (see conventions).
-  defaults.emplace_back("partitioner", options.partitioner.empty() ? "murmur2_random" : options.partitioner);
+  const std::string partitioner = property_or(
+      config.properties, "partitioner", options.partitioner.empty() ? "murmur2_random" : options.partitioner);
+  defaults.emplace_back("partitioner", partitioner);
   if (options.delivery_timeout_ms > 0) {
     defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
   }
@@ -131,6 +264,14 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("message.max.bytes", std::to_string(options.max_message_bytes));
   }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
+  if (partitioner == "murmur2_random") {
+    // evt_partitioner does murmur2_random and the sticky linger itself.
+    m_impl->own_partitioner = true;
+    m_impl->sticky_linger_us =
+        1000 * std::strtoll(property_or(config.properties, "sticky.partitioning.linger.ms", "10").c_str(),
+                            nullptr, 10);
+    effective.properties.emplace_back("sticky.partitioning.linger.ms", "0");
+  }
   m_impl->state.owner = &m_impl->delivered;
   auto conf = make_conf(effective, m_impl->state);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
@@ -151,7 +292,9 @@ Producer::~Producer() = default;
 
 void Producer::produce(const Record& record, uint64_t token) {
   auto* rk = m_impl->rk.get();
-  rd_kafka_topic_t* rkt = m_impl->topic_handle(record.topic);
+  auto& topic = m_impl->topic_entry(record.topic);
+  rd_kafka_topic_t* rkt = topic.rkt;
+  const bool keyless = !record.key && record.partition < 0;
   for (;;) {
     check_fatal(m_impl->state);
     rd_kafka_headers_t* hdrs = nullptr;
@@ -164,17 +307,39 @@ void Producer::produce(const Record& record, uint64_t token) {
       }
     }
     const Payload p(record);
+    // A keyless record goes where the one before it went (see Impl::Topic),
+    // or asks the partitioner, which says where it put it.
+    int32_t partition = record.partition;
+    const int64_t now = keyless && topic.choice != nullptr ? coarse_now_us() : 0;
+    const bool asking = keyless && Impl::must_ask(topic, now);
+    if (asking) {
+      Impl::before_asking();
+    } else if (keyless && topic.choice != nullptr) {
+      partition = Impl::keyless_target(topic, now);
+      --topic.sticky_left;
+    }
     const auto err = rd_kafka_producev(
-        rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(p.value, p.value_len),
-        RD_KAFKA_V_KEY(p.key, p.key_len), RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(hdrs),
+        rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(p.value, p.value_len), RD_KAFKA_V_KEY(p.key, p.key_len),
+        RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
+    if (asking && err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Impl::chosen(topic, now);
+    }
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ++m_impl->produced;
       return;
     }
     if (hdrs != nullptr) {
       rd_kafka_headers_destroy(hdrs);  // ownership passes only on success
+    }
+    if (keyless && partition >= 0) {
+      // The partition evt chose for it (a topic recreated with fewer
+      // partitions, a full queue): ask the partitioner on the retry.
+      Impl::forget(topic);
+      if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+        continue;
+      }
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // With the broker gone the queue drains only as records time out
@@ -231,10 +396,11 @@ bool Producer::batchable(const Record& record) const {
          bytes <= m_impl->batch_limit;
 }
 
-size_t Producer::produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
-                               size_t n) {
+size_t Producer::produce_batch(const std::string& topic_name, const Record* const* records,
+                               const uint64_t* tokens, size_t n) {
   auto* rk = m_impl->rk.get();
-  rd_kafka_topic_t* rkt = m_impl->topic_handle(topic);
+  auto& topic = m_impl->topic_entry(topic_name);
+  rd_kafka_topic_t* rkt = topic.rkt;
   auto& batch = m_impl->batch;
   batch.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -248,18 +414,48 @@ size_t Producer::produce_batch(const std::string& topic, const Record* const* re
     m._private = reinterpret_cast<void*>(tokens[i]);
   }
   check_fatal(m_impl->state);
+  // The partition each record goes to in the call: its own (-p, --keep
+  // partition), the sticky one for a keyless record while evt knows it,
+  // else UA (the partitioner chooses per record).
+  const auto keyless = [&](size_t i) { return records[i]->partition < 0 && !records[i]->key; };
+  // One clock reading for the call: a sticky partition's linger ends between calls.
+  const int64_t now = topic.choice != nullptr ? coarse_now_us() : 0;
+  const auto target = [&](size_t i) -> int32_t {
+    if (records[i]->partition >= 0) {
+      return records[i]->partition;
+    }
+    return keyless(i) ? Impl::keyless_target(topic, now) : RD_KAFKA_PARTITION_UA;
+  };
   size_t done = 0;
   while (done < n) {
-    // One call per stretch of records with the same partition (-1: the
-    // partitioner chooses per record; else all go to that partition).
-    const int32_t partition = records[done]->partition < 0 ? RD_KAFKA_PARTITION_UA : records[done]->partition;
+    // One keyless record alone when it must ask the partitioner; else one
+    // call per stretch of records with the same target, keyless ones only
+    // while the sticky partition lasts.
+    const bool ask = keyless(done) && Impl::must_ask(topic, now);
+    const int32_t partition = ask ? RD_KAFKA_PARTITION_UA : target(done);
     size_t end = done + 1;
-    while (end < n &&
-           (records[end]->partition < 0 ? RD_KAFKA_PARTITION_UA : records[end]->partition) == partition) {
-      ++end;
+    if (ask) {
+      Impl::before_asking();
+    } else {
+      int left = topic.sticky_left - (keyless(done) ? 1 : 0);
+      while (end < n && target(end) == partition) {
+        if (keyless(end)) {
+          if (topic.choice != nullptr && left <= 0) {
+            break;
+          }
+          --left;
+        }
+        ++end;
+      }
+      if (topic.choice != nullptr) {
+        topic.sticky_left = left;
+      }
     }
     const int good = rd_kafka_produce_batch(rkt, partition, RD_KAFKA_MSG_F_COPY, batch.data() + done,
                                             static_cast<int>(end - done));
+    if (ask && good == 1) {
+      Impl::chosen(topic, now);
+    }
     m_impl->produced += static_cast<size_t>(std::max(good, 0));
     // The topic is locked for the whole call and every record is under
     // message.max.bytes: a failure (a full queue, an unknown partition, a
@@ -282,8 +478,12 @@ size_t Producer::produce_batch(const std::string& topic, const Record* const* re
     if (done == end) {
       continue;
     }
+    if (keyless(done)) {
+      Impl::forget(topic);  // the next keyless record asks the partitioner again
+    }
     // Anything but a full queue, and Ctrl-C while it is full: produce() of
-    // the next record throws what it means, with nothing of it enqueued.
+    // the next record throws what it means, with nothing of it enqueued
+    // (a keyless one asks the partitioner anew).
     if (batch[done].err != RD_KAFKA_RESP_ERR__QUEUE_FULL || interrupted()) {
       return done;
     }
@@ -318,6 +518,9 @@ size_t Producer::in_flight() const {
 }
 
 int Producer::partition_count(const std::string& topic) {
+  // evt's handle first: the metadata request's own handle would otherwise
+  // be the topic's, without evt's partitioner.
+  m_impl->topic_handle(topic);
   auto md = fetch_metadata(m_impl->rk.get(), &topic, m_impl->config.timeout_ms, m_impl->config.brokers);
   for (int i = 0; i < md->topic_cnt; ++i) {
     if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
