@@ -266,29 +266,67 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& a, bool
   return std::nullopt;
 }
 
+namespace {
+
+// Calls set(name, value) for each binary-mode header of the attributes, in order.
+template <class Set>
+void for_each_binary_header(const CloudEventAttributes& a, Set&& set) {
+  set("ce_specversion", a.specversion);
+  set("ce_id", a.id);
+  set("ce_source", a.source);
+  set("ce_type", a.type);
+  if (!a.time.empty()) {
+    set("ce_time", a.time);
+  }
+  if (!a.subject.empty()) {
+    set("ce_subject", a.subject);
+  }
+  if (!a.dataschema.empty()) {
+    set("ce_dataschema", a.dataschema);
+  }
+  for (const auto& [name, value] : a.extensions) {
+    set("ce_" + name, value);
+  }
+  if (!a.datacontenttype.empty()) {
+    set("content-type", a.datacontenttype);
+  }
+}
+
+}  // namespace
+
 void apply_binary_envelope(Record& record, const CloudEventAttributes& a, std::vector<Header>* spare) {
   // The envelope's own names are distinct: only headers the record came
   // with (a record line's) can clash, so without any the search is skipped.
   const bool replace = !record.headers.empty();
-  set_header(record, "ce_specversion", a.specversion, spare, replace);
-  set_header(record, "ce_id", a.id, spare, replace);
-  set_header(record, "ce_source", a.source, spare, replace);
-  set_header(record, "ce_type", a.type, spare, replace);
-  if (!a.time.empty()) {
-    set_header(record, "ce_time", a.time, spare, replace);
+  if (!replace && spare != nullptr && !spare->empty()) {
+    // The headers of an earlier record of the run, rewritten in place: the
+    // same names in the same order and mostly the same values, so most
+    // strings are only compared (a copy or a move of each was the largest
+    // share of the envelope's cost).
+    size_t at = 0;
+    for_each_binary_header(a, [&](std::string_view key, std::string_view value) {
+      if (at == spare->size()) {
+        spare->push_back(Header{std::string(key), std::string(value)});
+      } else {
+        auto& h = (*spare)[at];
+        if (h.key != key) {
+          h.key.assign(key);
+        }
+        if (!h.value) {
+          h.value.emplace(value);
+        } else if (*h.value != value) {
+          h.value->assign(value);
+        }
+      }
+      ++at;
+    });
+    spare->erase(spare->begin() + static_cast<std::ptrdiff_t>(at), spare->end());
+    record.headers.swap(*spare);  // `spare` keeps the record's (empty) vector
+    return;
   }
-  if (!a.subject.empty()) {
-    set_header(record, "ce_subject", a.subject, spare, replace);
-  }
-  if (!a.dataschema.empty()) {
-    set_header(record, "ce_dataschema", a.dataschema, spare, replace);
-  }
-  for (const auto& [name, value] : a.extensions) {
-    set_header(record, "ce_" + name, value, spare, replace);
-  }
-  if (!a.datacontenttype.empty()) {
-    set_header(record, "content-type", a.datacontenttype, spare, replace);
-  }
+  for_each_binary_header(a, [&](std::string_view key, std::string_view value) {
+    set_header(record, key, value, spare, replace);
+  });
 }
 
 void append_structured_event(std::string& out, const CloudEventAttributes& a,

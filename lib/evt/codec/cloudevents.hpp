@@ -82,9 +82,11 @@ std::optional<std::string> invalid_attribute(const CloudEventAttributes& attribu
                                              bool data_is_json);
 
 // Puts the attributes on the record as binary-mode headers (ce_<name> and
-// content-type), replacing headers of the same names already there. New
-// headers are taken from the back of `spare` when given (headers of an
-// earlier record, so their strings keep their buffers).
+// content-type), replacing headers of the same names already there. With
+// `spare` (headers of an earlier record, so their strings keep their
+// buffers): on a record without headers, `spare` itself is rewritten in
+// place and becomes the record's headers (the record's empty vector becomes
+// `spare`); else new headers are taken from its back.
 void apply_binary_envelope(Record& record, const CloudEventAttributes& attributes,
                            std::vector<Header>* spare = nullptr);
 

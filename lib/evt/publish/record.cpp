@@ -215,8 +215,13 @@ std::string RecordBuilder::event_type(const Record& record) const {
 }
 
 void RecordBuilder::recycle_headers(Record& record) {
-  // Moved, not destroyed: a header's strings keep their buffers for the
+  // Kept, not destroyed: a header's strings keep their buffers for the
   // next record's envelope. Bounded by the most headers one record had.
+  if (m_spare_headers.empty()) {
+    // In order, for the envelope to rewrite in place (apply_binary_envelope).
+    m_spare_headers.swap(record.headers);
+    return;
+  }
   for (auto& h : record.headers) {
     m_spare_headers.push_back(std::move(h));
   }

@@ -145,6 +145,39 @@ TEST_CASE("binary envelope with spare headers: the same headers, in the same ord
   CHECK_FALSE(reused.headers[0].value);
 }
 
+TEST_CASE("binary envelope on a record without headers: spare headers rewritten in place") {
+  auto a = sample();
+  a.extensions.emplace_back("correlationid", "c-9");
+  Record plain;
+  plain.value = "x";
+  apply_binary_envelope(plain, a);
+  SUBCASE("an earlier record's envelope, other values") {
+    auto earlier = sample();
+    earlier.id = "another-id-longer-than-the-small-string-buffer";
+    earlier.type = "Other";
+    Record before;
+    apply_binary_envelope(before, earlier);
+    std::vector<Header> spare = before.headers;  // one header fewer (no extension)
+    Record reused;
+    reused.value = "x";
+    apply_binary_envelope(reused, a, &spare);
+    CHECK(reused == plain);
+    CHECK(spare.empty());
+  }
+  SUBCASE("more spare headers than the envelope has, other names, null values") {
+    std::vector<Header> spare;
+    for (int i = 0; i < 12; ++i) {
+      spare.push_back(
+          Header{"k" + std::to_string(i), i % 2 ? std::nullopt : std::optional<std::string>("v")});
+    }
+    Record reused;
+    reused.value = "x";
+    apply_binary_envelope(reused, a, &spare);
+    CHECK(reused == plain);
+    CHECK(spare.empty());
+  }
+}
+
 TEST_CASE("content type for data: constants") {
   CHECK(content_type_for(std::string_view("1"), true) == "application/json");
   CHECK(content_type_for(std::string_view(""), false) == "text/plain; charset=utf-8");
