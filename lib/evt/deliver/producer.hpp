@@ -18,6 +18,13 @@ class Producer {
   virtual ~Producer() = default;
   // Enqueues a record; throws Interrupted or an evt::Error like kafka::Producer.
   virtual void produce(const Record& record, uint64_t token) = 0;
+  // The same with the record's headers already in the client's form (built
+  // from record.headers); a producer without its own use for them sends
+  // the record as produce() does.
+  virtual void produce_prepared(const Record& record, uint64_t token, kafka::NativeHeaders headers) {
+    headers.reset();
+    produce(record, token);
+  }
   // Enqueues records[0..n) of `topic`, each of which batchable() took, in
   // one call; returns how many leading ones were enqueued (produce() of the
   // next one then says why it was not, or sends it).
@@ -40,6 +47,9 @@ class KafkaProducer final : public Producer {
  public:
   explicit KafkaProducer(kafka::Producer& producer) : m_producer(producer) {}
   void produce(const Record& record, uint64_t token) override { m_producer.produce(record, token); }
+  void produce_prepared(const Record& record, uint64_t token, kafka::NativeHeaders headers) override {
+    m_producer.produce(record, token, std::move(headers));
+  }
   size_t produce_batch(const std::string& topic, const Record* const* records, const uint64_t* tokens,
                        size_t n) override {
     return m_producer.produce_batch(topic, records, tokens, n);

@@ -17,10 +17,14 @@ bool source_order(const SourceRef& a, const SourceRef& b) {
 DeliveryTracker::DeliveryTracker(Producer& producer, OnReport on_report)
     : m_producer(producer), m_on_report(std::move(on_report)) {}
 
-void DeliveryTracker::send(const Record& record, SourceRef from) {
+void DeliveryTracker::send(const Record& record, SourceRef from, kafka::NativeHeaders* prepared) {
   const uint64_t token = m_tokens.token(from);
   try {
-    m_producer.produce(record, token);
+    if (prepared != nullptr && prepared->size() > 0) {
+      m_producer.produce_prepared(record, token, std::move(*prepared));
+    } else {
+      m_producer.produce(record, token);
+    }
   } catch (...) {
     m_tokens.release(token);
     throw;

@@ -52,8 +52,9 @@ class DeliveryTracker {
 
   // Produces a record; throws what Producer::produce throws (Interrupted
   // when SIGINT came while the queue was full, an evt::Error for a client
-  // error) and then counts nothing.
-  void send(const Record& record, SourceRef from);
+  // error) and then counts nothing. `prepared`: the record's headers
+  // already in the client's form (taken from it), or null.
+  void send(const Record& record, SourceRef from, kafka::NativeHeaders* prepared = nullptr);
 
   // Sends records[0..n) of one topic, each batchable(), in one producer
   // call; returns how many leading ones were sent (send() of the next one

@@ -36,6 +36,15 @@ void NativeHeaders::add(std::string_view key, std::optional<std::string_view> va
   }
 }
 
+void NativeHeaders::add_all(const std::vector<Header>& headers) {
+  if (m_list == nullptr && !headers.empty()) {
+    m_list = rd_kafka_headers_new(headers.size());
+  }
+  for (const auto& h : headers) {
+    add(h.key, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt);
+  }
+}
+
 size_t NativeHeaders::size() const {
   return m_list == nullptr ? 0 : rd_kafka_header_cnt(m_list);
 }

@@ -4,9 +4,12 @@
 // decoding and re-encoding each header (evt replay's hot path). Free of
 // librdkafka's definitions: the handle is only forward-declared.
 
+#include "evt/record.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 struct rd_kafka_headers_s;
 
@@ -25,6 +28,9 @@ class NativeHeaders {
   // Appends a header (nullopt value: a null header); creates the list when
   // there is none.
   void add(std::string_view key, std::optional<std::string_view> value);
+
+  // Appends each of a record's headers, in order.
+  void add_all(const std::vector<Header>& headers);
 
   // The number of headers held.
   size_t size() const;

@@ -291,21 +291,18 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
 Producer::~Producer() = default;
 
 void Producer::produce(const Record& record, uint64_t token) {
+  NativeHeaders headers;
+  headers.add_all(record.headers);
+  produce(record, token, std::move(headers));
+}
+
+void Producer::produce(const Record& record, uint64_t token, NativeHeaders headers) {
   auto* rk = m_impl->rk.get();
   auto& topic = m_impl->topic_entry(record.topic);
   rd_kafka_topic_t* rkt = topic.rkt;
   const bool keyless = !record.key && record.partition < 0;
   for (;;) {
     check_fatal(m_impl->state);
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (!record.headers.empty()) {
-      hdrs = rd_kafka_headers_new(record.headers.size());
-      for (const auto& h : record.headers) {
-        rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()),
-                            h.value ? h.value->data() : nullptr,
-                            h.value ? static_cast<ssize_t>(h.value->size()) : 0);
-      }
-    }
     const Payload p(record);
     // A keyless record goes where the one before it went (see Impl::Topic),
     // or asks the partitioner, which says where it put it.
@@ -321,18 +318,17 @@ void Producer::produce(const Record& record, uint64_t token) {
     const auto err = rd_kafka_producev(
         rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(p.value, p.value_len), RD_KAFKA_V_KEY(p.key, p.key_len),
-        RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_TIMESTAMP(p.timestamp), RD_KAFKA_V_HEADERS(headers.get()),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
     if (asking && err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       Impl::chosen(topic, now);
     }
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      headers.release();  // the message owns the list now
       ++m_impl->produced;
       return;
     }
-    if (hdrs != nullptr) {
-      rd_kafka_headers_destroy(hdrs);  // ownership passes only on success
-    }
+    // On failure the list stays ours: retried, or freed when we throw.
     if (keyless && partition >= 0) {
       // The partition evt chose for it (a topic recreated with fewer
       // partitions, a full queue): ask the partitioner on the retry.

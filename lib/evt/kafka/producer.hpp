@@ -50,6 +50,11 @@ class Producer {
   // Throws UsageError/BrokerError for errors that concern every record.
   void produce(const Record& record, uint64_t token);
 
+  // The same with the record's headers already in the client's form
+  // (`headers`, built from record.headers, e.g. on another thread; taken on
+  // success and freed on a throw).
+  void produce(const Record& record, uint64_t token, NativeHeaders headers);
+
   // The same from borrowed bytes (the view's key, value and timestamp; its
   // topic, partition and decoded headers are not used) with headers in the
   // client's form, handed over as they are: no per-header copy. `headers`

@@ -3,6 +3,7 @@
 // input and sends built records in input order. The session, its counts
 // and its callbacks stay on the calling thread; the builder is used only
 // by the worker. Lines past a stop are built but never sent or counted.
+#include "evt/kafka/native_headers.hpp"
 #include "evt/publish/publish.hpp"
 
 #include "evt/schema/big_stack.hpp"
@@ -36,6 +37,10 @@ struct Batch {
   std::vector<Item> items;
   std::vector<Record> records;  // one per item, reused between batches
   std::vector<Rejection> rejections;
+  // A built record's headers in the producer's form, made on the worker
+  // (librdkafka copies each header into its own allocation: a share of
+  // the sending thread's time for enveloped events); empty for the rest.
+  std::vector<kafka::NativeHeaders> native;
   size_t built_count = 0;  // items built; fewer than all after SIGINT/SIGTERM
 };
 
@@ -75,10 +80,11 @@ class BatchQueue {
   bool m_closed = false;
 };
 
-void build_batch(Batch& batch, RecordBuilder& builder) {
+void build_batch(Batch& batch, RecordBuilder& builder, bool prepare_headers) {
   if (batch.records.size() < batch.items.size()) {
     batch.records.resize(batch.items.size());
     batch.rejections.resize(batch.items.size());
+    batch.native.resize(batch.items.size());
   }
   // The lines of a batch were ready at the same moment: one clock reading
   // for their envelopes' time.
@@ -93,6 +99,10 @@ void build_batch(Batch& batch, RecordBuilder& builder) {
     }
     item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size),
                                    batch.records[i], batch.rejections[i]);
+    batch.native[i].reset();
+    if (prepare_headers && (item.built == BuildResult::ok || item.built == BuildResult::ok_large)) {
+      batch.native[i].add_all(batch.records[i].headers);
+    }
   }
   batch.built_count = i;
   builder.unfreeze_clock();
@@ -185,6 +195,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
   BatchQueue to_build;
   BatchQueue built;
   std::exception_ptr worker_error;
+  const bool prepare_headers = session.produces();
   std::thread worker([&] {
     try {
       // The building runs on a big stack: valijson recurses with the
@@ -192,7 +203,7 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       // (schema/regex_guard.hpp); this thread only waits for it.
       schema::run_with_big_stack([&] {
         while (Batch* b = to_build.pop()) {
-          build_batch(*b, builder);
+          build_batch(*b, builder, prepare_headers);
           built.push(b);
         }
       });
@@ -258,7 +269,8 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
           why.reason = "the line is longer than " + std::to_string(item.size) + " bytes";
           going = session.reject_line(item.where, why);
         } else {
-          going = session.submit_built(item.where, item.built, b->records[i], b->rejections[i]);
+          going =
+              session.submit_built(item.where, item.built, b->records[i], b->rejections[i], &b->native[i]);
         }
       }
       going = going && b->built_count == b->items.size();  // else interrupted

@@ -133,7 +133,7 @@ bool PublishSession::submit_line(LineRef where, std::string_view line) {
 }
 
 bool PublishSession::submit_built(LineRef where, BuildResult built, const Record& record,
-                                  const Rejection& why) {
+                                  const Rejection& why, kafka::NativeHeaders* prepared) {
   if (m_result.stop != StopReason::none) {
     return false;
   }
@@ -153,7 +153,7 @@ bool PublishSession::submit_built(LineRef where, BuildResult built, const Record
       break;
   }
   ++m_result.counts.lines;
-  return send(where, record);
+  return send(where, record, prepared);
 }
 
 bool PublishSession::batchable(const Record& record) const {
@@ -242,7 +242,7 @@ bool PublishSession::submit_data(const std::optional<std::string>& data) {
   return send(where, m_record);
 }
 
-bool PublishSession::send(LineRef where, const Record& record) {
+bool PublishSession::send(LineRef where, const Record& record, kafka::NativeHeaders* prepared) {
   if (m_limiter.limited()) {
     const bool go = m_limiter.wait(m_result.counts.produced, [&](int ms) {
       if (m_tracker) {
@@ -265,7 +265,7 @@ bool PublishSession::send(LineRef where, const Record& record) {
     }
   } else {
     try {
-      m_tracker->send(record, source_of(where));
+      m_tracker->send(record, source_of(where), prepared);
     } catch (const Interrupted&) {
       // Ctrl-C while the local queue was full: stop reading, flush the rest.
       interrupt();

@@ -103,7 +103,13 @@ class PublishSession {
 
   // Sends (or counts and reports) one input line already built by `from_line`
   // elsewhere, e.g. on a worker thread; the same contract as submit_line.
-  bool submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why);
+  // `prepared`: the record's headers in the producer's form, built with
+  // it (taken when sent), or null.
+  bool submit_built(LineRef where, BuildResult built, const Record& record, const Rejection& why,
+                    kafka::NativeHeaders* prepared = nullptr);
+  // Whether records are sent to a broker (not a dry run): only then are
+  // prepared headers of use.
+  bool produces() const { return m_tracker.has_value(); }
 
   // Whether a record built BuildResult::ok may go to submit_run: a real
   // run without a rate limit, and a record the producer takes in batches.
@@ -134,7 +140,7 @@ class PublishSession {
   PublishResult finish();
 
  private:
-  bool send(LineRef where, const Record& record);
+  bool send(LineRef where, const Record& record, kafka::NativeHeaders* prepared = nullptr);
   void serve_reports(int timeout_ms);
   // Takes the tracker's client error and failures into the result.
   void sync_delivery();
