@@ -38,8 +38,9 @@ struct Batch {
   std::vector<Record> records;  // one per item, reused between batches
   std::vector<Rejection> rejections;
   // A built record's headers in the producer's form, made on the worker
-  // (librdkafka copies each header into its own allocation: a share of
-  // the sending thread's time for enveloped events); empty for the rest.
+  // while the sending thread is the slower one (librdkafka copies each
+  // header into its own allocation: a share of the sending thread's time
+  // for enveloped events); empty for the rest.
   std::vector<kafka::NativeHeaders> native;
   size_t built_count = 0;  // items built; fewer than all after SIGINT/SIGTERM
 };
@@ -71,6 +72,10 @@ class BatchQueue {
       m_closed = true;
     }
     m_ready.notify_all();
+  }
+  size_t size() {
+    std::lock_guard lock(m_mutex);
+    return m_items.size();
   }
 
  private:
@@ -203,7 +208,10 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       // (schema/regex_guard.hpp); this thread only waits for it.
       schema::run_with_big_stack([&] {
         while (Batch* b = to_build.pop()) {
-          build_batch(*b, builder, prepare_headers);
+          // Headers are put in librdkafka's form here only while the
+          // sending thread is behind (built batches wait for it); else it
+          // does that itself, and the two threads share the work.
+          build_batch(*b, builder, prepare_headers && built.size() > 0);
           built.push(b);
         }
       });

@@ -164,6 +164,27 @@ TEST_CASE("binary envelope on a record without headers: spare headers rewritten 
     CHECK(reused == plain);
     CHECK(spare.empty());
   }
+  SUBCASE("values of the same length that differ in one byte, at every length") {
+    // Texts of 1 to 40 bytes differing in their first, middle or last byte.
+    for (size_t n = 1; n <= 40; ++n) {
+      for (const size_t at : {size_t{0}, n / 2, n - 1}) {
+        auto now = sample();
+        now.type = std::string(n, 't');
+        now.source = "/" + std::string(n, 's');
+        auto earlier = now;
+        earlier.type[at] = 'x';
+        earlier.source[at + 1 > n ? n : at + 1] = 'x';
+        Record before;
+        apply_binary_envelope(before, earlier);
+        std::vector<Header> spare = before.headers;
+        Record reused;
+        apply_binary_envelope(reused, now, &spare);
+        Record fresh;
+        apply_binary_envelope(fresh, now);
+        REQUIRE(reused == fresh);
+      }
+    }
+  }
   SUBCASE("more spare headers than the envelope has, other names, null values") {
     std::vector<Header> spare;
     for (int i = 0; i < 12; ++i) {
