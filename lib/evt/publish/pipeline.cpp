@@ -209,9 +209,9 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
       schema::run_with_big_stack([&] {
         while (Batch* b = to_build.pop()) {
           // Headers are put in librdkafka's form here only while the
-          // sending thread is behind (built batches wait for it, besides
-          // the one just handed over); else it
-          // does that itself, and the two threads share the work.
+          // sending thread is behind (built batches wait for it besides
+          // the one just handed over); else it does that itself, and the
+          // two threads share the work.
           build_batch(*b, builder, prepare_headers && built.size() > 1);
           built.push(b);
         }
