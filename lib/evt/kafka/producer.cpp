@@ -91,15 +91,23 @@ int32_t evt_partitioner(const rd_kafka_topic_t* rkt, const void* key, size_t key
   int32_t p = choice->partition;
   if (p < 0 || p >= partition_cnt || now - choice->chosen_at_us >= choice->linger_us ||
       rd_kafka_topic_partition_available(rkt, p) == 0) {
-    // A random partition with a leader (the first one with a leader from a
-    // random start); the random one when none has a leader.
-    const auto start = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(partition_cnt));
-    p = start;
+    // A partition with a leader, each alike likely; any partition when
+    // none has a leader (the records wait for one).
+    int32_t available = 0;
     for (int32_t i = 0; i < partition_cnt; ++i) {
-      const int32_t candidate = (start + i) % partition_cnt;
-      if (rd_kafka_topic_partition_available(rkt, candidate) != 0) {
-        p = candidate;
-        break;
+      available += rd_kafka_topic_partition_available(rkt, i) != 0 ? 1 : 0;
+    }
+    if (available == 0) {
+      p = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(partition_cnt));
+    } else {
+      auto k = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(available));
+      for (p = 0; p < partition_cnt; ++p) {
+        if (rd_kafka_topic_partition_available(rkt, p) != 0 && k-- == 0) {
+          break;
+        }
+      }
+      if (p >= partition_cnt) {
+        p = 0;  // not reached: the topic is locked while the partitioner runs
       }
     }
     choice->partition = p;
@@ -109,14 +117,15 @@ int32_t evt_partitioner(const rd_kafka_topic_t* rkt, const void* key, size_t key
   return p;
 }
 
-// The value of the last `name` among the properties, or `fallback`.
-std::string property_or(const Properties& properties, std::string_view name, std::string fallback) {
-  for (const auto& [key, value] : properties) {
-    if (key == name) {
-      fallback = value;
-    }
+// A property's value as the configuration holds it (topic-level ones from
+// the default topic configuration), or "" when unset.
+std::string conf_value(const rd_kafka_conf_t* conf, const char* name) {
+  char value[256] = {0};
+  size_t size = sizeof value;
+  if (rd_kafka_conf_get(conf, name, value, &size) != RD_KAFKA_CONF_OK) {
+    return {};
   }
-  return fallback;
+  return value;
 }
 
 }  // namespace
@@ -175,6 +184,9 @@ struct Producer::Impl {
     for (auto& [name, topic] : topics) {
       rd_kafka_topic_destroy(topic.rkt);
     }
+    // The handle goes first: until its threads stop, the partitioner may
+    // run (UA records after late metadata) on the topics' KeylessChoice.
+    rk.reset();
   }
   Topic& topic_entry(const std::string& topic) {
     auto it = topics.find(topic);
@@ -219,7 +231,9 @@ struct Producer::Impl {
   static void chosen(Topic& topic, int64_t now_us) {
     const bool ran = t_last_choice.topic == topic.choice.get() && t_last_choice.partition >= 0;
     topic.sticky = ran ? t_last_choice.partition : RD_KAFKA_PARTITION_UA;
-    topic.sticky_left = k_sticky_records;
+    // Linger 0: a new choice for every keyless record, as librdkafka does
+    // (the partitioner's clock may have ticked past the caller's since).
+    topic.sticky_left = topic.choice->linger_us > 0 ? k_sticky_records : 0;
     topic.sticky_until_us = (ran ? t_last_choice.chosen_at_us : now_us) + topic.choice->linger_us;
   }
   static void forget(Topic& topic) {
@@ -252,9 +266,7 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("compression.codec", options.compression);
   }
   // Keep keyed records where Java producers put them (see conventions).
-  const std::string partitioner = property_or(
-      config.properties, "partitioner", options.partitioner.empty() ? "murmur2_random" : options.partitioner);
-  defaults.emplace_back("partitioner", partitioner);
+  defaults.emplace_back("partitioner", options.partitioner.empty() ? "murmur2_random" : options.partitioner);
   if (options.delivery_timeout_ms > 0) {
     defaults.emplace_back("message.timeout.ms", std::to_string(options.delivery_timeout_ms));
   }
@@ -264,16 +276,21 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
     defaults.emplace_back("message.max.bytes", std::to_string(options.max_message_bytes));
   }
   effective.properties.insert(effective.properties.begin(), defaults.begin(), defaults.end());
-  if (partitioner == "murmur2_random") {
+  m_impl->state.owner = &m_impl->delivered;
+  auto conf = make_conf(effective, m_impl->state);
+  // The partitioner and linger as librdkafka took them (-X partitioner=,
+  // -X topic.partitioner=, any number syntax it accepts).
+  if (conf_value(conf.get(), "partitioner") == "murmur2_random") {
     // evt_partitioner does murmur2_random and the sticky linger itself.
     m_impl->own_partitioner = true;
     m_impl->sticky_linger_us =
-        1000 * std::strtoll(property_or(config.properties, "sticky.partitioning.linger.ms", "10").c_str(),
-                            nullptr, 10);
-    effective.properties.emplace_back("sticky.partitioning.linger.ms", "0");
+        1000 * std::strtoll(conf_value(conf.get(), "sticky.partitioning.linger.ms").c_str(), nullptr, 10);
+    char errstr[256] = {0};
+    if (rd_kafka_conf_set(conf.get(), "sticky.partitioning.linger.ms", "0", errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      throw RuntimeError(std::string("cannot configure the producer: ") + errstr);
+    }
   }
-  m_impl->state.owner = &m_impl->delivered;
-  auto conf = make_conf(effective, m_impl->state);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
   m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
   // The effective message.max.bytes (-X may have lowered it); a record well

@@ -226,6 +226,13 @@ void RecordBuilder::recycle_headers(Record& record) {
     m_spare_headers.push_back(std::move(h));
   }
   record.headers.clear();
+  // More than any record takes back (one whose headers were not all taken
+  // from here) would pile up record after record: keep a bounded few.
+  constexpr size_t k_max_spare = 64;
+  if (m_spare_headers.size() > k_max_spare) {
+    m_spare_headers.erase(m_spare_headers.begin() + static_cast<std::ptrdiff_t>(k_max_spare),
+                          m_spare_headers.end());
+  }
 }
 
 void RecordBuilder::append_header(Record& record, const Header& header) {
@@ -431,7 +438,7 @@ BuildResult RecordBuilder::finish(Record& record, Rejection& why) {
     for (const auto& [name, value] : m_attributes.extensions) {
       if (name == "traceparent") {
         std::erase_if(record.headers, [](const Header& h) { return h.key == "traceparent"; });
-        record.headers.push_back(Header{"traceparent", value});
+        append_header(record, Header{"traceparent", value});
       }
     }
   }

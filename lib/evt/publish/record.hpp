@@ -90,6 +90,9 @@ class RecordBuilder {
   void freeze_clock(std::chrono::system_clock::time_point now) { m_frozen_now = now; }
   void unfreeze_clock() { m_frozen_now.reset(); }
 
+  // Headers of earlier records kept for their buffers (bounded).
+  size_t spare_headers() const { return m_spare_headers.size(); }
+
  private:
   BuildResult finish(Record& record, Rejection& why);
   bool parse_value_json(const Record& record, Rejection& why);
@@ -114,7 +117,7 @@ class RecordBuilder {
   nlohmann::json m_event;               // the value parsed as nlohmann::json, when needed
   bool m_event_parsed = false;          // m_event holds the current value
   bool m_value_is_json = false;         // the current value is known to be JSON
-  std::vector<Header> m_spare_headers;  // earlier records' headers, buffers kept
+  std::vector<Header> m_spare_headers;  // earlier records' headers, buffers kept (at most 64 between records)
   codec::CloudEventAttributes m_attributes;
   bool m_attributes_copied = false;  // m_attributes holds m_spec.attributes' fixed fields
   std::chrono::sys_time<std::chrono::milliseconds> m_time_ms{};

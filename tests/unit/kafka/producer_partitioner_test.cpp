@@ -75,6 +75,16 @@ std::vector<int32_t> send_all(kafka::Producer& producer, const std::vector<Recor
   return partitions;
 }
 
+size_t longest_run(const std::vector<int32_t>& partitions) {
+  size_t longest = 0;
+  size_t run = 0;
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    run = i > 0 && partitions[i] == partitions[i - 1] ? run + 1 : 1;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
 size_t changes(const std::vector<int32_t>& partitions) {
   size_t n = 0;
   for (size_t i = 1; i < partitions.size(); ++i) {
@@ -113,8 +123,10 @@ TEST_CASE("evt's partitioner: a keyless record after the linger may go elsewhere
       records.push_back(keyless("t", i));
     }
     const auto partitions = send_all(producer, records, 512);
-    // Random among 4: about 3/4 of neighbours differ.
+    // Random among 4: about 3/4 of neighbours differ, and no long runs
+    // (a run of 40 has odds of 4^-39).
     CHECK(changes(partitions) > 1000);
+    CHECK(longest_run(partitions) < 40);
   }
   SUBCASE("records slower than the linger (--rate) spread over the partitions") {
     kafka::Producer producer(config_for(cluster));  // linger 10 ms, librdkafka's default
@@ -180,6 +192,50 @@ TEST_CASE("evt's partitioner: keyless records avoid partitions without a leader"
   }
   const auto partitions = send_all(producer, records, 512);
   CHECK(std::set<int32_t>(partitions.begin(), partitions.end()) == std::set<int32_t>{2});
+}
+
+TEST_CASE("evt's partitioner: keyless records spread evenly over the partitions that have a leader") {
+  kafka::MockCluster cluster(1, nullptr);
+  cluster.create_topic("t", 4);
+  cluster.set_partition_leader("t", 1, -1);
+  kafka::Producer producer(config_for(cluster, {{"sticky.partitioning.linger.ms", "0"}}));
+  REQUIRE(producer.partition_count("t") == 4);
+  std::vector<Record> records;
+  for (int i = 0; i < 6000; ++i) {
+    records.push_back(keyless("t", i));
+  }
+  std::map<int32_t, int> counts;
+  for (const auto p : send_all(producer, records, 512)) {
+    ++counts[p];
+  }
+  // About 2000 each (sd ~37); the partition after the leaderless one must
+  // not take its share too.
+  CHECK(counts.count(1) == 0);
+  for (const int32_t p : {0, 2, 3}) {
+    CHECK(counts[p] > 1600);
+    CHECK(counts[p] < 2400);
+  }
+}
+
+TEST_CASE("-X topic.partitioner=… is librdkafka's, not evt's murmur2") {
+  kafka::MockCluster cluster(1, nullptr);
+  cluster.create_topic("t", 6);
+  kafka::Producer producer(config_for(cluster, {{"topic.partitioner", "consistent"}}));
+  std::vector<Record> records;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 97; ++i) {
+    Record r = keyless("t", i);
+    r.key = "customer-" + std::to_string(i);
+    keys.push_back(*r.key);
+    records.push_back(std::move(r));
+  }
+  const auto partitions = send_all(producer, records, 512);
+  const auto murmur = publish::partitions_of(keys, 6);
+  size_t same = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    same += partitions[i] == murmur[i].partition ? 1 : 0;
+  }
+  CHECK(same < keys.size() / 2);  // CRC32 placement agrees with murmur2 on about 1 in 6
 }
 
 TEST_CASE("another partitioner (-X partitioner=…) partitions on its own, nothing lost") {

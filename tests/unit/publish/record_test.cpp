@@ -6,6 +6,8 @@
 #include "evt/schema/validate.hpp"
 
 #include <doctest/doctest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -253,6 +255,35 @@ TEST_CASE("binary envelope per event: fresh id and time, type from the line") {
   const auto none = build(spec, R"({"id":1})");
   CHECK(none.result == BuildResult::rejected);
   CHECK(none.why.reason == "no event type for the CloudEvents envelope (give --type)");
+}
+
+TEST_CASE("headers kept for reuse stay bounded: -H, an envelope and a traceparent, record after record") {
+  auto spec = spec_for(InputMode::auto_detect);
+  spec.envelope = evt::codec::EnvelopeMode::binary;
+  spec.attributes.type = "OrderPlaced";
+  spec.new_traceparent = true;
+  spec.headers.push_back(Header{"a", std::string("b")});
+  for (const bool record_lines : {false, true}) {
+    RecordBuilder b(spec, nullptr);
+    Record r;
+    Rejection why;
+    for (int i = 0; i < 1000; ++i) {
+      const std::string line = record_lines ? R"({"value":"{}","headers":[{"key":"x","value":"y"}]})"
+                                            : R"({"id":)" + std::to_string(i) + "}";
+      REQUIRE(b.from_line(line, r, why) == BuildResult::ok);
+      // The same headers every time, once each.
+      std::map<std::string, int> names;
+      for (const auto& h : r.headers) {
+        ++names[h.key];
+      }
+      REQUIRE(names["a"] == 1);
+      REQUIRE(names["ce_type"] == 1);
+      REQUIRE(names["traceparent"] == 1);
+      REQUIRE(names["ce_traceparent"] == 1);
+      REQUIRE(r.headers.size() == (record_lines ? 10U : 9U));
+    }
+    CHECK(b.spare_headers() <= 64);
+  }
 }
 
 TEST_CASE("structured envelope embeds JSON data and sets the content type") {
