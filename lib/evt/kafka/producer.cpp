@@ -80,6 +80,28 @@ int64_t coarse_now_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+// A partition with a leader, each alike likely (draws until one has a
+// leader; after a few misses, one pass over all of them); any partition
+// when none has a leader (its records wait for one).
+int32_t pick_available(const rd_kafka_topic_t* rkt, int32_t partition_cnt, std::minstd_rand& random) {
+  const auto draw = [&](int32_t n) { return static_cast<int32_t>(random() % static_cast<uint32_t>(n)); };
+  constexpr int k_draws = 8;
+  for (int i = 0; i < k_draws; ++i) {
+    const int32_t p = draw(partition_cnt);
+    if (rd_kafka_topic_partition_available(rkt, p) != 0) {
+      return p;
+    }
+  }
+  std::vector<int32_t> available;
+  for (int32_t p = 0; p < partition_cnt; ++p) {
+    if (rd_kafka_topic_partition_available(rkt, p) != 0) {
+      available.push_back(p);
+    }
+  }
+  return available.empty() ? draw(partition_cnt)
+                           : available[static_cast<size_t>(draw(static_cast<int32_t>(available.size())))];
+}
+
 int32_t evt_partitioner(const rd_kafka_topic_t* rkt, const void* key, size_t key_len, int32_t partition_cnt,
                         void* rkt_opaque, void* msg_opaque) {
   if (key != nullptr || rkt_opaque == nullptr || partition_cnt <= 0) {
@@ -91,25 +113,7 @@ int32_t evt_partitioner(const rd_kafka_topic_t* rkt, const void* key, size_t key
   int32_t p = choice->partition;
   if (p < 0 || p >= partition_cnt || now - choice->chosen_at_us >= choice->linger_us ||
       rd_kafka_topic_partition_available(rkt, p) == 0) {
-    // A partition with a leader, each alike likely; any partition when
-    // none has a leader (the records wait for one).
-    int32_t available = 0;
-    for (int32_t i = 0; i < partition_cnt; ++i) {
-      available += rd_kafka_topic_partition_available(rkt, i) != 0 ? 1 : 0;
-    }
-    if (available == 0) {
-      p = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(partition_cnt));
-    } else {
-      auto k = static_cast<int32_t>(choice->random() % static_cast<uint32_t>(available));
-      for (p = 0; p < partition_cnt; ++p) {
-        if (rd_kafka_topic_partition_available(rkt, p) != 0 && k-- == 0) {
-          break;
-        }
-      }
-      if (p >= partition_cnt) {
-        p = 0;  // not reached: the topic is locked while the partitioner runs
-      }
-    }
+    p = pick_available(rkt, partition_cnt, choice->random);
     choice->partition = p;
     choice->chosen_at_us = now;
   }
