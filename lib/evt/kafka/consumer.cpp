@@ -63,6 +63,7 @@ struct Consumer::Impl {
   HandlePtr rk;
   QueuePtr queue;
   bool closed = false;
+  bool abandoned = false;  // abandon(): the handle is left to the process's exit
   std::vector<rd_kafka_message_t*> scratch;
   std::set<std::string> known_topics;
   bool paused_any = false;
@@ -72,6 +73,14 @@ struct Consumer::Impl {
       rd_kafka_topic_destroy(rkt);
     }
     topics.clear();
+  }
+  ~Impl() {
+    if (abandoned) {
+      // Deliberately not destroyed (see Consumer::abandon): its threads
+      // keep its own state alive until the process exits.
+      (void)queue.release();
+      (void)rk.release();
+    }
   }
 };
 
@@ -605,6 +614,16 @@ CommitResult Consumer::commit_points(const std::vector<CommittedOffset>& points)
     }
   }
   return commit_list(m_impl->rk.get(), tpl.get(), {}, m_impl->config.brokers, m_impl->config.timeout_ms);
+}
+
+void Consumer::abandon() {
+  if (m_impl == nullptr || m_impl->closed) {
+    return;
+  }
+  m_impl->closed = true;
+  m_impl->abandoned = true;
+  m_impl->group.listener = nullptr;
+  m_impl->group.callback_error = nullptr;
 }
 
 void Consumer::close() {

@@ -188,6 +188,16 @@ class Consumer {
   // Leaves the group cleanly (idempotent; the destructor calls it too).
   void close();
 
+  // Gives up on leaving the group, for when its coordinator cannot be
+  // reached (a commit just failed): close() and the destructor then return
+  // at once, without the last revoke or a LeaveGroup, and the group notices
+  // the member gone at its session timeout. librdkafka would otherwise
+  // wait, in close() and again in its destroy, for every commit it still
+  // holds for the missing coordinator: up to session.timeout.ms (45 s by
+  // default), past --timeout and Ctrl-C. The client handle is left to the
+  // process's exit, not destroyed, for the same reason.
+  void abandon();
+
  private:
   // One of `visit` and `detached` is set.
   size_t poll_view_impl(const std::function<void(const RecordView&)>* visit, const DetachedVisitor* detached,

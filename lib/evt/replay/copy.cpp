@@ -702,7 +702,12 @@ void Copier::commit_final(kafka::Consumer& consumer) {
       commit(consumer, true);
       return;
     } catch (const BrokerError&) {
-      if (Clock::now() > deadline) {
+      // Ctrl-C ends the retries (the destination scan makes a resume exact
+      // without this checkpoint), as does --timeout.
+      if (Clock::now() > deadline || (m_options.stop_requested && m_options.stop_requested())) {
+        // No coordinator: leaving the group would wait for librdkafka's
+        // queued commits far past --timeout (kafka::Consumer::abandon).
+        consumer.abandon();
         throw;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
