@@ -21,8 +21,7 @@ class Producer {
   // The same with the record's headers already in the client's form (built
   // from record.headers); a producer without its own use for them sends
   // the record as produce() does.
-  virtual void produce_prepared(const Record& record, uint64_t token, kafka::NativeHeaders headers) {
-    headers.reset();
+  virtual void produce_prepared(const Record& record, uint64_t token, kafka::NativeHeaders /*headers*/) {
     produce(record, token);
   }
   // Enqueues records[0..n) of `topic`, each of which batchable() took, in

@@ -5,7 +5,6 @@
 #include "evt/signals.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <map>
@@ -52,7 +51,7 @@ void delivery_cb(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque
 // records while it is on). The point is that evt learns the choice: the
 // producer then sends the next keyless records of a run straight to that
 // partition in one call, without a partitioner call, a lock and two clock
-// readings per record (see Producer::Impl::Sticky).
+// readings per record (see Producer::Impl::Topic).
 struct KeylessChoice {
   std::mutex mutex;
   int32_t partition = -1;
@@ -295,18 +294,14 @@ Producer::Producer(const ClientConfig& config, const ProducerOptions& options)
       throw RuntimeError(std::string("cannot configure the producer: ") + errstr);
     }
   }
-  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
-  m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
   // The effective message.max.bytes (-X may have lowered it); a record well
   // under it cannot fail the batch call on its own (see produce_batch).
-  char value[32] = {0};
-  size_t size = sizeof value;
-  long max_bytes = static_cast<long>(k_default_message_max_bytes);
-  if (rd_kafka_conf_get(rd_kafka_conf(m_impl->rk.get()), "message.max.bytes", value, &size) ==
-      RD_KAFKA_CONF_OK) {
-    max_bytes = std::strtol(value, nullptr, 10);
-  }
+  const std::string max_text = conf_value(conf.get(), "message.max.bytes");
+  const long max_bytes = max_text.empty() ? static_cast<long>(k_default_message_max_bytes)
+                                          : std::strtol(max_text.c_str(), nullptr, 10);
   m_impl->batch_limit = max_bytes > k_batch_framing ? static_cast<size_t>(max_bytes - k_batch_framing) : 0;
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_cb);
+  m_impl->rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf));
 }
 
 Producer::~Producer() = default;
@@ -321,18 +316,19 @@ void Producer::produce(const Record& record, uint64_t token, NativeHeaders heade
   auto* rk = m_impl->rk.get();
   auto& topic = m_impl->topic_entry(record.topic);
   rd_kafka_topic_t* rkt = topic.rkt;
-  const bool keyless = !record.key && record.partition < 0;
+  // A keyless record under evt's partitioner goes where the one before it
+  // went (see Impl::Topic), or asks the partitioner, which says where it
+  // put it.
+  const bool sticky = !record.key && record.partition < 0 && topic.choice != nullptr;
   for (;;) {
     check_fatal(m_impl->state);
     const Payload p(record);
-    // A keyless record goes where the one before it went (see Impl::Topic),
-    // or asks the partitioner, which says where it put it.
     int32_t partition = record.partition;
-    const int64_t now = keyless && topic.choice != nullptr ? coarse_now_us() : 0;
-    const bool asking = keyless && Impl::must_ask(topic, now);
+    const int64_t now = sticky ? coarse_now_us() : 0;
+    const bool asking = sticky && Impl::must_ask(topic, now);
     if (asking) {
       Impl::before_asking();
-    } else if (keyless && topic.choice != nullptr) {
+    } else if (sticky) {
       partition = Impl::keyless_target(topic, now);
       --topic.sticky_left;
     }
@@ -350,7 +346,7 @@ void Producer::produce(const Record& record, uint64_t token, NativeHeaders heade
       return;
     }
     // On failure the list stays ours: retried, or freed when we throw.
-    if (keyless && partition >= 0) {
+    if (sticky && partition >= 0) {
       // The partition evt chose for it (a topic recreated with fewer
       // partitions, a full queue): ask the partitioner on the retry.
       Impl::forget(topic);
@@ -432,41 +428,34 @@ size_t Producer::produce_batch(const std::string& topic_name, const Record* cons
   }
   check_fatal(m_impl->state);
   // The partition each record goes to in the call: its own (-p, --keep
-  // partition), the sticky one for a keyless record while evt knows it,
-  // else UA (the partitioner chooses per record).
-  const auto keyless = [&](size_t i) { return records[i]->partition < 0 && !records[i]->key; };
+  // partition), the sticky one for a keyless record while evt's partitioner
+  // has one, else UA (the partitioner chooses per record).
+  const bool own = topic.choice != nullptr;
+  const auto sticky = [&](size_t i) { return own && records[i]->partition < 0 && !records[i]->key; };
   // One clock reading for the call: a sticky partition's linger ends between calls.
-  const int64_t now = topic.choice != nullptr ? coarse_now_us() : 0;
+  const int64_t now = own ? coarse_now_us() : 0;
   const auto target = [&](size_t i) -> int32_t {
     if (records[i]->partition >= 0) {
       return records[i]->partition;
     }
-    return keyless(i) ? Impl::keyless_target(topic, now) : RD_KAFKA_PARTITION_UA;
+    return sticky(i) ? Impl::keyless_target(topic, now) : RD_KAFKA_PARTITION_UA;
   };
   size_t done = 0;
   while (done < n) {
     // One keyless record alone when it must ask the partitioner; else one
     // call per stretch of records with the same target, keyless ones only
     // while the sticky partition lasts.
-    const bool ask = keyless(done) && Impl::must_ask(topic, now);
+    const bool ask = sticky(done) && Impl::must_ask(topic, now);
     const int32_t partition = ask ? RD_KAFKA_PARTITION_UA : target(done);
     size_t end = done + 1;
     if (ask) {
       Impl::before_asking();
     } else {
-      int left = topic.sticky_left - (keyless(done) ? 1 : 0);
-      while (end < n && target(end) == partition) {
-        if (keyless(end)) {
-          if (topic.choice != nullptr && left <= 0) {
-            break;
-          }
-          --left;
-        }
+      int left = topic.sticky_left - (sticky(done) ? 1 : 0);
+      while (end < n && target(end) == partition && (!sticky(end) || left-- > 0)) {
         ++end;
       }
-      if (topic.choice != nullptr) {
-        topic.sticky_left = left;
-      }
+      topic.sticky_left = left;
     }
     const int good = rd_kafka_produce_batch(rkt, partition, RD_KAFKA_MSG_F_COPY, batch.data() + done,
                                             static_cast<int>(end - done));
@@ -495,7 +484,7 @@ size_t Producer::produce_batch(const std::string& topic_name, const Record* cons
     if (done == end) {
       continue;
     }
-    if (keyless(done)) {
+    if (sticky(done)) {
       Impl::forget(topic);  // the next keyless record asks the partitioner again
     }
     // Anything but a full queue, and Ctrl-C while it is full: produce() of

@@ -85,7 +85,26 @@ class BatchQueue {
   bool m_closed = false;
 };
 
+// Forgets the buffers of records that held a large key, value or header:
+// each of the 4 × 512 record slots would otherwise keep the largest one it
+// ever held (gigabytes, with large lines placed at every slot in turn).
+// Done by the worker before it builds into the slots again.
+void release_large(std::vector<Record>& records) {
+  constexpr size_t k_keep = 64 << 10;
+  const auto large = [](const std::optional<std::string>& s) { return s && s->capacity() > k_keep; };
+  for (auto& r : records) {
+    bool drop = large(r.key) || large(r.value);
+    for (const auto& h : r.headers) {
+      drop = drop || h.key.capacity() > k_keep || large(h.value);
+    }
+    if (drop) {
+      r = Record{};
+    }
+  }
+}
+
 void build_batch(Batch& batch, RecordBuilder& builder, bool prepare_headers) {
+  release_large(batch.records);
   if (batch.records.size() < batch.items.size()) {
     batch.records.resize(batch.items.size());
     batch.rejections.resize(batch.items.size());
@@ -99,12 +118,12 @@ void build_batch(Batch& batch, RecordBuilder& builder, bool prepare_headers) {
   // while, and the lines after the signal are neither sent nor counted.
   for (; i < batch.items.size() && !interrupted(); ++i) {
     auto& item = batch.items[i];
+    batch.native[i].reset();
     if (item.too_long) {
       continue;
     }
     item.built = builder.from_line(std::string_view(batch.bytes).substr(item.offset, item.size),
                                    batch.records[i], batch.rejections[i]);
-    batch.native[i].reset();
     if (prepare_headers && (item.built == BuildResult::ok || item.built == BuildResult::ok_large)) {
       batch.native[i].add_all(batch.records[i].headers);
     }
@@ -146,23 +165,6 @@ bool fill_batch(Batch& batch, read::LineReader& reader, std::exception_ptr& read
     }
   }
   return !batch.items.empty();
-}
-
-// Forgets the buffers of records that held a large key, value or header:
-// each of the 4 × 512 record slots would otherwise keep the largest one it
-// ever held (gigabytes, with large lines placed at every slot in turn).
-void release_large(std::vector<Record>& records) {
-  constexpr size_t k_keep = 64 << 10;
-  const auto large = [](const std::optional<std::string>& s) { return s && s->capacity() > k_keep; };
-  for (auto& r : records) {
-    bool drop = large(r.key) || large(r.value);
-    for (const auto& h : r.headers) {
-      drop = drop || h.key.capacity() > k_keep || large(h.value);
-    }
-    if (drop) {
-      r = Record{};
-    }
-  }
 }
 
 // reader.line_ready(), a read error kept like fill_batch keeps it (true:
@@ -283,7 +285,6 @@ PublishResult publish_lines_pipelined(read::LineReader& reader, PublishSession& 
         }
       }
       going = going && b->built_count == b->items.size();  // else interrupted
-      release_large(b->records);
       idle.push_back(b);
     }
   } catch (...) {

@@ -100,6 +100,19 @@ std::vector<kafka::DeliveryReport> take_all(ProduceWorker& w, size_t n) {
   return got;
 }
 
+// Queues records 1..n on a worker whose fake destination reports nothing
+// and gives it time (bounded) to produce all its window of 10 allows.
+void add_unreported(Fake& fake, ProduceWorker& w, uint64_t n) {
+  const std::string v = "x";  // copied by add()
+  for (uint64_t t = 1; t <= n; ++t) {
+    w.add(0, view(nullptr, &v, -1), {}, t);
+  }
+  w.flush();
+  for (int i = 0; i < 100 && fake.produced_count() < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("produce worker: every record produced once, in order, with its bytes; every report handed back") {
@@ -150,15 +163,7 @@ TEST_CASE("produce worker: no more than max_unreported records wait for reports"
   Fake fake;
   fake.allow(0);
   ProduceWorker w(fake.produce_fn(), fake.poll_fn(), 10, 1000, 5);
-  const std::string v = "x";
-  for (uint64_t t = 1; t <= 100; ++t) {
-    w.add(0, view(nullptr, &v, -1), {}, t);
-  }
-  w.flush();
-  // Give the worker time to produce all it may.
-  for (int i = 0; i < 100 && fake.produced_count() < 10; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  add_unreported(fake, w, 100);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK(fake.produced_count() == 10);
   fake.allow(static_cast<size_t>(-1));
@@ -172,14 +177,7 @@ TEST_CASE("produce worker: a stop without finishing drops what waits, and is pro
   Fake fake;
   fake.allow(0);  // the destination never answers
   ProduceWorker w(fake.produce_fn(), fake.poll_fn(), 10, 1000, 5);
-  const std::string v = "x";
-  for (uint64_t t = 1; t <= 50; ++t) {
-    w.add(0, view(nullptr, &v, -1), {}, t);
-  }
-  w.flush();
-  for (int i = 0; i < 100 && fake.produced_count() < 10; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  add_unreported(fake, w, 50);
   const auto t0 = std::chrono::steady_clock::now();
   const size_t dropped = w.stop(false);
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
